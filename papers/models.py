@@ -1,0 +1,391 @@
+"""The schema of the collection: papers as PubMed describes them, plus what curators decide."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class SlugQuerySet(models.QuerySet):
+    """Lets fixtures name topics and tags by slug (natural keys) instead of database ids."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Topic(models.Model):
+    """A node of the browse tree (e.g. Myeloma bone disease › Osteoclast activation)."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order among its siblings.")
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="topic_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name if self.parent_id is None else f"{self.parent} › {self.name}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Tag(models.Model):
+    """A mechanism, molecule, pathway, cell type or drug class; its synonyms drive the tagger
+    and search's query expansion."""
+
+    class Kind(models.TextChoices):
+        MECHANISM = "mechanism", "Mechanism"
+        MOLECULE = "molecule", "Molecule"
+        PATHWAY = "pathway", "Pathway"
+        CELL_TYPE = "cell_type", "Cell type"
+        DRUG = "drug", "Drug or drug class"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="tags")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.CharField(max_length=300)
+    synonyms = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other names, gene symbols and spellings. Written all in capitals "
+        "(OPG, IL-6) they match case-sensitively; otherwise case-insensitively.",
+    )
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["mechanism", "molecule", "pathway", "cell_type", "drug"]), name="tag_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["papers.topic"]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not isinstance(self.synonyms, list) or not all(
+            isinstance(s, str) and s.strip() for s in self.synonyms
+        ):
+            raise ValidationError({"synonyms": "A list of non-empty names."})
+
+    @property
+    def terms(self) -> list[str]:
+        """The name followed by every synonym: what the tagger and search look for."""
+        return [self.name, *self.synonyms]
+
+
+class PublicationType(models.Model):
+    """PubMed's publication types (Review, Journal Article…), a facet of search."""
+
+    name = models.CharField(max_length=120, unique=True)
+    ui = models.CharField("MeSH UI", max_length=12, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Author(models.Model):
+    """A person or a collective (group) author, one row per distinct spelling of the name."""
+
+    key = models.CharField(max_length=400, unique=True, help_text="Normalised name, for de-duplication.")
+    last_name = models.CharField(max_length=200, blank=True)
+    fore_name = models.CharField(max_length=200, blank=True)
+    initials = models.CharField(max_length=20, blank=True)
+    suffix = models.CharField(max_length=20, blank=True)
+    collective_name = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "fore_name", "collective_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(last_name="") | ~Q(collective_name=""), name="author_has_a_name"
+            ),
+        ]
+
+    def __str__(self):
+        if self.collective_name:
+            return self.collective_name
+        return f"{self.last_name} {self.initials}".strip()
+
+
+class PaperQuerySet(models.QuerySet):
+    def public(self):
+        """Approved papers: the only definition of what the public may see."""
+        return self.filter(status=Paper.Status.APPROVED)
+
+    def in_topic(self, topic):
+        return self.filter(paper_tags__tag__topic=topic, paper_tags__status=PaperTag.Status.CONFIRMED).distinct()
+
+    def with_tag(self, tag):
+        return self.filter(paper_tags__tag=tag, paper_tags__status=PaperTag.Status.CONFIRMED)
+
+
+class Paper(models.Model):
+    """One publication as PubMed describes it, plus the collection's moderation state."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    class Reason(models.TextChoices):
+        OFF_TOPIC = "off_topic", "Not about myeloma mechanisms"
+        DUPLICATE = "duplicate", "Duplicate of another record"
+        RETRACTED = "retracted", "Retracted"
+        LOW_QUALITY = "low_quality", "Insufficient quality or evidence"
+        NOT_ARTICLE = "not_article", "Not a research article or review"
+        OTHER = "other", "Other (see note)"
+
+    class RecordType(models.TextChoices):
+        ARTICLE = "article", "Journal article"
+        BOOK = "book", "Book or chapter"
+
+    # Identifiers. A paper outside PubMed has no PMID; unique ignores NULLs on both databases.
+    pmid = models.PositiveIntegerField("PMID", unique=True, null=True, blank=True)
+    doi = models.CharField("DOI", max_length=255, blank=True, db_index=True)
+    pmcid = models.CharField("PMCID", max_length=20, blank=True)
+    article_ids = models.JSONField(default=dict, blank=True, help_text="Every ArticleId PubMed gives, by type.")
+    record_type = models.CharField(max_length=10, choices=RecordType.choices, default=RecordType.ARTICLE)
+
+    # Text. Titles and abstracts hold sanitised inline markup (i, b, u, sup, sub, MathML).
+    title = models.TextField(blank=True)
+    vernacular_title = models.TextField(blank=True)
+    abstract = models.TextField(blank=True)
+    abstract_sections = models.JSONField(
+        default=list, blank=True, help_text="[{label, category, text}] as PubMed labels them."
+    )
+    copyright = models.TextField(blank=True)
+
+    # Where it was published. PubMed dates can be partial or free text ("2005 Spring").
+    journal_title = models.CharField(max_length=400, blank=True, db_index=True)
+    journal_iso = models.CharField("ISO abbreviation", max_length=200, blank=True)
+    issn = models.CharField("ISSN", max_length=20, blank=True)
+    volume = models.CharField(max_length=50, blank=True)
+    issue = models.CharField(max_length=100, blank=True)
+    pages = models.CharField(max_length=100, blank=True)
+    pub_year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
+    pub_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    pub_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    pub_date_text = models.CharField("date as given", max_length=100, blank=True)
+    book_title = models.TextField(blank=True)
+    publisher = models.CharField(max_length=300, blank=True)
+
+    # Indexing.
+    languages = models.JSONField(default=list, blank=True)
+    publication_types = models.ManyToManyField(PublicationType, blank=True, related_name="papers")
+    keywords = models.JSONField(default=list, blank=True)
+    mesh_headings = models.JSONField(
+        default=list, blank=True, help_text="[{ui, name, major, qualifiers: [{ui, name, major}]}]"
+    )
+    chemicals = models.JSONField(default=list, blank=True)
+
+    # Corrections and retractions ([{type, source, pmid}]); is_retracted is kept as a column
+    # because the admin and search filter on it.
+    corrections = models.JSONField(default=list, blank=True)
+    is_retracted = models.BooleanField(default=False, db_index=True)
+
+    # PubMed's bookkeeping.
+    pubmed_status = models.CharField(max_length=40, blank=True, help_text="MEDLINE, Publisher…")
+    publication_status = models.CharField(max_length=40, blank=True, help_text="ppublish, aheadofprint…")
+    pubmed_revised = models.DateField("revised in PubMed", null=True, blank=True)
+    pubmed_fetched_at = models.DateTimeField(null=True, blank=True)
+    pubmed_hash = models.CharField(max_length=64, blank=True, help_text="Fingerprint of the last record imported.")
+
+    # Curation. edited_fields lists fields a curator changed by hand: re-imports leave them
+    # alone and put PubMed's differing value in pubmed_conflicts instead.
+    curator_note = models.TextField(blank=True)
+    edited_fields = models.JSONField(default=list, blank=True)
+    pubmed_conflicts = models.JSONField(default=dict, blank=True)
+
+    # Moderation.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    status_reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
+    status_note = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    authors = models.ManyToManyField(Author, through="Authorship", related_name="papers")
+    tags = models.ManyToManyField(Tag, through="PaperTag", related_name="papers")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PaperQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pub_year", "-pmid"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected"]), name="paper_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(record_type__in=["article", "book"]), name="paper_record_type_valid"
+            ),
+            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(status_reason=""), name="paper_rejection_has_reason"),
+            models.CheckConstraint(condition=Q(pmid__isnull=True) | Q(pmid__gt=0), name="paper_pmid_positive"),
+        ]
+        indexes = [
+            # The moderation queue: oldest pending first.
+            models.Index(fields=["status", "created_at"], name="paper_status_created"),
+        ]
+
+    def __str__(self):
+        return f"PMID {self.pmid}: {self.title[:80]}" if self.pmid else self.title[:90]
+
+    @property
+    def pubmed_url(self) -> str:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pmc_url(self) -> str:
+        return f"https://pmc.ncbi.nlm.nih.gov/articles/{self.pmcid}/" if self.pmcid else ""
+
+    @property
+    def has_errata(self) -> bool:
+        return any(c["type"] == "ErratumIn" for c in self.corrections)
+
+
+class Authorship(models.Model):
+    """An author's place on a paper, with the affiliations given for that paper."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
+    position = models.PositiveSmallIntegerField()
+    affiliations = models.JSONField(default=list, blank=True)
+    orcid = models.CharField("ORCID", max_length=40, blank=True)
+    equal_contribution = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["paper", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "position"], name="authorship_unique_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.author}"
+
+
+class PaperTag(models.Model):
+    """A tag on a paper: suggested by the tagger or added by a curator, then reviewed."""
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    class Source(models.TextChoices):
+        TAGGER = "tagger", "Tagger"
+        CURATOR = "curator", "Curator"
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="paper_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="paper_tags")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUGGESTED)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.TAGGER)
+    evidence = models.TextField(blank=True, help_text="The sentence that supports the tag.")
+    evidence_field = models.CharField(max_length=20, blank=True, help_text="title, abstract, keywords or mesh")
+    matched = models.CharField(max_length=200, blank=True, help_text="The words that matched.")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["tag__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "tag"], name="papertag_unique"),
+            models.CheckConstraint(
+                condition=Q(status__in=["suggested", "confirmed", "rejected"]), name="papertag_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(source__in=["tagger", "curator"]), name="papertag_source_valid"),
+        ]
+        indexes = [
+            # Topic and tag pages: confirmed papers of a tag.
+            models.Index(fields=["tag", "status"], name="papertag_tag_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.tag} ({self.get_status_display().lower()})"
+
+
+class ImportRun(models.Model):
+    """One import asked for by a curator or a command, with its progress and report."""
+
+    class Source(models.TextChoices):
+        PMIDS = "pmids", "PMIDs"
+        QUERY = "query", "PubMed query"
+        XML = "xml", "Recorded XML"
+        REFRESH = "refresh", "Refresh of stored papers"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        PARTIAL = "partial", "Finished with errors"
+        FAILED = "failed", "Failed"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_runs"
+    )
+    source = models.CharField(max_length=10, choices=Source.choices)
+    query = models.TextField(blank=True, help_text="The PubMed query or the file names.")
+    requested_pmids = models.JSONField(default=list, blank=True)
+    dry_run = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0, help_text="Records to process, once known.")
+    processed = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    not_found = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=dict, blank=True, help_text="{PMID or batch: reason}")
+    messages = models.JSONField(default=list, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=["pmids", "query", "xml", "refresh"]), name="importrun_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "running", "succeeded", "partial", "failed"]),
+                name="importrun_state_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Import #{self.pk} ({self.get_source_display()}, {self.get_state_display().lower()})"
