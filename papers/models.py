@@ -359,6 +359,7 @@ class ImportRun(models.Model):
     source = models.CharField(max_length=10, choices=Source.choices)
     query = models.TextField(blank=True, help_text="The PubMed query or the file names.")
     requested_pmids = models.JSONField(default=list, blank=True)
+    limit = models.PositiveIntegerField(null=True, blank=True, help_text="At most this many records of a query.")
     dry_run = models.BooleanField(default=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     total = models.PositiveIntegerField(default=0, help_text="Records to process, once known.")

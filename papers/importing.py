@@ -1,0 +1,465 @@
+"""Idempotent import of PubMed records into the collection.
+
+Records arrive as plain `PubMedRecord`s, from the network (`import_pmids`, `import_query`) or
+from recorded XML (`import_xml`); the importer never knows which. Each batch of at most 200
+records is one transaction: it is stored whole or not at all, so a fault or a killed process
+never leaves half a paper, and running the same import again finishes the job.
+
+A re-import refreshes PubMed's fields but never what curators decided: moderation status,
+tag decisions, notes, and any field a curator edited by hand (those are listed in
+`Paper.edited_fields`; PubMed's differing value goes to `Paper.pubmed_conflicts`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from .medline import AuthorRecord, PubMedRecord, PubMedXMLError, iter_records
+from .models import Author, Authorship, ImportRun, Paper, PublicationType
+from .pubmed import BATCH_SIZE, ESEARCH_LIMIT, EutilsConfig, EutilsError, PubMedClient
+from .suggestions import TagSuggester
+
+# Paper columns that come from PubMed (authors and publication types are relations).
+PUBMED_FIELDS = (
+    "record_type", "title", "vernacular_title", "abstract", "abstract_sections", "copyright",
+    "journal_title", "journal_iso", "issn", "volume", "issue", "pages", "pub_year", "pub_month",
+    "pub_day", "pub_date_text", "book_title", "publisher", "languages", "keywords", "mesh_headings",
+    "chemicals", "corrections", "is_retracted", "doi", "pmcid", "article_ids", "pubmed_status",
+    "publication_status", "pubmed_revised",
+)
+MAX_PMID = 999_999_999  # nine digits; PubMed's are eight today
+_PMID_TOKEN = re.compile(
+    r"^(?:pmid:?|(?:https?://)?(?:pubmed\.ncbi\.nlm\.nih\.gov/|(?:www\.)?ncbi\.nlm\.nih\.gov/pubmed/))?(\S+?)/?$",
+    re.IGNORECASE,
+)
+
+
+class InvalidPMIDs(ValueError):
+    """Some tokens are not PMIDs; `bad` lists them in the order given."""
+
+    def __init__(self, bad: list[str]):
+        self.bad = bad
+        shown = ", ".join(repr(t[:30] + "…" if len(t) > 30 else t) for t in bad[:20])
+        more = f" and {len(bad) - 20} more" if len(bad) > 20 else ""
+        super().__init__(f"Not PubMed IDs (a PMID is a whole number from 1 to {MAX_PMID:,}): {shown}{more}.")
+
+
+def parse_pmids(text: str) -> list[int]:
+    """PMIDs from pasted text or a file, in order, without repeats.
+
+    Accepts whitespace, commas or semicolons between ids, `PMID: 123`, PubMed URLs, blank
+    lines and `#` comments. Raises InvalidPMIDs listing every bad token; returns nothing then.
+    """
+    pmids, bad = {}, []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        line = re.sub(r"(?i)\bpmid\s*:\s*", "pmid:", line)
+        for token in re.split(r"[\s,;]+", line):
+            if not token:
+                continue
+            match = _PMID_TOKEN.match(token)
+            number = match.group(1) if match else ""
+            if number.isascii() and number.isdigit() and 0 < int(number) <= MAX_PMID:
+                pmids.setdefault(int(number))
+            else:
+                bad.append(token)
+    if bad:
+        raise InvalidPMIDs(bad)
+    return list(pmids)
+
+
+@dataclass
+class ImportReport:
+    """What an import did, PMID by PMID."""
+
+    created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    not_found: list[int] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # PMID (or a range of a query) → reason
+    conflicts: dict[int, list[str]] = field(default_factory=dict)  # PMID → hand-edited fields PubMed changed
+    messages: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (
+            f"created {len(self.created)}, updated {len(self.updated)}, unchanged {len(self.unchanged)}, "
+            f"not found {len(self.not_found)}, failed {len(self.failed)}"
+        )
+        if self.conflicts:
+            text += f"; {len(self.conflicts)} hand-edited paper(s) differ from PubMed"
+        return text
+
+
+def fingerprint(record: PubMedRecord) -> str:
+    """A hash of everything PubMed said: equal fingerprints mean nothing to update."""
+    return hashlib.sha256(repr(record).encode()).hexdigest()
+
+
+def paper_fields(record: PubMedRecord) -> dict:
+    """The Paper column values for a record (JSON columns as plain lists and dicts)."""
+    return {
+        "record_type": record.record_type,
+        "title": record.title,
+        "vernacular_title": record.vernacular_title,
+        "abstract": record.abstract,
+        "abstract_sections": [asdict(s) for s in record.abstract_sections],
+        "copyright": record.copyright,
+        "journal_title": record.journal_title[:400],
+        "journal_iso": record.journal_iso[:200],
+        "issn": record.issn[:20],
+        "volume": record.volume[:50],
+        "issue": record.issue[:100],
+        "pages": record.pages[:100],
+        "pub_year": record.pub_year,
+        "pub_month": record.pub_month,
+        "pub_day": record.pub_day,
+        "pub_date_text": record.pub_date_text[:100],
+        "book_title": record.book_title,
+        "publisher": record.publisher[:300],
+        "languages": list(record.languages),
+        "keywords": list(record.keywords),
+        "mesh_headings": [asdict(h) for h in record.mesh_headings],
+        "chemicals": list(record.chemicals),
+        "corrections": [asdict(c) for c in record.corrections],
+        "is_retracted": record.is_retracted,
+        "doi": record.doi[:255],
+        "pmcid": record.pmcid[:20],
+        "article_ids": dict(record.article_ids),
+        "pubmed_status": record.pubmed_status[:40],
+        "publication_status": record.publication_status[:40],
+        "pubmed_revised": record.date_revised,
+    }
+
+
+def author_key(author: AuthorRecord) -> str:
+    if author.collective_name:
+        return ("c|" + author.collective_name.casefold())[:400]
+    given = author.fore_name or author.initials
+    return "|".join(("p", author.last_name.casefold(), given.casefold(), author.suffix.casefold()))[:400]
+
+
+def _authorship_rows(record: PubMedRecord) -> list[tuple]:
+    """(author key, position, affiliations, ORCID, equal contribution) — what a paper's author list is."""
+    return [
+        (author_key(a), position, list(a.affiliations), a.orcid[:40], a.equal_contribution)
+        for position, a in enumerate(record.authors, start=1)
+    ]
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def pubmed_client() -> PubMedClient:
+    """The E-utilities client configured from settings (raises EutilsError without NCBI_EMAIL)."""
+    return PubMedClient(
+        EutilsConfig(
+            email=settings.NCBI_EMAIL,
+            api_key=settings.NCBI_API_KEY,
+            tool=settings.NCBI_TOOL,
+            base_url=settings.EUTILS_BASE_URL,
+            timeout=settings.EUTILS_TIMEOUT,
+            max_tries=settings.EUTILS_MAX_TRIES,
+            backoff=settings.EUTILS_BACKOFF,
+        )
+    )
+
+
+def perform(run: ImportRun, progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Carry out the import an ImportRun describes. A dry run's ImportRun is never saved."""
+    importer = Importer(run=None if run.dry_run else run, user=run.requested_by, dry_run=run.dry_run,
+                        progress=progress)
+    if run.source == ImportRun.Source.XML:
+        return importer.import_xml(run.query.splitlines())
+    try:
+        client = pubmed_client()
+    except EutilsError as error:
+        importer.report.failed["configuration"] = str(error)
+        return importer.finish()
+    if run.source == ImportRun.Source.QUERY:
+        return importer.import_query(run.query, client, limit=run.limit)
+    return importer.import_pmids(run.requested_pmids, client)
+
+
+class Importer:
+    """Stores batches of records and keeps an ImportRun (if any) up to date with progress.
+
+    `dry_run` stores each batch and rolls it back, so the report says exactly what a real run
+    would do while the database stays as it was.
+    """
+
+    def __init__(self, *, run: ImportRun | None = None, user=None, dry_run: bool = False,
+                 progress: Callable[[int], None] | None = None):
+        self.run = run
+        self.user = user if user is not None else (run.requested_by if run else None)
+        self.dry_run = dry_run
+        self.progress = progress or (lambda n: None)
+        self.report = ImportReport()
+        self.processed = 0
+        self.suggester = TagSuggester.from_database()
+        self._publication_type_ids: dict[str, int] = {}
+
+    # --- entry points ----------------------------------------------------------------------
+
+    def import_pmids(self, pmids: Sequence[int], client: PubMedClient) -> ImportReport:
+        """Fetch and store PMIDs in batches; a failed batch is reported and the rest go on."""
+        self._start(total=len(pmids))
+        for batch in _chunks(pmids, BATCH_SIZE):
+            asked = set(batch)
+            try:
+                records = [r for r in client.fetch(batch) if r.pmid in asked]
+            except EutilsError as error:
+                self._fail({str(p): str(error) for p in batch})
+                continue
+            found = {r.pmid for r in records}
+            self.report.not_found.extend(p for p in batch if p not in found)
+            self._advance(len(asked - found))
+            self._store(records)
+        return self.finish()
+
+    def import_query(self, query: str, client: PubMedClient, limit: int | None = None) -> ImportReport:
+        """Run a PubMed search and store its records, paging through the history server."""
+        try:
+            search = client.search(query)
+        except EutilsError as error:
+            self.report.failed["search"] = str(error)
+            return self.finish()
+        wanted = search.count if limit is None else min(search.count, limit)
+        if wanted > ESEARCH_LIMIT:
+            self.report.failed["search"] = (
+                f"The query matches {search.count:,} records, but PubMed hands out only the first "
+                f"{ESEARCH_LIMIT:,}. Narrow it (for example by publication date) or pass a limit of at "
+                f"most {ESEARCH_LIMIT:,}."
+            )
+            return self.finish()
+        if wanted < search.count:
+            self.report.messages.append(f"The query matches {search.count:,} records; importing the first {wanted:,}.")
+        self._start(total=wanted)
+        for start in range(0, wanted, BATCH_SIZE):
+            size = min(BATCH_SIZE, wanted - start)
+            try:
+                records = client.fetch_page(search, start, size)
+            except EutilsError as error:
+                self._fail({f"records {start + 1}-{start + size}": str(error)}, count=size)
+                continue
+            self._store(records)
+        return self.finish()
+
+    def import_xml(self, paths: Sequence[str | Path]) -> ImportReport:
+        """Store the records of recorded efetch XML files (no network), streaming each file."""
+        self._start(total=0)
+        for path in paths:
+            try:
+                with open(path, "rb") as handle:
+                    for batch in _chunks(iter_records(handle), BATCH_SIZE):
+                        self._store(batch)
+            except (OSError, PubMedXMLError) as error:
+                self.report.failed[str(path)] = f"{Path(path).name}: {error}"
+                self.report.messages.append(
+                    f"{Path(path).name}: stopped at a fault; the batch being read was not stored."
+                )
+        return self.finish()
+
+    # --- batches ---------------------------------------------------------------------------
+
+    def _store(self, records: list[PubMedRecord]) -> None:
+        """Store one batch in one transaction; on a database fault report it and store nothing."""
+        records = list({r.pmid: r for r in records}.values())  # a PMID twice in a batch: last wins
+        batch_report = ImportReport()
+        try:
+            with transaction.atomic():
+                self._upsert(records, batch_report)
+                if self.dry_run:
+                    transaction.set_rollback(True)
+        except DatabaseError as error:
+            self._fail({str(r.pmid): f"database error: {error}" for r in records})
+            return
+        for name in ("created", "updated", "unchanged"):
+            getattr(self.report, name).extend(getattr(batch_report, name))
+        self.report.conflicts.update(batch_report.conflicts)
+        self._advance(len(records))
+
+    def _upsert(self, records: list[PubMedRecord], report: ImportReport) -> None:
+        now = timezone.now()
+        existing = {p.pmid: p for p in Paper.objects.filter(pmid__in=[r.pmid for r in records])}
+        stored_authors = self._stored_authorships([p.pk for p in existing.values()])
+        stored_types = self._stored_publication_types([p.pk for p in existing.values()])
+        new, changed_text, changed_relations = [], [], []
+        for record in records:
+            digest = fingerprint(record)
+            paper = existing.get(record.pmid)
+            if paper is None:
+                paper = Paper(pmid=record.pmid, pubmed_hash=digest, imported_by=self.user,
+                              pubmed_fetched_at=now, **paper_fields(record))
+                new.append((paper, record))
+                continue
+            if paper.pubmed_hash == digest:
+                report.unchanged.append(record.pmid)
+                continue
+            fields = paper_fields(record)
+            differing = {name for name, value in fields.items() if getattr(paper, name) != value}
+            conflicts = _json_safe({name: fields[name] for name in sorted(differing) if name in paper.edited_fields})
+            applied = differing - conflicts.keys()
+            relations_differ = (
+                stored_authors.get(paper.pk, []) != _authorship_rows(record)
+                or stored_types.get(paper.pk, set()) != {t.name for t in record.publication_types}
+            )
+            for name in applied:
+                setattr(paper, name, fields[name])
+            conflicts_changed = conflicts != paper.pubmed_conflicts
+            paper.pubmed_conflicts = conflicts
+            paper.pubmed_hash = digest
+            paper.pubmed_fetched_at = now
+            paper.save(update_fields=[*applied, "pubmed_conflicts", "pubmed_hash", "pubmed_fetched_at", "updated_at"])
+            if conflicts:
+                report.conflicts[record.pmid] = sorted(conflicts)
+            if applied or relations_differ or conflicts_changed:
+                report.updated.append(record.pmid)
+            else:
+                report.unchanged.append(record.pmid)
+            if relations_differ:
+                changed_relations.append((paper, record))
+            if applied & {"title", "abstract", "keywords", "mesh_headings", "chemicals"}:
+                changed_text.append(paper)
+        Paper.objects.filter(pmid__in=report.unchanged).update(pubmed_fetched_at=now)
+        Paper.objects.bulk_create([paper for paper, _ in new])
+        report.created.extend(record.pmid for _, record in new)
+        self._replace_relations(new + changed_relations, replace=bool(changed_relations))
+        self.suggester.suggest_for([paper for paper, _ in new] + changed_text)
+
+    def _replace_relations(self, pairs: list[tuple[Paper, PubMedRecord]], replace: bool) -> None:
+        """Write the author lists and publication types of these papers (new or changed)."""
+        if not pairs:
+            return
+        if replace:
+            ids = [paper.pk for paper, _ in pairs]
+            Authorship.objects.filter(paper_id__in=ids).delete()
+            Paper.publication_types.through.objects.filter(paper_id__in=ids).delete()
+        author_ids = self._author_ids([a for _, record in pairs for a in record.authors])
+        Authorship.objects.bulk_create(
+            Authorship(paper=paper, author_id=author_ids[key], position=position,
+                       affiliations=affiliations, orcid=orcid, equal_contribution=equal)
+            for paper, record in pairs
+            for key, position, affiliations, orcid, equal in _authorship_rows(record)
+        )
+        type_ids = self._publication_type_id_map([t for _, record in pairs for t in record.publication_types])
+        Through = Paper.publication_types.through
+        Through.objects.bulk_create(
+            Through(paper_id=paper.pk, publicationtype_id=type_ids[name])
+            for paper, record in pairs
+            for name in dict.fromkeys(t.name for t in record.publication_types)
+        )
+
+    def _author_ids(self, authors: list[AuthorRecord]) -> dict[str, int]:
+        wanted = {author_key(a): a for a in authors}
+        ids = dict(Author.objects.filter(key__in=wanted).values_list("key", "id"))
+        missing = [key for key in wanted if key not in ids]
+        if missing:
+            Author.objects.bulk_create(
+                (
+                    Author(
+                        key=key,
+                        last_name=wanted[key].last_name[:200],
+                        fore_name=wanted[key].fore_name[:200],
+                        initials=wanted[key].initials[:20],
+                        suffix=wanted[key].suffix[:20],
+                        collective_name=wanted[key].collective_name[:400],
+                    )
+                    for key in missing
+                ),
+                ignore_conflicts=True,  # another import may have added the same person meanwhile
+            )
+            ids.update(Author.objects.filter(key__in=missing).values_list("key", "id"))
+        return ids
+
+    def _publication_type_id_map(self, types) -> dict[str, int]:
+        wanted = {t.name: t.ui for t in types if t.name not in self._publication_type_ids}
+        if wanted:
+            PublicationType.objects.bulk_create(
+                (PublicationType(name=name[:120], ui=ui[:12]) for name, ui in wanted.items()), ignore_conflicts=True
+            )
+            self._publication_type_ids.update(
+                PublicationType.objects.filter(name__in=wanted).values_list("name", "id")
+            )
+        return self._publication_type_ids
+
+    @staticmethod
+    def _stored_authorships(paper_ids: list[int]) -> dict[int, list[tuple]]:
+        rows: dict[int, list[tuple]] = {}
+        for paper_id, key, position, affiliations, orcid, equal in (
+            Authorship.objects.filter(paper_id__in=paper_ids)
+            .order_by("paper_id", "position")
+            .values_list("paper_id", "author__key", "position", "affiliations", "orcid", "equal_contribution")
+        ):
+            rows.setdefault(paper_id, []).append((key, position, affiliations, orcid, equal))
+        return rows
+
+    @staticmethod
+    def _stored_publication_types(paper_ids: list[int]) -> dict[int, set[str]]:
+        types: dict[int, set[str]] = {}
+        for paper_id, name in Paper.publication_types.through.objects.filter(paper_id__in=paper_ids).values_list(
+            "paper_id", "publicationtype__name"
+        ):
+            types.setdefault(paper_id, set()).add(name)
+        return types
+
+    # --- progress --------------------------------------------------------------------------
+
+    def _fail(self, failures: dict[str, str], count: int | None = None) -> None:
+        self.report.failed.update(failures)
+        self._advance(len(failures) if count is None else count)
+
+    def _start(self, total: int) -> None:
+        if self.run:
+            self.run.state = ImportRun.State.RUNNING
+            self.run.started_at = self.run.started_at or timezone.now()
+            self.run.total = total
+            self.run.save(update_fields=["state", "started_at", "total"])
+
+    def _advance(self, count: int) -> None:
+        self.processed += count
+        self.progress(count)
+        if self.run:
+            self._copy_report_to_run()
+            self.run.save(update_fields=[*_RUN_COUNTS, "processed", "errors"])
+
+    def finish(self) -> ImportReport:
+        if self.run:
+            self._copy_report_to_run()
+            self.run.messages = self.report.messages + [
+                f"PMID {pmid}: PubMed now differs in hand-edited {', '.join(fields)}"
+                for pmid, fields in self.report.conflicts.items()
+            ]
+            self.run.finished_at = timezone.now()
+            self.run.state = (
+                ImportRun.State.SUCCEEDED if not self.report.failed
+                else ImportRun.State.FAILED if not (self.report.created or self.report.updated or self.report.unchanged)
+                else ImportRun.State.PARTIAL
+            )
+            self.run.save()
+        return self.report
+
+    def _copy_report_to_run(self) -> None:
+        for name in _RUN_COUNTS:
+            value = getattr(self.report, name)
+            setattr(self.run, name, len(value))
+        self.run.processed = self.processed
+        self.run.errors = dict(self.report.failed)
+
+
+_RUN_COUNTS = ("created", "updated", "unchanged", "not_found", "failed")
+
+
+def _json_safe(values: dict) -> dict:
+    return {name: value.isoformat() if hasattr(value, "isoformat") else value for name, value in values.items()}

@@ -1,0 +1,35 @@
+"""`manage.py load_demo`: the taxonomy and the demo papers, approved, for a first look."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from papers.importing import perform
+from papers.models import ImportRun, Paper
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the topic/tag taxonomy and import the demo records (real MEDLINE records on myeloma, "
+        "see fixtures/DEMO.md), approving them so the public pages have something to show. Idempotent."
+    )
+
+    def handle(self, *args, **options):
+        call_command("loaddata", FIXTURES / "taxonomy.json", verbosity=0)
+        files = sorted((FIXTURES / "demo").glob("*.xml"))
+        if not files:
+            raise CommandError("fixtures/demo holds no XML files.")
+        run = ImportRun.objects.create(source=ImportRun.Source.XML, query="\n".join(map(str, files)))
+        report = perform(run)
+        if report.failed:
+            raise CommandError(f"The demo import failed: {report.failed}")
+        imported = report.created + report.updated + report.unchanged
+        approved = Paper.objects.filter(pmid__in=imported, status=Paper.Status.PENDING).update(
+            status=Paper.Status.APPROVED, status_note="Demo data, approved on loading.", reviewed_at=timezone.now()
+        )
+        self.stdout.write(f"Demo data: {report.summary()}; {approved} paper(s) approved.")

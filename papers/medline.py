@@ -1,0 +1,458 @@
+"""PubMed XML (efetch `PubmedArticleSet`, MEDLINE baseline files) → plain `PubMedRecord`s.
+
+Why not `Bio.Entrez.read`: it builds the whole document in memory (PubMed's set is a DTD
+"dictionary", so `Entrez.parse` cannot stream it), it refuses the http:// DOCTYPEs of older
+recordings and baseline files, and it is several times slower than expat through ElementTree.
+This parser streams with lxml's `iterparse` (no network, no DTD loading, no entity
+expansion), keeps one record in memory at a time, and imports nothing from Django. Bio.Entrez still does
+every network call (see pubmed.py).
+
+Some publishers send structured abstracts as one unlabelled block with the headings run into
+the text ("Study DesignRetrospective….ObjectiveIn general…"); those are split into labelled
+sections when the block starts with a known heading and has at least two.
+
+Titles and abstracts become HTML fragments: text escaped, inline tags (<i> <b> <u> <sup> <sub>)
+and MathML kept, any other tag dropped with its text kept — never lost, never double-escaped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+from io import BytesIO
+from typing import BinaryIO
+
+from lxml import etree
+from lxml.etree import _Element as Element
+
+from .markup import INLINE_TAGS, MATHML_TAGS
+
+MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+
+# CommentsCorrections that change how a paper should be read; comments and citations are not kept.
+CORRECTION_TYPES = frozenset({
+    "ErratumIn", "ErratumFor", "RetractionIn", "RetractionOf", "PartialRetractionIn",
+    "PartialRetractionOf", "ExpressionOfConcernIn", "ExpressionOfConcernFor",
+    "CorrectedandRepublishedIn", "CorrectedandRepublishedFrom", "RepublishedIn", "RepublishedFrom",
+    "UpdateIn", "UpdateOf", "ReprintIn", "ReprintOf",
+})
+
+RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle")
+_RUN_IN_HEADING = re.compile(
+    r"(?:^|(?<=[.!?]))\s*(Study Design|Background|Introduction|Purpose|Objectives?|Aims?|Design|Setting|"
+    r"Participants|Patients|Materials and Methods|Methods|Results|Findings|Conclusions?|Interpretation|"
+    r"Discussion|Significance)(?=[A-Z])"
+)
+
+
+class PubMedXMLError(ValueError):
+    """The payload is not a PubMed article set we can read (malformed, truncated, unexpected)."""
+
+
+class EutilsErrorPayload(PubMedXMLError):
+    """E-utilities answered with an <ERROR> document instead of records."""
+
+
+@dataclass(frozen=True)
+class AbstractSection:
+    label: str
+    category: str
+    text: str
+
+
+@dataclass(frozen=True)
+class AuthorRecord:
+    last_name: str = ""
+    fore_name: str = ""
+    initials: str = ""
+    suffix: str = ""
+    collective_name: str = ""
+    affiliations: tuple[str, ...] = ()
+    orcid: str = ""
+    equal_contribution: bool = False
+
+
+@dataclass(frozen=True)
+class MeshQualifier:
+    ui: str
+    name: str
+    major: bool
+
+
+@dataclass(frozen=True)
+class MeshHeading:
+    ui: str
+    name: str
+    major: bool
+    qualifiers: tuple[MeshQualifier, ...] = ()
+
+
+@dataclass(frozen=True)
+class Correction:
+    type: str
+    source: str
+    pmid: int | None
+
+
+@dataclass(frozen=True)
+class PublicationTypeRecord:
+    ui: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PubMedRecord:
+    pmid: int
+    record_type: str = "article"
+    title: str = ""
+    vernacular_title: str = ""
+    abstract_sections: tuple[AbstractSection, ...] = ()
+    copyright: str = ""
+    journal_title: str = ""
+    journal_iso: str = ""
+    issn: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    pub_year: int | None = None
+    pub_month: int | None = None
+    pub_day: int | None = None
+    pub_date_text: str = ""
+    book_title: str = ""
+    publisher: str = ""
+    languages: tuple[str, ...] = ()
+    publication_types: tuple[PublicationTypeRecord, ...] = ()
+    keywords: tuple[str, ...] = ()
+    mesh_headings: tuple[MeshHeading, ...] = ()
+    chemicals: tuple[str, ...] = ()
+    corrections: tuple[Correction, ...] = ()
+    article_ids: dict[str, str] = field(default_factory=dict)
+    authors: tuple[AuthorRecord, ...] = ()
+    pubmed_status: str = ""
+    publication_status: str = ""
+    date_revised: date | None = None
+
+    @property
+    def abstract(self) -> str:
+        """The abstract as one fragment, sections joined without their labels."""
+        return " ".join(s.text for s in self.abstract_sections)
+
+    @property
+    def doi(self) -> str:
+        return self.article_ids.get("doi", "")
+
+    @property
+    def pmcid(self) -> str:
+        return self.article_ids.get("pmc", "")
+
+    @property
+    def is_retracted(self) -> bool:
+        return any(c.type == "RetractionIn" for c in self.corrections) or any(
+            t.name == "Retracted Publication" for t in self.publication_types
+        )
+
+
+def iter_records(source: BinaryIO | str) -> Iterator[PubMedRecord]:
+    """Yield the records of a PubmedArticleSet one by one, holding one record in memory.
+
+    Raises PubMedXMLError for malformed or truncated XML (after yielding the records before
+    the fault) and EutilsErrorPayload for an E-utilities error document.
+    """
+    events = etree.iterparse(
+        source, events=("end",), tag=(*RECORD_TAGS, "ERROR"),
+        resolve_entities=False, no_network=True, load_dtd=False,
+    )
+    errors = []
+    try:
+        for _, element in events:
+            parent = element.getparent()
+            if element.tag == "ERROR":
+                errors.append(_text(element))
+            elif parent is not None and parent.tag == "PubmedArticleSet" and parent.getparent() is None:
+                record = _article(element) if element.tag == "PubmedArticle" else _book(element)
+                element.clear()
+                while element.getprevious() is not None:  # drop finished records: memory stays flat
+                    del parent[0]
+                yield record
+    except etree.LxmlError as error:
+        raise PubMedXMLError(f"The XML is malformed, truncated or unsafe ({error}).") from None
+    if any(errors):
+        raise EutilsErrorPayload(f"E-utilities answered with an error: {' '.join(filter(None, errors))}")
+    if events.root.tag != "PubmedArticleSet":
+        raise PubMedXMLError(f"Expected a PubmedArticleSet, got <{events.root.tag}>.")
+
+
+def parse_records(data: bytes) -> list[PubMedRecord]:
+    """All records of one efetch answer; all or nothing."""
+    return list(iter_records(BytesIO(data)))
+
+
+# --- records -------------------------------------------------------------------------------
+
+
+def _article(element: Element) -> PubMedRecord:
+    citation = element.find("MedlineCitation")
+    article = citation.find("Article")
+    journal = article.find("Journal")
+    issue = journal.find("JournalIssue")
+    year, month, day, date_text = _pub_date(issue.find("PubDate"))
+    data = element.find("PubmedData")
+    return PubMedRecord(
+        pmid=int(_text(citation.find("PMID"))),
+        title=_markup(article.find("ArticleTitle")),
+        vernacular_title=_markup(article.find("VernacularTitle")),
+        abstract_sections=_abstract(article.find("Abstract")),
+        copyright=_text(article.find("Abstract/CopyrightInformation")),
+        journal_title=_text(journal.find("Title")),
+        journal_iso=_text(journal.find("ISOAbbreviation")),
+        issn=_text(journal.find("ISSN")),
+        volume=_text(issue.find("Volume")),
+        issue=_text(issue.find("Issue")),
+        pages=_pages(article),
+        pub_year=year,
+        pub_month=month,
+        pub_day=day,
+        pub_date_text=date_text,
+        languages=tuple(_text(e) for e in article.findall("Language")),
+        publication_types=_publication_types(article.find("PublicationTypeList")),
+        keywords=_keywords(citation),
+        mesh_headings=_mesh(citation.find("MeshHeadingList")),
+        chemicals=tuple(_text(e) for e in citation.findall("ChemicalList/Chemical/NameOfSubstance")),
+        corrections=_corrections(citation.find("CommentsCorrectionsList")),
+        article_ids=_article_ids(data, article),
+        authors=_authors(article.find("AuthorList")),
+        pubmed_status=citation.get("Status", ""),
+        publication_status=_text(data.find("PublicationStatus")) if data is not None else "",
+        date_revised=_date(citation.find("DateRevised")),
+    )
+
+
+def _book(element: Element) -> PubMedRecord:
+    document = element.find("BookDocument")
+    book = document.find("Book")
+    year, month, day, date_text = _pub_date(book.find("PubDate"))
+    book_title = _markup(book.find("BookTitle"))
+    authors = document.find("AuthorList")
+    data = element.find("PubmedBookData")
+    ids = {e.get("IdType", ""): _text(e) for e in document.findall("ArticleIdList/ArticleId")}
+    if data is not None:
+        ids.update({e.get("IdType", ""): _text(e) for e in data.findall("ArticleIdList/ArticleId")})
+    ids.pop("pubmed", None)
+    return PubMedRecord(
+        pmid=int(_text(document.find("PMID"))),
+        record_type="book",
+        title=_markup(document.find("ArticleTitle")) or book_title,
+        vernacular_title=_markup(document.find("VernacularTitle")),
+        abstract_sections=_abstract(document.find("Abstract")),
+        copyright=_text(document.find("Abstract/CopyrightInformation")),
+        pub_year=year,
+        pub_month=month,
+        pub_day=day,
+        pub_date_text=date_text,
+        book_title=book_title,
+        publisher=_text(book.find("Publisher/PublisherName")),
+        languages=tuple(_text(e) for e in document.findall("Language")),
+        publication_types=_publication_types(document),
+        keywords=_keywords(document),
+        article_ids=ids,
+        authors=_authors(authors if authors is not None else book.find("AuthorList")),
+        publication_status=_text(data.find("PublicationStatus")) if data is not None else "",
+        date_revised=_date(document.find("DateRevised")),
+    )
+
+
+# --- fields --------------------------------------------------------------------------------
+
+
+def _abstract(abstract: Element | None) -> tuple[AbstractSection, ...]:
+    if abstract is None:
+        return ()
+    sections = tuple(
+        AbstractSection(label=e.get("Label", ""), category=e.get("NlmCategory", ""), text=text)
+        for e in abstract.findall("AbstractText")
+        if (text := _markup(e))
+    )
+    if len(sections) == 1 and not sections[0].label:
+        return _split_run_in_headings(sections[0].text) or sections
+    return sections
+
+
+def _split_run_in_headings(text: str) -> tuple[AbstractSection, ...]:
+    """Labelled sections from a block whose headings are run into the text, or () if it is not one."""
+    parts = _RUN_IN_HEADING.split(text)  # ["", heading, body, heading, body, …]
+    if parts[0].strip() or len(parts) < 5:
+        return ()
+    return tuple(
+        AbstractSection(label=heading.upper(), category="", text=body.strip())
+        for heading, body in zip(parts[1::2], parts[2::2], strict=True)
+    )
+
+
+def _pub_date(pub_date: Element | None) -> tuple[int | None, int | None, int | None, str]:
+    """(year, month, day, the date as PubMed gives it) from Year/Month/Day, Season or MedlineDate."""
+    if pub_date is None:
+        return None, None, None, ""
+    medline_date = _text(pub_date.find("MedlineDate"))
+    if medline_date:
+        found_year = re.search(r"\b(1[89]\d\d|2\d\d\d)\b", medline_date)
+        found_month = re.search(r"\b(" + "|".join(MONTHS) + r")", medline_date, re.IGNORECASE)
+        return (
+            int(found_year.group(1)) if found_year else None,
+            MONTHS[found_month.group(1).lower()] if found_month else None,
+            None,
+            medline_date,
+        )
+    year, month, day, season = (_text(pub_date.find(t)) for t in ("Year", "Month", "Day", "Season"))
+    month_number = int(month) if month.isdigit() else MONTHS.get(month[:3].lower())
+    text = " ".join(p for p in (year, month, day, season) if p)
+    return (int(year) if year.isdigit() else None, month_number, int(day) if day.isdigit() else None, text)
+
+
+def _date(element: Element | None) -> date | None:
+    if element is None:
+        return None
+    try:
+        return date(*(int(_text(element.find(t))) for t in ("Year", "Month", "Day")))
+    except ValueError:
+        return None
+
+
+def _pages(article: Element) -> str:
+    medline = _text(article.find("Pagination/MedlinePgn"))
+    if medline:
+        return medline
+    start, end = _text(article.find("Pagination/StartPage")), _text(article.find("Pagination/EndPage"))
+    return f"{start}-{end}" if start and end else start
+
+
+def _article_ids(data: Element | None, article: Element) -> dict[str, str]:
+    # Only PubmedData's own list: ReferenceList holds ArticleIdLists of the cited papers.
+    ids = {}
+    if data is not None:
+        ids = {e.get("IdType", ""): _text(e) for e in data.findall("ArticleIdList/ArticleId") if _text(e)}
+    ids.pop("pubmed", None)
+    for location in article.findall("ELocationID"):
+        if location.get("ValidYN", "Y") == "Y" and _text(location):
+            ids.setdefault(location.get("EIdType", ""), _text(location))
+    return ids
+
+
+def _authors(author_list: Element | None) -> tuple[AuthorRecord, ...]:
+    if author_list is None:
+        return ()
+    return tuple(filter(None, (_author(a) for a in author_list.iterchildren("Author"))))
+
+
+def _author(author: Element) -> AuthorRecord | None:
+    # One pass over the children: authors are the most numerous elements of a record.
+    fields, affiliations, orcid = {}, [], ""
+    for child in author.iterchildren(tag=etree.Element):
+        if child.tag == "AffiliationInfo":
+            affiliations.append(_text(child.find("Affiliation")))
+        elif child.tag == "Identifier":
+            if child.get("Source") == "ORCID":
+                orcid = _text(child).rsplit("/", 1)[-1]
+        else:
+            fields[child.tag] = _text(child)
+    if author.get("ValidYN", "Y") != "Y" or not (fields.get("LastName") or fields.get("CollectiveName")):
+        return None
+    return AuthorRecord(
+        last_name=fields.get("LastName", ""),
+        fore_name=fields.get("ForeName", ""),
+        initials=fields.get("Initials", ""),
+        suffix=fields.get("Suffix", ""),
+        collective_name=fields.get("CollectiveName", ""),
+        affiliations=tuple(affiliations),
+        orcid=orcid,
+        equal_contribution=author.get("EqualContrib") == "Y",
+    )
+
+
+def _publication_types(type_list: Element | None) -> tuple[PublicationTypeRecord, ...]:
+    if type_list is None:
+        return ()
+    return tuple(PublicationTypeRecord(ui=e.get("UI", ""), name=_text(e)) for e in type_list.findall("PublicationType"))
+
+
+def _keywords(parent: Element) -> tuple[str, ...]:
+    return tuple(_text(e) for e in parent.findall("KeywordList/Keyword") if _text(e))
+
+
+def _mesh(heading_list: Element | None) -> tuple[MeshHeading, ...]:
+    if heading_list is None:
+        return ()
+    headings = []
+    for heading in heading_list.findall("MeshHeading"):
+        descriptor = heading.find("DescriptorName")
+        headings.append(
+            MeshHeading(
+                ui=descriptor.get("UI", ""),
+                name=_text(descriptor),
+                major=descriptor.get("MajorTopicYN") == "Y",
+                qualifiers=tuple(
+                    MeshQualifier(ui=q.get("UI", ""), name=_text(q), major=q.get("MajorTopicYN") == "Y")
+                    for q in heading.findall("QualifierName")
+                ),
+            )
+        )
+    return tuple(headings)
+
+
+def _corrections(corrections: Element | None) -> tuple[Correction, ...]:
+    if corrections is None:
+        return ()
+    return tuple(
+        Correction(
+            type=c.get("RefType", ""),
+            source=_text(c.find("RefSource")),
+            pmid=int(_text(c.find("PMID"))) if _text(c.find("PMID")).isdigit() else None,
+        )
+        for c in corrections.findall("CommentsCorrections")
+        if c.get("RefType") in CORRECTION_TYPES
+    )
+
+
+# --- text ----------------------------------------------------------------------------------
+
+
+def _text(element: Element | None) -> str:
+    """All text inside an element, whitespace folded, markup dropped."""
+    if element is None:
+        return ""
+    text = "".join(element.itertext()) if len(element) else element.text or ""
+    return " ".join(text.split())
+
+
+def _markup(element: Element | None) -> str:
+    """The element's content as a safe HTML fragment (see the module docstring)."""
+    if element is None:
+        return ""
+    return " ".join(_inner(element).split())
+
+
+def _inner(element: Element, in_math: bool = False) -> str:
+    parts = [_escaped(element.text, in_math)]
+    for child in element:
+        if isinstance(child.tag, str):  # comments and processing instructions keep only their tail
+            parts.append(_outer(child, in_math))
+        parts.append(_escaped(child.tail, in_math))
+    return "".join(parts)
+
+
+def _outer(element: Element, in_math: bool) -> str:
+    name = etree.QName(element).localname  # MathML arrives namespaced: {…/MathML}mi → mi
+    if name in MATHML_TAGS:
+        return f"<{name}>{_inner(element, in_math=True)}</{name}>"
+    if name in INLINE_TAGS:
+        return f"<{name}>{_inner(element, in_math)}</{name}>"
+    return _inner(element, in_math)
+
+
+def _escaped(text: str | None, in_math: bool) -> str:
+    if not text or (in_math and text.isspace()):  # indentation between MathML elements means nothing
+        return ""
+    return escape(text, quote=False)

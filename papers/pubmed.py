@@ -1,0 +1,158 @@
+"""The NCBI E-utilities client: every call to PubMed goes through Bio.Entrez from here.
+
+Bio.Entrez gives us request building (GET, or POST for ≥200 ids), NCBI's identity parameters
+and its rate limit (0.37 s between calls, 0.1 s with an API key). What it lacks, this adds:
+a time-out, a base URL other than NCBI's (tests point it at a local server), back-off between
+retries (Entrez retries 429/5xx at once and never retries a time-out), one lock so threads
+do not break its rate limiter, and one exception type with a message a curator can act on.
+No Django here: the caller passes an `EutilsConfig`.
+"""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from Bio import Entrez
+
+from .medline import EutilsErrorPayload, PubMedRecord, parse_records
+
+log = logging.getLogger(__name__)
+
+NCBI_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+BATCH_SIZE = 200  # NCBI's advice: at most ~200 ids per request; keeps each failure small
+ESEARCH_LIMIT = 10_000  # ESearch hands out at most the first 10,000 ids of a PubMed query
+_ENTREZ_LOCK = threading.Lock()
+
+
+class EutilsError(Exception):
+    """PubMed could not be reached or gave an answer we cannot use; the message says which."""
+
+
+@dataclass(frozen=True)
+class EutilsConfig:
+    email: str = ""
+    api_key: str = ""
+    tool: str = "myeloma-lit"
+    base_url: str = NCBI_BASE_URL
+    timeout: float = 30.0
+    max_tries: int = 4
+    backoff: float = 2.0  # seconds before the 2nd try; doubles each time, Retry-After wins
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """An ESearch answer kept on NCBI's history server, to be paged through with efetch."""
+
+    query: str
+    count: int
+    webenv: str
+    query_key: str
+    translation: str = ""
+
+
+class _EutilsHandler(urllib.request.BaseHandler):
+    """Gives E-utilities requests a time-out and, when configured, another base URL."""
+
+    handler_order = 100  # before urllib's own https pre-processing, so the scheme can change
+
+    def __init__(self, base_url: str, timeout: float):
+        self.base_url, self.timeout = base_url, timeout
+
+    def https_request(self, request):
+        if request.full_url.startswith(NCBI_BASE_URL):
+            request.full_url = self.base_url + request.full_url[len(NCBI_BASE_URL):]
+            request.timeout = self.timeout
+        return request
+
+
+class PubMedClient:
+    """Fetches PubMed records and runs PubMed searches, with retries and clear errors."""
+
+    def __init__(self, config: EutilsConfig, sleep: Callable[[float], None] = time.sleep):
+        if not config.email:
+            raise EutilsError("Set NCBI_EMAIL: NCBI requires a contact address with every request.")
+        self.config = config
+        self.sleep = sleep
+        # Entrez reads these module globals on every call; retries are ours, so it tries once.
+        Entrez.max_tries = 1
+        Entrez.tool = config.tool
+        Entrez.email = config.email
+        Entrez.api_key = config.api_key or None
+        # ProxyHandler({}): a *_proxy variable must not capture NCBI or loopback traffic.
+        urllib.request.install_opener(
+            urllib.request.build_opener(
+                urllib.request.ProxyHandler({}), _EutilsHandler(config.base_url, config.timeout)
+            )
+        )
+
+    def fetch(self, pmids: Sequence[int]) -> list[PubMedRecord]:
+        """The records PubMed returns for at most BATCH_SIZE PMIDs (unknown ones are absent)."""
+        if len(pmids) > BATCH_SIZE:
+            raise ValueError(f"fetch takes at most {BATCH_SIZE} PMIDs at a time")
+        ids = ",".join(str(p) for p in pmids)
+        return self._records(lambda: Entrez.efetch(db="pubmed", id=ids, retmode="xml"))
+
+    def fetch_page(self, search: SearchResult, start: int, size: int = BATCH_SIZE) -> list[PubMedRecord]:
+        """One page of a search's records, read from NCBI's history server."""
+        return self._records(
+            lambda: Entrez.efetch(
+                db="pubmed", retmode="xml", webenv=search.webenv, query_key=search.query_key,
+                retstart=start, retmax=size,
+            )
+        )
+
+    def search(self, query: str) -> SearchResult:
+        """Run a PubMed query and keep its result set on the history server."""
+        def esearch():
+            with Entrez.esearch(db="pubmed", term=query, usehistory="y", retmax=0) as handle:
+                return Entrez.read(handle)
+
+        answer = self._call(esearch)
+        return SearchResult(
+            query=query,
+            count=int(answer["Count"]),
+            webenv=answer.get("WebEnv", ""),
+            query_key=str(answer.get("QueryKey", "")),
+            translation=str(answer.get("QueryTranslation", "")),
+        )
+
+    def _records(self, request: Callable) -> list[PubMedRecord]:
+        def fetch_and_parse():
+            with request() as handle:
+                return parse_records(handle.read())
+
+        return self._call(fetch_and_parse)
+
+    def _call(self, attempt: Callable):
+        """Run one E-utilities exchange, retrying transient faults with exponential back-off."""
+        for number in range(1, self.config.max_tries + 1):
+            delay = self.config.backoff * 2 ** (number - 1)
+            try:
+                with _ENTREZ_LOCK:
+                    return attempt()
+            except urllib.error.HTTPError as error:
+                if error.code != 429 and error.code < 500:
+                    raise EutilsError(f"PubMed refused the request (HTTP {error.code} {error.reason}).") from None
+                fault = f"PubMed answered HTTP {error.code} {error.reason}"
+                retry_after = error.headers.get("Retry-After", "") if error.headers else ""
+                if retry_after.isdigit():
+                    delay = max(delay, float(retry_after))
+            except EutilsErrorPayload as error:
+                raise EutilsError(str(error)) from None
+            except RuntimeError as error:  # Entrez.read's in-band <ERROR>
+                raise EutilsError(f"E-utilities answered with an error: {error}") from None
+            except ValueError as error:  # malformed or cut-short XML: usually a passing fault
+                fault = f"PubMed's answer could not be read ({error})"
+            except (OSError, http.client.HTTPException) as error:  # refused, reset, time-out, cut short
+                fault = f"PubMed could not be reached ({type(error).__name__}: {error})"
+            if number < self.config.max_tries:
+                log.warning("%s; trying again in %.1f s (%d/%d)", fault, delay, number, self.config.max_tries)
+                self.sleep(delay)
+        raise EutilsError(f"{fault} — gave up after {self.config.max_tries} tries.")

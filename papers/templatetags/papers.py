@@ -1,0 +1,14 @@
+"""Template filters for PubMed's markup."""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from ..markup import sanitize
+
+register = template.Library()
+
+
+@register.filter
+def safe_markup(fragment: str) -> str:
+    """Show a title or abstract with its inline markup, after the allow-list sanitizer."""
+    return mark_safe(sanitize(fragment or ""))  # noqa: S308 - sanitize() is the allow-list

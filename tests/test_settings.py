@@ -1,0 +1,48 @@
+"""Bad settings stop start-up with a message that names the variable."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+
+def start_django(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"],
+        cwd=ROOT, env={**clean, "DJANGO_SETTINGS_MODULE": "myeloma_lit.settings"}, capture_output=True, text=True,
+    )
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"DEBUG": "0"}, "SECRET_KEY must be set when DEBUG is off"),
+        ({"DEBUG": "maybe", "SECRET_KEY": "x"}, "DEBUG must be true or false"),
+        ({"SECRET_KEY": "x", "DATABASE_URL": "mysql://root@localhost/db"}, "DATABASE_URL must start with postgres:// or sqlite:///"),
+        ({"SECRET_KEY": "x", "DATABASE_URL": "not a url"}, "DATABASE_URL"),
+        ({"SECRET_KEY": "x", "DATABASE_URL": "postgres://user@localhost:5432/"}, "DATABASE_URL names no database"),
+        ({"SECRET_KEY": "x", "ALLOWED_HOSTS": "example.org, bad host/"}, "ALLOWED_HOSTS has a malformed host name: 'bad host/'"),
+        ({"SECRET_KEY": "x", "NCBI_EMAIL": "not-an-address"}, "NCBI_EMAIL must be an e-mail address"),
+        ({"SECRET_KEY": "x", "NCBI_API_KEY": "key with spaces"}, "NCBI_API_KEY must be letters and digits"),
+        ({"SECRET_KEY": "x", "EUTILS_BASE_URL": "ftp://example.org/"}, "EUTILS_BASE_URL must be an http(s) URL"),
+        ({"SECRET_KEY": "x", "EUTILS_TIMEOUT": "soon"}, "EUTILS_TIMEOUT must be a number"),
+        ({"SECRET_KEY": "x", "EUTILS_MAX_TRIES": "0"}, "EUTILS_MAX_TRIES must be between 1 and 10"),
+        ({"SECRET_KEY": "x", "TASKS_BACKEND": "celery"}, "TASKS_BACKEND must be one of"),
+    ],
+)
+def test_bad_setting_fails_with_message_naming_it(env, message):
+    result = start_django(**env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_defaults_to_sqlite_and_reads_postgres_url():
+    assert start_django(DEBUG="1").stdout.strip() == "django.db.backends.sqlite3"
+    result = start_django(SECRET_KEY="x", DATABASE_URL="postgres://someone@127.0.0.1:5432/somedb")
+    assert result.stdout.strip() == "django.db.backends.postgresql"
