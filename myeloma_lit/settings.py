@@ -51,10 +51,21 @@ def env_url(name: str, default: str) -> str:
     return raw.rstrip("/") + "/"
 
 
+# SQLite for a web process and a task worker at once: write-ahead log (readers never block the
+# writer), fsync at checkpoints rather than every commit, wait for locks instead of failing, and
+# take the write lock when a transaction begins so two writers cannot deadlock on upgrade.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+
 def database_from_env() -> dict:
     raw = os.environ.get("DATABASE_URL", "").strip()
     if not raw:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "myeloma_lit.sqlite3"}
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "myeloma_lit.sqlite3",
+                "OPTIONS": SQLITE_OPTIONS}
     try:
         config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
     except ValueError as error:
@@ -65,6 +76,7 @@ def database_from_env() -> dict:
         raise ImproperlyConfigured("DATABASE_URL names no database (postgres://user@host:port/NAME).")
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config.pop("CONN_HEALTH_CHECKS", None)
+        config["OPTIONS"] = SQLITE_OPTIONS
     return config
 
 
@@ -141,6 +153,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]  # `loaddata taxonomy`
 
 # Long imports run as background tasks. "immediate" runs them in the request (tests, demo);
 # "database" queues them for `manage.py db_worker` (production).

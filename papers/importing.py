@@ -13,20 +13,21 @@ tag decisions, notes, and any field a curator edited by hand (those are listed i
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from .medline import AuthorRecord, PubMedRecord, PubMedXMLError, iter_records
+from .medline import AuthorRecord, PubMedRecord, PubMedXMLError, read_batches
 from .models import Author, Authorship, ImportRun, Paper, PublicationType
 from .pubmed import BATCH_SIZE, ESEARCH_LIMIT, EutilsConfig, EutilsError, PubMedClient
-from .suggestions import TagSuggester
+from .suggestions import TaggableText, TagSuggester
 
 # Paper columns that come from PubMed (authors and publication types are relations).
 PUBMED_FIELDS = (
@@ -111,7 +112,7 @@ def paper_fields(record: PubMedRecord) -> dict:
         "title": record.title,
         "vernacular_title": record.vernacular_title,
         "abstract": record.abstract,
-        "abstract_sections": [asdict(s) for s in record.abstract_sections],
+        "abstract_sections": [{"label": s.label, "category": s.category, "text": s.text} for s in record.abstract_sections],
         "copyright": record.copyright,
         "journal_title": record.journal_title[:400],
         "journal_iso": record.journal_iso[:200],
@@ -127,9 +128,13 @@ def paper_fields(record: PubMedRecord) -> dict:
         "publisher": record.publisher[:300],
         "languages": list(record.languages),
         "keywords": list(record.keywords),
-        "mesh_headings": [asdict(h) for h in record.mesh_headings],
+        "mesh_headings": [
+            {"ui": h.ui, "name": h.name, "major": h.major,
+             "qualifiers": [{"ui": q.ui, "name": q.name, "major": q.major} for q in h.qualifiers]}
+            for h in record.mesh_headings
+        ],
         "chemicals": list(record.chemicals),
-        "corrections": [asdict(c) for c in record.corrections],
+        "corrections": [{"type": c.type, "source": c.source, "pmid": c.pmid} for c in record.corrections],
         "is_retracted": record.is_retracted,
         "doi": record.doi[:255],
         "pmcid": record.pmcid[:20],
@@ -261,10 +266,9 @@ class Importer:
         self._start(total=0)
         for path in paths:
             try:
-                with open(path, "rb") as handle:
-                    for batch in _chunks(iter_records(handle), BATCH_SIZE):
-                        self._store(batch)
-            except (OSError, PubMedXMLError) as error:
+                for batch in read_batches(path, BATCH_SIZE):
+                    self._store(batch)
+            except PubMedXMLError as error:
                 self.report.failed[str(path)] = f"{Path(path).name}: {error}"
                 self.report.messages.append(
                     f"{Path(path).name}: stopped at a fault; the batch being read was not stored."
@@ -279,6 +283,11 @@ class Importer:
         batch_report = ImportReport()
         try:
             with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    # A crash may lose the last few batches' commits, never half a batch; running
+                    # the import again restores them. Waiting for the WAL flush would cost more.
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL synchronous_commit TO OFF")
                 self._upsert(records, batch_report)
                 if self.dry_run:
                     transaction.set_rollback(True)
@@ -300,9 +309,7 @@ class Importer:
             digest = fingerprint(record)
             paper = existing.get(record.pmid)
             if paper is None:
-                paper = Paper(pmid=record.pmid, pubmed_hash=digest, imported_by=self.user,
-                              pubmed_fetched_at=now, **paper_fields(record))
-                new.append((paper, record))
+                new.append((record, digest))
                 continue
             if paper.pubmed_hash == digest:
                 report.unchanged.append(record.pmid)
@@ -329,36 +336,62 @@ class Importer:
             else:
                 report.unchanged.append(record.pmid)
             if relations_differ:
-                changed_relations.append((paper, record))
+                changed_relations.append((paper.pk, record))
             if applied & {"title", "abstract", "keywords", "mesh_headings", "chemicals"}:
-                changed_text.append(paper)
+                changed_text.append(TaggableText.of_paper(paper))
         Paper.objects.filter(pmid__in=report.unchanged).update(pubmed_fetched_at=now)
-        Paper.objects.bulk_create([paper for paper, _ in new])
-        report.created.extend(record.pmid for _, record in new)
-        self._replace_relations(new + changed_relations, replace=bool(changed_relations))
-        self.suggester.suggest_for([paper for paper, _ in new] + changed_text)
+        created = list(zip(self._insert_papers(new, now), (record for record, _ in new), strict=True))
+        report.created.extend(record.pmid for _, record in created)
+        self._replace_relations(created + changed_relations, replace=bool(changed_relations))
+        self.suggester.suggest_for([TaggableText.of_record(pk, record) for pk, record in created] + changed_text)
 
-    def _replace_relations(self, pairs: list[tuple[Paper, PubMedRecord]], replace: bool) -> None:
-        """Write the author lists and publication types of these papers (new or changed)."""
+    def _insert_papers(self, new: list[tuple[PubMedRecord, str]], now) -> list[int]:
+        """Insert new papers (pending, unreviewed) and return their ids in order."""
+        columns = [f for f in Paper._meta.concrete_fields if not f.primary_key]
+        ops = connection.ops
+        adapt = {
+            "JSONField": json.dumps,
+            "DateField": ops.adapt_datefield_value,
+            "DateTimeField": ops.adapt_datetimefield_value,
+        }
+        converters = [adapt.get(f.get_internal_type()) for f in columns]
+        defaults = {f.attname: f.get_default() for f in columns}
+        rows = []
+        for record, digest in new:
+            values = {**defaults, **paper_fields(record), "pmid": record.pmid, "pubmed_hash": digest,
+                      "imported_by_id": self.user.pk if self.user else None,
+                      "pubmed_fetched_at": now, "created_at": now, "updated_at": now}
+            rows.append(tuple(
+                value if convert is None or value is None else convert(value)
+                for convert, value in zip(converters, (values[f.attname] for f in columns), strict=True)
+            ))
+        return _insert_rows(Paper, [f.column for f in columns], rows, returning_ids=True)
+
+    def _replace_relations(self, pairs: list[tuple[int, PubMedRecord]], replace: bool) -> None:
+        """Write the author lists and publication types of these papers (by id; new or changed)."""
         if not pairs:
             return
         if replace:
-            ids = [paper.pk for paper, _ in pairs]
+            ids = [paper_id for paper_id, _ in pairs]
             Authorship.objects.filter(paper_id__in=ids).delete()
             Paper.publication_types.through.objects.filter(paper_id__in=ids).delete()
         author_ids = self._author_ids([a for _, record in pairs for a in record.authors])
-        Authorship.objects.bulk_create(
-            Authorship(paper=paper, author_id=author_ids[key], position=position,
-                       affiliations=affiliations, orcid=orcid, equal_contribution=equal)
-            for paper, record in pairs
-            for key, position, affiliations, orcid, equal in _authorship_rows(record)
+        _insert_rows(
+            Authorship, ("paper_id", "author_id", "position", "affiliations", "orcid", "equal_contribution"),
+            [
+                (paper_id, author_ids[key], position, json.dumps(affiliations), orcid, equal)
+                for paper_id, record in pairs
+                for key, position, affiliations, orcid, equal in _authorship_rows(record)
+            ],
         )
         type_ids = self._publication_type_id_map([t for _, record in pairs for t in record.publication_types])
-        Through = Paper.publication_types.through
-        Through.objects.bulk_create(
-            Through(paper_id=paper.pk, publicationtype_id=type_ids[name])
-            for paper, record in pairs
-            for name in dict.fromkeys(t.name for t in record.publication_types)
+        _insert_rows(
+            Paper.publication_types.through, ("paper_id", "publicationtype_id"),
+            [
+                (paper_id, type_ids[name])
+                for paper_id, record in pairs
+                for name in dict.fromkeys(t.name for t in record.publication_types)
+            ],
         )
 
     def _author_ids(self, authors: list[AuthorRecord]) -> dict[str, int]:
@@ -366,18 +399,13 @@ class Importer:
         ids = dict(Author.objects.filter(key__in=wanted).values_list("key", "id"))
         missing = [key for key in wanted if key not in ids]
         if missing:
-            Author.objects.bulk_create(
-                (
-                    Author(
-                        key=key,
-                        last_name=wanted[key].last_name[:200],
-                        fore_name=wanted[key].fore_name[:200],
-                        initials=wanted[key].initials[:20],
-                        suffix=wanted[key].suffix[:20],
-                        collective_name=wanted[key].collective_name[:400],
-                    )
+            _insert_rows(
+                Author, ("key", "last_name", "fore_name", "initials", "suffix", "collective_name"),
+                [
+                    (key, a.last_name[:200], a.fore_name[:200], a.initials[:20], a.suffix[:20], a.collective_name[:400])
                     for key in missing
-                ),
+                    for a in [wanted[key]]
+                ],
                 ignore_conflicts=True,  # another import may have added the same person meanwhile
             )
             ids.update(Author.objects.filter(key__in=missing).values_list("key", "id"))
@@ -459,6 +487,26 @@ class Importer:
 
 
 _RUN_COUNTS = ("created", "updated", "unchanged", "not_found", "failed")
+
+
+def _insert_rows(model, columns: Sequence[str], rows: list[tuple], *, ignore_conflicts: bool = False,
+                 returning_ids: bool = False) -> list[int]:
+    """Multi-row INSERTs of plain values, for the papers and tens of thousands of author rows an
+    import writes: the ORM's bulk_create spent most of an import's time building and preparing
+    model instances, more than the database took. Same SQL on both databases (SQLite ≥ 3.35
+    returns ids, in the order given, as PostgreSQL does). Returns the new ids if asked."""
+    quote = connection.ops.quote_name
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) VALUES "
+    tail = (" ON CONFLICT DO NOTHING" if ignore_conflicts else "") + (" RETURNING id" if returning_ids else "")
+    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    per_statement = max(1, 999 // len(columns))  # well under either database's parameter limit
+    ids = []
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows, per_statement):
+            cursor.execute(head + ", ".join([row_sql] * len(chunk)) + tail, [v for row in chunk for v in row])
+            if returning_ids:
+                ids.extend(row[0] for row in cursor.fetchall())
+    return ids
 
 
 def _json_safe(values: dict) -> dict:

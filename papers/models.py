@@ -107,7 +107,7 @@ class PublicationType(models.Model):
 class Author(models.Model):
     """A person or a collective (group) author, one row per distinct spelling of the name."""
 
-    key = models.CharField(max_length=400, unique=True, help_text="Normalised name, for de-duplication.")
+    key = models.CharField(max_length=400, help_text="Normalised name, for de-duplication.")
     last_name = models.CharField(max_length=200, blank=True)
     fore_name = models.CharField(max_length=200, blank=True)
     initials = models.CharField(max_length=20, blank=True)
@@ -117,6 +117,8 @@ class Author(models.Model):
     class Meta:
         ordering = ["last_name", "fore_name", "collective_name"]
         constraints = [
+            # A constraint rather than unique=True: no second, LIKE-only index on PostgreSQL.
+            models.UniqueConstraint(fields=["key"], name="author_unique_key"),
             models.CheckConstraint(
                 condition=~Q(last_name="") | ~Q(collective_name=""), name="author_has_a_name"
             ),
@@ -162,7 +164,7 @@ class Paper(models.Model):
 
     # Identifiers. A paper outside PubMed has no PMID; unique ignores NULLs on both databases.
     pmid = models.PositiveIntegerField("PMID", unique=True, null=True, blank=True)
-    doi = models.CharField("DOI", max_length=255, blank=True, db_index=True)
+    doi = models.CharField("DOI", max_length=255, blank=True)
     pmcid = models.CharField("PMCID", max_length=20, blank=True)
     article_ids = models.JSONField(default=dict, blank=True, help_text="Every ArticleId PubMed gives, by type.")
     record_type = models.CharField(max_length=10, choices=RecordType.choices, default=RecordType.ARTICLE)
@@ -177,7 +179,7 @@ class Paper(models.Model):
     copyright = models.TextField(blank=True)
 
     # Where it was published. PubMed dates can be partial or free text ("2005 Spring").
-    journal_title = models.CharField(max_length=400, blank=True, db_index=True)
+    journal_title = models.CharField(max_length=400, blank=True)
     journal_iso = models.CharField("ISO abbreviation", max_length=200, blank=True)
     issn = models.CharField("ISSN", max_length=20, blank=True)
     volume = models.CharField(max_length=50, blank=True)
@@ -202,7 +204,7 @@ class Paper(models.Model):
     # Corrections and retractions ([{type, source, pmid}]); is_retracted is kept as a column
     # because the admin and search filter on it.
     corrections = models.JSONField(default=list, blank=True)
-    is_retracted = models.BooleanField(default=False, db_index=True)
+    is_retracted = models.BooleanField(default=False)
 
     # PubMed's bookkeeping.
     pubmed_status = models.CharField(max_length=40, blank=True, help_text="MEDLINE, Publisher…")
@@ -218,15 +220,18 @@ class Paper(models.Model):
     pubmed_conflicts = models.JSONField(default=dict, blank=True)
 
     # Moderation.
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     status_reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
     status_note = models.TextField(blank=True)
+    # Unindexed: only deleting a user looks papers up by reviewer or importer.
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_index=False,
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_index=False,
     )
 
     authors = models.ManyToManyField(Author, through="Authorship", related_name="papers")
@@ -249,9 +254,12 @@ class Paper(models.Model):
             models.CheckConstraint(condition=~Q(status="rejected") | ~Q(status_reason=""), name="paper_rejection_has_reason"),
             models.CheckConstraint(condition=Q(pmid__isnull=True) | Q(pmid__gt=0), name="paper_pmid_positive"),
         ]
+        # Each index costs every import; these serve the moderation queue (oldest pending
+        # first, and public() itself), DOI look-ups, and the journal and year facets.
         indexes = [
-            # The moderation queue: oldest pending first.
             models.Index(fields=["status", "created_at"], name="paper_status_created"),
+            models.Index(fields=["doi"], name="paper_doi"),
+            models.Index(fields=["journal_title"], name="paper_journal"),
         ]
 
     def __str__(self):
@@ -277,7 +285,8 @@ class Paper(models.Model):
 class Authorship(models.Model):
     """An author's place on a paper, with the affiliations given for that paper."""
 
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships",
+                              db_index=False)  # authorship_unique_position's index serves paper look-ups
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
     position = models.PositiveSmallIntegerField()
     affiliations = models.JSONField(default=list, blank=True)
@@ -306,8 +315,9 @@ class PaperTag(models.Model):
         TAGGER = "tagger", "Tagger"
         CURATOR = "curator", "Curator"
 
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="paper_tags")
-    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="paper_tags")
+    # papertag_unique and papertag_tag_status index these two columns already.
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="paper_tags", db_index=False)
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="paper_tags", db_index=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUGGESTED)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.TAGGER)
     evidence = models.TextField(blank=True, help_text="The sentence that supports the tag.")

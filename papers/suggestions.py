@@ -10,9 +10,31 @@ retag.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
+from .medline import PubMedRecord
 from .models import Paper, PaperTag, Tag
 from .tagging import Tagger, TagTerms
+
+
+class TaggableText(NamedTuple):
+    """What the tagger reads of one saved paper."""
+
+    paper_id: int
+    title: str
+    abstract: str
+    keywords: Sequence[str]
+    mesh: Sequence[str]  # MeSH headings and chemical names
+
+    @classmethod
+    def of_paper(cls, paper: Paper) -> TaggableText:
+        mesh = [h["name"] for h in paper.mesh_headings] + list(paper.chemicals)
+        return cls(paper.pk, paper.title, paper.abstract, paper.keywords, mesh)
+
+    @classmethod
+    def of_record(cls, paper_id: int, record: PubMedRecord) -> TaggableText:
+        mesh = [h.name for h in record.mesh_headings] + list(record.chemicals)
+        return cls(paper_id, record.title, record.abstract, record.keywords, mesh)
 
 
 class TagSuggester:
@@ -24,21 +46,18 @@ class TagSuggester:
     def from_database(cls) -> TagSuggester:
         return cls(list(Tag.objects.all()))
 
-    def suggest_for(self, papers: Sequence[Paper]) -> int:
-        """Refresh the suggestions of these (saved) papers; returns how many rows changed."""
-        if not papers or not self.tag_ids:
+    def suggest_for(self, texts: Sequence[TaggableText]) -> int:
+        """Refresh the suggestions of these saved papers; returns how many rows changed."""
+        if not texts or not self.tag_ids:
             return 0
         found = {
-            paper.pk: {
+            text.paper_id: {
                 self.tag_ids[s.slug]: s
                 for s in self.tagger.suggest(
-                    title=paper.title,
-                    abstract=paper.abstract,
-                    keywords=paper.keywords,
-                    mesh=[h["name"] for h in paper.mesh_headings] + list(paper.chemicals),
+                    title=text.title, abstract=text.abstract, keywords=text.keywords, mesh=text.mesh
                 )
             }
-            for paper in papers
+            for text in texts
         }
         existing = PaperTag.objects.filter(paper_id__in=found)
         create, update, withdraw = [], [], []
