@@ -1,15 +1,24 @@
-"""The curators' and moderators' tool: every model, the import page and the import reports."""
+"""The curators' and moderators' tool: every model, the import page, the moderation queue and
+actions, tag review and the audit trail. Changes of status and tag decisions go through
+papers.moderation; this module only wires forms and pages to it."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db import models
+from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
+from . import moderation
 from .importing import PUBMED_FIELDS, InvalidPMIDs, parse_pmids
-from .models import Author, Authorship, ImportRun, Paper, PaperTag, PublicationType, Tag, Topic
+from .models import (
+    Author, Authorship, ImportRun, Paper, PaperEvent, PaperTag, PendingPaper, PublicationType, Tag, Topic,
+)
 from .pubmed import ESEARCH_LIMIT
+from .retagging import retag
 from .tasks import start_import
 
 
@@ -67,24 +76,172 @@ class AuthorshipInline(admin.TabularInline):
     extra = 0
 
 
+class Shown(forms.Widget):
+    """A stored row's value as HTML, where a new row has its input (and no autocomplete look-up)."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.html = html
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return self.html
+
+
+class TagReviewForm(forms.ModelForm):
+    """A stored row may only be confirmed or rejected; a new row is a tag added by hand."""
+
+    class Meta:
+        model = PaperTag
+        fields = ("tag", "status", "evidence")
+        widgets = {"evidence": forms.Textarea(attrs={"rows": 2, "cols": 50})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        status = self.fields["status"]
+        if self.instance.pk is None:
+            status.choices, status.initial = [(PaperTag.Status.CONFIRMED, "Confirmed")], PaperTag.Status.CONFIRMED
+            return
+        self.fields["tag"].disabled = self.fields["evidence"].disabled = True
+        self.fields["tag"].widget = Shown(format_html("{}", self.instance.tag))
+        self.fields["evidence"].widget = Shown(self.instance.evidence_html())
+        decisions = {self.instance.status, PaperTag.Status.CONFIRMED, PaperTag.Status.REJECTED}
+        status.choices = [(value, label) for value, label in PaperTag.Status.choices if value in decisions]
+
+
 class PaperTagInline(admin.TabularInline):
     model = PaperTag
-    fields = ("tag", "status", "source", "evidence_field", "evidence", "reviewed_by", "reviewed_at")
-    readonly_fields = ("evidence_field", "evidence", "reviewed_by", "reviewed_at")
+    form = TagReviewForm
+    fields = ("tag", "status", "evidence", "evidence_field", "source", "reviewed_by", "reviewed_at")
+    readonly_fields = ("evidence_field", "source", "reviewed_by", "reviewed_at")
     autocomplete_fields = ("tag",)
     extra = 0
+    can_delete = False  # reject instead: a rejected tag is remembered, a deleted one comes back
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("tag", "reviewed_by")
+
+
+class PaperEventInline(admin.TabularInline):
+    model = PaperEvent
+    verbose_name_plural = "History"
+    fields = ("at", "user", "kind", "summary", "changes_shown", "reason", "note")
+    readonly_fields = fields
+    ordering = ("-at", "-pk")
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="changes")
+    def changes_shown(self, event):
+        rows = format_html_join("", "<li>{}: {} → {}</li>", ((name, old, new) for name, (old, new) in event.changes.items()))
+        return format_html("<ul>{}</ul>", rows) if event.changes else ""
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(choices=[("", "---------"), *Paper.Reason.choices])
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason"):
+            try:
+                moderation.check_rejection(data["reason"], data.get("note", ""))
+            except moderation.ModerationError as error:
+                raise forms.ValidationError(error.message) from None
+        return data
+
+
+class RevokeForm(forms.Form):
+    note = forms.CharField(help_text="Why the approval is revoked.",
+                           widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+
+@admin.action(description="Approve selected papers", permissions=["moderate"])
+def approve_papers(modeladmin, request, queryset):
+    _moderate(request, queryset, "approved", lambda paper: moderation.approve(paper, request.user))
+
+
+@admin.action(description="Reject selected papers…", permissions=["moderate"])
+def reject_papers(modeladmin, request, queryset):
+    form = RejectForm(request.POST if "apply" in request.POST else None)
+    if not form.is_valid():
+        return _ask(modeladmin, request, queryset, form, "reject_papers", "Reject papers")
+    reason, note = form.cleaned_data["reason"], form.cleaned_data["note"]
+    _moderate(request, queryset, "rejected", lambda paper: moderation.reject(paper, request.user, reason, note))
+    return None
+
+
+@admin.action(description="Revoke approval of selected papers…", permissions=["moderate"])
+def revoke_papers(modeladmin, request, queryset):
+    form = RevokeForm(request.POST if "apply" in request.POST else None)
+    if not form.is_valid():
+        return _ask(modeladmin, request, queryset, form, "revoke_papers", "Revoke approval")
+    note = form.cleaned_data["note"]
+    _moderate(request, queryset, "sent back to the queue",
+              lambda paper: moderation.revoke_approval(paper, request.user, note))
+    return None
+
+
+@admin.action(description="Re-run the tagger", permissions=["retag"])
+def retag_papers(modeladmin, request, queryset):
+    read, changed = retag(queryset)
+    messages.success(request, f"Re-ran the tagger over {read} papers: {changed} suggestions added, updated or withdrawn.")
+
+
+def _moderate(request, queryset, done_verb, change):
+    """Apply one moderation function paper by paper; say why each refused paper was refused."""
+    done = 0
+    for paper in queryset.select_related(None).order_by("pk"):
+        try:
+            change(paper)
+            done += 1
+        except moderation.ModerationError as error:
+            messages.error(request, f"{paper}: {error.message}")
+    if done:
+        messages.success(request, f"{done} paper{'' if done == 1 else 's'} {done_verb}.")
+
+
+def _ask(modeladmin, request, queryset, form, action, title):
+    """The intermediate page, like Django's delete confirmation: the papers, the form, a button."""
+    opts = modeladmin.model._meta
+    context = {**modeladmin.admin_site.each_context(request), "title": title, "opts": opts, "form": form,
+               "papers": queryset.select_related(None).order_by("pk"), "action": action,
+               "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+               "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")}
+    return TemplateResponse(request, "admin/papers/moderation_confirmation.html", context)
+
+
+class ModerationActions:
+    """Who may use the moderation and tagger actions, for every changelist that offers them."""
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm(moderation.MODERATE)
+
+    def has_retag_permission(self, request):
+        return request.user.has_perm(moderation.REVIEW_TAGS)
 
 
 @admin.register(Paper)
-class PaperAdmin(admin.ModelAdmin):
+class PaperAdmin(ModerationActions, admin.ModelAdmin):
     list_display = ("pmid", "short_title", "journal_iso", "pub_year", "status", "is_retracted", "created_at")
     list_filter = ("status", "is_retracted", "record_type", "publication_types", "pub_year")
     search_fields = ("=pmid", "doi", "title", "journal_title")
     date_hierarchy = "created_at"
     autocomplete_fields = ("publication_types",)
+    actions = [approve_papers, reject_papers, revoke_papers, retag_papers]
+    # Status and review fields change only through papers.moderation, which audits them.
     readonly_fields = ("pubmed_links", "pubmed_conflicts", "edited_fields", "pubmed_hash", "pubmed_fetched_at",
-                       "imported_by", "reviewed_by", "reviewed_at", "created_at", "updated_at")
-    inlines = [PaperTagInline, AuthorshipInline]
+                       "status", "status_reason", "status_note", "imported_by", "reviewed_by", "reviewed_at",
+                       "created_at", "updated_at")
+    inlines = [PaperTagInline, AuthorshipInline, PaperEventInline]
     fieldsets = (
         (None, {"fields": ("pmid", "pubmed_links", "title", "vernacular_title", "abstract", "curator_note")}),
         ("Moderation", {"fields": ("status", "status_reason", "status_note", "reviewed_by", "reviewed_at",
@@ -118,15 +275,138 @@ class PaperAdmin(admin.ModelAdmin):
             obj.edited_fields = sorted(set(obj.edited_fields) | set(edited))
             obj.pubmed_conflicts = {k: v for k, v in obj.pubmed_conflicts.items() if k not in edited}
         super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            PaperEvent.objects.create(
+                paper=obj, user=request.user, kind=PaperEvent.Kind.EDIT,
+                summary="Edited " + ", ".join(form.changed_data),
+                changes={name: [_plain(form.initial.get(name)), _plain(form.cleaned_data.get(name))]
+                         for name in form.changed_data},
+            )
+
+    def save_formset(self, request, form, formset, change):
+        """Tag decisions go through papers.moderation, which checks and audits them."""
+        if formset.model is not PaperTag:
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row_form in formset.forms:
+            if not row_form.has_changed():
+                continue
+            row, data = row_form.instance, row_form.cleaned_data
+            if row.pk is None:
+                formset.new_objects.append(moderation.add_tag(form.instance, data["tag"], request.user, data["evidence"]))
+                continue
+            decide = moderation.confirm_tag if data["status"] == PaperTag.Status.CONFIRMED else moderation.reject_tag
+            formset.changed_objects.append((decide(row, request.user), ["status"]))
+        return None
+
+
+def _plain(value):
+    """A form value as the audit trail's JSON holds it: related objects by name."""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, models.QuerySet) or (isinstance(value, list) and any(isinstance(i, models.Model) for i in value)):
+        return sorted(map(str, value))
+    return value
+
+
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the app's own code paths, never edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PendingPaper)
+class ModerationQueueAdmin(ModerationActions, ViewOnlyAdmin):
+    """Pending papers, oldest first, with the counts per status above the list."""
+
+    list_display = ("pmid", "paper_link", "journal_iso", "pub_year", "imported_by", "suggested_tags", "created_at")
+    list_display_links = None
+    list_select_related = ("imported_by",)
+    search_fields = ("=pmid", "title", "journal_title")
+    ordering = ("created_at", "pk")
+    actions = [approve_papers, reject_papers, retag_papers]
+    change_list_template = "admin/papers/pendingpaper/change_list.html"
+
+    def get_queryset(self, request):
+        suggested = Count("paper_tags", filter=Q(paper_tags__status=PaperTag.Status.SUGGESTED))
+        return super().get_queryset(request).filter(status=Paper.Status.PENDING).annotate(suggested=suggested)
+
+    def changelist_view(self, request, extra_context=None):
+        counts = dict(Paper.objects.order_by().values_list("status").annotate(Count("pk")))
+        statuses = [(label, counts.get(value, 0)) for value, label in Paper.Status.choices]
+        return super().changelist_view(request, {**(extra_context or {}), "status_counts": statuses})
+
+    @admin.display(description="title", ordering="title")
+    def paper_link(self, paper):
+        return format_html('<a href="{}">{}</a>', reverse("admin:papers_paper_change", args=[paper.pk]), paper.title[:90])
+
+    @admin.display(description="suggested tags", ordering="suggested")
+    def suggested_tags(self, paper):
+        return paper.suggested
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(moderation.MODERATE)
+
+
+@admin.register(PaperEvent)
+class PaperEventAdmin(ViewOnlyAdmin):
+    """The audit trail, read-only: events are written by the code that makes the changes."""
+
+    list_display = ("at", "paper", "user", "kind", "summary", "reason")
+    list_filter = ("kind", "reason")
+    search_fields = ("=paper__pmid", "summary", "note", "user__username")
+    list_select_related = ("paper", "user")
+    date_hierarchy = "at"
 
 
 @admin.register(PaperTag)
 class PaperTagAdmin(admin.ModelAdmin):
-    list_display = ("paper", "tag", "status", "source", "evidence_field")
+    """Bulk tag review; decisions go through papers.moderation, new tags are added on the paper."""
+
+    list_display = ("paper", "tag", "status", "source", "evidence_shown")
     list_filter = ("status", "source", "tag__topic", "tag")
     search_fields = ("=paper__pmid", "paper__title", "tag__name", "evidence")
-    autocomplete_fields = ("paper", "tag")
     list_select_related = ("paper", "tag")
+    actions = ["confirm_tags", "reject_tags"]
+
+    @admin.display(description="evidence")
+    def evidence_shown(self, paper_tag):
+        return paper_tag.evidence_html()
+
+    @admin.action(description="Confirm selected tags", permissions=["review"])
+    def confirm_tags(self, request, queryset):
+        self._decide(request, queryset, moderation.confirm_tag, "confirmed")
+
+    @admin.action(description="Reject selected tags", permissions=["review"])
+    def reject_tags(self, request, queryset):
+        self._decide(request, queryset, moderation.reject_tag, "rejected")
+
+    def _decide(self, request, queryset, decide, done_verb):
+        done = 0
+        for paper_tag in queryset:
+            try:
+                decide(paper_tag, request.user)
+                done += 1
+            except moderation.ModerationError as error:
+                messages.error(request, f"{paper_tag.paper}: {error.message}")
+        if done:
+            messages.success(request, f"{done} tag{'' if done == 1 else 's'} {done_verb}.")
+
+    def has_review_permission(self, request):
+        return request.user.has_perm(moderation.REVIEW_TAGS)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Authorship)
@@ -172,7 +452,9 @@ class ImportForm(forms.Form):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(ViewOnlyAdmin):
+    """Import reports; imports start from the import page, which checks the input."""
+
     list_display = ("__str__", "requested_by", "created_at", "state", "progress", "created", "updated",
                     "unchanged", "not_found", "failed")
     list_filter = ("state", "source")
@@ -184,12 +466,6 @@ class ImportRunAdmin(admin.ModelAdmin):
     def progress(self, run):
         return f"{run.processed} / {run.total}" if run.total else str(run.processed)
 
-    def has_add_permission(self, request):
-        return False  # imports are started from the import page, which checks the input
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def get_urls(self):
         return [path("import/", self.admin_site.admin_view(self.import_view), name="papers_import")] + super().get_urls()
 
@@ -197,8 +473,8 @@ class ImportRunAdmin(admin.ModelAdmin):
         if not request.user.has_perm("papers.add_importrun"):
             messages.error(request, "You may not import papers.")
             return redirect("admin:index")
-        form = ImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+        if form.is_bound and form.is_valid():
             data = form.cleaned_data
             run = ImportRun(requested_by=request.user)
             if data.get("pmid_list"):

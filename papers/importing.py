@@ -27,7 +27,8 @@ from django.utils import timezone
 from .medline import AuthorRecord, PubMedRecord, PubMedXMLError, read_batches
 from .models import Author, Authorship, ImportRun, Paper, PublicationType
 from .pubmed import BATCH_SIZE, ESEARCH_LIMIT, EutilsConfig, EutilsError, PubMedClient
-from .suggestions import TaggableText, TagSuggester
+from .suggestions import TagSuggester
+from .tagging import TaggableText
 
 # Paper columns that come from PubMed (authors and publication types are relations).
 PUBMED_FIELDS = (
@@ -266,8 +267,8 @@ class Importer:
         self._start(total=0)
         for path in paths:
             try:
-                for batch in read_batches(path, BATCH_SIZE):
-                    self._store(batch)
+                for batch in read_batches(path, BATCH_SIZE, annotate=self.suggester.tagger.suggest_record):
+                    self._store([record for record, _ in batch], {r.pmid: found for r, found in batch})
             except PubMedXMLError as error:
                 self.report.failed[str(path)] = f"{Path(path).name}: {error}"
                 self.report.messages.append(
@@ -277,8 +278,9 @@ class Importer:
 
     # --- batches ---------------------------------------------------------------------------
 
-    def _store(self, records: list[PubMedRecord]) -> None:
-        """Store one batch in one transaction; on a database fault report it and store nothing."""
+    def _store(self, records: list[PubMedRecord], suggestions: dict[int, list] | None = None) -> None:
+        """Store one batch in one transaction; on a database fault report it and store nothing.
+        `suggestions`: the tagger's findings by PMID, when already computed."""
         records = list({r.pmid: r for r in records}.values())  # a PMID twice in a batch: last wins
         batch_report = ImportReport()
         try:
@@ -288,7 +290,7 @@ class Importer:
                     # the import again restores them. Waiting for the WAL flush would cost more.
                     with connection.cursor() as cursor:
                         cursor.execute("SET LOCAL synchronous_commit TO OFF")
-                self._upsert(records, batch_report)
+                self._upsert(records, batch_report, suggestions or {})
                 if self.dry_run:
                     transaction.set_rollback(True)
         except DatabaseError as error:
@@ -299,7 +301,7 @@ class Importer:
         self.report.conflicts.update(batch_report.conflicts)
         self._advance(len(records))
 
-    def _upsert(self, records: list[PubMedRecord], report: ImportReport) -> None:
+    def _upsert(self, records: list[PubMedRecord], report: ImportReport, suggestions: dict[int, list]) -> None:
         now = timezone.now()
         existing = {p.pmid: p for p in Paper.objects.filter(pmid__in=[r.pmid for r in records])}
         stored_authors = self._stored_authorships([p.pk for p in existing.values()])
@@ -343,7 +345,10 @@ class Importer:
         created = list(zip(self._insert_papers(new, now), (record for record, _ in new), strict=True))
         report.created.extend(record.pmid for _, record in created)
         self._replace_relations(created + changed_relations, replace=bool(changed_relations))
-        self.suggester.suggest_for([TaggableText.of_record(pk, record) for pk, record in created] + changed_text)
+        self.suggester.suggest_for(
+            [TaggableText.of_record(record, pk) for pk, record in created] + changed_text,
+            known={pk: suggestions[record.pmid] for pk, record in created if record.pmid in suggestions},
+        )
 
     def _insert_papers(self, new: list[tuple[PubMedRecord, str]], now) -> list[int]:
         """Insert new papers (pending, unreviewed) and return their ids in order."""
@@ -365,7 +370,7 @@ class Importer:
                 value if convert is None or value is None else convert(value)
                 for convert, value in zip(converters, (values[f.attname] for f in columns), strict=True)
             ))
-        return _insert_rows(Paper, [f.column for f in columns], rows, returning_ids=True)
+        return [row[0] for row in _insert_rows(Paper, [f.column for f in columns], rows, returning=["id"])]
 
     def _replace_relations(self, pairs: list[tuple[int, PubMedRecord]], replace: bool) -> None:
         """Write the author lists and publication types of these papers (by id; new or changed)."""
@@ -399,7 +404,7 @@ class Importer:
         ids = dict(Author.objects.filter(key__in=wanted).values_list("key", "id"))
         missing = [key for key in wanted if key not in ids]
         if missing:
-            _insert_rows(
+            inserted = _insert_rows(
                 Author, ("key", "last_name", "fore_name", "initials", "suffix", "collective_name"),
                 [
                     (key, a.last_name[:200], a.fore_name[:200], a.initials[:20], a.suffix[:20], a.collective_name[:400])
@@ -407,8 +412,11 @@ class Importer:
                     for a in [wanted[key]]
                 ],
                 ignore_conflicts=True,  # another import may have added the same person meanwhile
+                returning=["key", "id"],
             )
-            ids.update(Author.objects.filter(key__in=missing).values_list("key", "id"))
+            ids.update(inserted)
+            if len(ids) < len(wanted):  # added meanwhile by that other import
+                ids.update(Author.objects.filter(key__in=[k for k in missing if k not in ids]).values_list("key", "id"))
         return ids
 
     def _publication_type_id_map(self, types) -> dict[str, int]:
@@ -490,23 +498,26 @@ _RUN_COUNTS = ("created", "updated", "unchanged", "not_found", "failed")
 
 
 def _insert_rows(model, columns: Sequence[str], rows: list[tuple], *, ignore_conflicts: bool = False,
-                 returning_ids: bool = False) -> list[int]:
+                 returning: Sequence[str] = ()) -> list[tuple]:
     """Multi-row INSERTs of plain values, for the papers and tens of thousands of author rows an
     import writes: the ORM's bulk_create spent most of an import's time building and preparing
     model instances, more than the database took. Same SQL on both databases (SQLite ≥ 3.35
-    returns ids, in the order given, as PostgreSQL does). Returns the new ids if asked."""
+    returns rows, in the order given, as PostgreSQL does). Returns the `returning` columns of the
+    rows inserted (conflicting rows skipped by ignore_conflicts return nothing)."""
     quote = connection.ops.quote_name
     head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) VALUES "
-    tail = (" ON CONFLICT DO NOTHING" if ignore_conflicts else "") + (" RETURNING id" if returning_ids else "")
+    tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+    if returning:
+        tail += " RETURNING " + ", ".join(map(quote, returning))
     row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
     per_statement = max(1, 999 // len(columns))  # well under either database's parameter limit
-    ids = []
+    inserted = []
     with connection.cursor() as cursor:
         for chunk in _chunks(rows, per_statement):
             cursor.execute(head + ", ".join([row_sql] * len(chunk)) + tail, [v for row in chunk for v in row])
-            if returning_ids:
-                ids.extend(row[0] for row in cursor.fetchall())
-    return ids
+            if returning:
+                inserted.extend(cursor.fetchall())
+    return inserted
 
 
 def _json_safe(values: dict) -> dict:

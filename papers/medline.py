@@ -20,7 +20,7 @@ from __future__ import annotations
 import gzip
 import multiprocessing
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from html import escape
@@ -190,16 +190,17 @@ def iter_records(source: BinaryIO | str) -> Iterator[PubMedRecord]:
         raise PubMedXMLError(f"Expected a PubmedArticleSet, got <{events.root.tag}>.")
 
 
-def read_batches(path: str | Path, size: int) -> Iterator[list[PubMedRecord]]:
-    """Batches of the records of an XML file (.gz too), parsed in a second process.
+def read_batches(path: str | Path, size: int, annotate: Callable | None = None) -> Iterator[list[tuple]]:
+    """Batches of (record, annotate(record)) from an XML file (.gz too), parsed in a second process.
 
-    Parsing is most of an import's CPU time; on a second core it overlaps with the database
-    work. The queue holds a few batches, so memory stays flat. A fault in the file raises
-    PubMedXMLError here after the batches before it; the batch it cut short is not yielded.
+    Parsing (and `annotate`, e.g. the tagger) is most of an import's CPU time; on a second
+    core it overlaps with the database work. The queue holds a few batches, so memory stays
+    flat. A fault in the file raises PubMedXMLError here after the batches before it; the batch
+    it cut short is not yielded.
     """
     context = multiprocessing.get_context("spawn")  # a clean interpreter: no Django, no connections
     queue = context.Queue(maxsize=4)
-    worker = context.Process(target=_parse_into, args=(str(path), size, queue), daemon=True)
+    worker = context.Process(target=_parse_into, args=(str(path), size, annotate, queue), daemon=True)
     worker.start()
     try:
         while (message := queue.get())[0] == "batch":
@@ -211,12 +212,12 @@ def read_batches(path: str | Path, size: int) -> Iterator[list[PubMedRecord]]:
         worker.join()
 
 
-def _parse_into(path: str, size: int, queue) -> None:
+def _parse_into(path: str, size: int, annotate: Callable | None, queue) -> None:
     try:
         with (gzip.open if path.endswith(".gz") else open)(path, "rb") as handle:
             records = iter_records(handle)
             while batch := list(islice(records, size)):
-                queue.put(("batch", batch))
+                queue.put(("batch", [(r, annotate(r) if annotate else None) for r in batch]))
     except (OSError, PubMedXMLError) as error:
         queue.put(("error", str(error)))
     else:

@@ -1,8 +1,11 @@
 """The schema of the collection: papers as PubMed describes them, plus what curators decide."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import escape, format_html
 
 
 class SlugQuerySet(models.QuerySet):
@@ -254,6 +257,7 @@ class Paper(models.Model):
             models.CheckConstraint(condition=~Q(status="rejected") | ~Q(status_reason=""), name="paper_rejection_has_reason"),
             models.CheckConstraint(condition=Q(pmid__isnull=True) | Q(pmid__gt=0), name="paper_pmid_positive"),
         ]
+        permissions = [("moderate_paper", "Can approve, reject and revoke approval of papers")]
         # Each index costs every import; these serve the moderation queue (oldest pending
         # first, and public() itself), DOI look-ups, and the journal and year facets.
         indexes = [
@@ -345,6 +349,59 @@ class PaperTag(models.Model):
 
     def __str__(self):
         return f"{self.tag} ({self.get_status_display().lower()})"
+
+    def evidence_html(self) -> str:
+        """The evidence sentence, escaped, with the matched words wrapped in <mark>."""
+        if not self.matched or self.matched not in self.evidence:
+            return escape(self.evidence)
+        first, *rest = self.evidence.split(self.matched)
+        html = escape(first)
+        for piece in rest:
+            html = format_html("{}<mark>{}</mark>{}", html, self.matched, piece)
+        return html
+
+
+class PendingPaper(Paper):
+    """The moderation queue: pending papers, oldest first (a proxy for its own admin page)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "Moderation queue"
+        default_permissions = ()  # seeing the queue takes papers.moderate_paper
+
+
+class PaperEvent(models.Model):
+    """One change to a paper, by whom and why: the audit trail of moderation, tag review and
+    hand edits. `changes` maps a field (or, for tag events, the tag's slug) to [old, new]."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", "Moderation"
+        TAG = "tag", "Tag review"
+        EDIT = "edit", "Hand edit"
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="events", db_index=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", db_index=False)
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    summary = models.CharField(max_length=300)
+    changes = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    reason = models.CharField(max_length=20, choices=Paper.Reason.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        default_permissions = ("view",)  # written only by the code paths that change papers
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["status", "tag", "edit"]), name="paperevent_kind_valid"),
+        ]
+        indexes = [
+            # A paper's history, newest first, on its admin page.
+            models.Index(fields=["paper", "-at"], name="paperevent_paper_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"
 
 
 class ImportRun(models.Model):

@@ -57,7 +57,7 @@ class SearchResult:
     translation: str = ""
 
 
-class _EutilsHandler(urllib.request.BaseHandler):
+class EutilsHandler(urllib.request.BaseHandler):
     """Gives E-utilities requests a time-out and, when configured, another base URL."""
 
     handler_order = 100  # before urllib's own https pre-processing, so the scheme can change
@@ -88,7 +88,7 @@ class PubMedClient:
         # ProxyHandler({}): a *_proxy variable must not capture NCBI or loopback traffic.
         urllib.request.install_opener(
             urllib.request.build_opener(
-                urllib.request.ProxyHandler({}), _EutilsHandler(config.base_url, config.timeout)
+                urllib.request.ProxyHandler({}), EutilsHandler(config.base_url, config.timeout)
             )
         )
 

@@ -9,32 +9,10 @@ retag.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import NamedTuple
+from collections.abc import Mapping, Sequence
 
-from .medline import PubMedRecord
-from .models import Paper, PaperTag, Tag
-from .tagging import Tagger, TagTerms
-
-
-class TaggableText(NamedTuple):
-    """What the tagger reads of one saved paper."""
-
-    paper_id: int
-    title: str
-    abstract: str
-    keywords: Sequence[str]
-    mesh: Sequence[str]  # MeSH headings and chemical names
-
-    @classmethod
-    def of_paper(cls, paper: Paper) -> TaggableText:
-        mesh = [h["name"] for h in paper.mesh_headings] + list(paper.chemicals)
-        return cls(paper.pk, paper.title, paper.abstract, paper.keywords, mesh)
-
-    @classmethod
-    def of_record(cls, paper_id: int, record: PubMedRecord) -> TaggableText:
-        mesh = [h.name for h in record.mesh_headings] + list(record.chemicals)
-        return cls(paper_id, record.title, record.abstract, record.keywords, mesh)
+from .models import PaperTag, Tag
+from .tagging import Suggestion, TaggableText, Tagger, TagTerms
 
 
 class TagSuggester:
@@ -46,16 +24,16 @@ class TagSuggester:
     def from_database(cls) -> TagSuggester:
         return cls(list(Tag.objects.all()))
 
-    def suggest_for(self, texts: Sequence[TaggableText]) -> int:
-        """Refresh the suggestions of these saved papers; returns how many rows changed."""
+    def suggest_for(self, texts: Sequence[TaggableText], known: Mapping[int, list[Suggestion]] | None = None) -> int:
+        """Refresh the suggestions of these saved papers (`known`: the tagger's findings already
+        computed, by paper id); returns how many rows changed."""
         if not texts or not self.tag_ids:
             return 0
+        known = known or {}
         found = {
             text.paper_id: {
                 self.tag_ids[s.slug]: s
-                for s in self.tagger.suggest(
-                    title=text.title, abstract=text.abstract, keywords=text.keywords, mesh=text.mesh
-                )
+                for s in (known[text.paper_id] if text.paper_id in known else self.tagger.suggest_text(text))
             }
             for text in texts
         }

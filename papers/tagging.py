@@ -32,8 +32,10 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .markup import to_text
+from .medline import PubMedRecord
 
 EVIDENCE_MAX = 500
 
@@ -102,6 +104,27 @@ class Suggestion:
     matched: str  # the exact text matched
 
 
+class TaggableText(NamedTuple):
+    """What the tagger reads of one paper."""
+
+    paper_id: int | None
+    title: str
+    abstract: str
+    keywords: Sequence[str]
+    mesh: Sequence[str]  # MeSH headings and chemical names
+
+    @classmethod
+    def of_paper(cls, paper) -> TaggableText:
+        """From a saved Paper (its MeSH headings stored as dicts)."""
+        mesh = [h["name"] for h in paper.mesh_headings] + list(paper.chemicals)
+        return cls(paper.pk, paper.title, paper.abstract, paper.keywords, mesh)
+
+    @classmethod
+    def of_record(cls, record: PubMedRecord, paper_id: int | None = None) -> TaggableText:
+        mesh = [h.name for h in record.mesh_headings] + list(record.chemicals)
+        return cls(paper_id, record.title, record.abstract, record.keywords, mesh)
+
+
 class Tagger:
     """All dictionary names compiled into one regex shaped as a trie of pattern pieces: at each
     word start the engine follows only the names sharing its first characters instead of trying
@@ -137,6 +160,13 @@ class Tagger:
             for text in texts:
                 self._scan(field, to_text(text or ""), found)
         return [found[slug] for slug in sorted(found)]
+
+    def suggest_text(self, text: TaggableText) -> list[Suggestion]:
+        return self.suggest(title=text.title, abstract=text.abstract, keywords=text.keywords, mesh=text.mesh)
+
+    def suggest_record(self, record: PubMedRecord) -> list[Suggestion]:
+        """For a parsed record; picklable as a bound method, so a parsing process can call it."""
+        return self.suggest_text(TaggableText.of_record(record))
 
     def _scan(self, field: str, text: str, found: dict[str, Suggestion]) -> None:
         """Adds a Suggestion for each tag first seen in this text."""

@@ -61,3 +61,55 @@ def people(db):
         moderator=User.objects.create_user("moderator", password="moderator-pass", is_staff=True),
         superuser=User.objects.create_superuser("boss", password="boss-pass"),
     )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright, headless. A missing browser fails the run."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    assert os.access(executable, os.X_OK), f"Chromium not found at {executable}: install Debian's chromium"
+    # Playwright runs an event loop in this thread; the test's own ORM calls are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh browser tab; a screenshot of its last state is kept in test-artifacts/."""
+    context = browser.new_context()
+    tab = context.new_page()
+    yield tab
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
+    context.close()
+
+
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture
+def staff(people):
+    """The named people in the groups the roles migration creates: curator in Curators, moderator
+    in Moderators (the superuser needs no group)."""
+    from django.contrib.auth.models import Group
+
+    people.curator.groups.add(Group.objects.get(name="Curators"))
+    people.moderator.groups.add(Group.objects.get(name="Moderators"))
+    return people
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Test people log in many times; PBKDF2's deliberate slowness is not under test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

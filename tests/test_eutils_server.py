@@ -9,26 +9,13 @@ import pytest
 from Bio import Entrez, StreamModeError
 from Bio.Entrez.Parser import CorruptedXMLError, NotXMLError
 
+from papers.pubmed import EutilsHandler
 from tests.eutils_server import EutilsServer, RecordedCorpus
 
 SAMPLES = Path(__file__).resolve().parent / "data" / "pubmed-samples"
-NCBI = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 EMPTY_SET = SAMPLES / "efetch_pubmed_unavailable_pmid_empty_set.xml"
 LEGACY = SAMPLES / "efetch_pubmed_993_retracted_legacy_http_doctype.xml"
 TWO = SAMPLES / "efetch_pubmed_two_records_review_no_abstract.xml"
-
-
-class EutilsRedirect(urllib.request.BaseHandler):  # shared/ENTREZ.md section 1
-    handler_order = 100
-
-    def __init__(self, base_url, timeout):
-        self.base_url, self.timeout = base_url, timeout
-
-    def https_request(self, req):
-        if req.full_url.startswith(NCBI):
-            req.full_url = self.base_url + req.full_url[len(NCBI):]
-            req.timeout = self.timeout
-        return req
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +39,7 @@ def eutils(server, monkeypatch):
 
     def redirect(timeout=5):
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
-                                             EutilsRedirect(server.base_url, timeout))
+                                             EutilsHandler(server.base_url, timeout))
         urllib.request.install_opener(opener)
 
     redirect()

@@ -33,6 +33,7 @@ def start_django(**env):
         ({"SECRET_KEY": "x", "EUTILS_TIMEOUT": "soon"}, "EUTILS_TIMEOUT must be a number"),
         ({"SECRET_KEY": "x", "EUTILS_MAX_TRIES": "0"}, "EUTILS_MAX_TRIES must be between 1 and 10"),
         ({"SECRET_KEY": "x", "TASKS_BACKEND": "celery"}, "TASKS_BACKEND must be one of"),
+        ({"SECRET_KEY": "x", "LOG_LEVEL": "loud"}, "LOG_LEVEL must be DEBUG, INFO"),
     ],
 )
 def test_bad_setting_fails_with_message_naming_it(env, message):
