@@ -19,6 +19,7 @@ from .models import (
 )
 from .pubmed import ESEARCH_LIMIT
 from .retagging import retag
+from .search.indexing import index_papers
 from .tasks import start_import
 
 
@@ -275,6 +276,7 @@ class PaperAdmin(ModerationActions, admin.ModelAdmin):
             obj.edited_fields = sorted(set(obj.edited_fields) | set(edited))
             obj.pubmed_conflicts = {k: v for k, v in obj.pubmed_conflicts.items() if k not in edited}
         super().save_model(request, obj, form, change)
+        index_papers([obj.pk])  # a hand-edited title or abstract is searched at once
         if change and form.changed_data:
             PaperEvent.objects.create(
                 paper=obj, user=request.user, kind=PaperEvent.Kind.EDIT,

@@ -27,6 +27,7 @@ from django.utils import timezone
 from .medline import AuthorRecord, PubMedRecord, PubMedXMLError, read_batches
 from .models import Author, Authorship, ImportRun, Paper, PublicationType
 from .pubmed import BATCH_SIZE, ESEARCH_LIMIT, EutilsConfig, EutilsError, PubMedClient
+from .search.indexing import index_papers
 from .suggestions import TagSuggester
 from .tagging import TaggableText
 
@@ -349,6 +350,7 @@ class Importer:
             [TaggableText.of_record(record, pk) for pk, record in created] + changed_text,
             known={pk: suggestions[record.pmid] for pk, record in created if record.pmid in suggestions},
         )
+        index_papers([pk for pk, _ in created] + [text.paper_id for text in changed_text])
 
     def _insert_papers(self, new: list[tuple[PubMedRecord, str]], now) -> list[int]:
         """Insert new papers (pending, unreviewed) and return their ids in order."""

@@ -457,3 +457,16 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return f"Import #{self.pk} ({self.get_source_display()}, {self.get_state_display().lower()})"
+
+
+class SearchDocument(models.Model):
+    """What search reads of one paper, as plain text (markup stripped): written only by
+    papers.search.indexing, indexed by the vendor's full-text machinery (see migration 0004)."""
+
+    paper = models.OneToOneField(Paper, on_delete=models.CASCADE, primary_key=True, related_name="search_document")
+    title = models.TextField(blank=True)
+    terms = models.TextField(blank=True, help_text="Confirmed tags and their synonyms, MeSH headings, keywords, chemicals.")
+    abstract = models.TextField(blank=True)
+
+    def __str__(self):
+        return f"Search document of paper {self.paper_id}"

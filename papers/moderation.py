@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Paper, PaperEvent, PaperTag
+from .search.indexing import index_papers
 
 MODERATE = "papers.moderate_paper"
 REVIEW_TAGS = "papers.change_papertag"
@@ -79,6 +80,7 @@ def add_tag(paper: Paper, tag, user, evidence: str = "") -> PaperTag:
         )
         PaperEvent.objects.create(paper=paper, user=user, kind=PaperEvent.Kind.TAG, summary=f"Added tag {tag}",
                                   changes={tag.slug: [None, PaperTag.Status.CONFIRMED]})
+        index_papers([paper.pk])
     return paper_tag
 
 
@@ -88,6 +90,7 @@ def _require(user, permission: str, message: str) -> None:
 
 
 def _set_status(paper, user, status, reason, note, refuse_from) -> Paper:
+    # No reindex: search reads Paper.status at query time (it joins papers_paper).
     with transaction.atomic():
         current = Paper.objects.select_for_update().get(pk=paper.pk)
         if current.status in refuse_from:
@@ -116,4 +119,5 @@ def _decide_tag(paper_tag: PaperTag, user, status) -> PaperTag:
         verb = "Confirmed" if status == PaperTag.Status.CONFIRMED else "Rejected"
         PaperEvent.objects.create(paper_id=paper_tag.paper_id, user=user, kind=PaperEvent.Kind.TAG,
                                   summary=f"{verb} tag {current.tag}", changes={current.tag.slug: [current.status, status]})
+        index_papers([paper_tag.paper_id])  # confirmed tags' names are searched
     return paper_tag

@@ -1,0 +1,140 @@
+"""Search over the public collection: one interface, a backend per database vendor.
+
+`search()` parses the query once (papers.search.query), lets the vendor's module match, rank
+and cut one page in the database, and computes the facets with the ORM over the same matching
+set. Only Paper.objects.public() papers are ever searched or counted; status is read at query
+time, so moderation never needs to touch the index.
+"""
+
+from dataclasses import dataclass, field
+from typing import Literal, NamedTuple
+
+from django.db import connection
+from django.db.models import Count
+from django.db.models.expressions import RawSQL
+from django.utils.safestring import mark_safe
+
+from ..models import Paper, PaperTag, Tag
+from . import postgres, sqlite
+from .query import ParsedQuery, parse
+
+FACET_LIMIT = 20  # journals and tags shown; years and publication types are few
+MAX_PAGE_SIZE = 100
+_ORDER = {
+    "relevance": "hit.rank DESC, p.pub_year DESC NULLS LAST, p.id DESC",
+    "newest": "p.pub_year DESC NULLS LAST, p.pub_month DESC NULLS LAST, p.pub_day DESC NULLS LAST, p.id DESC",
+}
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Narrowing of the results: every tag (by slug), a year range, a journal, a publication type."""
+
+    tags: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    journal: str = ""
+    publication_type: str = ""
+
+
+class FacetValue(NamedTuple):
+    value: str | int  # what a filter takes (tag slug, year, journal title, type name)
+    label: str
+    count: int
+
+
+@dataclass
+class Facets:
+    tags: list[FacetValue] = field(default_factory=list)
+    years: list[FacetValue] = field(default_factory=list)
+    journals: list[FacetValue] = field(default_factory=list)
+    publication_types: list[FacetValue] = field(default_factory=list)
+
+
+@dataclass
+class Hit:
+    paper: Paper
+    snippet: str  # safe HTML: escaped text with <mark> around matches
+    rank: float  # higher is better; comparable only within one backend
+
+
+@dataclass
+class Results:
+    hits: list[Hit]
+    total: int
+    facets: Facets
+    expanded: list[tuple[str, list[str]]]  # (the user's term, the synonyms also searched)
+    message: str = ""  # a polite word for an empty or unusable query
+
+
+def backend():
+    """The module that speaks this database's full-text dialect."""
+    return postgres if connection.vendor == "postgresql" else sqlite
+
+
+def search(query: str, *, filters: SearchFilters | None = None, page: int = 1, page_size: int = 20,
+           sort: Literal["relevance", "newest"] = "relevance", expand_synonyms: bool = True) -> Results:
+    """One page of public papers matching the query, best first (or newest first), with facets
+    over all matches. Never raises on user input: an unusable query gives no hits and a message."""
+    parsed = parse(query, _synonyms() if expand_synonyms else None)
+    if parsed.is_empty:
+        return Results([], 0, Facets(), parsed.expanded, parsed.message)
+    engine = backend()
+    matches = _filtered(Paper.objects.public(), filters or SearchFilters()).filter(
+        pk__in=RawSQL(*engine.matching(parsed))
+    )
+    total = matches.count()
+    if not total:
+        return Results([], 0, Facets(), parsed.expanded, "No papers match this search.")
+    page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
+    page_ids = engine.ranked(parsed, matches.order_by().values("pk").query.sql_with_params(),
+                             _ORDER.get(sort, _ORDER["relevance"]), limit=page_size, offset=(max(page, 1) - 1) * page_size)
+    return Results(_hits(parsed, page_ids, engine), total, _facets(matches), parsed.expanded)
+
+
+def _synonyms() -> dict[str, list[str]]:
+    """Every tag term, casefolded, mapped to all the terms of its tag."""
+    lookup: dict[str, list[str]] = {}
+    for name, synonyms in Tag.objects.values_list("name", "synonyms"):
+        terms = [name, *synonyms]
+        for term in terms:
+            lookup.setdefault(term.casefold(), terms)
+    return lookup
+
+
+def _filtered(papers, filters: SearchFilters):
+    for slug in filters.tags:
+        papers = papers.filter(pk__in=PaperTag.objects.filter(tag__slug=slug, status=PaperTag.Status.CONFIRMED)
+                               .values("paper_id"))
+    if filters.year_from is not None:
+        papers = papers.filter(pub_year__gte=filters.year_from)
+    if filters.year_to is not None:
+        papers = papers.filter(pub_year__lte=filters.year_to)
+    if filters.journal:
+        papers = papers.filter(journal_title=filters.journal)
+    if filters.publication_type:
+        papers = papers.filter(publication_types__name=filters.publication_type)
+    return papers
+
+
+def _hits(parsed: ParsedQuery, page_ids: list[tuple[int, float]], engine) -> list[Hit]:
+    ids = [pk for pk, _ in page_ids]
+    papers = Paper.objects.in_bulk(ids)
+    snippets = engine.snippets(parsed, ids)
+    return [Hit(papers[pk], mark_safe(snippets.get(pk, "")), rank) for pk, rank in page_ids]
+
+
+def _facets(matches) -> Facets:
+    """Counts per tag, year, journal and publication type over all matches, one GROUP BY each."""
+    confirmed = PaperTag.objects.filter(paper__in=matches.values("pk"), status=PaperTag.Status.CONFIRMED)
+    tags = confirmed.values("tag__slug", "tag__name").annotate(n=Count("paper_id")).order_by("-n", "tag__name")
+    years = matches.exclude(pub_year=None).values("pub_year").annotate(n=Count("pk")).order_by("-pub_year")
+    journals = matches.exclude(journal_title="").values("journal_title").annotate(n=Count("pk")).order_by("-n", "journal_title")
+    types = (Paper.publication_types.through.objects.filter(paper__in=matches.values("pk"))
+             .values("publicationtype__name").annotate(n=Count("paper_id")).order_by("-n", "publicationtype__name"))
+    return Facets(
+        tags=[FacetValue(r["tag__slug"], r["tag__name"], r["n"]) for r in tags[:FACET_LIMIT]],
+        years=[FacetValue(r["pub_year"], str(r["pub_year"]), r["n"]) for r in years],
+        journals=[FacetValue(r["journal_title"], r["journal_title"], r["n"]) for r in journals[:FACET_LIMIT]],
+        publication_types=[FacetValue(r["publicationtype__name"], r["publicationtype__name"], r["n"]) for r in types],
+    )

@@ -1,0 +1,81 @@
+"""SQLite: an FTS5 table over papers_searchdocument (external content, kept by triggers).
+
+Every term reaches MATCH as one parameter in which each term is a double-quoted FTS5 string
+(inner quotes doubled), so no user text is ever read as FTS5 syntax.
+"""
+
+from django.db import connection
+from html import escape
+
+from .query import ParsedQuery, Term
+
+TABLE = "papers_search_fts"
+COLUMNS = "title, terms, abstract"
+
+CREATE = [
+    f"CREATE VIRTUAL TABLE {TABLE} USING fts5({COLUMNS}, content='papers_searchdocument',"
+    " content_rowid='paper_id', tokenize='porter unicode61 remove_diacritics 2')",
+    f"CREATE TRIGGER papers_search_ai AFTER INSERT ON papers_searchdocument BEGIN"
+    f" INSERT INTO {TABLE}(rowid, {COLUMNS}) VALUES (new.paper_id, new.title, new.terms, new.abstract); END",
+    f"CREATE TRIGGER papers_search_ad AFTER DELETE ON papers_searchdocument BEGIN"
+    f" INSERT INTO {TABLE}({TABLE}, rowid, {COLUMNS})"
+    f" VALUES ('delete', old.paper_id, old.title, old.terms, old.abstract); END",
+    f"CREATE TRIGGER papers_search_au AFTER UPDATE ON papers_searchdocument BEGIN"
+    f" INSERT INTO {TABLE}({TABLE}, rowid, {COLUMNS})"
+    f" VALUES ('delete', old.paper_id, old.title, old.terms, old.abstract);"
+    f" INSERT INTO {TABLE}(rowid, {COLUMNS}) VALUES (new.paper_id, new.title, new.terms, new.abstract); END",
+]
+DROP = [f"DROP TRIGGER IF EXISTS papers_search_{t}" for t in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {TABLE}"]
+
+# Title counts most, then tags and indexing terms, then the abstract. bm25() is lower for
+# better matches; it is negated so that rank, as on PostgreSQL, is higher for better.
+_RANK = f"-bm25({TABLE}, 10.0, 5.0, 1.0)"
+# Markers no indexed text contains (indexing strips control characters), replaced by <mark>
+# after the snippet is escaped.
+_OPEN, _CLOSE = "\x02", "\x03"
+
+
+def _quoted(term: Term) -> str:
+    return '"' + term.text.replace('"', '""') + '"'
+
+
+def _expression(parsed: ParsedQuery) -> str:
+    def any_of(terms) -> str:
+        return "(" + " OR ".join(map(_quoted, terms)) + ")"
+
+    expression = " AND ".join(any_of(group) for group in parsed.groups)
+    if parsed.excluded:
+        expression += " NOT " + any_of(parsed.excluded)
+    return expression
+
+
+def matching(parsed: ParsedQuery) -> tuple[str, list]:
+    """SQL (and parameters) selecting the ids of the papers that match."""
+    return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [_expression(parsed)]
+
+
+def ranked(parsed: ParsedQuery, within: tuple[str, list], order_by: str, limit: int, offset: int) -> list[tuple[int, float]]:
+    """(paper id, rank) of one page, ranked and cut in the database, among the ids `within` selects."""
+    sql = (
+        f"SELECT hit.id, hit.rank FROM (SELECT rowid AS id, {_RANK} AS rank FROM {TABLE}"
+        f" WHERE {TABLE} MATCH %s AND rowid IN ({within[0]})) AS hit"
+        f" JOIN papers_paper p ON p.id = hit.id ORDER BY {order_by} LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_expression(parsed), *within[1], limit, offset])
+        return [(pk, float(rank)) for pk, rank in cursor.fetchall()]
+
+
+def snippets(parsed: ParsedQuery, ids: list[int]) -> dict[int, str]:
+    """Safe HTML snippets (abstract, or the title when there is none) for these papers only:
+    snippet() marks matches with control characters, the text is escaped, then marked up."""
+    if not ids:
+        return {}
+    sql = (
+        f"SELECT rowid, CASE WHEN abstract <> '' THEN snippet({TABLE}, 2, %s, %s, '…', 35)"
+        f" ELSE snippet({TABLE}, 0, %s, %s, '…', 35) END FROM {TABLE}"
+        f" WHERE {TABLE} MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_OPEN, _CLOSE, _OPEN, _CLOSE, _expression(parsed), *ids])
+        return {pk: escape(text, quote=False).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>") for pk, text in cursor.fetchall()}

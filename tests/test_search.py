@@ -1,0 +1,152 @@
+"""The search contract: the same assertions, unchanged, on SQLite (FTS5) and PostgreSQL.
+
+The corpus is the real demo MEDLINE records imported as the importer does it, all approved;
+the queries are chosen where PostgreSQL's english stemmer with ts_rank_cd and FTS5's porter
+stemmer with bm25 agree on the order.
+"""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from papers import moderation
+from papers.models import Paper, PaperTag, Tag
+from papers.search import FacetValue, Results, SearchFilters, search
+
+
+@pytest.fixture
+def corpus(taxonomy, demo_files):
+    """The 222 demo papers, approved, with the tagger's suggestions (none confirmed yet)."""
+    call_command("import_pubmed", "--from-xml", *map(str, demo_files), stdout=io.StringIO())
+    Paper.objects.update(status=Paper.Status.APPROVED)
+
+
+def pmids(results) -> list[int]:
+    return [hit.paper.pmid for hit in results.hits]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("bortezomib", [32895455, 32901100, 34087126]),
+    ("glucose", [34094908, 403189, 34092011]),
+    ('"proteasome inhibitor"', [32901100, 34087126]),
+    ('"natural killer"', [34094908]),
+    ("daratumumab OR osteoclast", [34087126, 34093594, 34090465]),
+    ("bortezomib -daratumumab", [32895455, 32901100]),
+    ("NF-κB", [34088671]),
+    ("selinexor", [34051651]),
+])
+def test_search_ranks_the_best_matches_first(corpus, query, expected):
+    results = search(query)
+    assert pmids(results) == expected
+    assert results.total == len(expected)
+    assert results.message == ""
+
+
+def test_search_keeps_a_gene_symbol_whole_and_expands_it(corpus):
+    results = search("IL-6")
+    assert pmids(results) == [32879426, 34088671, 33596528]
+    assert results.expanded == [("IL-6", Tag.objects.get(slug="il-6").synonyms)]
+
+
+def test_search_without_expansion_finds_only_the_words_typed(corpus):
+    results = search("interleukin-6", expand_synonyms=False)
+    assert pmids(results) == [34088671, 33596528]
+    assert results.expanded == []
+    expanded = search("interleukin-6")
+    assert pmids(expanded) == [32879426, 34088671, 33596528]
+    assert expanded.expanded[0] == ("interleukin-6", ["IL-6", *(s for s in Tag.objects.get(slug="il-6").synonyms
+                                                                if s != "interleukin-6")])
+    assert pmids(search("bortezomib -daratumumab", expand_synonyms=False)) == [32895455]
+
+
+def test_search_expands_tnfsf11_to_rankl(corpus, people):
+    paper = Paper.objects.get(pmid=34090465)
+    assert search("TNFSF11").total == 0
+    moderation.add_tag(paper, Tag.objects.get(slug="rankl"), people.superuser)
+    results = search("TNFSF11")
+    assert pmids(results) == [34090465]
+    assert results.expanded[0][0] == "TNFSF11"
+    assert "RANKL" in results.expanded[0][1] and "TNFSF11" not in results.expanded[0][1]
+
+
+def test_search_counts_facets_over_all_matches(corpus, people):
+    for paper_tag in PaperTag.objects.filter(tag__slug="il-6"):
+        moderation.confirm_tag(paper_tag, people.superuser)
+    facets = search("IL-6", page_size=1).facets
+    assert facets.tags == [FacetValue("il-6", "IL-6", 3)]
+    assert facets.years == [FacetValue(2021, "2021", 3)]
+    nutrition = "Nutrition (Burbank, Los Angeles County, Calif.)"
+    assert facets.journals == [FacetValue("Leukemia", "Leukemia", 1), FacetValue(nutrition, nutrition, 1),
+                               FacetValue("Science advances", "Science advances", 1)]
+    assert facets.publication_types == [FacetValue("Journal Article", "Journal Article", 3)]
+    assert sorted(pmids(search("cells", filters=SearchFilters(tags=("il-6",))))) == [32879426, 33596528, 34088671]
+
+
+def test_search_filters_by_tag_year_journal_and_type(corpus):
+    assert pmids(search("bortezomib", filters=SearchFilters(year_from=2021, year_to=2021))) == [32895455, 32901100, 34087126]
+    assert pmids(search("glucose", filters=SearchFilters(year_to=1990))) == [403189]
+    journal = Paper.objects.get(pmid=34094908).journal_title
+    assert pmids(search("glucose", filters=SearchFilters(journal=journal))) == [34094908]
+    assert search("glucose", filters=SearchFilters(publication_type="No such type")).total == 0
+
+
+def test_search_never_shows_pending_or_rejected_papers(corpus):
+    Paper.objects.filter(pmid=32895455).update(status=Paper.Status.PENDING)
+    Paper.objects.filter(pmid=32901100).update(status=Paper.Status.REJECTED, status_reason=Paper.Reason.OTHER)
+    results = search("bortezomib")
+    assert pmids(results) == [34087126]
+    assert results.total == 1
+    assert results.facets.years == [FacetValue(2021, "2021", 1)]
+    assert [f.count for f in results.facets.journals] == [1]
+
+
+def test_search_sorts_newest_first_and_pages(corpus):
+    newest = search("bortezomib", sort="newest")
+    papers = [hit.paper for hit in newest.hits]
+    assert papers == sorted(papers, key=lambda p: (p.pub_year, p.pub_month or 0, p.pub_day or 0, p.pk), reverse=True)
+    second = search("bortezomib", page=2, page_size=2)
+    assert pmids(second) == [34087126]
+    assert second.total == 3
+    assert search("bortezomib", page=3, page_size=2).hits == []
+
+
+def test_search_marks_matches_in_a_safe_snippet(db):
+    paper = Paper.objects.create(pmid=1, status=Paper.Status.APPROVED, title="Zoledronate <i>in vitro</i>",
+                                 abstract="&lt;script&gt;alert(1)&lt;/script&gt; Zoledronate slows osteoclasts.")
+    from papers.search.indexing import index_papers
+
+    index_papers([paper.pk])
+    [hit] = search("zoledronate", expand_synonyms=False).hits
+    assert hit.snippet == "&lt;script&gt;alert(1)&lt;/script&gt; <mark>Zoledronate</mark> slows osteoclasts."
+    [hit] = search("vitro").hits
+    assert hit.snippet == "&lt;script&gt;alert(1)&lt;/script&gt; Zoledronate slows osteoclasts."
+
+
+@pytest.mark.parametrize("query", [
+    '"unbalanced', "NEAR(", "-", "OR", "*", "a:b", "^", "\x00", "x" * 10000,
+    "'); DROP TABLE papers_paper; --", "<script>alert(1)</script>", "", "   ", "-myeloma", '""', "AND OR NOT",
+])
+def test_search_survives_hostile_queries(corpus, query):
+    results = search(query)
+    assert isinstance(results, Results)
+    assert results.total >= len(results.hits)
+    if not results.hits:
+        assert results.message
+    assert Paper.objects.count() == 222
+
+
+@pytest.mark.parametrize("page_size", [5, 20])
+def test_search_takes_few_queries(corpus, django_assert_max_num_queries, page_size):
+    with django_assert_max_num_queries(10):
+        results = search("myeloma", page=2, page_size=page_size)
+    assert len(results.hits) == page_size
+
+
+def test_query_parses_like_pubmed():
+    from papers.search.query import Term, parse
+
+    parsed = parse('IL-6 "bone marrow" OR osteolysis -mouse NOT "knock out" MIP-1α a:b')
+    assert parsed.groups == [[Term("IL-6")], [Term("bone marrow"), Term("osteolysis")], [Term("MIP-1α")], [Term("a b")]]
+    assert parsed.excluded == [Term("mouse"), Term("knock out")]
+    assert parse("-mouse").message == "Only words to leave out were given: add a word or phrase to search for."

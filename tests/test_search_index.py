@@ -1,0 +1,119 @@
+"""The search index follows every write path: import (new and changed papers), tag review,
+deletion, and the rebuild command."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from papers import moderation
+from papers.models import Paper, SearchDocument, Tag
+from papers.search import search
+from papers.search.indexing import index_papers
+
+from .conftest import SAMPLES
+
+LYTIC = SAMPLES / "efetch_pubmed_38856741_myeloma_lytic_lesions.xml"
+
+
+def import_xml(*paths):
+    call_command("import_pubmed", "--from-xml", *map(str, paths), stdout=io.StringIO())
+    Paper.objects.update(status=Paper.Status.APPROVED)
+
+
+def pmids(query, **options) -> list[int]:
+    return [hit.paper.pmid for hit in search(query, **options).hits]
+
+
+def test_import_writes_plain_text_documents(taxonomy):
+    import_xml(LYTIC)
+    document = SearchDocument.objects.get(paper__pmid=38856741)
+    assert document.title == ("Remineralization Rate of Lytic Lesions of the Spine in Multiple Myeloma "
+                              "Patients Undergoing Radiation Therapy.")
+    assert "(βdifference)" in document.abstract and "<sub>" not in document.abstract
+    assert document.terms == "Hounsfield Units; bone remodeling; lytic lesions; multiple myeloma; radiotherapy; remineralization"
+    assert pmids("remineralization") == [38856741]
+
+
+def test_index_follows_an_import_update(taxonomy, tmp_path):
+    import_xml(LYTIC)
+    changed = tmp_path / "changed.xml"
+    changed.write_text(LYTIC.read_text().replace("Remineralization Rate of Lytic", "Zebrafish Rate of Lytic"))
+    assert pmids("zebrafish") == []
+    import_xml(changed)
+    assert pmids("zebrafish") == [38856741]
+    assert SearchDocument.objects.get().title.startswith("Zebrafish Rate")
+
+
+def test_index_follows_tag_review(taxonomy, people):
+    import_xml(LYTIC)
+    paper = Paper.objects.get()
+    suggestion = paper.paper_tags.get(tag__slug="osteolytic-lesions")
+    assert pmids("punched-out lesions", expand_synonyms=False) == []
+    moderation.confirm_tag(suggestion, people.superuser)
+    assert pmids("punched-out lesions", expand_synonyms=False) == [38856741]
+    moderation.reject_tag(suggestion, people.superuser)
+    assert pmids("punched-out lesions", expand_synonyms=False) == []
+    moderation.add_tag(paper, Tag.objects.get(slug="denosumab"), people.superuser)
+    assert pmids("Xgeva", expand_synonyms=False) == [38856741]
+
+
+def test_moderation_needs_no_reindex(taxonomy, people):
+    import_xml(LYTIC)
+    paper = Paper.objects.get()
+    moderation.revoke_approval(paper, people.superuser, note="Check the abstract")
+    assert search("remineralization").total == 0
+    moderation.approve(paper, people.superuser)
+    assert search("remineralization").total == 1
+
+
+def test_index_drops_deleted_papers(taxonomy):
+    import_xml(LYTIC)
+    paper = Paper.objects.get()
+    paper.delete()
+    assert SearchDocument.objects.count() == 0
+    assert index_papers([paper.pk]) == 0
+    assert search("remineralization").total == 0
+
+
+def test_rebuild_gives_identical_results(taxonomy, demo_files):
+    import_xml(*demo_files)
+    queries = ["myeloma", '"bone marrow"', "IL-6", "amyloidosis OR macroglobulinemia", "plasma -cells"]
+    before = [(r.total, [(h.paper.pk, h.snippet, h.rank) for h in r.hits]) for r in map(search, queries)]
+    SearchDocument.objects.all().delete()
+    assert search("myeloma").total == 0
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert out.getvalue() == "Indexed 222 papers.\n"
+    after = [(r.total, [(h.paper.pk, h.snippet, h.rank) for h in r.hits]) for r in map(search, queries)]
+    assert after == before
+
+
+@pytest.mark.django_db
+def test_documents_strip_control_characters():
+    paper = Paper.objects.create(pmid=7, status=Paper.Status.APPROVED, title="Bone\x02 marrow\x03 niche")
+    index_papers([paper.pk, paper.pk])
+    assert SearchDocument.objects.get().title == "Bone marrow niche"
+    assert [h.snippet for h in search("niche").hits] == ["Bone marrow <mark>niche</mark>"]
+
+
+def test_index_follows_a_hand_edit_in_the_admin(client, people, taxonomy):
+    from django.urls import reverse
+
+    import_xml(LYTIC)
+    paper = Paper.objects.get()
+    client.force_login(people.superuser)
+    url = reverse("admin:papers_paper_change", args=[paper.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: ("" if value is None else value) for name, value in form.initial.items()}
+    data.update({
+        "title": "Radiotherapy remineralises lytic myeloma lesions in zebrafish",
+        "publication_types": [t.pk for t in paper.publication_types.all()],
+        "languages": '["eng"]', "keywords": "[]", "mesh_headings": "[]", "chemicals": "[]", "corrections": "[]",
+        "abstract_sections": "[]", "article_ids": "{}",
+        "paper_tags-TOTAL_FORMS": "0", "paper_tags-INITIAL_FORMS": "0",
+        "authorships-TOTAL_FORMS": "0", "authorships-INITIAL_FORMS": "0",
+        "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0",
+    })
+    assert client.post(url, data).status_code == 302
+    assert pmids("zebrafish") == [38856741]
