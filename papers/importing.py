@@ -15,9 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
@@ -27,7 +26,8 @@ from django.utils import timezone
 from .medline import AuthorRecord, PubMedRecord, PubMedXMLError, read_batches
 from .models import Author, Authorship, ImportRun, Paper, PublicationType
 from .pubmed import BATCH_SIZE, ESEARCH_LIMIT, EutilsConfig, EutilsError, PubMedClient
-from .search.indexing import index_papers
+from .bulk import chunks, insert_rows
+from .search.indexing import index_new_papers, index_papers
 from .suggestions import TagSuggester
 from .tagging import TaggableText
 
@@ -162,12 +162,6 @@ def _authorship_rows(record: PubMedRecord) -> list[tuple]:
     ]
 
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
 def pubmed_client() -> PubMedClient:
     """The E-utilities client configured from settings (raises EutilsError without NCBI_EMAIL)."""
     return PubMedClient(
@@ -222,7 +216,7 @@ class Importer:
     def import_pmids(self, pmids: Sequence[int], client: PubMedClient) -> ImportReport:
         """Fetch and store PMIDs in batches; a failed batch is reported and the rest go on."""
         self._start(total=len(pmids))
-        for batch in _chunks(pmids, BATCH_SIZE):
+        for batch in chunks(pmids, BATCH_SIZE):
             asked = set(batch)
             try:
                 records = [r for r in client.fetch(batch) if r.pmid in asked]
@@ -350,7 +344,8 @@ class Importer:
             [TaggableText.of_record(record, pk) for pk, record in created] + changed_text,
             known={pk: suggestions[record.pmid] for pk, record in created if record.pmid in suggestions},
         )
-        index_papers([pk for pk, _ in created] + [text.paper_id for text in changed_text])
+        index_new_papers([TaggableText.of_record(record, pk) for pk, record in created])
+        index_papers([text.paper_id for text in changed_text])
 
     def _insert_papers(self, new: list[tuple[PubMedRecord, str]], now) -> list[int]:
         """Insert new papers (pending, unreviewed) and return their ids in order."""
@@ -372,7 +367,7 @@ class Importer:
                 value if convert is None or value is None else convert(value)
                 for convert, value in zip(converters, (values[f.attname] for f in columns), strict=True)
             ))
-        return [row[0] for row in _insert_rows(Paper, [f.column for f in columns], rows, returning=["id"])]
+        return [row[0] for row in insert_rows(Paper, [f.column for f in columns], rows, returning=["id"])]
 
     def _replace_relations(self, pairs: list[tuple[int, PubMedRecord]], replace: bool) -> None:
         """Write the author lists and publication types of these papers (by id; new or changed)."""
@@ -383,7 +378,7 @@ class Importer:
             Authorship.objects.filter(paper_id__in=ids).delete()
             Paper.publication_types.through.objects.filter(paper_id__in=ids).delete()
         author_ids = self._author_ids([a for _, record in pairs for a in record.authors])
-        _insert_rows(
+        insert_rows(
             Authorship, ("paper_id", "author_id", "position", "affiliations", "orcid", "equal_contribution"),
             [
                 (paper_id, author_ids[key], position, json.dumps(affiliations), orcid, equal)
@@ -392,7 +387,7 @@ class Importer:
             ],
         )
         type_ids = self._publication_type_id_map([t for _, record in pairs for t in record.publication_types])
-        _insert_rows(
+        insert_rows(
             Paper.publication_types.through, ("paper_id", "publicationtype_id"),
             [
                 (paper_id, type_ids[name])
@@ -406,7 +401,7 @@ class Importer:
         ids = dict(Author.objects.filter(key__in=wanted).values_list("key", "id"))
         missing = [key for key in wanted if key not in ids]
         if missing:
-            inserted = _insert_rows(
+            inserted = insert_rows(
                 Author, ("key", "last_name", "fore_name", "initials", "suffix", "collective_name"),
                 [
                     (key, a.last_name[:200], a.fore_name[:200], a.initials[:20], a.suffix[:20], a.collective_name[:400])
@@ -497,29 +492,6 @@ class Importer:
 
 
 _RUN_COUNTS = ("created", "updated", "unchanged", "not_found", "failed")
-
-
-def _insert_rows(model, columns: Sequence[str], rows: list[tuple], *, ignore_conflicts: bool = False,
-                 returning: Sequence[str] = ()) -> list[tuple]:
-    """Multi-row INSERTs of plain values, for the papers and tens of thousands of author rows an
-    import writes: the ORM's bulk_create spent most of an import's time building and preparing
-    model instances, more than the database took. Same SQL on both databases (SQLite ≥ 3.35
-    returns rows, in the order given, as PostgreSQL does). Returns the `returning` columns of the
-    rows inserted (conflicting rows skipped by ignore_conflicts return nothing)."""
-    quote = connection.ops.quote_name
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) VALUES "
-    tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
-    if returning:
-        tail += " RETURNING " + ", ".join(map(quote, returning))
-    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    per_statement = max(1, 999 // len(columns))  # well under either database's parameter limit
-    inserted = []
-    with connection.cursor() as cursor:
-        for chunk in _chunks(rows, per_statement):
-            cursor.execute(head + ", ".join([row_sql] * len(chunk)) + tail, [v for row in chunk for v in row])
-            if returning:
-                inserted.extend(cursor.fetchall())
-    return inserted
 
 
 def _json_safe(values: dict) -> dict:

@@ -113,3 +113,34 @@ def staff(people):
 def fast_password_hashing(settings):
     """Test people log in many times; PBKDF2's deliberate slowness is not under test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def form_data(response):
+    """What a browser would post back from an admin change page, as rendered."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value is None or value is False:
+                continue
+            data[field.html_name] = "on" if value is True else value
+            if field.field.show_hidden_initial:  # fields with a callable default, e.g. JSON lists
+                data[field.html_initial_name] = value
+    return data
+
+
+def post_paper_form(client, paper, change):
+    """Load the paper's change page as the superuser, apply `change` to the data, post it as `client`."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+    from django.urls import reverse
+
+    boss = Client()
+    boss.force_login(User.objects.get(username="boss"))
+    url = reverse("admin:papers_paper_change", args=[paper.pk])
+    data = form_data(boss.get(url))
+    change(data)
+    return client.post(url, data)

@@ -11,6 +11,8 @@ from django.urls import reverse
 
 from papers.models import Author, Authorship, ImportRun, Paper, PaperTag, PublicationType, Tag, Topic
 
+from .conftest import post_paper_form
+
 MYELOMA, TELOMERE = 38856741, 27797938
 IMPORT_URL = "/admin/papers/importrun/import/"
 
@@ -57,21 +59,8 @@ def test_hand_edit_in_admin_is_remembered_and_survives_reimport(client, people, 
     call_command("import_pubmed", MYELOMA, stdout=io.StringIO())
     paper = Paper.objects.get(pmid=MYELOMA)
     client.force_login(people.superuser)
-    url = reverse("admin:papers_paper_change", args=[paper.pk])
-    form = client.get(url).context["adminform"].form
-    data = {name: value for name, value in form.initial.items() if value is not None}
-    data.update({
-        "title": "Radiotherapy remineralises lytic myeloma lesions",
-        "publication_types": [t.pk for t in paper.publication_types.all()],
-        "languages": '["eng"]', "keywords": "[]", "mesh_headings": "[]", "chemicals": "[]", "corrections": "[]",
-        "abstract_sections": '[]', "article_ids": "{}",
-        "paper_tags-TOTAL_FORMS": "0", "paper_tags-INITIAL_FORMS": "0",
-        "authorships-TOTAL_FORMS": "0", "authorships-INITIAL_FORMS": "0",
-        "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0",
-    })
-    data = {k: ("" if v is None else v) for k, v in data.items()}
-    response = client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    response = post_paper_form(client, paper, lambda data: data.update(title="Radiotherapy remineralises lytic myeloma lesions"))
+    assert response.status_code == 302
     paper.refresh_from_db()
     assert "title" in paper.edited_fields
     call_command("import_pubmed", MYELOMA, stdout=io.StringIO())

@@ -7,7 +7,8 @@ from django.urls import reverse
 from papers import moderation
 from papers.models import Paper, PaperEvent, PaperTag, Tag
 
-from .test_moderation import add_tag_row, post_paper_form, set_tag_status
+from .conftest import post_paper_form
+from .test_moderation import add_tag_row, set_tag_status
 
 
 @pytest.fixture

@@ -4,15 +4,15 @@ whoever asks (self-approval, reasons, notes, decisions that survive re-imports a
 import io
 
 import pytest
-from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from papers import moderation
 from papers.models import ImportRun, Paper, PaperEvent, PaperTag, Tag
 from papers.moderation import ModerationError
+
+from .conftest import post_paper_form
 
 MYELOMA = 38856741
 IMPORT_URL = "/admin/papers/importrun/import/"
@@ -34,33 +34,6 @@ def world(taxonomy, staff):
     approved = make_paper(1002, "Sclerostin in myeloma bone disease.", status=Paper.Status.APPROVED)
     untagged = make_paper(1003, "Serum osteoprotegerin in myeloma.")
     return staff, pending, approved, untagged
-
-
-def form_data(response):
-    """What a browser would post back from an admin change page, as rendered."""
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data = {}
-    for form in forms:
-        for field in form:
-            value = field.value()
-            if value is None or value is False:
-                continue
-            data[field.html_name] = "on" if value is True else value
-            if field.field.show_hidden_initial:  # fields with a callable default, e.g. JSON lists
-                data[field.html_initial_name] = value
-    return data
-
-
-def post_paper_form(client, paper, change):
-    """Load the paper's change page as the superuser, apply `change` to the data, post it as `client`."""
-    boss = Client()
-    boss.force_login(User.objects.get(username="boss"))
-    url = reverse("admin:papers_paper_change", args=[paper.pk])
-    data = form_data(boss.get(url))
-    change(data)
-    return client.post(url, data)
 
 
 def tag_row(data, slug):

@@ -11,7 +11,7 @@ from papers.models import Paper, SearchDocument, Tag
 from papers.search import search
 from papers.search.indexing import index_papers
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, post_paper_form
 
 LYTIC = SAMPLES / "efetch_pubmed_38856741_myeloma_lytic_lesions.xml"
 
@@ -98,22 +98,9 @@ def test_documents_strip_control_characters():
 
 
 def test_index_follows_a_hand_edit_in_the_admin(client, people, taxonomy):
-    from django.urls import reverse
-
     import_xml(LYTIC)
     paper = Paper.objects.get()
     client.force_login(people.superuser)
-    url = reverse("admin:papers_paper_change", args=[paper.pk])
-    form = client.get(url).context["adminform"].form
-    data = {name: ("" if value is None else value) for name, value in form.initial.items()}
-    data.update({
-        "title": "Radiotherapy remineralises lytic myeloma lesions in zebrafish",
-        "publication_types": [t.pk for t in paper.publication_types.all()],
-        "languages": '["eng"]', "keywords": "[]", "mesh_headings": "[]", "chemicals": "[]", "corrections": "[]",
-        "abstract_sections": "[]", "article_ids": "{}",
-        "paper_tags-TOTAL_FORMS": "0", "paper_tags-INITIAL_FORMS": "0",
-        "authorships-TOTAL_FORMS": "0", "authorships-INITIAL_FORMS": "0",
-        "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0",
-    })
-    assert client.post(url, data).status_code == 302
+    title = "Radiotherapy remineralises lytic myeloma lesions in zebrafish"
+    assert post_paper_form(client, paper, lambda data: data.update(title=title)).status_code == 302
     assert pmids("zebrafish") == [38856741]

@@ -7,12 +7,17 @@ not copied here: search joins papers_paper and filters on status at query time.
 
 import re
 
+from collections.abc import Sequence
+
 from django.db import transaction
 
+from ..bulk import insert_rows
 from ..markup import to_text
 from ..models import Paper, PaperTag, SearchDocument
+from ..tagging import TaggableText
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+_COLUMNS = ("paper_id", "title", "terms", "abstract")
 REBUILD_CHUNK = 2000
 
 
@@ -31,20 +36,22 @@ def index_papers(paper_ids) -> int:
     confirmed = PaperTag.objects.filter(paper_id__in=ids, status=PaperTag.Status.CONFIRMED)
     for paper_id, name, synonyms in confirmed.values_list("paper_id", "tag__name", "tag__synonyms"):
         tag_terms.setdefault(paper_id, []).extend([name, *synonyms])
-    documents = [
-        SearchDocument(
-            paper_id=paper.pk,
-            title=_plain(paper.title),
-            terms=_plain("; ".join([*tag_terms.get(paper.pk, []), *(h["name"] for h in paper.mesh_headings),
-                                    *paper.keywords, *paper.chemicals])),
-            abstract=_plain(paper.abstract),
-        )
-        for paper in papers
-    ]
+    rows = [_row(TaggableText.of_paper(paper), tag_terms.get(paper.pk, ())) for paper in papers]
     with transaction.atomic():
         SearchDocument.objects.filter(paper_id__in=ids).delete()
-        SearchDocument.objects.bulk_create(documents)
-    return len(documents)
+        insert_rows(SearchDocument, _COLUMNS, rows)
+    return len(rows)
+
+
+def index_new_papers(texts: Sequence[TaggableText]) -> None:
+    """Documents for papers just created (no confirmed tags yet), from the text in hand: the
+    importer saves re-reading what it has just written."""
+    insert_rows(SearchDocument, _COLUMNS, [_row(text) for text in texts])
+
+
+def _row(text: TaggableText, tag_terms: Sequence[str] = ()) -> tuple:
+    terms = "; ".join([*tag_terms, *text.mesh, *text.keywords])
+    return (text.paper_id, _plain(text.title), _plain(terms), _plain(text.abstract))
 
 
 def rebuild() -> int:
