@@ -1,11 +1,13 @@
 """The dictionary tagger on real PubMed text and on the spelling variants it must connect."""
 
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from papers.tagging import EVIDENCE_MAX, Suggestion, Tagger, TagTerms
+from papers.medline import iter_records
+from papers.tagging import EVIDENCE_MAX, Suggestion, TaggableText, Tagger, TagTerms
 
 MYELOMA_RECORD = (
     Path(__file__).resolve().parent / "data" / "pubmed-samples" / "efetch_pubmed_38856741_myeloma_lytic_lesions.xml"
@@ -274,3 +276,27 @@ def test_tagger_ignores_names_without_letters_or_digits():
 
     assert in_title(tagger, "<i>OPG - soluble") == [Suggestion("opg", "title", "OPG - soluble", "OPG")]
     assert Tagger([]).suggest(title="OPG", abstract="OPG") == []
+
+
+def test_whole_taxonomy_on_a_demo_record_about_imid_resistance():
+    """PMID 34088671, a real MEDLINE record of the demo set, against every tag of fixtures/taxonomy.json."""
+    root = Path(__file__).resolve().parent.parent
+    taxonomy = json.loads((root / "fixtures" / "taxonomy.json").read_text())
+    tagger = Tagger(
+        TagTerms(o["fields"]["slug"], (o["fields"]["name"], *o["fields"]["synonyms"]))
+        for o in taxonomy if o["model"] == "papers.tag"
+    )
+    (record,) = [r for r in iter_records(str(root / "fixtures" / "demo" / "pubmed21n1298_myeloma.xml")) if r.pmid == 34088671]
+    stroma = ("Within MM bone marrow (BM) stromal cell supernatants, TNF-α induces proteasomal degradation of TRAF2, "
+              "noncanonical NF-κB, and downstream ERK signaling in MM cells, whereas interleukin-6 directly triggers ERK "
+              "activation.")
+    assert tagger.suggest_text(TaggableText.of_record(record)) == [
+        Suggestion("il-6", "abstract", stroma, "interleukin-6"),
+        Suggestion("imids", "title", "ERK signaling mediates resistance to immunomodulatory drugs in the bone marrow "
+                   "microenvironment.", "immunomodulatory drugs"),
+        Suggestion("nf-kb", "abstract", "Here, we identify that tumor necrosis factor (TNF) receptor-associated factor 2 "
+                   "(TRAF2) knockdown (KD)/knockout (KO) in MM cells mediates IMiD resistance via activation of "
+                   "noncanonical nuclear factor κB (NF-κB) and extracellular signal-regulated kinase (ERK) signaling.",
+                   "nuclear factor κB"),
+        Suggestion("tnf-a", "abstract", stroma, "TNF-α"),
+    ]
