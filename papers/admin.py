@@ -15,7 +15,16 @@ from django.utils.html import format_html, format_html_join
 from . import moderation
 from .importing import PUBMED_FIELDS, InvalidPMIDs, parse_pmids
 from .models import (
-    Author, Authorship, ImportRun, Paper, PaperEvent, PaperTag, PendingPaper, PublicationType, Tag, Topic,
+    Author,
+    Authorship,
+    ImportRun,
+    Paper,
+    PaperEvent,
+    PaperTag,
+    PendingPaper,
+    PublicationType,
+    Tag,
+    Topic,
 )
 from .pubmed import ESEARCH_LIMIT
 from .retagging import retag

@@ -23,10 +23,10 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from .bulk import chunks, insert_rows
 from .medline import AuthorRecord, PubMedRecord, PubMedXMLError, read_batches
 from .models import Author, Authorship, ImportRun, Paper, PublicationType
 from .pubmed import BATCH_SIZE, ESEARCH_LIMIT, EutilsConfig, EutilsError, PubMedClient
-from .bulk import chunks, insert_rows
 from .search.indexing import index_new_papers, index_papers
 from .suggestions import TagSuggester
 from .tagging import TaggableText

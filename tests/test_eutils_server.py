@@ -3,6 +3,7 @@
 import io
 import urllib.error
 import urllib.request
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -125,7 +126,7 @@ def test_generated_esearch_and_history_paging(eutils, corpus):
     none = Entrez.read(Entrez.esearch(db="pubmed", term="zzzqqq"))
     assert none["Count"] == "0" and none["WarningList"]["OutputMessage"] == ["No items found."]
     times = [r.time for r in eutils.requests]
-    assert all(b - a >= 0.09 for a, b in zip(times, times[1:]))  # Bio.Entrez's 10/s with a key
+    assert all(b - a >= 0.09 for a, b in pairwise(times))  # Bio.Entrez's 10/s with a key
 
 
 def test_429_twice_then_success_and_retry_after(eutils):

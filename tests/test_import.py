@@ -2,11 +2,12 @@
 
 import io
 import time
+from itertools import pairwise
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from papers.models import Author, Authorship, ImportRun, Paper, PaperTag, Tag
+from papers.models import Author, Authorship, ImportRun, Paper, PaperTag
 
 from .conftest import DEMO_DIR, SAMPLES
 
@@ -216,7 +217,7 @@ def test_rate_limit_three_per_second_without_key_ten_with(eutils, settings):
     settings.EUTILS_BACKOFF = 0.0
     run(*pmids)
     times = [r.time for r in eutils.requests_for("efetch")]
-    assert len(times) == 3 and min(b - a for a, b in zip(times, times[1:])) >= 0.33
+    assert len(times) == 3 and min(b - a for a, b in pairwise(times)) >= 0.33
     assert "api_key" not in eutils.requests[0].params
     eutils.reset()
     settings.NCBI_API_KEY = "testkey0123"
@@ -224,7 +225,7 @@ def test_rate_limit_three_per_second_without_key_ten_with(eutils, settings):
     start = time.monotonic()
     run(*pmids)
     times = [r.time for r in eutils.requests_for("efetch")]
-    assert min(b - a for a, b in zip(times, times[1:])) >= 0.09
+    assert min(b - a for a, b in pairwise(times)) >= 0.09
     assert time.monotonic() - start < 1.0
 
 

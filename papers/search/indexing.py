@@ -6,7 +6,6 @@ not copied here: search joins papers_paper and filters on status at query time.
 """
 
 import re
-
 from collections.abc import Sequence
 
 from django.db import transaction

@@ -4,8 +4,9 @@ Every term reaches MATCH as one parameter in which each term is a double-quoted 
 (inner quotes doubled), so no user text is ever read as FTS5 syntax.
 """
 
-from django.db import connection
 from html import escape
+
+from django.db import connection
 
 from .query import ParsedQuery, Term
 
