@@ -138,12 +138,6 @@ class PaperQuerySet(models.QuerySet):
         """Approved papers: the only definition of what the public may see."""
         return self.filter(status=Paper.Status.APPROVED)
 
-    def in_topic(self, topic):
-        return self.filter(paper_tags__tag__topic=topic, paper_tags__status=PaperTag.Status.CONFIRMED).distinct()
-
-    def with_tag(self, tag):
-        return self.filter(paper_tags__tag=tag, paper_tags__status=PaperTag.Status.CONFIRMED)
-
 
 class Paper(models.Model):
     """One publication as PubMed describes it, plus the collection's moderation state."""
@@ -280,10 +274,6 @@ class Paper(models.Model):
     @property
     def pmc_url(self) -> str:
         return f"https://pmc.ncbi.nlm.nih.gov/articles/{self.pmcid}/" if self.pmcid else ""
-
-    @property
-    def has_errata(self) -> bool:
-        return any(c["type"] == "ErratumIn" for c in self.corrections)
 
 
 class Authorship(models.Model):
