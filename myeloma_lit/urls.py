@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from papers import views
 
@@ -8,5 +8,6 @@ admin.site.site_title = "Myeloma literature"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("api/", include("papers.api.urls")),
     path("admin/", admin.site.urls),
 ]

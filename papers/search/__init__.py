@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 
@@ -20,6 +20,8 @@ from .query import ParsedQuery, parse
 
 FACET_LIMIT = 20  # journals and tags shown; years and publication types are few
 MAX_PAGE_SIZE = 100
+NEWEST_FIRST = (F("pub_year").desc(nulls_last=True), F("pub_month").desc(nulls_last=True),
+                F("pub_day").desc(nulls_last=True), F("pk").desc())
 _ORDER = {
     "relevance": "hit.rank DESC, p.pub_year DESC NULLS LAST, p.id DESC",
     "newest": "p.pub_year DESC NULLS LAST, p.pub_month DESC NULLS LAST, p.pub_day DESC NULLS LAST, p.id DESC",
@@ -28,13 +30,19 @@ _ORDER = {
 
 @dataclass(frozen=True)
 class SearchFilters:
-    """Narrowing of the results: every tag (by slug), a year range, a journal, a publication type."""
+    """Narrowing of the results: every tag (by slug), a topic with its subtopics (by slug), a year
+    range, a journal, a publication type."""
 
     tags: tuple[str, ...] = ()
+    topic: str = ""
     year_from: int | None = None
     year_to: int | None = None
     journal: str = ""
     publication_type: str = ""
+
+
+    def __bool__(self) -> bool:
+        return self != SearchFilters()
 
 
 class FacetValue(NamedTuple):
@@ -76,20 +84,48 @@ def search(query: str, *, filters: SearchFilters | None = None, page: int = 1, p
            sort: Literal["relevance", "newest"] = "relevance", expand_synonyms: bool = True) -> Results:
     """One page of public papers matching the query, best first (or newest first), with facets
     over all matches. Never raises on user input: an unusable query gives no hits and a message."""
-    parsed = parse(query, _synonyms() if expand_synonyms else None)
-    if parsed.is_empty:
+    parsed, engine, matches = _matching(query, filters, expand_synonyms)
+    if parsed.is_empty and not filters:
         return Results([], 0, Facets(), parsed.expanded, parsed.message)
-    engine = backend()
-    matches = _filtered(Paper.objects.public(), filters or SearchFilters()).filter(
-        pk__in=RawSQL(*engine.matching(parsed))
-    )
     total = matches.count()
     if not total:
         return Results([], 0, Facets(), parsed.expanded, "No papers match this search.")
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
-    page_ids = engine.ranked(parsed, matches.order_by().values("pk").query.sql_with_params(),
-                             _ORDER.get(sort, _ORDER["relevance"]), limit=page_size, offset=(max(page, 1) - 1) * page_size)
+    page_ids = _ranked(parsed, engine, matches, sort, limit=page_size, offset=(max(page, 1) - 1) * page_size)
     return Results(_hits(parsed, page_ids, engine), total, _facets(matches), parsed.expanded)
+
+
+def search_ids(query: str, *, filters: SearchFilters | None = None, limit: int,
+               sort: Literal["relevance", "newest"] = "relevance", expand_synonyms: bool = True) -> tuple[list[int], int]:
+    """The ids of the first `limit` matching public papers in result order, and how many match
+    in all: what an export of every page needs, without snippets or facets."""
+    parsed, engine, matches = _matching(query, filters, expand_synonyms)
+    if parsed.is_empty and not filters:
+        return [], 0
+    total = matches.count()
+    ids = [pk for pk, _ in _ranked(parsed, engine, matches, sort, limit=limit, offset=0)] if total else []
+    return ids, total
+
+
+def _matching(query, filters, expand_synonyms):
+    """The parsed query, the backend, and the public papers it selects. Without words but with
+    filters, every filtered paper matches: browsing a tag, a topic or a journal."""
+    parsed = parse(query, _synonyms() if expand_synonyms else None)
+    engine = backend()
+    matches = _filtered(Paper.objects.public(), filters or SearchFilters())
+    if not parsed.is_empty:
+        matches = matches.filter(pk__in=RawSQL(*engine.matching(parsed)))
+    elif not filters:
+        matches = matches.none()
+    return parsed, engine, matches
+
+
+def _ranked(parsed, engine, matches, sort, *, limit, offset) -> list[tuple[int, float]]:
+    if parsed.is_empty:  # browsing: nothing to rank by, so newest first
+        ids = matches.order_by(*NEWEST_FIRST).values_list("pk", flat=True)[offset:offset + limit]
+        return [(pk, 0.0) for pk in ids]
+    return engine.ranked(parsed, matches.order_by().values("pk").query.sql_with_params(),
+                         _ORDER.get(sort, _ORDER["relevance"]), limit=limit, offset=offset)
 
 
 def _synonyms() -> dict[str, list[str]]:
@@ -103,6 +139,10 @@ def _synonyms() -> dict[str, list[str]]:
 
 
 def _filtered(papers, filters: SearchFilters):
+    if filters.topic:
+        papers = papers.filter(pk__in=PaperTag.objects.filter(
+            Q(tag__topic__slug=filters.topic) | Q(tag__topic__parent__slug=filters.topic),
+            status=PaperTag.Status.CONFIRMED).values("paper_id"))
     for slug in filters.tags:
         papers = papers.filter(pk__in=PaperTag.objects.filter(tag__slug=slug, status=PaperTag.Status.CONFIRMED)
                                .values("paper_id"))
@@ -120,7 +160,7 @@ def _filtered(papers, filters: SearchFilters):
 def _hits(parsed: ParsedQuery, page_ids: list[tuple[int, float]], engine) -> list[Hit]:
     ids = [pk for pk, _ in page_ids]
     papers = Paper.objects.in_bulk(ids)
-    snippets = engine.snippets(parsed, ids)
+    snippets = {} if parsed.is_empty else engine.snippets(parsed, ids)
     return [Hit(papers[pk], mark_safe(snippets.get(pk, "")), rank) for pk, rank in page_ids]
 
 

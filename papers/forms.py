@@ -1,0 +1,71 @@
+"""The search parameters, read and checked once for the site, its exports and the API.
+
+Every parameter is optional and bounded; a value out of bounds is an error the caller shows
+(the site politely, the API as a 400), never something passed on to the database.
+"""
+
+import re
+
+from django import forms
+
+from .search import MAX_PAGE_SIZE, SearchFilters
+from .search.query import MAX_LENGTH
+
+MAX_PAGE = 10_000
+YEAR_RANGE = {"min_value": 1800, "max_value": 2100}
+_SLUG = re.compile(r"[-a-z0-9]{1,80}")
+SORTS = [("relevance", "Relevance"), ("newest", "Newest first")]
+
+
+class SlugsField(forms.MultipleChoiceField):
+    """Several slugs (?tag=a&tag=b), checked by shape only: an unknown tag simply matches nothing."""
+
+    def valid_value(self, value) -> bool:
+        return bool(_SLUG.fullmatch(value))
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=MAX_LENGTH, strip=True, label="Search")
+    tag = SlugsField(required=False, label="Tags", error_messages={"invalid_choice": "%(value)s is not a tag's short name."})
+    topic = forms.SlugField(required=False, max_length=80, label="Topic")
+    year_from = forms.IntegerField(required=False, **YEAR_RANGE, label="From year")
+    year_to = forms.IntegerField(required=False, **YEAR_RANGE, label="To year")
+    journal = forms.CharField(required=False, max_length=400, label="Journal")
+    type = forms.CharField(required=False, max_length=120, label="Publication type")
+    sort = forms.ChoiceField(required=False, choices=SORTS, label="Sort")
+    synonyms = forms.ChoiceField(required=False, choices=[("on", "on"), ("off", "off")], label="Synonyms",
+                                 help_text="off: search only the words typed")
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, label="Page")
+    page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE, label="Page size")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("year_from") and data.get("year_to") and data["year_from"] > data["year_to"]:
+            raise forms.ValidationError("The first year must not be after the last.")
+        return data
+
+    @property
+    def filters(self) -> SearchFilters:
+        data = self.cleaned_data
+        return SearchFilters(tags=tuple(dict.fromkeys(data.get("tag") or ())), topic=data.get("topic") or "",
+                             year_from=data.get("year_from"), year_to=data.get("year_to"),
+                             journal=data.get("journal") or "", publication_type=data.get("type") or "")
+
+    def search_kwargs(self, default_page_size: int = 20) -> dict:
+        """Keyword arguments for papers.search.search() (call after is_valid())."""
+        data = self.cleaned_data
+        return {
+            "filters": self.filters,
+            "sort": data.get("sort") or "relevance",
+            "expand_synonyms": data.get("synonyms") != "off",
+            "page": data.get("page") or 1,
+            "page_size": data.get("page_size") or default_page_size,
+        }
+
+    def error_text(self) -> str:
+        """The errors as one readable sentence per field."""
+        parts = []
+        for name, errors in self.errors.items():
+            label = self.fields[name].label or name if name in self.fields else ""
+            parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return " ".join(parts)
