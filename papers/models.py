@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 
@@ -262,6 +263,10 @@ class Paper(models.Model):
 
     def __str__(self):
         return f"PMID {self.pmid}: {self.title[:80]}" if self.pmid else self.title[:90]
+
+    def get_absolute_url(self) -> str:
+        # PMIDs are the permalinks researchers already know; a paper outside PubMed has no page.
+        return reverse("paper", args=[self.pmid]) if self.pmid else ""
 
     @property
     def pubmed_url(self) -> str:

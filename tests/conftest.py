@@ -22,6 +22,17 @@ def taxonomy(db):
     call_command("loaddata", ROOT / "fixtures" / "taxonomy.json", verbosity=0)
 
 
+@pytest.fixture
+def corpus(taxonomy, demo_files):
+    """The 222 demo papers, approved, with the tagger's suggestions (none confirmed yet)."""
+    import io
+
+    from papers.models import Paper
+
+    call_command("import_pubmed", "--from-xml", *map(str, demo_files), stdout=io.StringIO())
+    Paper.objects.update(status=Paper.Status.APPROVED)
+
+
 @pytest.fixture(scope="session")
 def eutils_server():
     from .eutils_server import EutilsServer, RecordedCorpus

@@ -5,21 +5,11 @@ the queries are chosen where PostgreSQL's english stemmer with ts_rank_cd and FT
 stemmer with bm25 agree on the order.
 """
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from papers import moderation
 from papers.models import Paper, PaperTag, Tag
 from papers.search import FacetValue, Results, SearchFilters, search
-
-
-@pytest.fixture
-def corpus(taxonomy, demo_files):
-    """The 222 demo papers, approved, with the tagger's suggestions (none confirmed yet)."""
-    call_command("import_pubmed", "--from-xml", *map(str, demo_files), stdout=io.StringIO())
-    Paper.objects.update(status=Paper.Status.APPROVED)
 
 
 def pmids(results) -> list[int]:

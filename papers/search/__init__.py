@@ -6,6 +6,7 @@ set. Only Paper.objects.public() papers are ever searched or counted; status is 
 time, so moderation never needs to touch the index.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -18,6 +19,7 @@ from ..models import Paper, PaperTag, Tag
 from . import postgres, sqlite
 from .query import ParsedQuery, parse
 
+FACETS = ("tags", "years", "journals", "publication_types")
 FACET_LIMIT = 20  # journals and tags shown; years and publication types are few
 MAX_PAGE_SIZE = 100
 NEWEST_FIRST = (F("pub_year").desc(nulls_last=True), F("pub_month").desc(nulls_last=True),
@@ -81,18 +83,23 @@ def backend():
 
 
 def search(query: str, *, filters: SearchFilters | None = None, page: int = 1, page_size: int = 20,
-           sort: Literal["relevance", "newest"] = "relevance", expand_synonyms: bool = True) -> Results:
-    """One page of public papers matching the query, best first (or newest first), with facets
-    over all matches. Never raises on user input: an unusable query gives no hits and a message."""
+           sort: Literal["relevance", "newest"] = "relevance", expand_synonyms: bool = True,
+           facets: Collection[str] = FACETS) -> Results:
+    """One page of public papers matching the query, best first (or newest first), with the
+    `facets` asked for (years always: they give the total) over all matches. Never raises on
+    user input: an unusable query gives no hits and a message."""
     parsed, engine, matches = _matching(query, filters, expand_synonyms)
     if parsed.is_empty and not filters:
         return Results([], 0, Facets(), parsed.expanded, parsed.message)
-    total = matches.count()
+    by_year = list(matches.values("pub_year").annotate(n=Count("pk")).order_by("-pub_year"))
+    total = sum(row["n"] for row in by_year)
     if not total:
         return Results([], 0, Facets(), parsed.expanded, "No papers match this search.")
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
     page_ids = _ranked(parsed, engine, matches, sort, limit=page_size, offset=(max(page, 1) - 1) * page_size)
-    return Results(_hits(parsed, page_ids, engine), total, _facets(matches), parsed.expanded)
+    found = _facets(matches, facets)
+    found.years = [FacetValue(row["pub_year"], str(row["pub_year"]), row["n"]) for row in by_year if row["pub_year"]]
+    return Results(_hits(parsed, page_ids, engine), total, found, parsed.expanded)
 
 
 def search_ids(query: str, *, filters: SearchFilters | None = None, limit: int,
@@ -110,7 +117,7 @@ def search_ids(query: str, *, filters: SearchFilters | None = None, limit: int,
 def _matching(query, filters, expand_synonyms):
     """The parsed query, the backend, and the public papers it selects. Without words but with
     filters, every filtered paper matches: browsing a tag, a topic or a journal."""
-    parsed = parse(query, _synonyms() if expand_synonyms else None)
+    parsed = parse(query, _synonyms() if expand_synonyms and query and not query.isspace() else None)
     engine = backend()
     matches = _filtered(Paper.objects.public(), filters or SearchFilters())
     if not parsed.is_empty:
@@ -164,17 +171,19 @@ def _hits(parsed: ParsedQuery, page_ids: list[tuple[int, float]], engine) -> lis
     return [Hit(papers[pk], mark_safe(snippets.get(pk, "")), rank) for pk, rank in page_ids]
 
 
-def _facets(matches) -> Facets:
-    """Counts per tag, year, journal and publication type over all matches, one GROUP BY each."""
-    confirmed = PaperTag.objects.filter(paper__in=matches.values("pk"), status=PaperTag.Status.CONFIRMED)
-    tags = confirmed.values("tag__slug", "tag__name").annotate(n=Count("paper_id")).order_by("-n", "tag__name")
-    years = matches.exclude(pub_year=None).values("pub_year").annotate(n=Count("pk")).order_by("-pub_year")
-    journals = matches.exclude(journal_title="").values("journal_title").annotate(n=Count("pk")).order_by("-n", "journal_title")
-    types = (Paper.publication_types.through.objects.filter(paper__in=matches.values("pk"))
-             .values("publicationtype__name").annotate(n=Count("paper_id")).order_by("-n", "publicationtype__name"))
-    return Facets(
-        tags=[FacetValue(r["tag__slug"], r["tag__name"], r["n"]) for r in tags[:FACET_LIMIT]],
-        years=[FacetValue(r["pub_year"], str(r["pub_year"]), r["n"]) for r in years],
-        journals=[FacetValue(r["journal_title"], r["journal_title"], r["n"]) for r in journals[:FACET_LIMIT]],
-        publication_types=[FacetValue(r["publicationtype__name"], r["publicationtype__name"], r["n"]) for r in types],
-    )
+def _facets(matches, names: Collection[str]) -> Facets:
+    """Counts per tag, journal and publication type over all matches, one GROUP BY each."""
+    found = Facets()
+    if "tags" in names:
+        tags = (PaperTag.objects.filter(paper__in=matches.values("pk"), status=PaperTag.Status.CONFIRMED)
+                .values("tag__slug", "tag__name").annotate(n=Count("paper_id")).order_by("-n", "tag__name"))
+        found.tags = [FacetValue(r["tag__slug"], r["tag__name"], r["n"]) for r in tags[:FACET_LIMIT]]
+    if "journals" in names:
+        journals = (matches.exclude(journal_title="").values("journal_title").annotate(n=Count("pk"))
+                    .order_by("-n", "journal_title"))
+        found.journals = [FacetValue(r["journal_title"], r["journal_title"], r["n"]) for r in journals[:FACET_LIMIT]]
+    if "publication_types" in names:
+        types = (Paper.publication_types.through.objects.filter(paper__in=matches.values("pk"))
+                 .values("publicationtype__name").annotate(n=Count("paper_id")).order_by("-n", "publicationtype__name"))
+        found.publication_types = [FacetValue(r["publicationtype__name"], r["publicationtype__name"], r["n"]) for r in types]
+    return found

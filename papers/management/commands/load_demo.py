@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from papers.importing import perform
-from papers.models import ImportRun, Paper
+from papers.models import ImportRun, Paper, PaperTag
+from papers.search.indexing import index_papers
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -16,7 +17,8 @@ FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 class Command(BaseCommand):
     help = (
         "Load the topic/tag taxonomy and import the demo records (real MEDLINE records on myeloma, "
-        "see fixtures/DEMO.md), approving them so the public pages have something to show. Idempotent."
+        "see fixtures/DEMO.md), approving them and confirming their suggested tags so the public pages "
+        "have something to show. Idempotent."
     )
 
     def handle(self, *args, **options):
@@ -32,4 +34,12 @@ class Command(BaseCommand):
         approved = Paper.objects.filter(pmid__in=imported, status=Paper.Status.PENDING).update(
             status=Paper.Status.APPROVED, status_note="Demo data, approved on loading.", reviewed_at=timezone.now()
         )
-        self.stdout.write(f"Demo data: {report.summary()}; {approved} paper(s) approved.")
+        # The demo confirms the tagger's suggestions so topic and tag pages have papers; real
+        # collections confirm each one by hand (papers.moderation).
+        demo = Paper.objects.filter(pmid__in=imported)
+        confirmed = PaperTag.objects.filter(paper__in=demo, status=PaperTag.Status.SUGGESTED).update(
+            status=PaperTag.Status.CONFIRMED, reviewed_at=timezone.now()
+        )
+        index_papers(demo.values_list("pk", flat=True))
+        self.stdout.write(f"Demo data: {report.summary()}; {approved} paper(s) approved, "
+                          f"{confirmed} suggested tag(s) confirmed.")

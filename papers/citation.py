@@ -1,0 +1,62 @@
+"""What a reference manager's browser connector reads off a paper page: Highwire Press
+`citation_*` meta tags (Zotero, Mendeley, Google Scholar) and a COinS span (OpenURL ContextObject)."""
+
+from urllib.parse import urlencode
+
+from .markup import to_text
+from .models import Paper
+
+
+def citation_meta(paper: Paper, authors) -> list[tuple[str, str]]:
+    """(name, content) pairs, in the order Highwire readers expect: title, authors, source."""
+    meta = [("citation_title", to_text(paper.title or paper.vernacular_title))]
+    meta += [("citation_author", name) for name in author_names(authors)]
+    if paper.record_type == Paper.RecordType.BOOK:
+        meta += [("citation_inbook_title", to_text(paper.book_title)), ("citation_publisher", paper.publisher)]
+    else:
+        meta += [("citation_journal_title", paper.journal_title), ("citation_journal_abbrev", paper.journal_iso)]
+    first, last = page_range(paper.pages)
+    meta += [
+        ("citation_publication_date", "/".join(str(p) for p in (paper.pub_year, paper.pub_month, paper.pub_day) if p)),
+        ("citation_volume", paper.volume), ("citation_issue", paper.issue),
+        ("citation_firstpage", first), ("citation_lastpage", last),
+        ("citation_issn", paper.issn), ("citation_doi", paper.doi),
+        ("citation_pmid", str(paper.pmid or "")),
+        ("citation_abstract", to_text(paper.abstract)),
+    ]
+    meta += [("citation_language", language) for language in paper.languages]
+    return [(name, content) for name, content in meta if content]
+
+
+def coins(paper: Paper, authors) -> str:
+    """The title attribute of a COinS span (the caller escapes it as any attribute)."""
+    first, last = page_range(paper.pages)
+    book = paper.record_type == Paper.RecordType.BOOK
+    fields = [
+        ("ctx_ver", "Z39.88-2004"),
+        ("rft_val_fmt", "info:ofi/fmt:kev:mtx:book" if book else "info:ofi/fmt:kev:mtx:journal"),
+        ("rft.genre", "book" if book else "article"),
+        ("rft.btitle" if book else "rft.atitle", to_text(paper.title or paper.vernacular_title)),
+        ("rft.jtitle", paper.journal_title), ("rft.stitle", paper.journal_iso),
+        ("rft.date", str(paper.pub_year or "")), ("rft.volume", paper.volume), ("rft.issue", paper.issue),
+        ("rft.spage", first), ("rft.epage", last), ("rft.issn", paper.issn),
+    ]
+    fields += [("rft.au", name) for name in author_names(authors)]
+    fields += [("rft_id", f"info:pmid/{paper.pmid}")] if paper.pmid else []
+    fields += [("rft_id", f"info:doi/{paper.doi}")] if paper.doi else []
+    return urlencode([(key, value) for key, value in fields if value])
+
+
+def author_names(authors) -> list[str]:
+    """'Last, First' per author (a group's name as it is), in order."""
+    return [a.collective_name or ", ".join(p for p in (a.last_name, a.fore_name or a.initials) if p) for a in authors]
+
+
+def page_range(pages: str) -> tuple[str, str]:
+    """First and last page of MEDLINE's abbreviated range: '1123-9' → ('1123', '1129');
+    a range that is not numeric ('e102-e110', 'S1-4') keeps both ends as written."""
+    first, _, last = pages.partition("-")
+    first, last = first.strip(), last.strip()
+    if first.isdigit() and last.isdigit() and len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    return first, last

@@ -1,0 +1,1 @@
+"""Public pages. Every query starts from Paper.objects.public(), directly or through search()."""

@@ -1,0 +1,122 @@
+"""What every list of papers shares: canonical query strings (permalinks), facet and filter
+links, pagination, and the authors and confirmed tags of one page in two queries."""
+
+from dataclasses import dataclass
+from math import ceil
+from urllib.parse import urlencode
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.urls import reverse
+
+from ..exports import FORMATS
+from ..forms import SearchForm
+from ..models import Authorship, PaperTag
+from ..search import Results
+
+# Parameter order in every link we write, so one search has exactly one permalink.
+PARAMS = ("q", "tag", "topic", "year_from", "year_to", "journal", "type", "sort", "synonyms", "page_size", "page")
+# Sort is always written out: its default differs between the search page and topic pages.
+_DEFAULTS = {"synonyms": "on", "page": 1}
+AUTHORS_SHOWN = 3
+
+
+def canonical(data: dict, **changes) -> list[tuple[str, str]]:
+    """Cleaned search parameters (with `changes`; None removes one) as ordered pairs, defaults dropped."""
+    merged = {**data, **changes}
+    pairs = []
+    for name in PARAMS:
+        value = merged.get(name)
+        values = value if isinstance(value, (list, tuple)) else [value]
+        pairs += [(name, str(v)) for v in values if v not in (None, "", _DEFAULTS.get(name))]
+    return pairs
+
+
+def query_string(data: dict, **changes) -> str:
+    pairs = canonical(data, **changes)
+    return "?" + urlencode(pairs) if pairs else "?"
+
+
+@dataclass
+class Link:
+    label: str
+    url: str
+    count: int | None = None
+    active: bool = False
+
+
+def facet_links(form: SearchForm, results: Results, *, fixed_tags: tuple[str, ...] = ()) -> dict[str, list[Link]]:
+    """A link per facet value that adds that filter (and goes back to page 1). On a page that
+    fixes tags (a tag page), the other tags link to their own pages instead: related tags."""
+    data = form.cleaned_data
+    chosen_tags = list(data.get("tag") or ())
+
+    def tag_link(f):
+        if fixed_tags:
+            return Link(f.label, reverse("tag", args=[f.value]), f.count)
+        return Link(f.label, query_string(data, tag=[*chosen_tags, f.value], page=None), f.count, f.value in chosen_tags)
+
+    links = {
+        "Tags": [tag_link(f) for f in results.facets.tags if f.value not in fixed_tags],
+        "Years": [Link(f.label, query_string(data, year_from=f.value, year_to=f.value, page=None), f.count,
+                       data.get("year_from") == data.get("year_to") == f.value) for f in results.facets.years],
+        "Journals": [Link(f.label, query_string(data, journal=f.value, page=None), f.count, data.get("journal") == f.value)
+                     for f in results.facets.journals],
+        "Publication types": [Link(f.label, query_string(data, type=f.value, page=None), f.count, data.get("type") == f.value)
+                              for f in results.facets.publication_types],
+    }
+    return {name: values for name, values in links.items() if values}
+
+
+def active_filters(form: SearchForm) -> list[Link]:
+    """The filters in force, each with a link that removes it."""
+    data = form.cleaned_data
+    tags = list(data.get("tag") or ())
+    active = [Link(f"Tag: {slug}", query_string(data, tag=[t for t in tags if t != slug], page=None)) for slug in tags]
+    if data.get("year_from") or data.get("year_to"):
+        years = "–".join(dict.fromkeys(str(y) for y in (data.get("year_from") or "…", data.get("year_to") or "…")))
+        active.append(Link(f"Years: {years}", query_string(data, year_from=None, year_to=None, page=None)))
+    if data.get("journal"):
+        active.append(Link(f"Journal: {data['journal']}", query_string(data, journal=None, page=None)))
+    if data.get("type"):
+        active.append(Link(f"Type: {data['type']}", query_string(data, type=None, page=None)))
+    return active
+
+
+def pagination(form: SearchForm, total: int, page: int, page_size: int) -> list[Link]:
+    """Previous, a window of page numbers around this one (with the first and last), next."""
+    pages = max(1, ceil(total / page_size))
+    if pages == 1:
+        return []
+    data = form.cleaned_data
+    numbers = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    links = [Link("Previous", query_string(data, page=page - 1))] if page > 1 else []
+    last = 0
+    for n in numbers:
+        if n > last + 1:
+            links.append(Link("…", ""))
+        links.append(Link(str(n), query_string(data, page=n), active=n == page))
+        last = n
+    if page < pages:
+        links.append(Link("Next", query_string(data, page=page + 1)))
+    return links
+
+
+def with_authors_and_tags(papers) -> None:
+    """Attach `authorships` (with their authors) and `confirmed_tags` to each paper: two queries."""
+    prefetch_related_objects(
+        papers,
+        Prefetch("authorships", queryset=Authorship.objects.select_related("author").order_by("position")),
+        Prefetch("paper_tags", to_attr="confirmed_tags",
+                 queryset=PaperTag.objects.filter(status=PaperTag.Status.CONFIRMED).select_related("tag").order_by("tag__name")),
+    )
+
+
+def short_authors(paper) -> str:
+    """'Roodman GD, Terpos E, Zamagni E, et al.' from prefetched authorships."""
+    names = [str(a.author) for a in paper.authorships.all()]
+    return ", ".join(names[:AUTHORS_SHOWN]) + (", et al." if len(names) > AUTHORS_SHOWN else "")
+
+
+def export_links(route: str, args: list, query: str) -> list[tuple[str, str]]:
+    """(format label, URL) for each export format of the list a route serves."""
+    return [(f.label, reverse(route, args=[*args, key]) + query.rstrip("?")) for key, f in FORMATS.items()]
