@@ -1,6 +1,7 @@
 """What a reference manager's browser connector reads off a paper page: Highwire Press
 `citation_*` meta tags (Zotero, Mendeley, Google Scholar) and a COinS span (OpenURL ContextObject)."""
 
+import re
 from urllib.parse import urlencode
 
 from .markup import to_text
@@ -15,7 +16,7 @@ def citation_meta(paper: Paper, authors) -> list[tuple[str, str]]:
         meta += [("citation_inbook_title", to_text(paper.book_title)), ("citation_publisher", paper.publisher)]
     else:
         meta += [("citation_journal_title", paper.journal_title), ("citation_journal_abbrev", paper.journal_iso)]
-    first, last = page_range(paper.pages)
+    first, last, _ = page_range(paper.pages)
     meta += [
         ("citation_publication_date", "/".join(str(p) for p in (paper.pub_year, paper.pub_month, paper.pub_day) if p)),
         ("citation_volume", paper.volume), ("citation_issue", paper.issue),
@@ -30,7 +31,7 @@ def citation_meta(paper: Paper, authors) -> list[tuple[str, str]]:
 
 def coins(paper: Paper, authors) -> str:
     """The title attribute of a COinS span (the caller escapes it as any attribute)."""
-    first, last = page_range(paper.pages)
+    first, last, _ = page_range(paper.pages)
     book = paper.record_type == Paper.RecordType.BOOK
     fields = [
         ("ctx_ver", "Z39.88-2004"),
@@ -52,11 +53,28 @@ def author_names(authors) -> list[str]:
     return [a.collective_name or ", ".join(p for p in (a.last_name, a.fore_name or a.initials) if p) for a in authors]
 
 
-def page_range(pages: str) -> tuple[str, str]:
-    """First and last page of MEDLINE's abbreviated range: '1123-9' → ('1123', '1129');
-    a range that is not numeric ('e102-e110', 'S1-4') keeps both ends as written."""
-    first, _, last = pages.partition("-")
-    first, last = first.strip(), last.strip()
-    if first.isdigit() and last.isdigit() and len(last) < len(first):
-        last = first[: len(first) - len(last)] + last
-    return first, last
+_RANGE = re.compile(r"^([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)$")
+
+
+def page_range(pages: str) -> tuple[str, str, str]:
+    """(first, last, full) from MEDLINE pages with the abbreviated end page expanded: "123-9" →
+    ("123", "129", "123-129"). A list of ranges ("93-8, 103-4") is expanded part by part and
+    has no first or last page of its own; pages it cannot read are kept as given."""
+    parts = [_expand(part.strip()) for part in pages.split(",")] if pages else []
+    if not parts or None in parts:
+        return pages, "", pages
+    if len(parts) > 1:
+        return ", ".join(parts), "", ", ".join(parts)
+    first, _, last = parts[0].partition("-")
+    return first, last, parts[0]
+
+
+def _expand(part: str) -> str | None:
+    match = _RANGE.match(part)
+    if not match:
+        return None if "-" in part or not part else part
+    prefix, start, end_prefix, end = match.groups()
+    end = start[: max(len(start) - len(end), 0)] + end
+    if end_prefix not in ("", prefix) or int(end) < int(start):
+        return None
+    return f"{prefix}{start}-{prefix}{end}"

@@ -121,6 +121,14 @@ def staff(people):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """No test sees another's cache entries (the API's request counts, for one)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Test people log in many times; PBKDF2's deliberate slowness is not under test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
