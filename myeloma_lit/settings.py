@@ -51,6 +51,16 @@ def env_url(name: str, default: str) -> str:
     return raw.rstrip("/") + "/"
 
 
+def env_origins(name: str) -> list[str]:
+    """Comma-separated origins, each scheme://host[:port] as a browser sends it in Origin."""
+    origins = [o.strip() for o in os.environ.get(name, "").split(",") if o.strip()]
+    for origin in origins:
+        parts = urlsplit(origin)
+        if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path or parts.query:
+            raise ImproperlyConfigured(f"{name} must list origins like https://example.org, not {origin!r}.")
+    return origins
+
+
 # SQLite for a web process and a task worker at once: write-ahead log (readers never block the
 # writer), fsync at checkpoints rather than every commit, wait for locks instead of failing, and
 # take the write lock when a transaction begins so two writers cannot deadlock on upgrade.
@@ -114,12 +124,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "myeloma_lit.middleware.limit_request_body",
+    "myeloma_lit.middleware.content_security_policy",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "myeloma_lit.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "myeloma_lit.urls"
@@ -156,7 +170,18 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# WhiteNoise serves static files from gunicorn. In production (STATIC_MANIFEST=1, after
+# `collectstatic` into STATIC_ROOT) it serves compressed copies under content-hashed names, cached
+# for a year; otherwise straight from the apps' static folders, so tests and development need no
+# collectstatic (and no STATIC_ROOT, which WhiteNoise would warn about when it does not exist).
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", False)
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles") if STATIC_MANIFEST else None
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if STATIC_MANIFEST
+                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]  # `loaddata taxonomy`
 
@@ -200,13 +225,47 @@ EUTILS_BACKOFF = env_number("EUTILS_BACKOFF", 2.0, minimum=0.0, maximum=120)
 # One-person teams may let a curator approve the papers they imported themselves.
 ALLOW_SELF_APPROVAL = env_bool("ALLOW_SELF_APPROVAL", False)
 
+# --- Serving -----------------------------------------------------------------------------------
+# HTTPS=1 in production (see the README): redirect to https, secure cookies, HSTS. It is off by
+# default because only the operator knows whether a TLS proxy stands in front; local http servers
+# (runserver, the tests' live server, ops/loadtest.py) need it off, and `check --deploy` names
+# every setting it leaves insecure.
+HTTPS = env_bool("HTTPS", False)
+SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes call the app directly over http
+SECURE_HSTS_SECONDS = env_number("HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0, maximum=63_072_000, kind=int)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
+# Only behind a proxy that sets X-Forwarded-Proto itself: otherwise a client could claim https.
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = env_origins("CSRF_TRUSTED_ORIGINS")
+X_FRAME_OPTIONS = "DENY"
+# The admin's is the only login: land there, also when a `next` pointing off-site is ignored.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Request bodies. The largest legitimate one is the admin import form with its PMID file (at most
+# 1 MB); anything over MAX_REQUEST_BODY is refused (413) before it is read, so every accepted
+# upload fits in memory and none is spooled to disk.
+MAX_REQUEST_BODY = 4 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # form fields other than files
+
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}.")
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "myeloma_lit.logs.JsonFormatter"},  # one object a line, for log collectors
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

@@ -487,12 +487,10 @@ class ImportRunAdmin(ViewOnlyAdmin):
         form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         if form.is_bound and form.is_valid():
             data = form.cleaned_data
-            run = ImportRun(requested_by=request.user)
             if data.get("pmid_list"):
-                run.source, run.requested_pmids, run.total = ImportRun.Source.PMIDS, data["pmid_list"], len(data["pmid_list"])
+                run = ImportRun.for_pmids(request.user, data["pmid_list"])
             else:
-                run.source, run.query, run.limit = ImportRun.Source.QUERY, data["query"], data.get("limit")
-            run.save()
+                run = ImportRun.for_query(request.user, data["query"], data.get("limit"))
             start_import(run)
             messages.success(request, f"{run} started.")
             return redirect(reverse("admin:papers_importrun_change", args=[run.pk]))

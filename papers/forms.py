@@ -13,7 +13,7 @@ from .search.query import MAX_LENGTH
 
 MAX_PAGE = 10_000
 YEAR_RANGE = {"min_value": 1800, "max_value": 2100}
-_SLUG = re.compile(r"[-a-z0-9]{1,80}")
+SLUG = re.compile(r"[-a-z0-9]{1,80}")
 SORTS = [("relevance", "Relevance"), ("newest", "Newest first")]
 
 
@@ -21,7 +21,7 @@ class SlugsField(forms.MultipleChoiceField):
     """Several slugs (?tag=a&tag=b), checked by shape only: an unknown tag simply matches nothing."""
 
     def valid_value(self, value) -> bool:
-        return bool(_SLUG.fullmatch(value))
+        return bool(SLUG.fullmatch(value))
 
 
 class SearchForm(forms.Form):
@@ -41,7 +41,7 @@ class SearchForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("year_from") and data.get("year_to") and data["year_from"] > data["year_to"]:
-            raise forms.ValidationError("The first year must not be after the last.")
+            self.add_error("year_to", "The first year must not be after the last.")
         return data
 
     @property

@@ -450,6 +450,14 @@ class ImportRun(models.Model):
             ),
         ]
 
+    @classmethod
+    def for_pmids(cls, user, pmids: list[int]) -> "ImportRun":
+        return cls.objects.create(requested_by=user, source=cls.Source.PMIDS, requested_pmids=pmids, total=len(pmids))
+
+    @classmethod
+    def for_query(cls, user, query: str, limit: int | None) -> "ImportRun":
+        return cls.objects.create(requested_by=user, source=cls.Source.QUERY, query=query, limit=limit)
+
     def __str__(self):
         return f"Import #{self.pk} ({self.get_source_display()}, {self.get_state_display().lower()})"
 

@@ -120,6 +120,32 @@ def staff(people):
     return people
 
 
+@pytest.fixture
+def scratch_database(tmp_path):
+    """new(vendor=None) → the DATABASE_URL of a new, empty database (the suite's vendor unless
+    "postgresql" is asked for). PostgreSQL ones are dropped after the test."""
+    import os
+    import secrets
+
+    from django.db import connection
+
+    from .scratch import admin_sql, postgres_url
+
+    made = []
+
+    def new(vendor: str | None = None) -> str:
+        if (vendor or connection.vendor) == "sqlite":
+            return f"sqlite:///{tmp_path / f'scratch{len(made)}-{secrets.token_hex(3)}.sqlite3'}"
+        name = f"mlit_scratch_{os.getpid()}_{secrets.token_hex(4)}"
+        admin_sql(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return postgres_url(name)
+
+    yield new
+    for name in made:
+        admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """No test sees another's cache entries (the API's request counts, for one)."""

@@ -5,18 +5,27 @@ Existing papers are indexed by `manage.py rebuild_search_index`."""
 import django.db.models.deletion
 from django.db import migrations, models
 
-from papers.search import postgres, sqlite
+from papers.search import sqlite
+
+# As first built; 0005 replaces it with an index on a stored vector column.
+VECTOR = (
+    "(setweight(to_tsvector('english'::regconfig, title), 'A') || "
+    "setweight(to_tsvector('english'::regconfig, terms), 'B') || "
+    "setweight(to_tsvector('english'::regconfig, abstract), 'C'))"
+)
+POSTGRES_CREATE = [f"CREATE INDEX papers_searchdocument_vector ON papers_searchdocument USING gin ({VECTOR})"]
+POSTGRES_DROP = ["DROP INDEX IF EXISTS papers_searchdocument_vector"]
 
 
 def create_full_text(apps, schema_editor):
     vendor = schema_editor.connection.vendor
-    for statement in {"postgresql": [postgres.CREATE_INDEX], "sqlite": sqlite.CREATE}.get(vendor, []):
+    for statement in {"postgresql": POSTGRES_CREATE, "sqlite": sqlite.CREATE}.get(vendor, []):
         schema_editor.execute(statement)
 
 
 def drop_full_text(apps, schema_editor):
     vendor = schema_editor.connection.vendor
-    for statement in {"postgresql": [postgres.DROP_INDEX], "sqlite": sqlite.DROP}.get(vendor, []):
+    for statement in {"postgresql": POSTGRES_DROP, "sqlite": sqlite.DROP}.get(vendor, []):
         schema_editor.execute(statement)
 
 

@@ -1,4 +1,5 @@
-"""PostgreSQL: a weighted tsvector over papers_searchdocument, served by a GIN expression index.
+"""PostgreSQL: a weighted tsvector stored in papers_searchdocument.vector (a generated column,
+migration 0005) with a GIN index.
 
 The user's terms only ever reach SQL as parameters of phraseto_tsquery(), combined with the
 tsquery operators || (OR), && (AND) and !! (NOT).
@@ -8,16 +9,8 @@ from django.db import connection
 
 from .query import ParsedQuery
 
-# The GIN index papers_searchdocument_vector (migration 0004) is built on exactly this text:
-# the `@@` in MATCHING must repeat it character for character for the planner to use the index.
-VECTOR = (
-    "(setweight(to_tsvector('english'::regconfig, title), 'A') || "
-    "setweight(to_tsvector('english'::regconfig, terms), 'B') || "
-    "setweight(to_tsvector('english'::regconfig, abstract), 'C'))"
-)
-
-CREATE_INDEX = f"CREATE INDEX papers_searchdocument_vector ON papers_searchdocument USING gin ({VECTOR})"
-DROP_INDEX = "DROP INDEX IF EXISTS papers_searchdocument_vector"
+# title A, tags/MeSH/keywords/chemicals B, abstract C: computed once, when a row is written.
+VECTOR = "vector"
 
 _HEADLINE_OPTIONS = 'StartSel="<mark>", StopSel="</mark>", MaxWords=35, MinWords=15'
 # The snippet's source text, HTML-escaped before ts_headline adds its <mark>s.

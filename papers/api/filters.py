@@ -1,0 +1,93 @@
+"""The API's query parameters as django-filter FilterSets.
+
+Papers: SearchForm (papers/forms.py) is the FilterSet's form, so each parameter's parsing,
+bounds and messages are defined once for the site and the API; each filter takes its field from
+that form and describes it to OpenAPI. search() applies the parameters in the database together
+with ranking, snippets and facets, which a chain of queryset filters could not do, so
+PaperSearch hands its cleaned form to search() (`results()`) instead of filtering a queryset.
+Tags are a plain queryset, filtered by django-filter itself.
+"""
+
+import copy
+
+import django_filters
+from django import forms
+from drf_spectacular.utils import extend_schema_field
+
+from ..forms import SLUG, SearchForm
+from ..models import Paper, Tag
+from ..search import FACETS, Results, search
+
+SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"  # Django's SlugField, in the regex dialect OpenAPI uses
+
+
+def _schema(field: forms.Field) -> dict:
+    """The OpenAPI schema of a form field, bounds included, so that clients (and schemathesis)
+    know what the form accepts."""
+    if isinstance(field, forms.MultipleChoiceField):  # tag slugs, checked by shape
+        return {"type": "string", "pattern": f"^{SLUG.pattern}$"}
+    if isinstance(field, forms.ChoiceField):
+        return {"type": "string", "enum": [value for value, _ in field.choices]}
+    if isinstance(field, forms.IntegerField):
+        return {"type": "integer", "minimum": field.min_value, "maximum": field.max_value}
+    schema = {"type": "string", "maxLength": field.max_length}
+    if isinstance(field, forms.SlugField):
+        schema["pattern"] = SLUG_PATTERN
+    return schema
+
+
+class FormParameter(django_filters.Filter):
+    """A SearchForm field offered as a filter: the form's own field, never a second definition."""
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            self._field = copy.deepcopy(SearchForm.base_fields[self.field_name])
+        return self._field
+
+
+class FormSlugs(FormParameter, django_filters.MultipleChoiceFilter):
+    """A repeatable parameter (?tag=a&tag=b), documented as an exploded array."""
+
+
+def parameter(name: str) -> FormParameter:
+    field = SearchForm.base_fields[name]
+    kind = FormSlugs if isinstance(field, forms.MultipleChoiceField) else FormParameter
+    description = " — ".join(str(text) for text in (field.label, field.help_text) if text)
+    return extend_schema_field({**_schema(field), "description": description})(kind(field_name=name))
+
+
+class PaperSearch(django_filters.FilterSet):
+    q = parameter("q")
+    tag = parameter("tag")
+    topic = parameter("topic")
+    year_from = parameter("year_from")
+    year_to = parameter("year_to")
+    journal = parameter("journal")
+    type = parameter("type")
+    sort = parameter("sort")
+    synonyms = parameter("synonyms")
+    page = parameter("page")
+    page_size = parameter("page_size")
+
+    class Meta:
+        model = Paper
+        form = SearchForm
+        fields = ()
+
+    @property
+    def query(self) -> str:
+        return self.form.cleaned_data.get("q") or ""
+
+    def results(self, facets=FACETS) -> Results:
+        """search()'s page for the parameters (call after is_valid())."""
+        return search(self.query, facets=facets, **self.form.search_kwargs())
+
+
+class TagFilter(django_filters.FilterSet):
+    topic = django_filters.CharFilter(field_name="topic__slug", max_length=80, label="Topic (slug)")
+    kind = django_filters.ChoiceFilter(choices=Tag.Kind.choices)
+
+    class Meta:
+        model = Tag
+        fields = ("topic", "kind")

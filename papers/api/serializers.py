@@ -1,0 +1,276 @@
+"""What the API shows of papers, topics, tags, facets and imports. Read-only except ImportRequest."""
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from rest_framework import serializers
+
+from ..importing import InvalidPMIDs, parse_pmids
+from ..markup import sanitize, to_text
+from ..models import Authorship, ImportRun, Paper, PaperTag, Tag, Topic
+from ..pubmed import ESEARCH_LIMIT
+
+# The prefetches a serialized paper reads: authors in order, and only confirmed tags.
+AUTHORSHIPS = Prefetch("authorships", queryset=Authorship.objects.select_related("author").order_by("position"))
+CONFIRMED_TAGS = Prefetch("paper_tags", to_attr="confirmed_tags", queryset=PaperTag.objects.filter(
+    status=PaperTag.Status.CONFIRMED).select_related("tag__topic").order_by("tag__name"))
+
+
+class MarkupField(serializers.CharField):
+    """A stored title or abstract fragment through the markup allow-list: safe to insert as HTML."""
+
+    def to_representation(self, value):
+        return sanitize(value)
+
+
+class PlainTextField(serializers.CharField):
+    """A stored fragment as plain text (tags dropped, entities decoded)."""
+
+    def to_representation(self, value):
+        return to_text(value)
+
+
+class LinkField(serializers.URLField):
+    """A URL the model may not have: null rather than an empty string."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+def api_url(request, name: str, *args, query: str = "") -> str:
+    return request.build_absolute_uri(reverse(f"api:{name}", args=args) + query)
+
+
+class TopicRefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:topic-detail", lookup_field="slug")
+
+    class Meta:
+        model = Topic
+        fields = ("slug", "name", "url")
+
+
+class CountedTopicSerializer(TopicRefSerializer):
+    paper_count = serializers.IntegerField(help_text="Approved papers with a confirmed tag of the topic or its subtopics.")
+
+    class Meta(TopicRefSerializer.Meta):
+        fields = (*TopicRefSerializer.Meta.fields, "paper_count")
+
+
+class TagSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:tag-detail", lookup_field="slug")
+    topic = TopicRefSerializer()
+    paper_count = serializers.IntegerField(help_text="Approved papers on which the tag is confirmed.")
+    papers_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Tag
+        fields = ("slug", "name", "kind", "description", "synonyms", "topic", "paper_count", "url", "papers_url")
+
+    def get_papers_url(self, tag) -> str:
+        return api_url(self.context["request"], "paper-list", query=f"?tag={tag.slug}")
+
+
+class TopicSerializer(CountedTopicSerializer):
+    parent = TopicRefSerializer(allow_null=True)
+    children = CountedTopicSerializer(many=True, source="counted_children")
+    papers_url = serializers.SerializerMethodField()
+
+    class Meta(CountedTopicSerializer.Meta):
+        fields = (*CountedTopicSerializer.Meta.fields, "description", "parent", "children", "papers_url")
+
+    def get_papers_url(self, topic) -> str:
+        return api_url(self.context["request"], "paper-list", query=f"?topic={topic.slug}")
+
+
+class TopicDetailSerializer(TopicSerializer):
+    tags = TagSerializer(many=True, source="counted_tags", help_text="The tags of the topic and its subtopics.")
+
+    class Meta(TopicSerializer.Meta):
+        fields = (*TopicSerializer.Meta.fields, "tags")
+
+
+class AuthorSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="author.__str__")
+    last_name = serializers.CharField(source="author.last_name")
+    fore_name = serializers.CharField(source="author.fore_name")
+    initials = serializers.CharField(source="author.initials")
+    suffix = serializers.CharField(source="author.suffix")
+    collective_name = serializers.CharField(source="author.collective_name")
+    affiliations = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = Authorship
+        fields = ("position", "name", "last_name", "fore_name", "initials", "suffix", "collective_name",
+                  "affiliations", "orcid", "equal_contribution")
+
+
+class AbstractSectionSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    category = serializers.CharField(help_text="NLM's category (BACKGROUND, METHODS…), often empty.")
+    text = PlainTextField()
+    text_html = MarkupField(source="text")
+
+
+class MeshQualifierSerializer(serializers.Serializer):
+    ui = serializers.CharField()
+    name = serializers.CharField()
+    major = serializers.BooleanField()
+
+
+class MeshHeadingSerializer(MeshQualifierSerializer):
+    qualifiers = MeshQualifierSerializer(many=True)
+
+
+class CorrectionSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="PubMed's RefType: RetractionIn, ErratumIn…")
+    source = serializers.CharField()
+    pmid = serializers.IntegerField(allow_null=True)
+
+
+class ConfirmedTagSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(source="tag.slug")
+    name = serializers.CharField(source="tag.name")
+    kind = serializers.CharField(source="tag.kind")
+    topic = serializers.CharField(source="tag.topic.slug")
+    url = serializers.HyperlinkedRelatedField(source="tag", view_name="api:tag-detail", lookup_field="slug", read_only=True)
+
+    class Meta:
+        model = PaperTag
+        fields = ("slug", "name", "kind", "topic", "evidence", "evidence_field", "matched", "url")
+
+
+class LinksSerializer(serializers.Serializer):
+    pubmed = LinkField(source="pubmed_url")
+    doi = LinkField(source="doi_url")
+    pmc = LinkField(source="pmc_url")
+
+
+class PaperSummarySerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:paper-detail", lookup_field="pmid")
+    title = PlainTextField()
+    title_html = MarkupField(source="title")
+    authors = serializers.SerializerMethodField()
+    publication_types = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+
+    class Meta:
+        model = Paper
+        fields = ("pmid", "url", "title", "title_html", "authors", "journal_title", "journal_iso", "pub_year",
+                  "pub_date_text", "publication_types", "doi", "is_retracted")
+
+    def get_authors(self, paper) -> list[str]:
+        return [str(authorship.author) for authorship in paper.authorships.all()]
+
+
+class PaperSerializer(PaperSummarySerializer):
+    """Everything the paper's page shows."""
+
+    vernacular_title = PlainTextField()
+    abstract = PlainTextField()
+    abstract_sections = AbstractSectionSerializer(many=True)
+    authors = AuthorSerializer(many=True, source="authorships")
+    tags = ConfirmedTagSerializer(many=True, source="confirmed_tags")
+    mesh_headings = MeshHeadingSerializer(many=True)
+    keywords = serializers.ListField(child=serializers.CharField())
+    chemicals = serializers.ListField(child=serializers.CharField())
+    languages = serializers.ListField(child=serializers.CharField())
+    corrections = CorrectionSerializer(many=True)
+    links = LinksSerializer(source="*")
+
+    class Meta(PaperSummarySerializer.Meta):
+        fields = (*PaperSummarySerializer.Meta.fields, "record_type", "vernacular_title", "abstract",
+                  "abstract_sections", "copyright", "issn", "volume", "issue", "pages", "pub_month", "pub_day",
+                  "book_title", "publisher", "languages", "pmcid", "links", "tags", "mesh_headings", "keywords",
+                  "chemicals", "corrections", "publication_status")
+
+
+class HitSerializer(serializers.Serializer):
+    paper = PaperSummarySerializer()
+    snippet = serializers.CharField(allow_null=True, help_text="Safe HTML with <mark> around matches; null without q.")
+    rank = serializers.FloatField(allow_null=True, help_text="Higher is better; null without q.")
+
+
+class ExpansionSerializer(serializers.Serializer):
+    term = serializers.CharField()
+    synonyms = serializers.ListField(child=serializers.CharField(), help_text="Also searched for the term.")
+
+
+class SearchSummarySerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="Approved papers matching, on all pages.")
+    expanded = ExpansionSerializer(many=True)
+    message = serializers.CharField(help_text="Why nothing matched, when nothing did.")
+
+
+class PaperPageSerializer(SearchSummarySerializer):
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = HitSerializer(many=True)
+
+
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="What the matching parameter takes.")
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class YearFacetSerializer(FacetValueSerializer):
+    value = serializers.IntegerField()
+
+
+class FacetsSerializer(serializers.Serializer):
+    tags = FacetValueSerializer(many=True, help_text="The 20 commonest; filter with tag=<value>.")
+    years = YearFacetSerializer(many=True)
+    journals = FacetValueSerializer(many=True, help_text="The 20 commonest; filter with journal=<value>.")
+    publication_types = FacetValueSerializer(many=True)
+
+
+class FacetPageSerializer(SearchSummarySerializer):
+    facets = FacetsSerializer()
+
+
+class ImportRunSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:import-detail")
+    requested_by = serializers.CharField(source="requested_by.username", allow_null=True, default=None)
+    requested_pmids = serializers.ListField(child=serializers.IntegerField())
+    errors = serializers.DictField(child=serializers.CharField(), help_text="{PMID or batch: reason}")
+    messages = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = ImportRun
+        fields = ("id", "url", "source", "query", "requested_pmids", "limit", "state", "total", "processed",
+                  "created", "updated", "unchanged", "not_found", "failed", "errors", "messages", "requested_by",
+                  "created_at", "started_at", "finished_at")
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    """PMIDs or a PubMed query, as the admin's import page takes them."""
+
+    pmids = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, allow_empty=False, max_length=ESEARCH_LIMIT,
+        help_text="PMIDs as numbers or text ('PMID: 123' and PubMed links work too).",
+    )
+    query = serializers.CharField(required=False, max_length=4000, help_text="A PubMed query.")
+    max = serializers.IntegerField(required=False, min_value=1, max_value=ESEARCH_LIMIT,
+                                   help_text="With a query: import at most this many records.")
+
+    def validate_pmids(self, tokens: list[str]) -> list[int]:
+        try:
+            return parse_pmids("\n".join(tokens))
+        except InvalidPMIDs as error:
+            raise serializers.ValidationError(str(error)) from None
+
+    def validate(self, data):
+        if ("pmids" in data) == ("query" in data):
+            raise serializers.ValidationError("Give pmids or a query — one of the two.")
+        if "max" in data and "query" not in data:
+            raise serializers.ValidationError({"max": "max goes with a query."})
+        return data
+
+    def create(self, validated_data) -> ImportRun:
+        user = self.context["request"].user
+        if "pmids" in validated_data:
+            return ImportRun.for_pmids(user, validated_data["pmids"])
+        return ImportRun.for_query(user, validated_data["query"], validated_data.get("max"))

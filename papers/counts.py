@@ -1,0 +1,19 @@
+"""Counts of public papers per topic, shared by the home page and the API."""
+
+from django.db.models import Count, F
+from django.db.models.functions import Coalesce
+
+from .models import Paper, PaperTag
+
+
+def public_papers_per_topic() -> dict[int, int]:
+    """Approved papers with a confirmed tag, per topic id, each paper counted once per topic; a
+    top-level topic counts its subtopics' papers too (the tree has two levels)."""
+    confirmed = PaperTag.objects.filter(status=PaperTag.Status.CONFIRMED, paper__in=Paper.objects.public())
+
+    def per(topic) -> dict[int, int]:
+        rows = confirmed.values(counted=topic).annotate(n=Count("paper", distinct=True))
+        return {row["counted"]: row["n"] for row in rows}
+
+    # A top-level topic's own tags appear in both: the second, its whole subtree, wins.
+    return per(F("tag__topic")) | per(Coalesce("tag__topic__parent", "tag__topic"))
