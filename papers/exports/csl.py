@@ -1,0 +1,38 @@
+"""CSL-JSON (Zotero, Pandoc, citeproc): one item a paper; the id is the BibTeX citation key."""
+
+import json
+
+from .records import Record
+
+
+def write(records: list[Record]) -> str:
+    return json.dumps([_csl_item(r) for r in records], ensure_ascii=False, indent=2) + "\n"
+
+
+def _csl_item(r: Record) -> dict:
+    item = {
+        "id": r.key,
+        "type": {"article": "article-journal", "book": "book", "chapter": "chapter"}[r.kind],
+        "title": r.title,
+        "author": [{"literal": a.literal} if a.literal else
+                   {k: v for k, v in (("family", a.family), ("given", a.given), ("suffix", a.suffix)) if v}
+                   for a in r.authors],
+        "container-title": r.journal if r.kind == "article" else r.book_title if r.kind == "chapter" else "",
+        "container-title-short": r.journal_iso,
+        "publisher": r.publisher,
+        "issued": {"date-parts": [[p for p in (r.year, r.month, r.day) if p]]} if r.year else None,
+        "volume": r.volume,
+        "issue": r.issue,
+        "page": r.pages,
+        "DOI": r.doi,
+        "PMID": r.pmid,
+        "PMCID": r.pmcid,
+        "ISSN": r.issn,
+        "URL": r.url,
+        "abstract": r.abstract,
+        "keyword": ", ".join(r.keywords),
+        "language": r.languages[0][0] if r.languages else "",
+        "genre": "; ".join(r.publication_types),
+        "note": "Retracted publication" if r.is_retracted else "",
+    }
+    return {name: value for name, value in item.items() if value}

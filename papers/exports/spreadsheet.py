@@ -1,0 +1,38 @@
+"""CSV for spreadsheets: one row a paper, safe from formula injection."""
+
+import csv
+import io
+
+from . import ris
+from .records import Record
+
+CSV_COLUMNS = (
+    "pmid", "doi", "pmcid", "title", "authors", "journal", "journal_iso", "year", "month", "volume", "issue",
+    "pages", "issn", "language", "publication_types", "tags", "keywords", "mesh", "abstract", "pubmed_url",
+    "is_retracted",
+)
+
+
+def write(records: list[Record]) -> str:
+    """UTF-8 with a byte-order mark, which Excel needs to read non-ASCII names correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for r in records:
+        row = {
+            "pmid": r.pmid, "doi": r.doi, "pmcid": r.pmcid, "title": r.title,
+            "authors": "; ".join(map(ris.name, r.authors)), "journal": r.journal or r.book_title,
+            "journal_iso": r.journal_iso, "year": r.year or "", "month": r.month or "", "volume": r.volume,
+            "issue": r.issue, "pages": r.pages, "issn": r.issn, "language": "; ".join(n for _, n in r.languages),
+            "publication_types": "; ".join(r.publication_types), "tags": "; ".join(r.tags),
+            "keywords": "; ".join(r.author_keywords), "mesh": "; ".join(r.mesh), "abstract": r.abstract,
+            "pubmed_url": r.url, "is_retracted": "yes" if r.is_retracted else "no",
+        }
+        writer.writerow(_cell(row[column]) for column in CSV_COLUMNS)
+    return "\ufeff" + out.getvalue()
+
+
+def _cell(value) -> str:
+    """Text a spreadsheet will not run as a formula: a leading = + - @ tab or CR gets an apostrophe."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
