@@ -10,11 +10,30 @@ from itertools import islice
 
 from django.db import connection
 
+# Parameters per statement where the backend sets no limit (PostgreSQL allows 65,535): enough
+# for a whole batch of papers in one statement. Each statement is a round trip to the server,
+# and on a busy machine every round trip waits for the scheduler; SQLite's are function calls.
+MAX_PARAMETERS = 10_000
+
 
 def chunks(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
+
+
+def select_in(model, columns: Sequence[str], key: str, values: Sequence) -> list[tuple]:
+    """The `columns` of the rows whose `key` column holds one of `values`. Plain SQL: the ORM's
+    IN look-up prepares each value through the field, a tenth of a millisecond per paper for
+    the thousand author names of a batch."""
+    quote = connection.ops.quote_name
+    head = f"SELECT {', '.join(map(quote, columns))} FROM {quote(model._meta.db_table)} WHERE {quote(key)} IN "
+    found = []
+    with connection.cursor() as cursor:
+        for chunk in chunks(values, connection.features.max_query_params or MAX_PARAMETERS):
+            cursor.execute(head + "(" + ", ".join(["%s"] * len(chunk)) + ")", chunk)
+            found.extend(cursor.fetchall())
+    return found
 
 
 def insert_rows(model, columns: Sequence[str], rows: list[tuple], *, ignore_conflicts: bool = False,
@@ -27,7 +46,7 @@ def insert_rows(model, columns: Sequence[str], rows: list[tuple], *, ignore_conf
     if returning:
         tail += " RETURNING " + ", ".join(map(quote, returning))
     row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    per_statement = max(1, 999 // len(columns))  # well under either database's parameter limit
+    per_statement = max(1, (connection.features.max_query_params or MAX_PARAMETERS) // len(columns))
     inserted = []
     with connection.cursor() as cursor:
         for chunk in chunks(rows, per_statement):

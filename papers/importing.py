@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from .bulk import chunks, insert_rows
+from .bulk import chunks, insert_rows, select_in
 from .medline import AuthorRecord, PubMedRecord, PubMedXMLError, read_batches
 from .models import Author, Authorship, ImportRun, Paper, PublicationType
 from .pubmed import BATCH_SIZE, ESEARCH_LIMIT, EutilsConfig, EutilsError, PubMedClient
@@ -262,14 +262,23 @@ class Importer:
         self._start(total=0)
         for path in paths:
             try:
-                for batch in read_batches(path, BATCH_SIZE, annotate=self.suggester.tagger.suggest_record):
-                    self._store([record for record, _ in batch], {r.pmid: found for r, found in batch})
+                self.store_batches(self.read_xml(path))
             except PubMedXMLError as error:
                 self.report.failed[str(path)] = f"{Path(path).name}: {error}"
                 self.report.messages.append(
                     f"{Path(path).name}: stopped at a fault; the batch being read was not stored."
                 )
         return self.finish()
+
+    def read_xml(self, path: str | Path) -> Iterator[list[tuple[PubMedRecord, list]]]:
+        """Batches of (record, the tagger's findings) of an XML file, parsed and tagged in a second
+        process; raises PubMedXMLError at a fault in the file."""
+        return read_batches(path, BATCH_SIZE, annotate=self.suggester.tagger.suggest_record)
+
+    def store_batches(self, batches: Iterable[list[tuple[PubMedRecord, list]]]) -> None:
+        """Store batches as read_xml yields them, one transaction each (call finish() after)."""
+        for batch in batches:
+            self._store([record for record, _ in batch], {r.pmid: found for r, found in batch})
 
     # --- batches ---------------------------------------------------------------------------
 
@@ -398,7 +407,7 @@ class Importer:
 
     def _author_ids(self, authors: list[AuthorRecord]) -> dict[str, int]:
         wanted = {author_key(a): a for a in authors}
-        ids = dict(Author.objects.filter(key__in=wanted).values_list("key", "id"))
+        ids = dict(select_in(Author, ("key", "id"), "key", list(wanted)))
         missing = [key for key in wanted if key not in ids]
         if missing:
             inserted = insert_rows(
@@ -413,7 +422,7 @@ class Importer:
             )
             ids.update(inserted)
             if len(ids) < len(wanted):  # added meanwhile by that other import
-                ids.update(Author.objects.filter(key__in=[k for k in missing if k not in ids]).values_list("key", "id"))
+                ids.update(select_in(Author, ("key", "id"), "key", [k for k in missing if k not in ids]))
         return ids
 
     def _publication_type_id_map(self, types) -> dict[str, int]:

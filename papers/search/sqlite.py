@@ -57,9 +57,11 @@ def matching(parsed: ParsedQuery) -> tuple[str, list]:
 
 def ranked(parsed: ParsedQuery, within: tuple[str, list], order_by: str, limit: int, offset: int) -> list[tuple[int, float]]:
     """(paper id, rank) of one page, ranked and cut in the database, among the ids `within` selects."""
+    # `+rowid`: without the plus, FTS5 takes the IN list as rowid look-ups, one MATCH per
+    # candidate paper (seconds for a common word); with it, one MATCH scan, then the list filters.
     sql = (
         f"SELECT hit.id, hit.rank FROM (SELECT rowid AS id, {_RANK} AS rank FROM {TABLE}"
-        f" WHERE {TABLE} MATCH %s AND rowid IN ({within[0]})) AS hit"
+        f" WHERE {TABLE} MATCH %s AND +rowid IN ({within[0]})) AS hit"
         f" JOIN papers_paper p ON p.id = hit.id ORDER BY {order_by} LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:

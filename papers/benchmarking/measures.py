@@ -1,0 +1,226 @@
+"""Timings of the public pages through the Django test client (middleware, view, ranking,
+snippets, facets, template), each beside its floor: the bare SQL that no page can beat,
+timed alternately with the page in the same loop so that a noisy neighbour slows both.
+
+Every page is requested once untimed (counting its SQL queries, checking it answers 200),
+then `samples` times. Pages whose URL does not exist yet are reported as not available.
+"""
+
+import statistics
+import time
+from collections.abc import Callable
+
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+
+from ..exports import EXPORT_LIMIT
+from ..forms import SearchForm
+from ..models import Paper, PaperTag, Topic
+from ..search import _matching, _ranked, search_ids
+from . import queries
+
+PAGE_SIZE = 20
+DEEP_PAGE = 500
+
+
+def summary(seconds: list[float]) -> dict:
+    """p50 and p95 in milliseconds (p95 by linear interpolation between samples)."""
+    ms = sorted(s * 1000 for s in seconds)
+    p95 = statistics.quantiles(ms, n=20, method="inclusive")[18] if len(ms) > 1 else ms[0]
+    return {"p50": round(statistics.median(ms), 1), "p95": round(p95, 1), "n": len(ms)}
+
+
+class PageError(Exception):
+    """A page answered other than 200 (the figure is reported as this error)."""
+
+
+def guarded(measure: Callable[..., dict | None]) -> Callable[..., dict | None]:
+    """A measure that reports a failing page instead of stopping the benchmark."""
+    def run(*args):
+        try:
+            return measure(*args)
+        except PageError as error:
+            return {"error": str(error)}
+    return run
+
+
+class Pages:
+    """GETs through the test client; `url` is None for a page the site does not have yet."""
+
+    def __init__(self, samples: int):
+        self.client = Client(raise_request_exception=False)
+        self.samples = samples
+
+    @staticmethod
+    def url(name: str, *args, params: dict | None = None) -> str | None:
+        try:
+            path = reverse(name, args=args)
+        except NoReverseMatch:
+            return None
+        return path + ("?" + urlencode(params, doseq=True) if params else "")
+
+    def get(self, url: str) -> float:
+        start = time.perf_counter()
+        response = self.client.get(url)
+        seconds = time.perf_counter() - start
+        if response.status_code != 200:
+            raise PageError(f"GET {url} answered {response.status_code}")
+        return seconds
+
+    def count_queries(self, url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            self.get(url)
+        return len(captured)
+
+    def side_by_side(self, url: str, floor: Callable[[], object]) -> tuple[list[float], list[float], int]:
+        """Page timings, floor timings, and the page's SQL query count."""
+        count = self.count_queries(url)
+        pages, floors = [], []
+        for _ in range(self.samples):
+            pages.append(self.get(url))
+            floors.append(_timed(floor))
+        return pages, floors, count
+
+
+def _timed(function: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def _form(params: dict) -> SearchForm:
+    form = SearchForm(params)
+    if not form.is_valid():
+        raise AssertionError(f"benchmark query {params} is invalid: {form.error_text()}")
+    return form
+
+
+def ranked_floor(params: dict, page: int = 1) -> Callable[[], object]:
+    """The one ranked SQL statement of a search page (matching, ranking, cutting the page);
+    parsing and the synonym look-up are done once beforehand."""
+    form = _form(params)
+    kwargs = form.search_kwargs(PAGE_SIZE)
+    parsed, engine, matches = _matching(form.cleaned_data["q"], kwargs["filters"], kwargs["expand_synonyms"])
+    return lambda: _ranked(parsed, engine, matches, kwargs["sort"], limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+
+
+def matched(params: dict) -> int:
+    """How many public papers the query matches."""
+    form = _form(params)
+    kwargs = form.search_kwargs()
+    return search_ids(form.cleaned_data["q"], filters=kwargs["filters"], limit=0,
+                      expand_synonyms=kwargs["expand_synonyms"])[1]
+
+
+def searches(pages: Pages, public: int, extra_common: list[dict]) -> dict:
+    """Search pages and their ranked-SQL floors, for the selective and the common queries."""
+    figures = {}
+    for kind, asked in (("selective", queries.SELECTIVE), ("common", queries.COMMON + extra_common)):
+        if pages.url("search") is None:
+            figures[kind] = None
+            continue
+        figures[kind] = guarded(_search_kind)(pages, public, asked)
+    return figures
+
+
+def _search_kind(pages: Pages, public: int, asked: list[dict]) -> dict:
+    all_pages, all_floors, per_query = [], [], []
+    for params in asked:
+        timed, floors, count = pages.side_by_side(pages.url("search", params=params), ranked_floor(params))
+        all_pages += timed
+        all_floors += floors
+        share = matched(params) / public if public else 0
+        per_query.append({"query": queries.label(params), "share": round(share, 4), "queries": count,
+                          "page": summary(timed), "floor": summary(floors)})
+    half = [q for q in per_query if 0.35 <= q["share"] <= 0.65]
+    return {"page": summary(all_pages), "floor": summary(all_floors), "queries": per_query,
+            "max_sql_queries": max(q["queries"] for q in per_query),
+            "p95_of_queries_matching_about_half": max((q["page"]["p95"] for q in half), default=None)}
+
+
+def browsing(pages: Pages, samples_each: int = 10) -> dict:
+    """Topic, tag (the busiest) and paper pages (spread over the table), up to `samples_each` of each."""
+    tags = (PaperTag.objects.filter(status=PaperTag.Status.CONFIRMED, paper__in=Paper.objects.public())
+            .values("tag__slug").annotate(n=Count("paper_id")).order_by("-n").values_list("tag__slug", flat=True))
+    public = Paper.objects.public()
+    step = max(1, public.count() // samples_each)
+    pmids = list(public.order_by("pk").values_list("pmid", flat=True)[::step][:samples_each])
+    figures = {}
+    for name, args_list, floor in (
+        ("topic", [(slug,) for slug in Topic.objects.order_by("pk").values_list("slug", flat=True)[:samples_each]],
+         lambda slug: ranked_floor({"q": "", "topic": slug, "sort": "newest"})),
+        ("tag", [(slug,) for slug in tags[:samples_each]],
+         lambda slug: ranked_floor({"q": "", "tag": [slug], "sort": "newest"})),
+        ("paper", [(pmid,) for pmid in pmids],
+         lambda pmid: lambda: Paper.objects.public().get(pmid=pmid)),
+    ):
+        available = args_list and pages.url(name, *args_list[0]) is not None
+        figures[name] = guarded(_browse_kind)(pages, name, args_list, floor) if available else None
+    return figures
+
+
+def _browse_kind(pages: Pages, name: str, args_list: list[tuple], floor) -> dict:
+    timed, floors, counts = [], [], []
+    for args in args_list:
+        page_times, floor_times, count = pages.side_by_side(pages.url(name, *args), floor(*args))
+        timed += page_times
+        floors += floor_times
+        counts.append(count)
+    return {"page": summary(timed), "floor": summary(floors), "max_sql_queries": max(counts),
+            "pages": len(args_list)}
+
+
+@guarded
+def deep_pagination(pages: Pages) -> dict | None:
+    """Page 1 against page 500 (or the last page, on a small corpus) of a common query."""
+    if pages.url("search") is None:
+        return None
+    last = max(1, -(-matched(queries.DEEP) // PAGE_SIZE))
+    deep = min(DEEP_PAGE, last)
+    figures = {"deep_page": deep}
+    for name, page in (("page_1", 1), ("page_deep", deep))[:1 if deep == 1 else 2]:
+        params = {**queries.DEEP, "page": str(page)}
+        timed, floors, count = pages.side_by_side(pages.url("search", params=params), ranked_floor(params, page))
+        figures[name] = {"page": summary(timed), "floor": summary(floors), "queries": count}
+    return figures
+
+
+@guarded
+def export(pages: Pages) -> dict | None:
+    """An RIS export of the candidate query whose match count is nearest EXPORT_RECORDS."""
+    counts = {q: matched({"q": q}) for q in queries.EXPORT_CANDIDATES}
+    eligible = {q: n for q, n in counts.items() if 0 < n <= EXPORT_LIMIT}
+    if not eligible:
+        return None
+    query = min(eligible, key=lambda q: abs(eligible[q] - queries.EXPORT_RECORDS))
+    url = pages.url("search_export", "ris", params={"q": query})
+    if url is None:
+        return None
+    timed, floors, count = pages.side_by_side(url, lambda: search_ids(query, limit=EXPORT_LIMIT + 1))
+    return {"query": query, "records": eligible[query], "page": summary(timed), "floor": summary(floors),
+            "queries": count}
+
+
+def index_size() -> dict:
+    """Bytes of the full-text index, of the search documents it indexes, and of papers_paper."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT pg_relation_size('papers_searchdocument_vector'),"
+                " pg_total_relation_size('papers_searchdocument') - pg_indexes_size('papers_searchdocument'),"
+                " pg_total_relation_size('papers_paper')")
+            index, documents, papers = cursor.fetchone()
+        else:
+            # dbstat names each table and index; the FTS5 index is its papers_search_fts_* tables.
+            cursor.execute("SELECT m.tbl_name, SUM(d.pgsize) FROM dbstat d JOIN sqlite_master m ON m.name = d.name"
+                           " GROUP BY m.tbl_name")
+            sizes = dict(cursor.fetchall())
+            index = sum(n for name, n in sizes.items() if name.startswith("papers_search_fts"))
+            documents, papers = sizes["papers_searchdocument"], sizes["papers_paper"]
+    mb = 1024 * 1024
+    return {"index_mb": round(index / mb, 1), "documents_mb": round(documents / mb, 1),
+            "papers_mb": round(papers / mb, 1), "index_to_documents": round(index / documents, 2)}
