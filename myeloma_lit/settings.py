@@ -71,6 +71,12 @@ SQLITE_OPTIONS = {
 }
 
 
+# PostgreSQL's default random_page_cost (4) models spinning disks; on SSDs it makes the planner
+# read every stored tsvector (TOASTed, so each one is a detour) rather than the GIN index for
+# common words: 120 ms against 20 ms for a word in 40 % of 50,000 papers.
+PG_RANDOM_PAGE_COST = env_number("PG_RANDOM_PAGE_COST", 1.1, minimum=0.1, maximum=100)
+
+
 def database_from_env() -> dict:
     raw = os.environ.get("DATABASE_URL", "").strip()
     if not raw:
@@ -87,6 +93,8 @@ def database_from_env() -> dict:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config.pop("CONN_HEALTH_CHECKS", None)
         config["OPTIONS"] = SQLITE_OPTIONS
+    else:
+        config.setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={PG_RANDOM_PAGE_COST}"
     return config
 
 

@@ -34,6 +34,7 @@ def start_django(**env):
         ({"SECRET_KEY": "x", "EUTILS_MAX_TRIES": "0"}, "EUTILS_MAX_TRIES must be between 1 and 10"),
         ({"SECRET_KEY": "x", "TASKS_BACKEND": "celery"}, "TASKS_BACKEND must be one of"),
         ({"SECRET_KEY": "x", "LOG_LEVEL": "loud"}, "LOG_LEVEL must be DEBUG, INFO"),
+        ({"SECRET_KEY": "x", "PG_RANDOM_PAGE_COST": "0"}, "PG_RANDOM_PAGE_COST must be between 0.1 and 100"),
     ],
 )
 def test_bad_setting_fails_with_message_naming_it(env, message):
@@ -47,3 +48,20 @@ def test_defaults_to_sqlite_and_reads_postgres_url():
     assert start_django(DEBUG="1").stdout.strip() == "django.db.backends.sqlite3"
     result = start_django(SECRET_KEY="x", DATABASE_URL="postgres://someone@127.0.0.1:5432/somedb")
     assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_postgres_connections_plan_for_ssd_storage(db):
+    """The app's PostgreSQL sessions run with PG_RANDOM_PAGE_COST (default 1.1), so common words
+    are matched through the GIN index rather than by reading every stored tsvector."""
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])"
+    result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT, text=True,
+                            capture_output=True, env={**os.environ, "DJANGO_SETTINGS_MODULE": "myeloma_lit.settings",
+                                                      "SECRET_KEY": "x", "PG_RANDOM_PAGE_COST": "1.5",
+                                                      "DATABASE_URL": "postgres://someone@127.0.0.1:5432/somedb"})
+    assert result.stdout.strip() == "-c random_page_cost=1.5"
+    from django.db import connection
+
+    if connection.vendor == "postgresql":  # the suite's own connection carries the default
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW random_page_cost")
+            assert cursor.fetchone()[0] == "1.1"

@@ -20,7 +20,7 @@ from django.utils.http import urlencode
 from ..exports import EXPORT_LIMIT
 from ..forms import SearchForm
 from ..models import Paper, PaperTag, Topic
-from ..search import _matching, _ranked, search_ids
+from ..search import match, search_ids
 from . import queries
 
 PAGE_SIZE = 20
@@ -104,8 +104,8 @@ def ranked_floor(params: dict, page: int = 1) -> Callable[[], object]:
     parsing and the synonym look-up are done once beforehand."""
     form = _form(params)
     kwargs = form.search_kwargs(PAGE_SIZE)
-    parsed, engine, matches = _matching(form.cleaned_data["q"], kwargs["filters"], kwargs["expand_synonyms"])
-    return lambda: _ranked(parsed, engine, matches, kwargs["sort"], limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    found = match(form.cleaned_data["q"], kwargs["filters"], kwargs["expand_synonyms"])
+    return lambda: found.ranked(kwargs["sort"], limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
 
 
 def matched(params: dict) -> int:

@@ -1,8 +1,8 @@
 """Search over the public collection: one interface, a backend per database vendor.
 
 `search()` parses the query once (papers.search.query), lets the vendor's module match, rank
-and cut one page in the database, and computes the facets with the ORM over the same matching
-set. Only Paper.objects.public() papers are ever searched or counted; status is read at query
+and cut one page in the database, and counts the facets over the same matching set, found once
+for all of them. Only Paper.objects.public() papers are ever searched or counted; status is read at query
 time, so moderation never needs to touch the index.
 """
 
@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 
-from ..models import Paper, PaperTag, Tag
+from ..models import Paper, PaperTag, PublicationType, Tag
 from . import postgres, sqlite
 from .query import ParsedQuery, parse
 
@@ -88,51 +88,69 @@ def search(query: str, *, filters: SearchFilters | None = None, page: int = 1, p
     """One page of public papers matching the query, best first (or newest first), with the
     `facets` asked for (years always: they give the total) over all matches. Never raises on
     user input: an unusable query gives no hits and a message."""
-    parsed, engine, matches = _matching(query, filters, expand_synonyms)
-    if parsed.is_empty and not filters:
-        return Results([], 0, Facets(), parsed.expanded, parsed.message)
-    by_year = list(matches.values("pub_year").annotate(n=Count("pk")).order_by("-pub_year"))
-    total = sum(row["n"] for row in by_year)
+    found = match(query, filters, expand_synonyms)
+    if found.is_empty:
+        return Results([], 0, Facets(), found.parsed.expanded, found.parsed.message)
+    total, counts = found.facets(facets)
     if not total:
-        return Results([], 0, Facets(), parsed.expanded, "No papers match this search.")
+        return Results([], 0, Facets(), found.parsed.expanded, "No papers match this search.")
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
-    page_ids = _ranked(parsed, engine, matches, sort, limit=page_size, offset=(max(page, 1) - 1) * page_size)
-    found = _facets(matches, facets)
-    found.years = [FacetValue(row["pub_year"], str(row["pub_year"]), row["n"]) for row in by_year if row["pub_year"]]
-    return Results(_hits(parsed, page_ids, engine), total, found, parsed.expanded)
+    page_ids = found.ranked(sort, limit=page_size, offset=(max(page, 1) - 1) * page_size)
+    return Results(found.hits(page_ids), total, counts, found.parsed.expanded)
 
 
 def search_ids(query: str, *, filters: SearchFilters | None = None, limit: int,
                sort: Literal["relevance", "newest"] = "relevance", expand_synonyms: bool = True) -> tuple[list[int], int]:
     """The ids of the first `limit` matching public papers in result order, and how many match
     in all: what an export of every page needs, without snippets or facets."""
-    parsed, engine, matches = _matching(query, filters, expand_synonyms)
-    if parsed.is_empty and not filters:
+    found = match(query, filters, expand_synonyms)
+    if found.is_empty:
         return [], 0
-    total = matches.count()
-    ids = [pk for pk, _ in _ranked(parsed, engine, matches, sort, limit=limit, offset=0)] if total else []
-    return ids, total
+    total = found.papers.count()
+    return ([pk for pk, _ in found.ranked(sort, limit=limit, offset=0)] if total else []), total
 
 
-def _matching(query, filters, expand_synonyms):
-    """The parsed query, the backend, and the public papers it selects. Without words but with
-    filters, every filtered paper matches: browsing a tag, a topic or a journal."""
+def match(query: str, filters: SearchFilters | None = None, expand_synonyms: bool = True) -> "Matching":
+    """The query parsed (tag synonyms looked up once) and the public papers it selects. Without
+    words but with filters, every filtered paper matches: browsing a tag, a topic or a journal."""
+    filters = filters or SearchFilters()
     parsed = parse(query, _synonyms() if expand_synonyms and query and not query.isspace() else None)
+    scope = _filtered(Paper.objects.public(), filters)
     engine = backend()
-    matches = _filtered(Paper.objects.public(), filters or SearchFilters())
-    if not parsed.is_empty:
-        matches = matches.filter(pk__in=RawSQL(*engine.matching(parsed)))
-    elif not filters:
-        matches = matches.none()
-    return parsed, engine, matches
+    papers = scope if parsed.is_empty else scope.filter(pk__in=RawSQL(*engine.matching(parsed)))
+    return Matching(parsed, engine, scope, papers, is_empty=parsed.is_empty and not filters)
 
 
-def _ranked(parsed, engine, matches, sort, *, limit, offset) -> list[tuple[int, float]]:
-    if parsed.is_empty:  # browsing: nothing to rank by, so newest first
-        ids = matches.order_by(*NEWEST_FIRST).values_list("pk", flat=True)[offset:offset + limit]
-        return [(pk, 0.0) for pk in ids]
-    return engine.ranked(parsed, matches.order_by().values("pk").query.sql_with_params(),
-                         _ORDER.get(sort, _ORDER["relevance"]), limit=limit, offset=offset)
+@dataclass
+class Matching:
+    """One search's matching set, from which a page asks for counts, a ranked slice and hits."""
+
+    parsed: ParsedQuery
+    engine: object  # the backend module
+    scope: object  # QuerySet of the public papers the filters leave
+    papers: object  # ... and of those the words match
+    is_empty: bool  # nothing to search for and nothing to browse
+
+    def ranked(self, sort: str, *, limit: int, offset: int) -> list[tuple[int, float]]:
+        """(paper id, rank) of one slice, ranked and cut in the database."""
+        if self.parsed.is_empty:  # browsing: nothing to rank by, so newest first
+            ids = self.papers.order_by(*NEWEST_FIRST).values_list("pk", flat=True)[offset:offset + limit]
+            return [(pk, 0.0) for pk in ids]
+        # Ranking matches the words itself, so it narrows by the filters alone, not by `papers`
+        # (which would match the words a second time).
+        return self.engine.ranked(self.parsed, self.scope.order_by().values("pk").query.sql_with_params(),
+                                  _ORDER.get(sort, _ORDER["relevance"]), limit=limit, offset=offset)
+
+    def facets(self, names: Collection[str]) -> tuple[int, Facets]:
+        """How many papers match, and the counts per year and per each facet named, in one
+        statement: the matching set is found once (a materialized CTE) and grouped per facet."""
+        return _facets(self.papers, names)
+
+    def hits(self, page_ids: list[tuple[int, float]]) -> list[Hit]:
+        ids = [pk for pk, _ in page_ids]
+        papers = Paper.objects.in_bulk(ids)
+        snippets = {} if self.parsed.is_empty else self.engine.snippets(self.parsed, ids)
+        return [Hit(papers[pk], mark_safe(snippets.get(pk, "")), rank) for pk, rank in page_ids]
 
 
 def _synonyms() -> dict[str, list[str]]:
@@ -159,31 +177,49 @@ def _filtered(papers, filters: SearchFilters):
         papers = papers.filter(pub_year__lte=filters.year_to)
     if filters.journal:
         papers = papers.filter(journal_title=filters.journal)
-    if filters.publication_type:
-        papers = papers.filter(publication_types__name=filters.publication_type)
+    if filters.publication_type:  # a semi-join, like the tags: a join would repeat papers to the planner
+        papers = papers.filter(pk__in=Paper.publication_types.through.objects.filter(
+            publicationtype__name=filters.publication_type).values("paper_id"))
     return papers
 
 
-def _hits(parsed: ParsedQuery, page_ids: list[tuple[int, float]], engine) -> list[Hit]:
-    ids = [pk for pk, _ in page_ids]
-    papers = Paper.objects.in_bulk(ids)
-    snippets = {} if parsed.is_empty else engine.snippets(parsed, ids)
-    return [Hit(papers[pk], mark_safe(snippets.get(pk, "")), rank) for pk, rank in page_ids]
-
-
-def _facets(matches, names: Collection[str]) -> Facets:
-    """Counts per tag, journal and publication type over all matches, one GROUP BY each."""
-    found = Facets()
-    if "tags" in names:
-        tags = (PaperTag.objects.filter(paper__in=matches.values("pk"), status=PaperTag.Status.CONFIRMED)
-                .values("tag__slug", "tag__name").annotate(n=Count("paper_id")).order_by("-n", "tag__name"))
-        found.tags = [FacetValue(r["tag__slug"], r["tag__name"], r["n"]) for r in tags[:FACET_LIMIT]]
+def _facets(papers, names: Collection[str]) -> tuple[int, Facets]:
+    paper, paper_tag, tag = (model._meta.db_table for model in (Paper, PaperTag, Tag))
+    types, type_table = Paper.publication_types.through._meta.db_table, PublicationType._meta.db_table
+    sql, params = papers.order_by().values_list("pk", "pub_year", "journal_title").query.sql_with_params()
+    # Every branch yields (facet, value, label, n); years as text, since a UNION has one type a column.
+    branches = ["SELECT 'years', CAST(pub_year AS TEXT), '', COUNT(*) FROM m GROUP BY pub_year"]
+    params = list(params)
     if "journals" in names:
-        journals = (matches.exclude(journal_title="").values("journal_title").annotate(n=Count("pk"))
-                    .order_by("-n", "journal_title"))
-        found.journals = [FacetValue(r["journal_title"], r["journal_title"], r["n"]) for r in journals[:FACET_LIMIT]]
+        branches.append(
+            "SELECT * FROM (SELECT 'journals', journal_title, '', COUNT(*) AS n FROM m WHERE journal_title <> ''"
+            f" GROUP BY journal_title ORDER BY n DESC, journal_title LIMIT {FACET_LIMIT}) AS journals")
+    if "tags" in names:
+        branches.append(
+            f"SELECT * FROM (SELECT 'tags', t.slug, t.name, COUNT(*) AS n FROM m JOIN {paper_tag} pt ON pt.paper_id = m.id"
+            f" JOIN {tag} t ON t.id = pt.tag_id WHERE pt.status = %s GROUP BY t.slug, t.name"
+            f" ORDER BY n DESC, t.name LIMIT {FACET_LIMIT}) AS tags")
+        params.append(PaperTag.Status.CONFIRMED)
     if "publication_types" in names:
-        types = (Paper.publication_types.through.objects.filter(paper__in=matches.values("pk"))
-                 .values("publicationtype__name").annotate(n=Count("paper_id")).order_by("-n", "publicationtype__name"))
-        found.publication_types = [FacetValue(r["publicationtype__name"], r["publicationtype__name"], r["n"]) for r in types]
-    return found
+        branches.append(
+            f"SELECT 'publication_types', pt.name, '', COUNT(*) FROM m JOIN {types} ppt ON ppt.paper_id = m.id"
+            f" JOIN {type_table} pt ON pt.id = ppt.publicationtype_id GROUP BY pt.name")
+    statement = f"WITH m (id, pub_year, journal_title) AS MATERIALIZED ({sql}) " + " UNION ALL ".join(branches)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    found, total = Facets(), 0
+    for facet, value, label, n in rows:
+        if facet == "years":
+            total += n
+            if value is not None:
+                found.years.append(FacetValue(int(value), str(int(value)), n))
+        elif facet == "tags":
+            found.tags.append(FacetValue(value, label, n))
+        else:
+            getattr(found, facet).append(FacetValue(value, value, n))
+    found.years.sort(key=lambda f: f.value, reverse=True)
+    found.journals.sort(key=lambda f: (-f.count, f.value))
+    found.tags.sort(key=lambda f: (-f.count, f.label))
+    found.publication_types.sort(key=lambda f: (-f.count, f.value))
+    return total, found
