@@ -89,6 +89,8 @@ def test_search_page_says_which_synonyms_it_searched_and_can_stop(client, corpus
 
 
 def test_search_page_expands_a_gene_symbol_to_the_tag(client, corpus, people):
+    nothing = client.get("/search/", {"q": "TNFSF11"}).content.decode()
+    assert "No papers match this search." in nothing and "<strong>TNFSF11</strong> also searched: RANKL" in nothing
     moderation.add_tag(Paper.objects.get(pmid=34090465), Tag.objects.get(slug="rankl"), people.superuser)
     response = client.get("/search/", {"q": "TNFSF11"})
     assert pmids(response) == [34090465]
