@@ -3,7 +3,7 @@
 from django.db.models import Count, F
 from django.db.models.functions import Coalesce
 
-from .models import Paper, PaperTag
+from .models import Paper, PaperTag, Topic
 
 
 def public_papers_per_topic() -> dict[int, int]:
@@ -17,3 +17,14 @@ def public_papers_per_topic() -> dict[int, int]:
 
     # A top-level topic's own tags appear in both: the second, its whole subtree, wins.
     return per(F("tag__topic")) | per(Coalesce("tag__topic__parent", "tag__topic"))
+
+
+def with_counts(topics: list[Topic], counts: dict[int, int]) -> list[Topic]:
+    """The topics, each with `paper_count` and its subtopics (prefetched: the tree has two levels)
+    as `counted_children`, which carry their own `paper_count`."""
+    for topic in topics:
+        topic.paper_count = counts.get(topic.pk, 0)
+        topic.counted_children = list(topic.children.all())
+        for child in topic.counted_children:
+            child.paper_count = counts.get(child.pk, 0)
+    return topics

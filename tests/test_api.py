@@ -156,6 +156,12 @@ def test_structured_abstract_keeps_safe_markup(client, corpus):
     assert not any("<" in s["text"] for s in body["abstract_sections"])
 
 
+def test_the_topic_tree_takes_the_same_few_queries_whatever_its_size(client, taxonomy, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):  # topics, their subtopics, two GROUP BYs of counts
+        response = client.get("/api/topics/")
+    assert sum(1 + len(topic["children"]) for topic in response.json()) == Topic.objects.count()
+
+
 def test_paper_pages_take_few_queries(client, corpus, django_assert_max_num_queries):
     with django_assert_max_num_queries(5):
         get(client, "/api/papers/32895455/")

@@ -309,6 +309,14 @@ def test_exports_of_topics_tags_and_a_paper_in_every_format(client, tagged):
     assert client.get(reverse("paper_export", args=[34088671, "docx"])).status_code == 404
 
 
+def test_a_topic_export_follows_the_pages_order(client, tagged):
+    topic = Tag.objects.get(slug="il-6").topic.slug
+    for sort in ("relevance", "newest"):
+        page = client.get(reverse("topic", args=[topic]), {"sort": sort})
+        entries = rispy.loads(client.get(reverse("topic_export", args=[topic, "ris"]), {"sort": sort}).content.decode())
+        assert [int(e["accession_number"]) for e in entries] == pmids(page)
+
+
 def test_an_export_beyond_the_limit_is_refused_with_the_reason(client, corpus, monkeypatch):
     monkeypatch.setattr(exports, "EXPORT_LIMIT", 2)
     response = client.get(reverse("search_export", args=["csv"]), {"q": "bortezomib"})

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.utils.urls import replace_query_param
 
-from ..counts import public_papers_per_topic
+from ..counts import public_papers_per_topic, with_counts
 from ..importing import MAX_PMID
 from ..models import ImportRun, Paper, PaperTag, Tag, Topic
 from ..search import NEWEST_FIRST, Facets, Hit, Results
@@ -166,14 +166,6 @@ class PaperDetail(PublicView, generics.RetrieveAPIView):
     queryset = Paper.objects.public().prefetch_related(api.AUTHORSHIPS, api.CONFIRMED_TAGS, "publication_types")
     serializer_class = api.PaperSerializer
     lookup_field = "pmid"
-
-
-def with_counts(topics: list[Topic], counts: dict[int, int]) -> list[Topic]:
-    """The topics, each with `paper_count` and its subtopics as `counted_children`."""
-    for topic in topics:
-        topic.paper_count = counts.get(topic.pk, 0)
-        topic.counted_children = with_counts(list(topic.children.all()), counts)
-    return topics
 
 
 def counted_tags():

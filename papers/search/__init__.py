@@ -144,7 +144,9 @@ class Matching:
     def facets(self, names: Collection[str]) -> tuple[int, Facets]:
         """How many papers match, and the counts per year and per each facet named, in one
         statement: the matching set is found once (a materialized CTE) and grouped per facet."""
-        return _facets(self.papers, names)
+        with connection.cursor() as cursor:
+            cursor.execute(*_facet_statement(self.papers, names))
+            return _read_facets(cursor.fetchall())
 
     def hits(self, page_ids: list[tuple[int, float]]) -> list[Hit]:
         ids = [pk for pk, _ in page_ids]
@@ -183,8 +185,9 @@ def _filtered(papers, filters: SearchFilters):
     return papers
 
 
-def _facets(papers, names: Collection[str]) -> tuple[int, Facets]:
-    paper, paper_tag, tag = (model._meta.db_table for model in (Paper, PaperTag, Tag))
+def _facet_statement(papers, names: Collection[str]) -> tuple[str, list]:
+    """One statement over the matching set, materialized once: a GROUP BY per facet, unioned."""
+    paper_tag, tag = PaperTag._meta.db_table, Tag._meta.db_table
     types, type_table = Paper.publication_types.through._meta.db_table, PublicationType._meta.db_table
     sql, params = papers.order_by().values_list("pk", "pub_year", "journal_title").query.sql_with_params()
     # Every branch yields (facet, value, label, n); years as text, since a UNION has one type a column.
@@ -204,10 +207,11 @@ def _facets(papers, names: Collection[str]) -> tuple[int, Facets]:
         branches.append(
             f"SELECT 'publication_types', pt.name, '', COUNT(*) FROM m JOIN {types} ppt ON ppt.paper_id = m.id"
             f" JOIN {type_table} pt ON pt.id = ppt.publicationtype_id GROUP BY pt.name")
-    statement = f"WITH m (id, pub_year, journal_title) AS MATERIALIZED ({sql}) " + " UNION ALL ".join(branches)
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        rows = cursor.fetchall()
+    return f"WITH m (id, pub_year, journal_title) AS MATERIALIZED ({sql}) " + " UNION ALL ".join(branches), params
+
+
+def _read_facets(rows) -> tuple[int, Facets]:
+    """The total (the years' counts add up to it) and the facets, each in its display order."""
     found, total = Facets(), 0
     for facet, value, label, n in rows:
         if facet == "years":

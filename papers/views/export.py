@@ -1,7 +1,5 @@
 """Downloads: one paper, or every page of a search, topic or tag, in RIS, BibTeX, CSV or CSL-JSON."""
 
-from dataclasses import replace
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -9,6 +7,8 @@ from .. import exports
 from ..forms import SearchForm
 from ..models import Paper, Tag, Topic
 from ..search import search_ids
+from . import browse
+from .listing import Listing
 
 
 def _download(papers, fmt: str, stem: str) -> HttpResponse:
@@ -29,17 +29,15 @@ def paper_export(request, pmid: int, fmt: str):
     return _download(exports.load([paper.pk]), _format(fmt), f"pmid-{pmid}")
 
 
-def _results_export(request, fmt: str, stem: str, *, topic: str = "", tags: tuple[str, ...] = (), default_sort="relevance"):
-    """Every matching paper in result order, refused politely beyond exports.EXPORT_LIMIT."""
+def _results_export(request, fmt: str, stem: str, listing: Listing):
+    """Every paper of the list in result order, refused politely beyond exports.EXPORT_LIMIT."""
     fmt = _format(fmt)
     form = SearchForm(request.GET)
     if not form.is_valid():
         return render(request, "papers/export_refused.html", {"message": form.error_text()}, status=400)
-    kwargs = form.search_kwargs()
-    filters = replace(kwargs["filters"], topic=topic or kwargs["filters"].topic,
-                      tags=tuple(dict.fromkeys((*tags, *kwargs["filters"].tags))))
-    ids, total = search_ids(form.cleaned_data["q"], filters=filters, limit=exports.EXPORT_LIMIT + 1,
-                            sort=form.cleaned_data.get("sort") or default_sort, expand_synonyms=kwargs["expand_synonyms"])
+    query, kwargs = listing.arguments(form)
+    ids, total = search_ids(query, filters=kwargs["filters"], limit=exports.EXPORT_LIMIT + 1, sort=kwargs["sort"],
+                            expand_synonyms=kwargs["expand_synonyms"])
     if total > exports.EXPORT_LIMIT:
         message = (f"This list has {total:,} papers; an export holds at most {exports.EXPORT_LIMIT:,}. "
                    "Narrow it with a filter (a tag, a year range, a journal) and export again.")
@@ -51,14 +49,14 @@ def _results_export(request, fmt: str, stem: str, *, topic: str = "", tags: tupl
 
 
 def search_export(request, fmt: str):
-    return _results_export(request, fmt, "myeloma-lit-search")
+    return _results_export(request, fmt, "myeloma-lit-search", Listing())
 
 
 def topic_export(request, slug: str, fmt: str):
-    get_object_or_404(Topic, slug=slug)
-    return _results_export(request, fmt, f"myeloma-lit-{slug}", topic=slug, default_sort="newest")
+    topic = get_object_or_404(Topic, slug=slug)
+    return _results_export(request, fmt, f"myeloma-lit-{slug}", browse.topic_listing(topic, browse.topic_tags(topic)))
 
 
 def tag_export(request, slug: str, fmt: str):
-    get_object_or_404(Tag, slug=slug)
-    return _results_export(request, fmt, f"myeloma-lit-{slug}", tags=(slug,), default_sort="newest")
+    tag = get_object_or_404(Tag, slug=slug)
+    return _results_export(request, fmt, f"myeloma-lit-{slug}", browse.tag_listing(tag))

@@ -1,7 +1,7 @@
 """What every list of papers shares: canonical query strings (permalinks), facet and filter
 links, pagination, and the authors and confirmed tags of one page in two queries."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from math import ceil
 from urllib.parse import urlencode
 
@@ -18,6 +18,27 @@ PARAMS = ("q", "tag", "topic", "year_from", "year_to", "journal", "type", "sort"
 # Sort is always written out: its default differs between the search page and topic pages.
 _DEFAULTS = {"synonyms": "on", "page": 1}
 AUTHORS_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a result page (and its export) lists: the search typed, or a topic's or a tag's
+    papers, which fix a filter and, sorted by relevance, are ranked by their tags' names."""
+
+    topic: str = ""
+    tags: tuple[str, ...] = ()
+    ranking_words: str | None = None  # None: the words typed
+    default_sort: str = "relevance"
+
+    def arguments(self, form: SearchForm) -> tuple[str, dict]:
+        """search()'s query and keyword arguments, from a valid form."""
+        kwargs = form.search_kwargs()
+        kwargs["sort"] = form.cleaned_data.get("sort") or self.default_sort
+        typed = kwargs["filters"]
+        kwargs["filters"] = replace(typed, topic=self.topic or typed.topic, tags=tuple(dict.fromkeys((*self.tags, *typed.tags))))
+        if self.ranking_words is None:
+            return form.cleaned_data["q"], kwargs
+        return (self.ranking_words if kwargs["sort"] == "relevance" else ""), kwargs
 
 
 def canonical(data: dict, **changes) -> list[tuple[str, str]]:

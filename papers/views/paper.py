@@ -48,6 +48,5 @@ def paper_page(request, pmid: int):
         "related": related,
         "citation_meta": citation_meta(paper, authors),
         "coins": coins(paper, authors),
-        "mesh_terms": paper.mesh_headings,
         "export_links": export_links("paper_export", [pmid], ""),
     })

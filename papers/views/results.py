@@ -1,30 +1,24 @@
 """One page of results for the search, topic and tag pages: read the parameters, search, and
 build what the result list template shows."""
 
-from dataclasses import replace
-
 from django.shortcuts import render
 
 from ..charts import year_chart
 from ..forms import SearchForm
 from ..search import FACETS, search
-from .listing import active_filters, export_links, facet_links, pagination, query_string, with_authors_and_tags
+from .listing import Listing, active_filters, export_links, facet_links, pagination, query_string, with_authors_and_tags
 
 
-def render_results(request, template: str, context: dict, *, export: tuple[str, list], query: str | None = None,
-                   topic: str = "", tags: tuple[str, ...] = (), default_sort: str = "relevance", facets=FACETS):
-    """Render `template` with the results of the request's search parameters, narrowed to a
-    topic and tags the page itself fixes, with links to export them all (`export`: the route's
-    name and arguments). Bad parameters give the page with a message and a 400."""
+def render_results(request, template: str, context: dict, *, listing: Listing, export: tuple[str, list],
+                   facets=FACETS):
+    """Render `template` with the results of the request's search parameters for `listing`, with
+    links to export them all (`export`: the route's name and arguments). Bad parameters give the
+    page with a message and a 400."""
     form = SearchForm(request.GET)
     if not form.is_valid():
         return render(request, template, {**context, "form": form, "error": form.error_text()}, status=400)
     data = form.cleaned_data
-    kwargs = form.search_kwargs()
-    kwargs["sort"] = data.get("sort") or default_sort
-    kwargs["filters"] = replace(kwargs["filters"], topic=topic or kwargs["filters"].topic,
-                                tags=tuple(dict.fromkeys((*tags, *kwargs["filters"].tags))))
-    text = data["q"] if query is None else query
+    text, kwargs = listing.arguments(form)
     results = search(text, facets=facets, **kwargs)
     papers = [hit.paper for hit in results.hits]
     with_authors_and_tags(papers)
@@ -35,7 +29,7 @@ def render_results(request, template: str, context: dict, *, export: tuple[str, 
         "sort": kwargs["sort"],
         "chart": year_chart({f.value: f.count for f in results.facets.years}),
         "sort_links": {value: query_string(data, sort=value, page=None) for value in ("relevance", "newest")},
-        "facet_links": facet_links(form, results, fixed_tags=tags),
+        "facet_links": facet_links(form, results, fixed_tags=listing.tags),
         "active_filters": active_filters(form),
         "pages": pagination(form, results.total, kwargs["page"], kwargs["page_size"]),
         "first_shown": (kwargs["page"] - 1) * kwargs["page_size"] + 1,
