@@ -75,6 +75,10 @@ SQLITE_OPTIONS = {
 # read every stored tsvector (TOASTed, so each one is a detour) rather than the GIN index for
 # common words: 120 ms against 20 ms for a word in 40 % of 50,000 papers.
 PG_RANDOM_PAGE_COST = env_number("PG_RANDOM_PAGE_COST", 1.1, minimum=0.1, maximum=100)
+# Parallel workers per query. A web server's concurrency comes from its requests: on two cores
+# under 8 clients, parallel plans cut never-seen searches from 71 to 64 requests/s and were no
+# faster alone (ops/loadtest.py --only search-new, 100,000 papers).
+PG_PARALLEL_WORKERS = env_number("PG_PARALLEL_WORKERS", 0, minimum=0, maximum=64, kind=int)
 
 
 def database_from_env() -> dict:
@@ -94,7 +98,8 @@ def database_from_env() -> dict:
         config.pop("CONN_HEALTH_CHECKS", None)
         config["OPTIONS"] = SQLITE_OPTIONS
     else:
-        config.setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={PG_RANDOM_PAGE_COST}"
+        config.setdefault("OPTIONS", {})["options"] = (
+            f"-c random_page_cost={PG_RANDOM_PAGE_COST} -c max_parallel_workers_per_gather={PG_PARALLEL_WORKERS}")
     return config
 
 
@@ -192,6 +197,17 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]  # `loaddata taxonomy`
+
+# Whole public pages are kept until the collection changes (papers.page_cache), in each process's
+# memory: PAGE_CACHE_SECONDS bounds an entry's life (0 turns the cache off), PAGE_CACHE_ENTRIES
+# its size (a page is 10-60 kB).
+PAGE_CACHE_SECONDS = env_number("PAGE_CACHE_SECONDS", 3600, minimum=0, maximum=86400, kind=int)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
+              "TIMEOUT": PAGE_CACHE_SECONDS,
+              "OPTIONS": {"MAX_ENTRIES": env_number("PAGE_CACHE_ENTRIES", 1000, minimum=10, maximum=100_000, kind=int)}},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

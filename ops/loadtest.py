@@ -7,6 +7,11 @@ latency per page kind.
 The URLs come from the database itself (a topic with papers, approved PMIDs) and from QUERIES;
 add a page kind by adding an entry to `targets()`. The target for a 100,000-paper PostgreSQL
 database: ≥ 100 search requests/s at p95 ≤ 200 ms, no errors.
+
+"search" asks QUERIES over and over, as a journal club does: after a first visit each page comes
+from the page cache. "search-new" (only with --only) never asks the same thing twice: MeSH
+headings of the papers themselves, each once, so every page is computed: the capacity for
+searches nobody has made before. The report gives each kind's share of cache hits.
 """
 
 import argparse
@@ -42,8 +47,11 @@ def targets() -> dict[str, list[str]]:
 
     pmids = list(Paper.objects.public().order_by("?").values_list("pmid", flat=True)[:200])
     slugs = list(Topic.objects.values_list("slug", flat=True))
+    headings = {h["name"] for mesh in Paper.objects.public().order_by("?").values_list("mesh_headings", flat=True)[:20_000]
+                for h in mesh}
     return {
         "search": [reverse("search") + "?" + urlencode({"q": q}) for q in QUERIES],
+        "search-new": [reverse("search") + "?" + urlencode({"q": f'"{h}"'}) for h in sorted(headings)],
         "topic": [reverse("topic", args=[slug]) for slug in slugs],
         "paper": [reverse("paper", args=[pmid]) for pmid in pmids],
         "home": [reverse("home")],
@@ -76,22 +84,23 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
 
 def client(port: int, jobs, stop_at: float, results: list) -> None:
     """One keep-alive connection sending `jobs` (kind, url) until `stop_at`; appends
-    (kind, seconds, ok) to `results`."""
+    (kind, seconds, ok, served from the page cache) to `results`."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     for kind, url in jobs:
         if time.monotonic() >= stop_at:
             break
         started = time.perf_counter()
+        hit = False
         try:
             conn.request("GET", url)
             response = conn.getresponse()
             response.read()
-            ok = response.status == 200
+            ok, hit = response.status == 200, response.getheader("X-Page-Cache") == "hit"
         except (OSError, http.client.HTTPException):
             ok = False
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        results.append((kind, time.perf_counter() - started, ok))
+        results.append((kind, time.perf_counter() - started, ok, hit))
     conn.close()
 
 
@@ -107,6 +116,7 @@ def report(results: list, seconds: float) -> dict:
         out[kind] = {
             "requests": len(rows),
             "errors": sum(1 for r in rows if not r[2]),
+            "cache_hits": round(sum(1 for r in rows if r[3]) / len(rows), 2) if rows else 0.0,
             "requests_per_s": round(len(rows) / seconds, 1),
             **{f"p{p}_ms": round(percentile(times, p) * 1000, 1) for p in (50, 95, 99)},
             "mean_ms": round(statistics.fmean(times) * 1000, 1) if times else 0.0,
@@ -119,20 +129,21 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8, help="concurrent connections (default 8)")
     parser.add_argument("--seconds", type=float, default=15, help="how long to drive load (default 15, at most 120)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() * 2 + 1, help="gunicorn workers")
-    parser.add_argument("--only", choices=["search", "topic", "paper", "home"], action="append",
-                        help="page kinds to request (default: all, interleaved)")
+    parser.add_argument("--only", choices=["search", "search-new", "topic", "paper", "home"], action="append",
+                        help="page kinds to request (default: all but search-new, interleaved)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     if not 0 < args.seconds <= 120 or args.clients < 1:
         parser.error("--seconds must be in (0, 120] and --clients at least 1")
 
-    urls = {kind: found for kind, found in targets().items() if found and (not args.only or kind in args.only)}
-    mix = [(kind, url) for kind, found in urls.items() for url in found[:50]]
+    urls = {kind: found for kind, found in targets().items()
+            if found and (kind in args.only if args.only else kind != "search-new")}
+    mix = [(kind, url) for kind, found in urls.items() for url in (found if kind == "search-new" else found[:50])]
     port = free_port()
     server = start_gunicorn(port, args.workers)
     results: list = []
     try:
-        client(port, [(kind, found[0]) for kind, found in urls.items()], time.monotonic() + 30, [])  # warm up
+        client(port, [(kind, found[-1]) for kind, found in urls.items()], time.monotonic() + 30, [])  # warm up
         stop_at = time.monotonic() + args.seconds
         shares = [itertools.cycle(mix[i::args.clients] or mix) for i in range(args.clients)]
         threads = [threading.Thread(target=client, args=(port, share, stop_at, results)) for share in shares]
@@ -151,10 +162,10 @@ def main() -> None:
         print(json.dumps({**run, **figures}, indent=2))
         return
     print(f"{args.clients} clients, {args.workers} gunicorn workers, {elapsed:.1f} s")
-    print(f"{'page':8} {'requests':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>7}")
+    print(f"{'page':10} {'requests':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>7} {'cached':>7}")
     for kind, f in figures.items():
-        print(f"{kind:8} {f['requests']:>9} {f['requests_per_s']:>7} {f['p50_ms']:>7} {f['p95_ms']:>7} "
-              f"{f['p99_ms']:>7} {f['errors']:>7}")
+        print(f"{kind:10} {f['requests']:>9} {f['requests_per_s']:>7} {f['p50_ms']:>7} {f['p95_ms']:>7} "
+              f"{f['p99_ms']:>7} {f['errors']:>7} {f['cache_hits']:>7.0%}")
     if figures["all"]["errors"]:
         sys.exit(1)
 

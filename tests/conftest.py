@@ -147,11 +147,22 @@ def scratch_database(tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    """No test sees another's cache entries (the API's request counts, for one)."""
-    from django.core.cache import cache
+def fresh_cache(settings):
+    """No test sees another's cache entries (the API's request counts, for one), and pages are
+    not cached: a test's writes are never committed, so on PostgreSQL the collection's token
+    (renewed at commit) would not change between them. tests/test_page_cache.py, which
+    commits, turns the page cache on."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def page_cache(settings):
+    """Public pages cached, as in production: for tests whose writes commit."""
+    settings.PAGE_CACHE_SECONDS = 3600
 
 
 @pytest.fixture(autouse=True)

@@ -52,6 +52,8 @@ def test_benchmark_reports_every_figure_on_a_tiny_corpus():
     for row in pages:
         assert "error" not in row, row["error"]
         assert_timed(row)
+    for row in [*figures["search"].values(), *figures["browse"].values()]:
+        assert row["repeat"]["p50"] < row["page"]["p50"]  # a repeat visit is served from the page cache
     for kind, asked in figures["search"].items():
         if asked:
             assert len(asked["queries"]) >= 15, kind

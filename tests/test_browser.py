@@ -33,7 +33,7 @@ def test_curator_imports_from_the_admin_and_finds_the_paper(page, live_server, p
     assert page.get_attribute("a:text('DOI')", "href") == "https://doi.org/10.1177/21925682241260651"
 
 
-def test_home_page_shows_only_approved_papers_with_markup(page, live_server, eutils, taxonomy):
+def test_home_page_shows_only_approved_papers_with_markup(page, live_server, eutils, taxonomy, page_cache):
     from django.core.management import call_command
 
     call_command("import_pubmed", MYELOMA, 27797938, stdout=__import__("io").StringIO())

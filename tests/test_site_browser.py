@@ -26,7 +26,7 @@ def collection(corpus, people):
     moderation.add_tag(Paper.objects.get(pmid=34090465), Tag.objects.get(slug="rankl"), people.superuser)
 
 
-def test_researcher_finds_reads_and_exports_papers(page, live_server, collection):
+def test_researcher_finds_reads_and_exports_papers(page, live_server, collection, page_cache):
     page.goto(live_server.url)
     page.fill("#home-q", "TNFSF11")
     page.press("#home-q", "Enter")

@@ -50,15 +50,16 @@ def table(figures: dict) -> list[str]:
              "", "import"]
     lines += [f"  {name:<34} {value}" for name, value in figures["import"].items()]
     lines += ["", "corpus"] + [f"  {name:<34} {value}" for name, value in figures["corpus"].items()]
-    lines += ["", f"  {'page (ms)':<34} {'p50':>8} {'p95':>8} {'floor p50':>10} {'ratio':>7} {'SQL':>5}"]
+    lines += ["", f"  {'page (ms)':<34} {'p50':>8} {'p95':>8} {'floor p50':>10} {'ratio':>7} {'SQL':>5} {'repeat p95':>11}"]
     for name, row in _page_rows(figures):
         if row is None or "error" in row:
             lines.append(f"  {name:<34} {row['error'] if row else 'not available yet'}")
             continue
         page, floor = row["page"], row["floor"]
         queries = row.get("max_sql_queries", row.get("queries", ""))
+        repeat = row["repeat"]["p95"] if "repeat" in row else "-"
         lines.append(f"  {name:<34} {page['p50']:>8} {page['p95']:>8} {floor['p50']:>10} "
-                     f"{_ratio(row):>7} {queries:>5}")
+                     f"{_ratio(row):>7} {queries:>5} {repeat:>11}")
     searched = [(kind, row) for kind, row in (figures["search"] or {}).items() if _ok(row)]
     if searched:
         lines += ["", f"  {'search query (ms)':<46} {'share':>6} {'p50':>7} {'p95':>7} {'floor':>7}"]

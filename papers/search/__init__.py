@@ -1,9 +1,9 @@
 """Search over the public collection: one interface, a backend per database vendor.
 
-`search()` parses the query once (papers.search.query), lets the vendor's module match, rank
-and cut one page in the database, and counts the facets over the same matching set, found once
-for all of them. Only Paper.objects.public() papers are ever searched or counted; status is read at query
-time, so moderation never needs to touch the index.
+`search()` parses the query once (papers.search.query); one statement then finds the matching
+set with the vendor's full-text dialect, ranks it once, cuts the page and counts the facets
+over it. Only Paper.objects.public() papers are ever searched or counted; status is read at
+query time, so moderation never needs to touch the index.
 """
 
 from collections.abc import Collection
@@ -12,7 +12,6 @@ from typing import Literal, NamedTuple
 
 from django.db import connection
 from django.db.models import F, Q
-from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 
 from ..models import Paper, PaperTag, PublicationType, Tag
@@ -25,8 +24,8 @@ MAX_PAGE_SIZE = 100
 NEWEST_FIRST = (F("pub_year").desc(nulls_last=True), F("pub_month").desc(nulls_last=True),
                 F("pub_day").desc(nulls_last=True), F("pk").desc())
 _ORDER = {
-    "relevance": "hit.rank DESC, p.pub_year DESC NULLS LAST, p.id DESC",
-    "newest": "p.pub_year DESC NULLS LAST, p.pub_month DESC NULLS LAST, p.pub_day DESC NULLS LAST, p.id DESC",
+    "relevance": "rank DESC, pub_year DESC NULLS LAST, id DESC",
+    "newest": "pub_year DESC NULLS LAST, pub_month DESC NULLS LAST, pub_day DESC NULLS LAST, id DESC",
 }
 
 
@@ -91,11 +90,10 @@ def search(query: str, *, filters: SearchFilters | None = None, page: int = 1, p
     found = match(query, filters, expand_synonyms)
     if found.is_empty:
         return Results([], 0, Facets(), found.parsed.expanded, found.parsed.message)
-    total, counts = found.facets(facets)
+    page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
+    total, counts, page_ids = found.page(sort, limit=page_size, offset=(max(page, 1) - 1) * page_size, facets=facets)
     if not total:
         return Results([], 0, Facets(), found.parsed.expanded, "No papers match this search.")
-    page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
-    page_ids = found.ranked(sort, limit=page_size, offset=(max(page, 1) - 1) * page_size)
     return Results(found.hits(page_ids), total, counts, found.parsed.expanded)
 
 
@@ -106,53 +104,54 @@ def search_ids(query: str, *, filters: SearchFilters | None = None, limit: int,
     found = match(query, filters, expand_synonyms)
     if found.is_empty:
         return [], 0
-    total = found.papers.count()
-    return ([pk for pk, _ in found.ranked(sort, limit=limit, offset=0)] if total else []), total
+    total, _, ranked = found.page(sort, limit=limit, offset=0)
+    return [pk for pk, _ in ranked], total
 
 
 def match(query: str, filters: SearchFilters | None = None, expand_synonyms: bool = True) -> "Matching":
-    """The query parsed (tag synonyms looked up once) and the public papers it selects. Without
-    words but with filters, every filtered paper matches: browsing a tag, a topic or a journal."""
+    """The query parsed (tag synonyms looked up once) and the public papers the filters leave.
+    Without words but with filters, every filtered paper matches: browsing a tag, a topic or a
+    journal."""
     filters = filters or SearchFilters()
     parsed = parse(query, _synonyms() if expand_synonyms and query and not query.isspace() else None)
-    scope = _filtered(Paper.objects.public(), filters)
-    engine = backend()
-    papers = scope if parsed.is_empty else scope.filter(pk__in=RawSQL(*engine.matching(parsed)))
-    return Matching(parsed, engine, scope, papers, is_empty=parsed.is_empty and not filters)
+    return Matching(parsed, backend(), _filtered(Paper.objects.public(), filters), is_empty=parsed.is_empty and not filters)
 
 
 @dataclass
 class Matching:
-    """One search's matching set, from which a page asks for counts, a ranked slice and hits."""
+    """One search, from which a page asks for its slice, its counts and its hits."""
 
     parsed: ParsedQuery
     engine: object  # the backend module
     scope: object  # QuerySet of the public papers the filters leave
-    papers: object  # ... and of those the words match
     is_empty: bool  # nothing to search for and nothing to browse
 
-    def ranked(self, sort: str, *, limit: int, offset: int) -> list[tuple[int, float]]:
-        """(paper id, rank) of one slice, ranked and cut in the database."""
-        if self.parsed.is_empty:  # browsing: nothing to rank by, so newest first
-            ids = self.papers.order_by(*NEWEST_FIRST).values_list("pk", flat=True)[offset:offset + limit]
-            return [(pk, 0.0) for pk in ids]
-        # Ranking matches the words itself, so it narrows by the filters alone, not by `papers`
-        # (which would match the words a second time).
-        return self.engine.ranked(self.parsed, self.scope.order_by().values("pk").query.sql_with_params(),
-                                  _ORDER.get(sort, _ORDER["relevance"]), limit=limit, offset=offset)
-
-    def facets(self, names: Collection[str]) -> tuple[int, Facets]:
-        """How many papers match, and the counts per year and per each facet named, in one
-        statement: the matching set is found once (a materialized CTE) and grouped per facet."""
+    def page(self, sort: str, *, limit: int, offset: int, facets: Collection[str] = ()) -> tuple[int, Facets, list[tuple[int, float]]]:
+        """How many papers match, the counts per year and per each facet named, and (paper id,
+        rank) of one slice in `sort` order: one statement, in which the matching set is found and
+        ranked once (a materialized CTE), then cut and grouped per facet."""
         with connection.cursor() as cursor:
-            cursor.execute(*_facet_statement(self.papers, names))
-            return _read_facets(cursor.fetchall())
+            cursor.execute(*_page_statement(self._matches(), facets, _ORDER.get(sort, _ORDER["relevance"]), limit, offset))
+            return _read_page(cursor.fetchall())
 
     def hits(self, page_ids: list[tuple[int, float]]) -> list[Hit]:
         ids = [pk for pk, _ in page_ids]
         papers = Paper.objects.in_bulk(ids)
         snippets = {} if self.parsed.is_empty else self.engine.snippets(self.parsed, ids)
         return [Hit(papers[pk], mark_safe(snippets.get(pk, "")), rank) for pk, rank in page_ids]
+
+    def _matches(self) -> tuple[str, list]:
+        """A CTE, m: every matching public paper as (id, pub_year, pub_month, pub_day,
+        journal_title, rank), materialized. The backend matches the words and ranks the matches
+        among `scope`, the papers the filters leave; browsing ranks nothing. `scope` is a derived
+        table, not a CTE: SQLite materializes a CTE in a compound statement, every paper of it."""
+        sql, params = self.scope.order_by().values_list(*_MATCH_COLUMNS[:-1]).query.sql_with_params()
+        scope = (f"({sql}) AS scope", list(params))
+        m = f"WITH m ({', '.join(_MATCH_COLUMNS)}) AS MATERIALIZED"
+        if self.parsed.is_empty:
+            return f"{m} (SELECT scope.*, 0.0 FROM {scope[0]})", scope[1]
+        ranked, ranked_params = self.engine.ranked_matches(self.parsed, scope)
+        return f"{m} ({ranked})", ranked_params
 
 
 def _synonyms() -> dict[str, list[str]]:
@@ -179,51 +178,68 @@ def _filtered(papers, filters: SearchFilters):
         papers = papers.filter(pub_year__lte=filters.year_to)
     if filters.journal:
         papers = papers.filter(journal_title=filters.journal)
-    if filters.publication_type:  # a semi-join, like the tags: a join would repeat papers to the planner
+    if filters.publication_type:
+        # A semi-join, like the tags (a join would repeat papers to the planner), on the type's id
+        # looked up first: PostgreSQL's statistics then know that "Journal Article" is 93 % of
+        # papers, where a join on the name is guessed at 4 % (and planned to take 1.5 s, not 0.3).
+        type_id = PublicationType.objects.filter(name=filters.publication_type).values_list("pk", flat=True).first()
         papers = papers.filter(pk__in=Paper.publication_types.through.objects.filter(
-            publicationtype__name=filters.publication_type).values("paper_id"))
+            publicationtype_id=type_id).values("paper_id"))
     return papers
 
 
-def _facet_statement(papers, names: Collection[str]) -> tuple[str, list]:
-    """One statement over the matching set, materialized once: a GROUP BY per facet, unioned."""
+_MATCH_COLUMNS = ("id", "pub_year", "pub_month", "pub_day", "journal_title", "rank")
+
+
+def _page_statement(matches: tuple[str, list], names: Collection[str], order: str, limit: int, offset: int) -> tuple[str, list]:
+    """The page and the facets over the materialized matching set m, as one UNION ALL."""
     paper_tag, tag = PaperTag._meta.db_table, Tag._meta.db_table
     types, type_table = Paper.publication_types.through._meta.db_table, PublicationType._meta.db_table
-    sql, params = papers.order_by().values_list("pk", "pub_year", "journal_title").query.sql_with_params()
-    # Every branch yields (facet, value, label, n); years as text, since a UNION has one type a column.
-    branches = ["SELECT 'years', CAST(pub_year AS TEXT), '', COUNT(*) FROM m GROUP BY pub_year"]
-    params = list(params)
+    sql, params = matches
+    # Every branch yields (kind, value, label, n); text where kinds differ, since a UNION has
+    # one type a column. The page's rows carry their rank as the label, their place as n.
+    # CROSS JOIN keeps SQLite's join order (m first, then look-ups by paper); SQLite knows no
+    # size for m and would otherwise scan a whole link table. PostgreSQL reorders them freely.
+    branches = [
+        f"SELECT 'page', CAST(id AS TEXT), CAST(rank AS TEXT), ROW_NUMBER() OVER (ORDER BY {order})"
+        f" FROM (SELECT * FROM m ORDER BY {order} LIMIT %s OFFSET %s) AS page",
+        "SELECT 'years', CAST(pub_year AS TEXT), '', COUNT(*) FROM m GROUP BY pub_year",
+    ]
+    params = [*params, limit, offset]
     if "journals" in names:
         branches.append(
             "SELECT * FROM (SELECT 'journals', journal_title, '', COUNT(*) AS n FROM m WHERE journal_title <> ''"
             f" GROUP BY journal_title ORDER BY n DESC, journal_title LIMIT {FACET_LIMIT}) AS journals")
     if "tags" in names:
         branches.append(
-            f"SELECT * FROM (SELECT 'tags', t.slug, t.name, COUNT(*) AS n FROM m JOIN {paper_tag} pt ON pt.paper_id = m.id"
-            f" JOIN {tag} t ON t.id = pt.tag_id WHERE pt.status = %s GROUP BY t.slug, t.name"
+            f"SELECT * FROM (SELECT 'tags', t.slug, t.name, COUNT(*) AS n FROM m CROSS JOIN {paper_tag} pt CROSS JOIN {tag} t"
+            f" WHERE pt.paper_id = m.id AND t.id = pt.tag_id AND pt.status = %s GROUP BY t.slug, t.name"
             f" ORDER BY n DESC, t.name LIMIT {FACET_LIMIT}) AS tags")
         params.append(PaperTag.Status.CONFIRMED)
     if "publication_types" in names:
         branches.append(
-            f"SELECT 'publication_types', pt.name, '', COUNT(*) FROM m JOIN {types} ppt ON ppt.paper_id = m.id"
-            f" JOIN {type_table} pt ON pt.id = ppt.publicationtype_id GROUP BY pt.name")
-    return f"WITH m (id, pub_year, journal_title) AS MATERIALIZED ({sql}) " + " UNION ALL ".join(branches), params
+            f"SELECT 'publication_types', pt.name, '', COUNT(*) FROM m CROSS JOIN {types} ppt CROSS JOIN {type_table} pt"
+            f" WHERE ppt.paper_id = m.id AND pt.id = ppt.publicationtype_id GROUP BY pt.name")
+    return f"{sql} " + " UNION ALL ".join(branches), params
 
 
-def _read_facets(rows) -> tuple[int, Facets]:
-    """The total (the years' counts add up to it) and the facets, each in its display order."""
-    found, total = Facets(), 0
-    for facet, value, label, n in rows:
-        if facet == "years":
+def _read_page(rows) -> tuple[int, Facets, list[tuple[int, float]]]:
+    """The total (the years' counts add up to it), the facets, each in its display order, and
+    the page's (id, rank) in order."""
+    found, total, page = Facets(), 0, []
+    for kind, value, label, n in rows:
+        if kind == "page":
+            page.append((n, int(value), float(label)))
+        elif kind == "years":
             total += n
             if value is not None:
                 found.years.append(FacetValue(int(value), str(int(value)), n))
-        elif facet == "tags":
+        elif kind == "tags":
             found.tags.append(FacetValue(value, label, n))
         else:
-            getattr(found, facet).append(FacetValue(value, value, n))
+            getattr(found, kind).append(FacetValue(value, value, n))
     found.years.sort(key=lambda f: f.value, reverse=True)
     found.journals.sort(key=lambda f: (-f.count, f.value))
     found.tags.sort(key=lambda f: (-f.count, f.label))
     found.publication_types.sort(key=lambda f: (-f.count, f.value))
-    return total, found
+    return total, found, [(pk, rank) for _, pk, rank in sorted(page)]

@@ -2,7 +2,8 @@
 migration 0005) with a GIN index.
 
 The user's terms only ever reach SQL as parameters of phraseto_tsquery(), combined with the
-tsquery operators || (OR), && (AND) and !! (NOT).
+tsquery operators || (OR), && (AND) and !! (NOT) for ranking and snippets. Matching writes the
+same query as one index condition per phrase (see _condition).
 """
 
 from django.db import connection
@@ -20,12 +21,55 @@ _ESCAPED_SOURCE = (
 )
 
 
+_PHRASE = "phraseto_tsquery('english', %s)"
+_SHAPES: dict[str, int] = {}  # term → numnode() of its tsquery; the parser is fixed, so kept per process
+_SHAPES_KEPT = 10_000
+
+
+def _shapes(texts: list[str]) -> dict[str, int]:
+    """How PostgreSQL's parser reads each term: 0 lexemes (only stop words), 1, or more (a phrase,
+    which the index can only narrow down: every candidate is rechecked against its positions)."""
+    missing = [t for t in dict.fromkeys(texts) if t not in _SHAPES]
+    if missing:
+        if len(_SHAPES) > _SHAPES_KEPT:
+            _SHAPES.clear()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT t, numnode({_PHRASE.replace('%s', 't')}) FROM unnest(%s::text[]) AS t", [missing])
+            _SHAPES.update(cursor.fetchall())
+    return _SHAPES
+
+
+def _condition(parsed: ParsedQuery) -> tuple[str, list[str]]:
+    """The matching condition: per group, one GIN scan for its single words together and one per
+    phrase. As a single tsquery, an OR over phrases (a synonym list: "receptor activator of NF-κB
+    ligand", "RANK ligand"…) makes GIN decode the posting list of every word in every phrase
+    ("factor", "b", "cell"…) and recheck every candidate; scanned apart, each phrase starts from
+    its rarest word. Terms of only stop words drop out, as they do from a tsquery's &&."""
+    shapes = _shapes([t.text for group in parsed.groups for t in group])
+    conjuncts, params = [], []
+    for group in parsed.groups:
+        words = [t.text for t in group if shapes[t.text] == 1]
+        phrases = [t.text for t in group if shapes[t.text] > 1]
+        if not words and not phrases:
+            continue
+        arms = [f"{VECTOR} @@ ({' || '.join([_PHRASE] * len(words))})"] if words else []
+        arms += [f"{VECTOR} @@ {_PHRASE}"] * len(phrases)
+        conjuncts.append("(" + " OR ".join(arms) + ")")
+        params += words + phrases
+    if not conjuncts:
+        return "FALSE", []
+    if parsed.excluded:
+        conjuncts.append(f"NOT {VECTOR} @@ ({' || '.join([_PHRASE] * len(parsed.excluded))})")
+        params += [t.text for t in parsed.excluded]
+    return " AND ".join(conjuncts), params
+
+
 def _tsquery(parsed: ParsedQuery) -> tuple[str, list[str]]:
     params: list[str] = []
 
     def any_of(terms) -> str:
         params.extend(t.text for t in terms)
-        return "(" + " || ".join(["phraseto_tsquery('english', %s)"] * len(terms)) + ")"
+        return "(" + " || ".join([_PHRASE] * len(terms)) + ")"
 
     sql = " && ".join(any_of(group) for group in parsed.groups)
     if parsed.excluded:
@@ -33,24 +77,15 @@ def _tsquery(parsed: ParsedQuery) -> tuple[str, list[str]]:
     return sql, params
 
 
-def matching(parsed: ParsedQuery) -> tuple[str, list]:
-    """SQL (and parameters) selecting the ids of the papers that match."""
+def ranked_matches(parsed: ParsedQuery, scope: tuple[str, list]) -> tuple[str, list]:
+    """SQL (and parameters) giving the columns of `scope` (a derived table named scope, of
+    papers with an id) and a rank for every paper in it that matches. The rank is computed above
+    the join, so only for papers in scope."""
     tsquery, params = _tsquery(parsed)
-    return f"SELECT paper_id FROM papers_searchdocument WHERE {VECTOR} @@ ({tsquery})", params
-
-
-def ranked(parsed: ParsedQuery, within: tuple[str, list], order_by: str, limit: int, offset: int) -> list[tuple[int, float]]:
-    """(paper id, rank) of one page, ranked and cut in the database, among the ids `within` selects."""
-    tsquery, params = _tsquery(parsed)
-    sql = (
-        f"SELECT hit.id, hit.rank FROM (SELECT paper_id AS id, ts_rank_cd({VECTOR}, query.q) AS rank"
-        f" FROM papers_searchdocument, (SELECT {tsquery} AS q) AS query"
-        f" WHERE {VECTOR} @@ query.q AND paper_id IN ({within[0]})) AS hit"
-        f" JOIN papers_paper p ON p.id = hit.id ORDER BY {order_by} LIMIT %s OFFSET %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *within[1], limit, offset])
-        return [(pk, float(rank)) for pk, rank in cursor.fetchall()]
+    condition, condition_params = _condition(parsed)
+    return (f"SELECT scope.*, ts_rank_cd({VECTOR}, query.q) FROM papers_searchdocument"
+            f" JOIN {scope[0]} ON scope.id = paper_id, (SELECT {tsquery} AS q) AS query WHERE {condition}",
+            [*scope[1], *params, *condition_params])
 
 
 def snippets(parsed: ParsedQuery, ids: list[int]) -> dict[int, str]:

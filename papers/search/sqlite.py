@@ -50,23 +50,14 @@ def _expression(parsed: ParsedQuery) -> str:
     return expression
 
 
-def matching(parsed: ParsedQuery) -> tuple[str, list]:
-    """SQL (and parameters) selecting the ids of the papers that match."""
-    return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [_expression(parsed)]
-
-
-def ranked(parsed: ParsedQuery, within: tuple[str, list], order_by: str, limit: int, offset: int) -> list[tuple[int, float]]:
-    """(paper id, rank) of one page, ranked and cut in the database, among the ids `within` selects."""
-    # `+rowid`: without the plus, FTS5 takes the IN list as rowid look-ups, one MATCH per
-    # candidate paper (seconds for a common word); with it, one MATCH scan, then the list filters.
-    sql = (
-        f"SELECT hit.id, hit.rank FROM (SELECT rowid AS id, {_RANK} AS rank FROM {TABLE}"
-        f" WHERE {TABLE} MATCH %s AND +rowid IN ({within[0]})) AS hit"
-        f" JOIN papers_paper p ON p.id = hit.id ORDER BY {order_by} LIMIT %s OFFSET %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [_expression(parsed), *within[1], limit, offset])
-        return [(pk, float(rank)) for pk, rank in cursor.fetchall()]
+def ranked_matches(parsed: ParsedQuery, scope: tuple[str, list]) -> tuple[str, list]:
+    """SQL (and parameters) giving the columns of `scope` (a derived table named scope, of
+    papers with an id) and a rank for every paper in it that matches."""
+    # CROSS JOIN keeps FTS5 as the outer loop: one MATCH scan, each match looked up in scope by
+    # its key. The other way round, FTS5 would be asked once per paper in scope (seconds for a
+    # common word).
+    return (f"SELECT scope.*, {_RANK} FROM {TABLE} CROSS JOIN {scope[0]} ON scope.id = {TABLE}.rowid"
+            f" WHERE {TABLE} MATCH %s", [*scope[1], _expression(parsed)])
 
 
 def snippets(parsed: ParsedQuery, ids: list[int]) -> dict[int, str]:

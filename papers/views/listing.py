@@ -123,18 +123,23 @@ def pagination(form: SearchForm, total: int, page: int, page_size: int) -> list[
 
 
 def with_authors_and_tags(papers) -> None:
-    """Attach `authorships` (with their authors) and `confirmed_tags` to each paper: two queries."""
+    """Attach the first authorships (with their authors: one more than are shown, so a list knows
+    when to add "et al.") and `confirmed_tags` to each paper: two queries. A consortium paper
+    can have thousands of authors, none of whom a result list needs."""
     prefetch_related_objects(
         papers,
-        Prefetch("authorships", queryset=Authorship.objects.select_related("author").order_by("position")),
+        Prefetch("authorships", to_attr="first_authorships",
+                 queryset=Authorship.objects.filter(position__lte=AUTHORS_SHOWN + 1).select_related("author")
+                 .only("paper_id", "position", "author__last_name", "author__initials", "author__collective_name")
+                 .order_by("position")),
         Prefetch("paper_tags", to_attr="confirmed_tags",
                  queryset=PaperTag.objects.filter(status=PaperTag.Status.CONFIRMED).select_related("tag").order_by("tag__name")),
     )
 
 
 def short_authors(paper) -> str:
-    """'Roodman GD, Terpos E, Zamagni E, et al.' from prefetched authorships."""
-    names = [str(a.author) for a in paper.authorships.all()]
+    """'Roodman GD, Terpos E, Zamagni E, et al.' from the authorships with_authors_and_tags fetched."""
+    names = [str(a.author) for a in paper.first_authorships]
     return ", ".join(names[:AUTHORS_SHOWN]) + (", et al." if len(names) > AUTHORS_SHOWN else "")
 
 

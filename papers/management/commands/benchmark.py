@@ -76,8 +76,9 @@ class Command(BaseCommand):
         busiest = (Topic.objects.annotate(n=confirmed).filter(n__gt=0).order_by("-n")
                    .values_list("slug", flat=True).first())
         extra = [{"q": "humans", "topic": busiest}] if busiest else []
-        # DEBUG off, as in production; "testserver" is the test client's host.
-        with override_settings(DEBUG=False, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+        # DEBUG off and pages cached, as in production; "testserver" is the test client's host.
+        with override_settings(DEBUG=False, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+                               PAGE_CACHE_SECONDS=3600):
             return {
                 "papers": Paper.objects.count(),
                 "public": public,

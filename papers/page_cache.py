@@ -1,0 +1,55 @@
+"""Whole responses of the public pages, kept until the collection changes.
+
+A public page is the same for every visitor, and the database itself says when anything such
+a page shows has changed: a token that every committed write renews (migration 0007). So a
+page is computed once per URL and token; the next visitor gets the stored bytes after one
+primary-key read. Nothing can be served stale: the token is read before the page's own
+queries, so a page stored under it is at least as new as the token, and a write that hides a
+paper renews the token in the same commit.
+
+Each process keeps its own pages (the "pages" cache: local memory, bounded by
+PAGE_CACHE_ENTRIES); PAGE_CACHE_SECONDS=0 turns this off.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
+from django.http import HttpResponse
+
+HEADER = "X-Page-Cache"  # hit or miss: for the load test and anyone tuning a deployment
+_KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Link")
+
+
+def collection_version() -> str:
+    """The token the last committed change to the public collection left."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token FROM papers_collection_version")
+        token = cursor.fetchone()[0]
+    return token.hex() if isinstance(token, bytes) else str(token)
+
+
+def cached_page(view):
+    """Serve a public view's successful GET from the cache while the collection is unchanged."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
+            return view(request, *args, **kwargs)
+        pages = caches["pages"]
+        key = "page:" + hashlib.sha256(f"{collection_version()} {request.get_full_path()}".encode()).hexdigest()
+        stored = pages.get(key)
+        if stored is not None:
+            content, headers = stored
+            response = HttpResponse(content, headers=headers)
+            response[HEADER] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            pages.set(key, (response.content, {h: response[h] for h in _KEPT_HEADERS if h in response}))
+        response[HEADER] = "miss"
+        return response
+
+    return wrapped
