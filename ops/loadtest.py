@@ -82,6 +82,13 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start within 30 s")
 
 
+def share(urls: dict[str, list[str]], index: int, clients: int):
+    """Client `index`'s endless (kind, url) jobs: the page kinds in turn, each cycling through
+    the client's own slice of its URLs, so that no two clients ask the same never-seen search."""
+    kinds = [zip(itertools.repeat(kind), itertools.cycle(found[index::clients] or found)) for kind, found in urls.items()]
+    return itertools.chain.from_iterable(zip(*kinds))
+
+
 def client(port: int, jobs, stop_at: float, results: list) -> None:
     """One keep-alive connection sending `jobs` (kind, url) until `stop_at`; appends
     (kind, seconds, ok, served from the page cache) to `results`."""
@@ -138,15 +145,14 @@ def main() -> None:
 
     urls = {kind: found for kind, found in targets().items()
             if found and (kind in args.only if args.only else kind != "search-new")}
-    mix = [(kind, url) for kind, found in urls.items() for url in (found if kind == "search-new" else found[:50])]
     port = free_port()
     server = start_gunicorn(port, args.workers)
     results: list = []
     try:
         client(port, [(kind, found[-1]) for kind, found in urls.items()], time.monotonic() + 30, [])  # warm up
         stop_at = time.monotonic() + args.seconds
-        shares = [itertools.cycle(mix[i::args.clients] or mix) for i in range(args.clients)]
-        threads = [threading.Thread(target=client, args=(port, share, stop_at, results)) for share in shares]
+        threads = [threading.Thread(target=client, args=(port, share(urls, i, args.clients), stop_at, results))
+                   for i in range(args.clients)]
         started = time.monotonic()
         for thread in threads:
             thread.start()

@@ -33,6 +33,15 @@ def test_search_ranks_the_best_matches_first(corpus, query, expected):
     assert results.message == ""
 
 
+def test_phrases_words_and_stop_words_combine_alike_on_both_databases(corpus):
+    """PostgreSQL matches each phrase as its own index condition and drops terms of only stop
+    words, as its tsquery && would; the papers found must not change."""
+    assert set(pmids(search("in bortezomib"))) == set(pmids(search("bortezomib")))
+    assert set(pmids(search('"proteasome inhibitor" OR daratumumab OR osteoclast'))) == {
+        32901100, 34087126, *pmids(search("daratumumab OR osteoclast"))}
+    assert pmids(search('daratumumab OR osteoclast -"proteasome inhibitor"')) == [34093594, 34090465]
+
+
 def test_search_keeps_a_gene_symbol_whole_and_expands_it(corpus):
     results = search("IL-6")
     assert pmids(results) == [32879426, 34088671, 33596528]

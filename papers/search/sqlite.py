@@ -68,8 +68,11 @@ def snippets(parsed: ParsedQuery, ids: list[int]) -> dict[int, str]:
     sql = (
         f"SELECT rowid, CASE WHEN abstract <> '' THEN snippet({TABLE}, 2, %s, %s, '…', 35)"
         f" ELSE snippet({TABLE}, 0, %s, %s, '…', 35) END FROM {TABLE}"
-        f" WHERE {TABLE} MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})"
+        f" WHERE {TABLE} MATCH %s AND +rowid IN ({', '.join(['%s'] * len(ids))})"
     )
+    # `+rowid`: one MATCH scan, then the list filters (3-8 ms at 100,000 papers, whatever the
+    # query). Looked up by rowid, FTS5 evaluates the expression once per paper: cheap for one
+    # word, 56 ms for a synonym list of twenty phrases.
     with connection.cursor() as cursor:
         cursor.execute(sql, [_OPEN, _CLOSE, _OPEN, _CLOSE, _expression(parsed), *ids])
         return {pk: escape(text, quote=False).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>") for pk, text in cursor.fetchall()}
