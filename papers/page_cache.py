@@ -39,7 +39,8 @@ def cached_page(view):
         if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
             return view(request, *args, **kwargs)
         pages = caches["pages"]
-        key = "page:" + hashlib.sha256(f"{collection_version()} {request.get_full_path()}".encode()).hexdigest()
+        # The whole URL: a paper page's canonical link names the scheme and host it was asked by.
+        key = "page:" + hashlib.sha256(f"{collection_version()} {request.build_absolute_uri()}".encode()).hexdigest()
         stored = pages.get(key)
         if stored is not None:
             content, headers = stored

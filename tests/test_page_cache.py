@@ -42,6 +42,17 @@ def test_a_repeat_visit_is_one_query_and_the_same_bytes(visit, corpus, django_as
         assert again["Content-Type"] == first["Content-Type"]
 
 
+def test_a_page_is_kept_per_host(client, page_cache, corpus, settings):
+    """The paper page's canonical link is absolute: a page asked for by another name of the site
+    is its own."""
+    settings.ALLOWED_HOSTS = ["testserver", "lit.example.org"]
+    url = f"/papers/{PAPER}/"
+    assert f'href="http://testserver{url}"' in client.get(url).content.decode()
+    other = client.get(url, HTTP_HOST="lit.example.org")
+    assert other[HEADER] == "miss"
+    assert f'href="http://lit.example.org{url}"' in other.content.decode()
+
+
 def test_only_successful_pages_are_kept(visit, corpus):
     for url, status in (("/search/?year_from=x", 400), ("/papers/1/", 404), ("/tags/no-such-tag/", 404)):
         visit(url, status)
