@@ -248,6 +248,9 @@ EUTILS_BACKOFF = env_number("EUTILS_BACKOFF", 2.0, minimum=0.0, maximum=120)
 
 # One-person teams may let a curator approve the papers they imported themselves.
 ALLOW_SELF_APPROVAL = env_bool("ALLOW_SELF_APPROVAL", False)
+# A running import that has made no progress for this long died (a batch, with every retry of
+# a slow E-utilities answer, takes a few minutes at most) and is marked interrupted.
+IMPORT_STALL_SECONDS = env_number("IMPORT_STALL_SECONDS", 900, minimum=0, maximum=86400, kind=int)
 
 # --- Serving -----------------------------------------------------------------------------------
 # HTTPS=1 in production (see the README): redirect to https, secure cookies, HSTS. It is off by

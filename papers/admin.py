@@ -477,6 +477,14 @@ class ImportRunAdmin(ViewOnlyAdmin):
     def progress(self, run):
         return f"{run.processed} / {run.total}" if run.total else str(run.processed)
 
+    def changelist_view(self, request, extra_context=None):
+        ImportRun.mark_interrupted()
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        ImportRun.mark_interrupted()
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_urls(self):
         return [path("import/", self.admin_site.admin_view(self.import_view), name="papers_import")] + super().get_urls()
 

@@ -464,17 +464,21 @@ class Importer:
 
     def _start(self, total: int) -> None:
         if self.run:
+            ImportRun.mark_interrupted()
             self.run.state = ImportRun.State.RUNNING
             self.run.started_at = self.run.started_at or timezone.now()
+            self.run.heartbeat_at = timezone.now()
             self.run.total = total
-            self.run.save(update_fields=["state", "started_at", "total"])
+            self.run.save(update_fields=["state", "started_at", "heartbeat_at", "total"])
 
     def _advance(self, count: int) -> None:
         self.processed += count
         self.progress(count)
         if self.run:
             self._copy_report_to_run()
-            self.run.save(update_fields=[*_RUN_COUNTS, "processed", "errors"])
+            self.run.heartbeat_at = timezone.now()
+            # "state" too: a run wrongly judged interrupted (a batch slower than the stall limit) is running again.
+            self.run.save(update_fields=[*_RUN_COUNTS, "processed", "errors", "heartbeat_at", "state"])
 
     def finish(self) -> ImportReport:
         if self.run:

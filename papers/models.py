@@ -1,5 +1,7 @@
 """The schema of the collection: papers as PubMed describes them, plus what curators decide."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -414,6 +416,7 @@ class ImportRun(models.Model):
         SUCCEEDED = "succeeded", "Succeeded"
         PARTIAL = "partial", "Finished with errors"
         FAILED = "failed", "Failed"
+        INTERRUPTED = "interrupted", "Interrupted"
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_runs"
@@ -423,7 +426,7 @@ class ImportRun(models.Model):
     requested_pmids = models.JSONField(default=list, blank=True)
     limit = models.PositiveIntegerField(null=True, blank=True, help_text="At most this many records of a query.")
     dry_run = models.BooleanField(default=False)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED)
     total = models.PositiveIntegerField(default=0, help_text="Records to process, once known.")
     processed = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
@@ -436,6 +439,7 @@ class ImportRun(models.Model):
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="When a running import last made progress.")
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -445,7 +449,7 @@ class ImportRun(models.Model):
                 condition=Q(source__in=["pmids", "query", "xml", "refresh"]), name="importrun_source_valid"
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["queued", "running", "succeeded", "partial", "failed"]),
+                condition=Q(state__in=["queued", "running", "succeeded", "partial", "failed", "interrupted"]),
                 name="importrun_state_valid",
             ),
         ]
@@ -457,6 +461,18 @@ class ImportRun(models.Model):
     @classmethod
     def for_query(cls, user, query: str, limit: int | None) -> "ImportRun":
         return cls.objects.create(requested_by=user, source=cls.Source.QUERY, query=query, limit=limit)
+
+    @classmethod
+    def mark_interrupted(cls) -> int:
+        """Running imports that made no progress for IMPORT_STALL_SECONDS died (a killed process
+        cannot say so itself): mark them interrupted. Their stored batches are whole, and running
+        the import again completes it. Returns how many were marked."""
+        now = timezone.now()
+        return cls.objects.filter(
+            state=cls.State.RUNNING, heartbeat_at__lt=now - timedelta(seconds=settings.IMPORT_STALL_SECONDS),
+        ).update(state=cls.State.INTERRUPTED, finished_at=now, messages=[
+            "Interrupted: the import stopped making progress (its process was stopped or killed). The batches "
+            "stored are complete; run the same import again to finish it."])
 
     def __str__(self):
         return f"Import #{self.pk} ({self.get_source_display()}, {self.get_state_display().lower()})"

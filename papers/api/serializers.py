@@ -242,7 +242,7 @@ class ImportRunSerializer(serializers.ModelSerializer):
         model = ImportRun
         fields = ("id", "url", "source", "query", "requested_pmids", "limit", "state", "total", "processed",
                   "created", "updated", "unchanged", "not_found", "failed", "errors", "messages", "requested_by",
-                  "created_at", "started_at", "finished_at")
+                  "created_at", "started_at", "heartbeat_at", "finished_at")
 
 
 class ImportRequestSerializer(serializers.Serializer):

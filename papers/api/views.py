@@ -248,3 +248,7 @@ class ImportDetail(CuratorView, generics.RetrieveAPIView):
     """An import's progress and report."""
 
     permission_classes = (MayViewImports,)
+
+    def get_object(self):
+        ImportRun.mark_interrupted()
+        return super().get_object()
