@@ -76,8 +76,8 @@ SQLITE_OPTIONS = {
 # common words: 120 ms against 20 ms for a word in 40 % of 50,000 papers.
 PG_RANDOM_PAGE_COST = env_number("PG_RANDOM_PAGE_COST", 1.1, minimum=0.1, maximum=100)
 # Parallel workers per query. A web server's concurrency comes from its requests: on two cores
-# under 8 clients, parallel plans cut never-seen searches from 71 to 64 requests/s and were no
-# faster alone (ops/loadtest.py --only search-new, 100,000 papers).
+# under 8 clients, parallel plans cut never-seen (mostly selective) searches from 71 to 64
+# requests/s and made common words no faster alone (ops/loadtest.py --only search-new, 100,000 papers).
 PG_PARALLEL_WORKERS = env_number("PG_PARALLEL_WORKERS", 0, minimum=0, maximum=64, kind=int)
 
 

@@ -11,7 +11,7 @@ database: ≥ 100 search requests/s at p95 ≤ 200 ms, no errors.
 "search" asks QUERIES over and over, as a journal club does: after a first visit each page comes
 from the page cache. "search-new" (only with --only) never asks the same thing twice: MeSH
 headings of the papers themselves, each once, so every page is computed: the capacity for
-searches nobody has made before. The report gives each kind's share of cache hits.
+searches nobody has made before (mostly selective ones: rare headings outnumber common ones). The report gives each kind's share of cache hits.
 """
 
 import argparse

@@ -477,8 +477,10 @@ class Importer:
         if self.run:
             self._copy_report_to_run()
             self.run.heartbeat_at = timezone.now()
-            # "state" too: a run wrongly judged interrupted (a batch slower than the stall limit) is running again.
-            self.run.save(update_fields=[*_RUN_COUNTS, "processed", "errors", "heartbeat_at", "state"])
+            # State, end and messages as this process knows them: a run wrongly judged interrupted
+            # (a batch slower than IMPORT_STALL_SECONDS) is running again, without the note.
+            self.run.save(update_fields=[*_RUN_COUNTS, "processed", "errors", "heartbeat_at", "state", "finished_at",
+                                         "messages"])
 
     def finish(self) -> ImportReport:
         if self.run:

@@ -454,6 +454,9 @@ class ImportRun(models.Model):
             ),
         ]
 
+    INTERRUPTED_NOTE = ("Interrupted: the import stopped making progress (its process was stopped or killed). "
+                        "The batches stored are complete; run the same import again to finish it.")
+
     @classmethod
     def for_pmids(cls, user, pmids: list[int]) -> "ImportRun":
         return cls.objects.create(requested_by=user, source=cls.Source.PMIDS, requested_pmids=pmids, total=len(pmids))
@@ -468,11 +471,14 @@ class ImportRun(models.Model):
         cannot say so itself): mark them interrupted. Their stored batches are whole, and running
         the import again completes it. Returns how many were marked."""
         now = timezone.now()
-        return cls.objects.filter(
-            state=cls.State.RUNNING, heartbeat_at__lt=now - timedelta(seconds=settings.IMPORT_STALL_SECONDS),
-        ).update(state=cls.State.INTERRUPTED, finished_at=now, messages=[
-            "Interrupted: the import stopped making progress (its process was stopped or killed). The batches "
-            "stored are complete; run the same import again to finish it."])
+        marked = 0
+        stalled = cls.objects.filter(state=cls.State.RUNNING,
+                                     heartbeat_at__lt=now - timedelta(seconds=settings.IMPORT_STALL_SECONDS))
+        for run in stalled.only("pk", "heartbeat_at", "messages"):
+            # Only if it is still as read: a batch finishing meanwhile keeps the run running.
+            marked += cls.objects.filter(pk=run.pk, state=cls.State.RUNNING, heartbeat_at=run.heartbeat_at).update(
+                state=cls.State.INTERRUPTED, finished_at=now, messages=[*run.messages, cls.INTERRUPTED_NOTE])
+        return marked
 
     def __str__(self):
         return f"Import #{self.pk} ({self.get_source_display()}, {self.get_state_display().lower()})"

@@ -3,6 +3,8 @@ to what the public sees, made by any path (the moderation functions, a bulk upda
 a re-index, a deletion), is ever hidden behind a stored page. These tests commit, as the app
 does, since PostgreSQL renews the collection's token at commit."""
 
+import importlib
+
 import pytest
 from django.db import connection, transaction
 
@@ -126,3 +128,17 @@ def test_the_cache_can_be_turned_off(client, corpus, settings):
     settings.PAGE_CACHE_SECONDS = 0
     assert HEADER not in client.get("/search/?q=myeloma")
     assert HEADER not in client.get("/search/?q=myeloma")
+
+
+def test_every_table_the_pages_read_keeps_its_triggers():
+    """SQLite rebuilds a table for many schema changes, and the rebuilt table has no triggers:
+    a later migration on a watched table must bring them back, or pages would go stale."""
+    watched = importlib.import_module("papers.migrations.0007_collection_version").WATCHED
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE NOT tgisinternal")
+            expected = {(table, f"{table}_{kind}") for table in watched for kind in ("changed", "truncated")}
+        else:
+            cursor.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")
+            expected = {(table, f"{table}_{event}_changed") for table in watched for event in ("insert", "update", "delete")}
+        assert expected <= set(cursor.fetchall())

@@ -100,6 +100,14 @@ def test_search_never_shows_pending_or_rejected_papers(corpus):
     assert [f.count for f in results.facets.journals] == [1]
 
 
+def test_browsing_without_words_lists_newest_first_to_the_day(corpus):
+    from papers.search import NEWEST_FIRST
+
+    results = search("", filters=SearchFilters(year_from=2020), page_size=100)
+    expected = Paper.objects.public().filter(pub_year__gte=2020).order_by(*NEWEST_FIRST).values_list("pmid", flat=True)
+    assert results.total > 20 and pmids(results) == list(expected[:100])
+
+
 def test_search_sorts_newest_first_and_pages(corpus):
     newest = search("bortezomib", sort="newest")
     papers = [hit.paper for hit in newest.hits]

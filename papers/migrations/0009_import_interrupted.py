@@ -14,6 +14,11 @@ def heartbeat_from_start(apps, schema_editor):
         heartbeat_at=Coalesce(F("started_at"), F("created_at")))
 
 
+def interrupted_as_failed(apps, schema_editor):
+    """Going back: the older schema knows no "interrupted" (nor room for the word)."""
+    apps.get_model("papers", "ImportRun").objects.filter(state="interrupted").update(state="failed")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -40,5 +45,5 @@ class Migration(migrations.Migration):
             model_name='importrun',
             constraint=models.CheckConstraint(condition=models.Q(('state__in', ['queued', 'running', 'succeeded', 'partial', 'failed', 'interrupted'])), name='importrun_state_valid'),
         ),
-        migrations.RunPython(heartbeat_from_start, migrations.RunPython.noop),
+        migrations.RunPython(heartbeat_from_start, interrupted_as_failed),
     ]

@@ -130,8 +130,10 @@ class Matching:
         """How many papers match, the counts per year and per each facet named, and (paper id,
         rank) of one slice in `sort` order: one statement, in which the matching set is found and
         ranked once (a materialized CTE), then cut and grouped per facet."""
+        # Browsing has nothing to rank by: newest first, whatever the sort asked.
+        order = _ORDER["newest"] if self.parsed.is_empty else _ORDER.get(sort, _ORDER["relevance"])
         with connection.cursor() as cursor:
-            cursor.execute(*_page_statement(self._matches(), facets, _ORDER.get(sort, _ORDER["relevance"]), limit, offset))
+            cursor.execute(*_page_statement(self._matches(), facets, order, limit, offset))
             return _read_page(cursor.fetchall())
 
     def hits(self, page_ids: list[tuple[int, float]]) -> list[Hit]:

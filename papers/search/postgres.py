@@ -56,12 +56,12 @@ def _condition(parsed: ParsedQuery) -> tuple[str, list[str]]:
         arms += [f"{VECTOR} @@ {_PHRASE}"] * len(phrases)
         conjuncts.append("(" + " OR ".join(arms) + ")")
         params += words + phrases
-    if not conjuncts:
-        return "FALSE", []
+    if not conjuncts and not parsed.excluded:
+        return "FALSE", []  # an empty tsquery matches nothing
     if parsed.excluded:
         conjuncts.append(f"NOT {VECTOR} @@ ({' || '.join([_PHRASE] * len(parsed.excluded))})")
         params += [t.text for t in parsed.excluded]
-    return " AND ".join(conjuncts), params
+    return " AND ".join(conjuncts), params  # only exclusions left: every paper without them, as `'' && !!q` is
 
 
 def _tsquery(parsed: ParsedQuery) -> tuple[str, list[str]]:
