@@ -33,16 +33,15 @@ POSTGRES_FORWARD = [
 ]
 POSTGRES_BACKWARD = [f"DROP TABLE {TABLE}", "DROP FUNCTION papers_collection_changed() CASCADE"]
 
+SQLITE_TRIGGERS = [(f"{table}_{event.lower()}_changed", table, event)
+                   for table in WATCHED for event in ("INSERT", "UPDATE", "DELETE")]
 SQLITE_FORWARD = [
     f"CREATE TABLE {TABLE} (id integer PRIMARY KEY CHECK (id = 1), token blob NOT NULL)",
     f"INSERT INTO {TABLE} VALUES (1, randomblob(16))",
-    *(f"""CREATE TRIGGER {table}_{event.lower()}_changed AFTER {event} ON {table}
-          BEGIN UPDATE {TABLE} SET token = randomblob(16); END"""
-      for table in WATCHED for event in ("INSERT", "UPDATE", "DELETE")),
+    *(f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN UPDATE {TABLE} SET token = randomblob(16); END"
+      for name, table, event in SQLITE_TRIGGERS),
 ]
-SQLITE_BACKWARD = [f"DROP TABLE {TABLE}",
-                   *(f"DROP TRIGGER {table}_{event.lower()}_changed" for table in WATCHED
-                     for event in ("INSERT", "UPDATE", "DELETE"))]
+SQLITE_BACKWARD = [f"DROP TABLE {TABLE}", *(f"DROP TRIGGER {name}" for name, _, _ in SQLITE_TRIGGERS)]
 
 
 def forward(apps, schema_editor):

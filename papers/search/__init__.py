@@ -147,7 +147,7 @@ class Matching:
         journal_title, rank), materialized. The backend matches the words and ranks the matches
         among `scope`, the papers the filters leave; browsing ranks nothing. `scope` is a derived
         table, not a CTE: SQLite materializes a CTE in a compound statement, every paper of it."""
-        sql, params = self.scope.order_by().values_list(*_MATCH_COLUMNS[:-1]).query.sql_with_params()
+        sql, params = self.scope.order_by().values_list(*_PAPER_COLUMNS).query.sql_with_params()
         scope = (f"({sql}) AS scope", list(params))
         m = f"WITH m ({', '.join(_MATCH_COLUMNS)}) AS MATERIALIZED"
         if self.parsed.is_empty:
@@ -190,7 +190,8 @@ def _filtered(papers, filters: SearchFilters):
     return papers
 
 
-_MATCH_COLUMNS = ("id", "pub_year", "pub_month", "pub_day", "journal_title", "rank")
+_PAPER_COLUMNS = ("id", "pub_year", "pub_month", "pub_day", "journal_title")
+_MATCH_COLUMNS = (*_PAPER_COLUMNS, "rank")
 
 
 def _page_statement(matches: tuple[str, list], names: Collection[str], order: str, limit: int, offset: int) -> tuple[str, list]:

@@ -50,30 +50,31 @@ def _condition(parsed: ParsedQuery) -> tuple[str, list[str]]:
     for group in parsed.groups:
         words = [t.text for t in group if shapes[t.text] == 1]
         phrases = [t.text for t in group if shapes[t.text] > 1]
-        if not words and not phrases:
-            continue
-        arms = [f"{VECTOR} @@ ({' || '.join([_PHRASE] * len(words))})"] if words else []
-        arms += [f"{VECTOR} @@ {_PHRASE}"] * len(phrases)
-        conjuncts.append("(" + " OR ".join(arms) + ")")
-        params += words + phrases
+        arms = [_any_of(terms) for terms in ([words] if words else []) + [[phrase] for phrase in phrases]]
+        if arms:
+            conjuncts.append("(" + " OR ".join(f"{VECTOR} @@ {sql}" for sql, _ in arms) + ")")
+            params += [text for _, texts in arms for text in texts]
     if not conjuncts and not parsed.excluded:
         return "FALSE", []  # an empty tsquery matches nothing
     if parsed.excluded:
-        conjuncts.append(f"NOT {VECTOR} @@ ({' || '.join([_PHRASE] * len(parsed.excluded))})")
-        params += [t.text for t in parsed.excluded]
+        excluded, excluded_params = _any_of([t.text for t in parsed.excluded])
+        conjuncts.append(f"NOT {VECTOR} @@ {excluded}")
+        params += excluded_params
     return " AND ".join(conjuncts), params  # only exclusions left: every paper without them, as `'' && !!q` is
 
 
+def _any_of(texts: list[str]) -> tuple[str, list[str]]:
+    """A tsquery matching any of these terms, each as consecutive words."""
+    return "(" + " || ".join([_PHRASE] * len(texts)) + ")", texts
+
+
 def _tsquery(parsed: ParsedQuery) -> tuple[str, list[str]]:
-    params: list[str] = []
-
-    def any_of(terms) -> str:
-        params.extend(t.text for t in terms)
-        return "(" + " || ".join([_PHRASE] * len(terms)) + ")"
-
-    sql = " && ".join(any_of(group) for group in parsed.groups)
+    parts = [_any_of([t.text for t in group]) for group in parsed.groups]
+    sql = " && ".join(part for part, _ in parts)
+    params = [text for _, texts in parts for text in texts]
     if parsed.excluded:
-        sql += " && !!" + any_of(parsed.excluded)
+        excluded, excluded_params = _any_of([t.text for t in parsed.excluded])
+        sql, params = f"{sql} && !!{excluded}", params + excluded_params
     return sql, params
 
 
