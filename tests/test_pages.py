@@ -70,9 +70,10 @@ SNIPPETS = {
     "postgresql": [
         "<mark>bortezomib</mark>, and dexamethasone (PVd) demonstrated superior efficacy vs <mark>bortezomib</mark> and "
         "dexamethasone (Vd) in patients with",
-        "cellular proliferation and selective <mark>proteasome</mark> <mark>inhibitor</mark> resistance by mediating P27 "
-        "ubiquitination in multiple myeloma.",
-        "<mark>proteasome</mark> <mark>inhibitor</mark>, had a partial response or better to one or more previous lines",
+        "induces cellular proliferation and selective <mark>proteasome</mark> <mark>inhibitor</mark> resistance by "
+        "mediating P27 ubiquitination in multiple myeloma.",
+        "<mark>proteasome</mark> <mark>inhibitor</mark>, had a partial response or better to one or more previous lines "
+        "of antimyeloma",
     ],
 }
 

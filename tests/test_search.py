@@ -5,10 +5,13 @@ the queries are chosen where PostgreSQL's english stemmer with ts_rank_cd and FT
 stemmer with bm25 agree on the order.
 """
 
+import re
+
 import pytest
+from django.db import connection
 
 from papers import moderation
-from papers.models import Paper, PaperTag, Tag
+from papers.models import Paper, PaperTag, SearchDocument, Tag
 from papers.search import FacetValue, Results, SearchFilters, search
 
 
@@ -40,6 +43,29 @@ def test_phrases_words_and_stop_words_combine_alike_on_both_databases(corpus):
     assert set(pmids(search('"proteasome inhibitor" OR daratumumab OR osteoclast'))) == {
         32901100, 34087126, *pmids(search("daratumumab OR osteoclast"))}
     assert pmids(search('daratumumab OR osteoclast -"proteasome inhibitor"')) == [34093594, 34090465]
+
+
+def test_hyphenated_words_find_what_the_database_finds_for_the_phrase(corpus):
+    """PostgreSQL searches a hyphenated word by its own lexeme ('nf-κb'), not as the phrase of
+    it and its parts that phraseto_tsquery writes; FTS5 takes the quoted phrase. Either way every
+    term of the taxonomy must find exactly the papers the database's own phrase search finds."""
+    taxonomy = {t for name, synonyms in Tag.objects.values_list("name", "synonyms") for t in [name, *synonyms] if "-" in t}
+    # and the hyphenated words of the papers themselves, with the word after them
+    written = {m.group() for text in SearchDocument.objects.values_list("abstract", flat=True)
+               for m in re.finditer(r"\w+(?:-\w+)+(?: \w+)?", text)}
+    terms = sorted(taxonomy | set(sorted(written)[:300]) | {"anti-IL-6 receptor", "1e-5", "well-to-do patients", "x--y"})
+    reference = ("SELECT paper_id FROM papers_searchdocument WHERE vector @@ phraseto_tsquery('english', %s)"
+                 if connection.vendor == "postgresql" else
+                 "SELECT rowid FROM papers_search_fts WHERE papers_search_fts MATCH %s")
+    found = {}
+    with connection.cursor() as cursor:
+        for term in terms:
+            cursor.execute(reference, [term if connection.vendor == "postgresql" else '"' + term + '"'])
+            expected = {pk for (pk,) in cursor.fetchall()}
+            results = search(f'"{term}"', expand_synonyms=False, page_size=100)
+            assert {hit.paper.pk for hit in results.hits} == expected, term
+            found[term] = results.total
+    assert sum(1 for n in found.values() if n) > 250
 
 
 def test_search_keeps_a_gene_symbol_whole_and_expands_it(corpus):
