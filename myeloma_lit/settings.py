@@ -205,7 +205,6 @@ PAGE_CACHE_SECONDS = env_number("PAGE_CACHE_SECONDS", 3600, minimum=0, maximum=8
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
-              "TIMEOUT": PAGE_CACHE_SECONDS,
               "OPTIONS": {"MAX_ENTRIES": env_number("PAGE_CACHE_ENTRIES", 1000, minimum=10, maximum=100_000, kind=int)}},
 }
 

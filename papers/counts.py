@@ -28,3 +28,8 @@ def with_counts(topics: list[Topic], counts: dict[int, int]) -> list[Topic]:
         for child in topic.counted_children:
             child.paper_count = counts.get(child.pk, 0)
     return topics
+
+
+def counted_tree() -> list[Topic]:
+    """The top-level topics, counted, with their counted subtopics: the home page's tree."""
+    return with_counts(list(Topic.objects.filter(parent=None).prefetch_related("children")), public_papers_per_topic())

@@ -160,6 +160,11 @@ class PubMedRecord:
         )
 
 
+def open_xml(path: str | Path) -> BinaryIO:
+    """A PubMed XML file for reading, gzip-compressed (.gz) or not."""
+    return (gzip.open if str(path).endswith(".gz") else open)(path, "rb")
+
+
 def iter_records(source: BinaryIO | str) -> Iterator[PubMedRecord]:
     """Yield the records of a PubmedArticleSet one by one, holding one record in memory.
 
@@ -214,7 +219,7 @@ def read_batches(path: str | Path, size: int, annotate: Callable | None = None) 
 
 def _parse_into(path: str, size: int, annotate: Callable | None, queue) -> None:
     try:
-        with (gzip.open if path.endswith(".gz") else open)(path, "rb") as handle:
+        with open_xml(path) as handle:
             records = iter_records(handle)
             while batch := list(islice(records, size)):
                 queue.put(("batch", [(r, annotate(r) if annotate else None) for r in batch]))

@@ -49,7 +49,8 @@ def cached_page(view):
             return response
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming:
-            pages.set(key, (response.content, {h: response[h] for h in _KEPT_HEADERS if h in response}))
+            pages.set(key, (response.content, {h: response[h] for h in _KEPT_HEADERS if h in response}),
+                      timeout=settings.PAGE_CACHE_SECONDS)
         response[HEADER] = "miss"
         return response
 

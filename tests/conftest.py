@@ -33,6 +33,17 @@ def corpus(taxonomy, demo_files):
     Paper.objects.update(status=Paper.Status.APPROVED)
 
 
+@pytest.fixture
+def curated(corpus):
+    """The demo corpus with every tag suggestion confirmed, and searched as such (the index
+    holds confirmed tags)."""
+    from papers.models import Paper, PaperTag
+    from papers.search.indexing import index_papers
+
+    PaperTag.objects.update(status=PaperTag.Status.CONFIRMED)
+    index_papers(Paper.objects.values_list("pk", flat=True))
+
+
 @pytest.fixture(scope="session")
 def eutils_server():
     from .eutils_server import EutilsServer, RecordedCorpus

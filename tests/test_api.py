@@ -4,14 +4,11 @@ The corpus is the 222 demo records imported as the importer does it, approved, w
 tagger's suggestions confirmed; the API must answer exactly what the site's search answers.
 """
 
-import io
 import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
-from django.core.management import call_command
 from django.http import QueryDict
 from rest_framework.authtoken.models import Token
 
@@ -19,24 +16,9 @@ from papers.forms import SearchForm
 from papers.markup import to_text
 from papers.models import ImportRun, Paper, PaperTag, Tag, Topic
 from papers.search import NEWEST_FIRST, search
-from papers.search.indexing import index_papers
 
 MYELOMA = 38856741  # in the recorded E-utilities corpus
 BORTEZOMIB = {32895455, 32901100, 34087126}
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttles():
-    """Throttle counts live in the cache; each test starts with none."""
-    cache.clear()
-
-
-@pytest.fixture
-def corpus(taxonomy, demo_files):
-    call_command("import_pubmed", "--from-xml", *map(str, demo_files), stdout=io.StringIO())
-    Paper.objects.update(status=Paper.Status.APPROVED)
-    PaperTag.objects.update(status=PaperTag.Status.CONFIRMED)
-    index_papers(Paper.objects.values_list("pk", flat=True))  # confirmed tags are searched
 
 
 def get(client, url, status=200, **headers):
@@ -50,7 +32,7 @@ def pmids(page) -> list[int]:
     return [hit["paper"]["pmid"] for hit in page["results"]]
 
 
-def test_papers_are_searched_ranked_and_expanded(client, corpus):
+def test_papers_are_searched_ranked_and_expanded(client, curated):
     page = get(client, "/api/papers/?q=bortezomib")
     assert pmids(page) == [hit.paper.pmid for hit in search("bortezomib").hits] and set(pmids(page)) == BORTEZOMIB
     assert (page["total"], page["page"], page["next"], page["previous"]) == (3, 1, None, None)
@@ -65,7 +47,7 @@ def test_papers_are_searched_ranked_and_expanded(client, corpus):
     "tag=il-6&tag=osteoclasts", "topic=bone-marrow-microenvironment&year_from=2000", "journal=Leukemia",
     "q=myeloma&type=Review", "q=%22natural+killer%22", "year_from=1978&year_to=1978&sort=relevance",
 ])
-def test_papers_answer_what_the_site_search_answers(client, corpus, params):
+def test_papers_answer_what_the_site_search_answers(client, curated, params):
     form = SearchForm(QueryDict(params))
     assert form.is_valid()
     expected = search(form.cleaned_data["q"], **form.search_kwargs())
@@ -75,7 +57,7 @@ def test_papers_answer_what_the_site_search_answers(client, corpus, params):
     assert page["total"] > 0 or params.startswith("tag=il-6&")
 
 
-def test_without_parameters_every_approved_paper_once_newest_first(client, corpus):
+def test_without_parameters_every_approved_paper_once_newest_first(client, curated):
     Paper.objects.filter(pmid=32895455).update(status=Paper.Status.PENDING)
     seen, url = [], "/api/papers/?page_size=100"
     while url:
@@ -105,7 +87,7 @@ def test_reversed_years_are_a_400(client, db):
         "year_to": ["The first year must not be after the last."]}
 
 
-def test_facets_are_the_search_facets(client, corpus):
+def test_facets_are_the_search_facets(client, curated):
     facets = search("IL-6").facets
     body = get(client, "/api/facets/?q=IL-6")
     assert body["total"] == 3
@@ -116,12 +98,12 @@ def test_facets_are_the_search_facets(client, corpus):
     assert ("tags", "il-6", 3) in [(n, f["value"], f["count"]) for n, fs in body["facets"].items() for f in fs]
 
 
-def test_facets_without_a_query_or_filter_say_so(client, corpus):
+def test_facets_without_a_query_or_filter_say_so(client, curated):
     body = get(client, "/api/facets/")
     assert (body["total"], body["facets"]["years"]) == (0, []) and body["message"]
 
 
-def test_paper_shows_everything_its_page_shows(client, corpus):
+def test_paper_shows_everything_its_page_shows(client, curated):
     paper = Paper.objects.get(pmid=32895455)
     paper.title = "Pomalidomide <i>in vivo</i><script>alert(1)</script> &amp; more"
     paper.corrections = [{"type": "RetractionIn", "source": "Lancet Oncol. 2024", "pmid": 1}]
@@ -149,7 +131,7 @@ def test_paper_shows_everything_its_page_shows(client, corpus):
     assert sections == [(s["label"], to_text(s["text"])) for s in paper.abstract_sections] and sections
 
 
-def test_structured_abstract_keeps_safe_markup(client, corpus):
+def test_structured_abstract_keeps_safe_markup(client, curated):
     paper = Paper.objects.public().filter(abstract__contains="<sup>").first()
     body = get(client, f"/api/papers/{paper.pmid}/")
     assert any("<sup>" in s["text_html"] for s in body["abstract_sections"])
@@ -162,14 +144,14 @@ def test_the_topic_tree_takes_the_same_few_queries_whatever_its_size(client, tax
     assert sum(1 + len(topic["children"]) for topic in response.json()) == Topic.objects.count()
 
 
-def test_paper_pages_take_few_queries(client, corpus, django_assert_max_num_queries):
+def test_paper_pages_take_few_queries(client, curated, django_assert_max_num_queries):
     with django_assert_max_num_queries(5):
         get(client, "/api/papers/32895455/")
     with django_assert_max_num_queries(12):
         get(client, "/api/papers/?q=myeloma&page_size=100")
 
 
-def test_topic_and_tag_counts_are_what_their_paper_lists_total(client, corpus):
+def test_topic_and_tag_counts_are_what_their_paper_lists_total(client, curated):
     tree = get(client, "/api/topics/")
     assert [t["slug"] for t in tree] == list(Topic.objects.filter(parent=None).values_list("slug", flat=True))
     topics = [t for root in tree for t in (root, *root["children"])]
@@ -184,7 +166,7 @@ def test_topic_and_tag_counts_are_what_their_paper_lists_total(client, corpus):
     assert sum(t["paper_count"] for t in topics) > 0
 
 
-def test_topic_detail_lists_its_subtopics_and_tags(client, corpus):
+def test_topic_detail_lists_its_subtopics_and_tags(client, curated):
     body = get(client, "/api/topics/bone-marrow-microenvironment/")
     assert body["parent"] is None
     assert [c["slug"] for c in body["children"]] == [
@@ -195,7 +177,7 @@ def test_topic_detail_lists_its_subtopics_and_tags(client, corpus):
     get(client, "/api/topics/no-such-topic/", status=404)
 
 
-def test_tag_shows_synonyms_topic_and_count(client, corpus):
+def test_tag_shows_synonyms_topic_and_count(client, curated):
     body = get(client, "/api/tags/il-6/")
     tag = Tag.objects.get(slug="il-6")
     assert (body["name"], body["synonyms"], body["topic"]["slug"], body["paper_count"]) == (
@@ -222,7 +204,7 @@ def public_surfaces(client, hidden_tags: list[str]) -> dict:
     return answers
 
 
-def test_pending_and_rejected_papers_appear_in_no_answer_and_no_count(client, corpus):
+def test_pending_and_rejected_papers_appear_in_no_answer_and_no_count(client, curated):
     hidden = [32901100, *PaperTag.objects.order_by("paper__pmid").values_list("paper__pmid", flat=True)[:2]]
     tags = sorted(set(Tag.objects.filter(papers__pmid__in=hidden).values_list("slug", flat=True)))
     everything = public_surfaces(client, tags)

@@ -2,11 +2,9 @@
 operation (valid and invalid ones, a bounded, derandomized number each) and checks that none
 gets a 5xx and every answer matches the schema."""
 
-import io
 
 import pytest
 import schemathesis
-from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -21,20 +19,15 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from papers.api.views import CuratorThrottle, PublicThrottle
-from papers.models import ImportRun, Paper, PaperTag
-from papers.search.indexing import index_papers
+from papers.models import ImportRun
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
 @pytest.fixture
-def api_schema(taxonomy, demo_files, eutils, staff, settings, monkeypatch):
+def api_schema(curated, eutils, staff, settings, monkeypatch):
     """The schema as /api/schema/ serves it, over the demo corpus (approved, tags confirmed),
     with throttles out of the way and a curator's token for the import endpoints."""
-    call_command("import_pubmed", "--from-xml", *map(str, demo_files), stdout=io.StringIO())
-    Paper.objects.update(status=Paper.Status.APPROVED)
-    PaperTag.objects.update(status=PaperTag.Status.CONFIRMED)
-    index_papers(Paper.objects.values_list("pk", flat=True))
     settings.ALLOWED_HOSTS = ["localhost"]
     for throttle in (PublicThrottle, CuratorThrottle):
         monkeypatch.setattr(throttle, "rate", "100000/minute")

@@ -16,7 +16,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from myeloma_lit.logs import JsonFormatter
 from myeloma_lit.middleware import POLICY
 
-from .test_backup import manage
+from .scratch import manage
 from .test_settings import start_django
 
 IMPORT_URL = "/admin/papers/importrun/import/"

@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from ops.loadtest import free_port
 from papers.models import Paper
 
 from .conftest import ROOT
@@ -154,12 +155,6 @@ class Proxy:
                     sock.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fetch(port: int, path: str) -> tuple[int, dict, str]:

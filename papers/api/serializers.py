@@ -1,6 +1,5 @@
 """What the API shows of papers, topics, tags, facets and imports. Read-only except ImportRequest."""
 
-from django.db.models import Prefetch
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -8,11 +7,6 @@ from ..importing import InvalidPMIDs, parse_pmids
 from ..markup import sanitize, to_text
 from ..models import Authorship, ImportRun, Paper, PaperTag, Tag, Topic
 from ..pubmed import ESEARCH_LIMIT
-
-# The prefetches a serialized paper reads: authors in order, and only confirmed tags.
-AUTHORSHIPS = Prefetch("authorships", queryset=Authorship.objects.select_related("author").order_by("position"))
-CONFIRMED_TAGS = Prefetch("paper_tags", to_attr="confirmed_tags", queryset=PaperTag.objects.filter(
-    status=PaperTag.Status.CONFIRMED).select_related("tag__topic").order_by("tag__name"))
 
 
 class MarkupField(serializers.CharField):

@@ -20,9 +20,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.utils.urls import replace_query_param
 
-from ..counts import public_papers_per_topic, with_counts
+from ..counts import counted_tree, public_papers_per_topic, with_counts
 from ..importing import MAX_PMID
 from ..models import ImportRun, Paper, PaperTag, Tag, Topic
+from ..prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
 from ..search import NEWEST_FIRST, Facets, Hit, Results
 from ..tasks import start_import
 from . import serializers as api
@@ -120,7 +121,7 @@ class PaperList(SearchView):
         else:
             results = every_paper(page, size)
         hits = results.hits if search.query else [Hit(hit.paper, None, None) for hit in results.hits]
-        prefetch_related_objects([hit.paper for hit in hits], api.AUTHORSHIPS, "publication_types")
+        prefetch_related_objects([hit.paper for hit in hits], AUTHORSHIPS_IN_ORDER, "publication_types")
         url = request.build_absolute_uri()
         body = {
             **summary(results),
@@ -163,7 +164,7 @@ class FacetList(SearchView):
 class PaperDetail(PublicView, generics.RetrieveAPIView):
     """An approved paper by PMID, with everything its page shows."""
 
-    queryset = Paper.objects.public().prefetch_related(api.AUTHORSHIPS, api.CONFIRMED_TAGS, "publication_types")
+    queryset = Paper.objects.public().prefetch_related(AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS, "publication_types")
     serializer_class = api.PaperSerializer
     lookup_field = "pmid"
 
@@ -178,13 +179,11 @@ def counted_tags():
 class TopicList(PublicView):
     """The topic tree: top-level topics with their subtopics and counts of approved papers."""
 
-    queryset = Topic.objects.filter(parent=None).prefetch_related("children")
     serializer_class = api.TopicSerializer
 
     @extend_schema(operation_id="topics_list", responses={200: api.TopicSerializer(many=True)})
     def get(self, request):
-        topics = with_counts(list(self.get_queryset()), public_papers_per_topic())
-        return Response(self.get_serializer(topics, many=True).data)
+        return Response(self.get_serializer(counted_tree(), many=True).data)
 
 
 @extend_schema(parameters=[SLUG], responses={200: api.TopicDetailSerializer, 404: NOT_FOUND})

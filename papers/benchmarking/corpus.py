@@ -8,12 +8,12 @@ tags. Every step is timed: the figures go in the report.
 """
 
 import dataclasses
-import gzip
 import resource
 import statistics
 import tempfile
 import time
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 from django.core.management import call_command
@@ -22,7 +22,7 @@ from django.db.models.functions import Mod
 from django.utils import timezone
 
 from ..importing import Importer
-from ..medline import iter_records
+from ..medline import iter_records, open_xml
 from ..models import Paper, PaperTag
 from ..search.indexing import rebuild
 
@@ -68,7 +68,7 @@ def parse_only(files: list[Path], papers: int, repeat: int) -> dict:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        records = sum(1 for _ in _first(_all_records(files), papers))
+        records = sum(1 for _ in islice(_all_records(files), papers))
         times.append(time.perf_counter() - start)
     return {"records": records, "seconds": statistics.median(times)}
 
@@ -136,15 +136,8 @@ def _analyze() -> None:
 
 def _all_records(files: list[Path]):
     for path in files:
-        with (gzip.open if path.suffix == ".gz" else open)(path, "rb") as handle:
+        with open_xml(path) as handle:
             yield from iter_records(handle)
-
-
-def _first(items, count: int):
-    for n, item in enumerate(items):
-        if n == count:
-            return
-        yield item
 
 
 def _first_batches(batches, count: int) -> Iterator[list]:

@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 
 from ..exports import EXPORT_LIMIT
@@ -52,19 +52,15 @@ def guarded(measure: Callable[..., dict | None]) -> Callable[..., dict | None]:
 
 
 class Pages:
-    """GETs through the test client; `url` is None for a page the site does not have yet."""
+    """GETs through the test client."""
 
     def __init__(self, samples: int):
         self.client = Client(raise_request_exception=False)
         self.samples = samples
 
     @staticmethod
-    def url(name: str, *args, params: dict | None = None) -> str | None:
-        try:
-            path = reverse(name, args=args)
-        except NoReverseMatch:
-            return None
-        return path + ("?" + urlencode(params, doseq=True) if params else "")
+    def url(name: str, *args, params: dict | None = None) -> str:
+        return reverse(name, args=args) + ("?" + urlencode(params, doseq=True) if params else "")
 
     def get(self, url: str, *, first_visit: bool = True) -> float:
         if first_visit:
@@ -126,9 +122,6 @@ def searches(pages: Pages, public: int, extra_common: list[dict]) -> dict:
     """Search pages and their ranked-SQL floors, for the selective and the common queries."""
     figures = {}
     for kind, asked in (("selective", queries.SELECTIVE), ("common", queries.COMMON + extra_common)):
-        if pages.url("search") is None:
-            figures[kind] = None
-            continue
         figures[kind] = guarded(_search_kind)(pages, public, asked)
     return figures
 
@@ -165,8 +158,7 @@ def browsing(pages: Pages, samples_each: int = 10) -> dict:
         ("paper", [(pmid,) for pmid in pmids],
          lambda pmid: lambda: Paper.objects.public().get(pmid=pmid)),
     ):
-        available = args_list and pages.url(name, *args_list[0]) is not None
-        figures[name] = guarded(_browse_kind)(pages, name, args_list, floor) if available else None
+        figures[name] = guarded(_browse_kind)(pages, name, args_list, floor) if args_list else None
     return figures
 
 
@@ -185,8 +177,6 @@ def _browse_kind(pages: Pages, name: str, args_list: list[tuple], floor) -> dict
 @guarded
 def deep_pagination(pages: Pages) -> dict | None:
     """Page 1 against page 500 (or the last page, on a small corpus) of a common query."""
-    if pages.url("search") is None:
-        return None
     last = max(1, -(-matched(queries.DEEP) // PAGE_SIZE))
     deep = min(DEEP_PAGE, last)
     figures = {"deep_page": deep}
@@ -206,8 +196,6 @@ def export(pages: Pages) -> dict | None:
         return None
     query = min(eligible, key=lambda q: abs(eligible[q] - queries.EXPORT_RECORDS))
     url = pages.url("search_export", "ris", params={"q": query})
-    if url is None:
-        return None
     timed, floors, _, count = pages.side_by_side(url, lambda: search_ids(query, limit=EXPORT_LIMIT + 1))
     return {"query": query, "records": eligible[query], "page": summary(timed), "floor": summary(floors),
             "queries": count}

@@ -53,7 +53,7 @@ def table(figures: dict) -> list[str]:
     lines += ["", f"  {'page (ms)':<34} {'p50':>8} {'p95':>8} {'floor p50':>10} {'ratio':>7} {'SQL':>5} {'repeat p95':>11}"]
     for name, row in _page_rows(figures):
         if row is None or "error" in row:
-            lines.append(f"  {name:<34} {row['error'] if row else 'not available yet'}")
+            lines.append(f"  {name:<34} {row['error'] if row else 'nothing to measure'}")
             continue
         page, floor = row["page"], row["floor"]
         queries = row.get("max_sql_queries", row.get("queries", ""))

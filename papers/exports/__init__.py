@@ -7,9 +7,8 @@ ids of public papers.
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
-
-from ..models import Authorship, Paper, PaperTag
+from ..models import Paper
+from ..prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
 from . import bibtex, csl, ris, spreadsheet
 from .records import records
 
@@ -39,11 +38,7 @@ def load(ids: list[int]) -> list[Paper]:
     if not ids:
         return []
     papers = Paper.objects.filter(pk__in=ids).order_by().prefetch_related(
-        Prefetch("authorships", queryset=Authorship.objects.select_related("author").order_by("position")),
-        Prefetch("paper_tags", to_attr="confirmed_tags", queryset=PaperTag.objects.filter(
-            status=PaperTag.Status.CONFIRMED).select_related("tag").order_by("tag__name")),
-        "publication_types",
-    )
+        AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS, "publication_types")
     by_pk = {paper.pk: paper for paper in papers}
     return [by_pk[pk] for pk in ids if pk in by_pk]
 

@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
-from ..counts import public_papers_per_topic, with_counts
+from ..counts import counted_tree
 from ..models import Paper, Tag, Topic
 from .listing import Listing
 from .results import render_results
@@ -11,8 +11,7 @@ from .results import render_results
 
 def home(request):
     """The topic tree with counts of approved papers, the newest additions and a search box."""
-    topics = with_counts(list(Topic.objects.filter(parent__isnull=True).prefetch_related("children")),
-                         public_papers_per_topic())
+    topics = counted_tree()
     newest = Paper.objects.public().order_by("-created_at", "-pmid")[:10]
     return render(request, "papers/home.html", {
         "topics": topics, "newest": newest, "total": Paper.objects.public().count(),

@@ -1,10 +1,11 @@
 """A paper's page: everything a researcher needs to judge and cite it."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
 from ..citation import citation_meta, coins
-from ..models import Authorship, Paper, PaperTag
+from ..models import Paper, PaperTag
+from ..prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
 from ..search import NEWEST_FIRST
 from .listing import export_links
 
@@ -21,12 +22,7 @@ WARNINGS = {
 
 def paper_page(request, pmid: int):
     paper = get_object_or_404(
-        Paper.objects.public().prefetch_related(
-            Prefetch("authorships", queryset=Authorship.objects.select_related("author").order_by("position")),
-            Prefetch("paper_tags", to_attr="confirmed_tags", queryset=PaperTag.objects.filter(
-                status=PaperTag.Status.CONFIRMED).select_related("tag__topic").order_by("tag__name")),
-            "publication_types",
-        ),
+        Paper.objects.public().prefetch_related(AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS, "publication_types"),
         pmid=pmid,
     )
     authors = [a.author for a in paper.authorships.all()]

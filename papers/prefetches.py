@@ -1,0 +1,10 @@
+"""What a whole view of papers reads (a paper's page, the API, exports): authors in order, and
+only confirmed tags (as `confirmed_tags`) with their topics."""
+
+from django.db.models import Prefetch
+
+from .models import Authorship, PaperTag
+
+AUTHORSHIPS_IN_ORDER = Prefetch("authorships", queryset=Authorship.objects.select_related("author").order_by("position"))
+CONFIRMED_TAGS = Prefetch("paper_tags", to_attr="confirmed_tags", queryset=PaperTag.objects.filter(
+    status=PaperTag.Status.CONFIRMED).select_related("tag__topic").order_by("tag__name"))
