@@ -72,8 +72,8 @@ SQLITE_OPTIONS = {
 
 
 # PostgreSQL's default random_page_cost (4) models spinning disks; on SSDs it makes the planner
-# read every stored tsvector (TOASTed, so each one is a detour) rather than the GIN index for
-# common words: 120 ms against 20 ms for a word in 40 % of 50,000 papers.
+# read every stored tsvector rather than the GIN index for common words: 120 ms against 20 ms
+# for a word in 40 % of 50,000 papers.
 PG_RANDOM_PAGE_COST = env_number("PG_RANDOM_PAGE_COST", 1.1, minimum=0.1, maximum=100)
 # Parallel workers per query. A web server's concurrency comes from its requests: on two cores
 # under 8 clients, parallel plans cut never-seen (mostly selective) searches from 71 to 64

@@ -131,9 +131,12 @@ class Author(models.Model):
         ]
 
     def __str__(self):
-        if self.collective_name:
-            return self.collective_name
-        return f"{self.last_name} {self.initials}".strip()
+        return self.cited(self.last_name, self.initials, self.collective_name)
+
+    @staticmethod
+    def cited(last_name: str, initials: str, collective_name: str) -> str:
+        """How a reference list names an author: 'Roodman GD', or a group's name."""
+        return collective_name or f"{last_name} {initials}".strip()
 
 
 class PaperQuerySet(models.QuerySet):

@@ -7,6 +7,8 @@ column is computed once, when the row is written. SQLite's FTS5 table already st
 
 from django.db import migrations
 
+from ._postgresql import statements
+
 FORWARD = [
     "DROP INDEX IF EXISTS papers_searchdocument_vector",
     "ALTER TABLE papers_searchdocument ADD COLUMN vector tsvector GENERATED ALWAYS AS ("
@@ -24,22 +26,10 @@ BACKWARD = [
 ]
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in FORWARD:
-            schema_editor.execute(statement)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in BACKWARD:
-            schema_editor.execute(statement)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
         ("papers", "0004_search"),
     ]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [statements(FORWARD, BACKWARD)]

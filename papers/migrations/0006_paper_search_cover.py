@@ -7,18 +7,10 @@ matches), with it an index-only scan. SQLite keeps its rows narrow enough to do 
 
 from django.db import migrations
 
+from ._postgresql import statements
+
 CREATE = ("CREATE INDEX paper_search_cover ON papers_paper (id) INCLUDE (status, pub_year, journal_title)")
 DROP = "DROP INDEX IF EXISTS paper_search_cover"
-
-
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
 
 
 class Migration(migrations.Migration):
@@ -27,4 +19,4 @@ class Migration(migrations.Migration):
         ("papers", "0005_stored_search_vector"),
     ]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [statements([CREATE], [DROP])]

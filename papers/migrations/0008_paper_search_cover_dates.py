@@ -8,22 +8,12 @@ the index alone.
 
 from django.db import migrations
 
+from ._postgresql import statements
+
 CREATE = ("CREATE INDEX paper_search_cover ON papers_paper (id)"
           " INCLUDE (status, pub_year, pub_month, pub_day, journal_title)")
 PREVIOUS = "CREATE INDEX paper_search_cover ON papers_paper (id) INCLUDE (status, pub_year, journal_title)"
 DROP = "DROP INDEX IF EXISTS paper_search_cover"
-
-
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-        schema_editor.execute(CREATE)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-        schema_editor.execute(PREVIOUS)
 
 
 class Migration(migrations.Migration):
@@ -32,4 +22,4 @@ class Migration(migrations.Migration):
         ("papers", "0007_collection_version"),
     ]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [statements([DROP, CREATE], [DROP, PREVIOUS])]

@@ -4,7 +4,6 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from ..markup import sanitize, to_text
-from ..views import listing
 
 register = template.Library()
 
@@ -13,12 +12,6 @@ register = template.Library()
 def safe_markup(fragment: str) -> str:
     """Show a title or abstract with its inline markup, after the allow-list sanitizer."""
     return mark_safe(sanitize(fragment or ""))  # noqa: S308 - sanitize() is the allow-list
-
-
-@register.filter
-def short_authors(paper) -> str:
-    """The first authors of a paper whose authorships were prefetched, then 'et al.'."""
-    return listing.short_authors(paper)
 
 
 @register.filter

@@ -1,16 +1,17 @@
 """What every list of papers shares: canonical query strings (permalinks), facet and filter
 links, pagination, and the authors and confirmed tags of one page in two queries."""
 
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from math import ceil
+from typing import NamedTuple
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 
 from ..exports import FORMATS
 from ..forms import SearchForm
-from ..models import Authorship, PaperTag
+from ..models import Author, Authorship, PaperTag
 from ..search import Results
 
 # Parameter order in every link we write, so one search has exactly one permalink.
@@ -122,25 +123,33 @@ def pagination(form: SearchForm, total: int, page: int, page_size: int) -> list[
     return links
 
 
+class TagChip(NamedTuple):
+    name: str
+    url: str
+
+
 def with_authors_and_tags(papers) -> None:
-    """Attach the first authorships (with their authors: one more than are shown, so a list knows
-    when to add "et al.") and `confirmed_tags` to each paper: two queries. A consortium paper
-    can have thousands of authors, none of whom a result list needs."""
-    prefetch_related_objects(
-        papers,
-        Prefetch("authorships", to_attr="first_authorships",
-                 queryset=Authorship.objects.filter(position__lte=AUTHORS_SHOWN + 1).select_related("author")
-                 .only("paper_id", "position", "author__last_name", "author__initials", "author__collective_name")
-                 .order_by("position")),
-        Prefetch("paper_tags", to_attr="confirmed_tags",
-                 queryset=PaperTag.objects.filter(status=PaperTag.Status.CONFIRMED).select_related("tag").order_by("tag__name")),
-    )
-
-
-def short_authors(paper) -> str:
-    """'Roodman GD, Terpos E, Zamagni E, et al.' from the authorships with_authors_and_tags fetched."""
-    names = [str(a.author) for a in paper.first_authorships]
-    return ", ".join(names[:AUTHORS_SHOWN]) + (", et al." if len(names) > AUTHORS_SHOWN else "")
+    """Attach `authors_shown` ('Roodman GD, Terpos E, Zamagni E, et al.') and `tag_chips` (the
+    confirmed tags, by name) to each paper: two queries of plain values, since model objects for
+    every authorship, author and tag of a page cost more than its SQL. Only the first authors are
+    read (one more than are shown, so a list knows when to add "et al."): a consortium paper can
+    have thousands, none of whom a result list needs."""
+    ids = [paper.pk for paper in papers]
+    names = defaultdict(list)
+    for paper_id, *author in (Authorship.objects.filter(paper_id__in=ids, position__lte=AUTHORS_SHOWN + 1)
+                              .order_by("paper_id", "position")
+                              .values_list("paper_id", "author__last_name", "author__initials", "author__collective_name")):
+        names[paper_id].append(Author.cited(*author))
+    tags = list(PaperTag.objects.filter(paper_id__in=ids, status=PaperTag.Status.CONFIRMED)
+                .order_by("tag__name").values_list("paper_id", "tag__slug", "tag__name"))
+    urls = {slug: reverse("tag", args=[slug]) for slug in {slug for _, slug, _ in tags}}
+    chips = defaultdict(list)
+    for paper_id, slug, name in tags:
+        chips[paper_id].append(TagChip(name, urls[slug]))
+    for paper in papers:
+        shown = names[paper.pk]
+        paper.authors_shown = ", ".join(shown[:AUTHORS_SHOWN]) + (", et al." if len(shown) > AUTHORS_SHOWN else "")
+        paper.tag_chips = chips[paper.pk]
 
 
 def export_links(route: str, args: list, query: str) -> list[tuple[str, str]]:
