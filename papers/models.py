@@ -141,7 +141,8 @@ class Author(models.Model):
 
 class PaperQuerySet(models.QuerySet):
     def public(self):
-        """Approved papers: the only definition of what the public may see."""
+        """Approved papers: the only definition of what the public may see (PostgreSQL's search
+        documents copy it, by trigger: migration 0011)."""
         return self.filter(status=Paper.Status.APPROVED)
 
 

@@ -5,10 +5,11 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from papers import moderation
 from papers.models import Paper, SearchDocument, Tag
-from papers.search import search
+from papers.search import SearchFilters, search
 from papers.search.indexing import index_papers
 
 from .conftest import SAMPLES, post_paper_form
@@ -65,6 +66,31 @@ def test_moderation_needs_no_reindex(taxonomy, people):
     assert search("remineralization").total == 0
     moderation.approve(paper, people.superuser)
     assert search("remineralization").total == 1
+
+
+def test_status_date_and_journal_reach_search_by_every_write_path(taxonomy):
+    """What search filters, sorts and counts by follows the paper however it is written:
+    PostgreSQL keeps a copy of it in each search document (by trigger), SQLite reads the paper."""
+    import_xml(LYTIC)
+
+    def found(**filters):
+        results = search("remineralization", filters=SearchFilters(**filters))
+        return results.total, [f.value for f in results.facets.years], [f.value for f in results.facets.journals]
+
+    imported = Paper.objects.get()
+    assert found() == (1, [imported.pub_year], [imported.journal_title])
+    with connection.cursor() as cursor:  # bypassing the models
+        cursor.execute("UPDATE papers_paper SET pub_year = 1999, journal_title = 'Bone Reports'")
+    assert found() == (1, [1999], ["Bone Reports"])
+    assert found(year_to=2000) == (1, [1999], ["Bone Reports"])
+    Paper.objects.update(status=Paper.Status.REJECTED, status_reason=Paper.Reason.OFF_TOPIC)
+    assert found() == (0, [], [])
+    paper = Paper.objects.get()
+    paper.status, paper.pub_year = Paper.Status.APPROVED, 2003
+    paper.save()
+    assert found() == (1, [2003], ["Bone Reports"])
+    index_papers([paper.pk])  # a document written anew takes the paper's facts
+    assert found(journal="Bone Reports") == (1, [2003], ["Bone Reports"])
 
 
 def test_index_drops_deleted_papers(taxonomy):

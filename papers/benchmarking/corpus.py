@@ -129,8 +129,13 @@ def _timed_import(importer: Importer, batches) -> dict:
 
 
 def _analyze() -> None:
-    """Planner statistics, as autovacuum (PostgreSQL) or `PRAGMA optimize` would gather them."""
+    """Planner statistics, as autovacuum (PostgreSQL) or `PRAGMA optimize` would gather them.
+    On PostgreSQL the search documents are also written compactly: curation has just replaced
+    each one twice (its paper's approval, then the rebuild), dead rows that a settled database
+    would long since have reused."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("VACUUM FULL papers_searchdocument")
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 

@@ -2,8 +2,9 @@
 
 `search()` parses the query once (papers.search.query); one statement then finds the matching
 set with the vendor's full-text dialect, ranks it once, cuts the page and counts the facets
-over it. Only Paper.objects.public() papers are ever searched or counted; status is read at
-query time, so moderation never needs to touch the index.
+over it. Only Paper.objects.public() papers are ever searched or counted; the code never copies
+a status into the index: SQLite joins the papers at query time, PostgreSQL's documents carry
+their paper's status, kept by the database's own triggers (migration 0011).
 """
 
 from collections.abc import Collection
@@ -118,7 +119,8 @@ def match(query: str, filters: SearchFilters | None = None, expand_synonyms: boo
     journal."""
     filters = filters or SearchFilters()
     parsed = parse(query, _synonyms() if expand_synonyms and query and not query.isspace() else None)
-    return Matching(parsed, backend(), _filtered(Paper.objects.public(), filters), is_empty=parsed.is_empty and not filters)
+    return Matching(parsed, backend(), _filtered(Paper.objects.public(), filters), narrowed=bool(filters),
+                    is_empty=parsed.is_empty and not filters)
 
 
 @dataclass
@@ -128,6 +130,7 @@ class Matching:
     parsed: ParsedQuery
     engine: object  # the backend module
     scope: object  # QuerySet of the public papers the filters leave
+    narrowed: bool  # by filters: scope is fewer than every public paper
     is_empty: bool  # nothing to search for and nothing to browse
 
     def page(self, sort: str, *, limit: int, offset: int, facets: Collection[str] = ()) -> tuple[int, Facets, list[tuple[int, float]]]:
@@ -156,7 +159,7 @@ class Matching:
         m = f"WITH m ({', '.join(_MATCH_COLUMNS)}) AS MATERIALIZED"
         if self.parsed.is_empty:
             return f"{m} (SELECT scope.*, 0.0 FROM {scope[0]})", scope[1]
-        ranked, ranked_params = self.engine.ranked_matches(self.parsed, scope)
+        ranked, ranked_params = self.engine.ranked_matches(self.parsed, scope, self.narrowed)
         return f"{m} ({ranked})", ranked_params
 
 

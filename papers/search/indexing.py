@@ -2,7 +2,8 @@
 
 Called explicitly by the few write paths that change what is searched (the importer, tag
 review) inside their transaction, and by `rebuild_search_index`. A paper's moderation status is
-not copied here: search joins papers_paper and filters on status at query time.
+not written here: SQLite's search joins papers_paper at query time, and on PostgreSQL the
+database copies status, date and journal into each document itself (migration 0011).
 """
 
 import re

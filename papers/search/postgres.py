@@ -130,16 +130,18 @@ def _tsquery(parsed: ParsedQuery, readings: dict[str, Reading]) -> tuple[str, li
     return sql, params
 
 
-def ranked_matches(parsed: ParsedQuery, scope: tuple[str, list]) -> tuple[str, list]:
-    """SQL (and parameters) giving the columns of `scope` (a derived table named scope, of
-    papers with an id) and a rank for every paper in it that matches. The rank is computed above
-    the join, so only for papers in scope."""
+def ranked_matches(parsed: ParsedQuery, scope: tuple[str, list], narrowed: bool) -> tuple[str, list]:
+    """SQL (and parameters) giving (id, pub_year, pub_month, pub_day, journal_title, rank) for
+    every public paper that matches; with `narrowed`, only those in `scope` (a derived table
+    named scope, of papers with an id: the papers the filters leave). Each document carries its
+    paper's facts (migration 0011), so a search without filters joins no other table."""
     readings = _readings(parsed)
     tsquery, params = _tsquery(parsed, readings)
     condition, condition_params = _condition(parsed, readings)
-    return (f"SELECT scope.*, ts_rank_cd({VECTOR}, query.q) FROM papers_searchdocument"
-            f" JOIN {scope[0]} ON scope.id = paper_id, (SELECT {tsquery} AS q) AS query WHERE {condition}",
-            [*scope[1], *params, *condition_params])
+    within, within_params = (f" AND paper_id IN (SELECT id FROM {scope[0]})", scope[1]) if narrowed else ("", [])
+    return (f"SELECT paper_id, pub_year, pub_month, pub_day, journal_title, ts_rank_cd({VECTOR}, query.q)"
+            f" FROM papers_searchdocument, (SELECT {tsquery} AS q) AS query WHERE public AND {condition}{within}",
+            [*params, *condition_params, *within_params])
 
 
 def snippets(parsed: ParsedQuery, ids: list[int]) -> dict[int, str]:

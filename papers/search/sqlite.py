@@ -50,9 +50,10 @@ def _expression(parsed: ParsedQuery) -> str:
     return expression
 
 
-def ranked_matches(parsed: ParsedQuery, scope: tuple[str, list]) -> tuple[str, list]:
-    """SQL (and parameters) giving the columns of `scope` (a derived table named scope, of
-    papers with an id) and a rank for every paper in it that matches."""
+def ranked_matches(parsed: ParsedQuery, scope: tuple[str, list], narrowed: bool) -> tuple[str, list]:
+    """SQL (and parameters) giving the columns of `scope` (a derived table named scope: the
+    public papers the filters leave, with their facts) and a rank for every paper in it that
+    matches. FTS5 knows only text, so scope is joined whether filters `narrowed` it or not."""
     # CROSS JOIN keeps FTS5 as the outer loop: one MATCH scan, each match looked up in scope by
     # its key. The other way round, FTS5 would be asked once per paper in scope (seconds for a
     # common word).

