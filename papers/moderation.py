@@ -90,7 +90,7 @@ def _require(user, permission: str, message: str) -> None:
 
 
 def _set_status(paper, user, status, reason, note, refuse_from) -> Paper:
-    # No reindex: search reads Paper.status at query time (it joins papers_paper).
+    # No reindex: search reads the status at query time (PostgreSQL's documents copy it by trigger).
     with transaction.atomic():
         current = Paper.objects.select_for_update().get(pk=paper.pk)
         if current.status in refuse_from:

@@ -83,9 +83,11 @@ def test_load_keeps_order_in_four_queries(corpus, django_assert_max_num_queries,
             exports.write(papers, key)
 
 
-def test_load_skips_unknown_ids_and_asks_nothing_for_none(corpus, django_assert_num_queries):
+def test_load_skips_unknown_and_unapproved_papers_and_asks_nothing_for_none(corpus, django_assert_num_queries):
     apollo = Paper.objects.get(pmid=APOLLO).pk
-    assert [p.pmid for p in exports.load([apollo, 10**9])] == [APOLLO]
+    pending = Paper.objects.exclude(pk=apollo).first()
+    Paper.objects.filter(pk=pending.pk).update(status=Paper.Status.PENDING)
+    assert [p.pmid for p in exports.load([apollo, 10**9, pending.pk])] == [APOLLO]
     with django_assert_num_queries(0):
         assert exports.load([]) == []
 
@@ -248,8 +250,8 @@ def test_csv_lists_mesh_headings_medline_style(corpus):
 
 
 def test_csv_defuses_spreadsheet_formulas(db):
-    paper = Paper.objects.create(pmid=1, title="=HYPERLINK(&quot;http://evil.example&quot;)", keywords=["+1", "@SUM(A1)"],
-                                 journal_title="-2+3", volume="12")
+    paper = Paper.objects.create(pmid=1, status=Paper.Status.APPROVED, title="=HYPERLINK(&quot;http://evil.example&quot;)",
+                                 keywords=["+1", "@SUM(A1)"], journal_title="-2+3", volume="12")
     author = Author.objects.create(key="p|evil", last_name="=cmd|' /C calc'!A0", fore_name="Eve")
     Authorship.objects.create(paper=paper, author=author, position=1)
     [row] = csv_rows(exports.write(exports.load([paper.pk]), "csv"))
@@ -364,7 +366,7 @@ def test_hostile_text_round_trips_through_bibtex(hostile):
 
 
 def test_bibtex_escapes_the_circumflex(db):
-    paper = Paper.objects.create(pmid=3, title="x^2 and y~z")
+    paper = Paper.objects.create(pmid=3, status=Paper.Status.APPROVED, title="x^2 and y~z")
     text = exports.write(exports.load([paper.pk]), "bib")
     assert "{x\\textasciicircum{}2 and y\\textasciitilde{}z}" in text
 

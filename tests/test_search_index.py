@@ -2,10 +2,11 @@
 deletion, and the rebuild command."""
 
 import io
+import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from papers import moderation
 from papers.models import Paper, SearchDocument, Tag
@@ -91,6 +92,43 @@ def test_status_date_and_journal_reach_search_by_every_write_path(taxonomy):
     assert found() == (1, [2003], ["Bone Reports"])
     index_papers([paper.pk])  # a document written anew takes the paper's facts
     assert found(journal="Bone Reports") == (1, [2003], ["Bone Reports"])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite reads a paper's status at query time: no copy to lose")
+@pytest.mark.django_db(transaction=True)
+def test_a_paper_rejected_while_it_is_reindexed_stays_out_of_search(taxonomy):
+    """The re-index holds the paper until its new document is committed; the rejection waits,
+    then reaches the new document (not the deleted one, which would leave the paper public)."""
+    import_xml(LYTIC)
+    paper = Paper.objects.get()
+    indexed, release = threading.Event(), threading.Event()
+
+    def reindex():
+        try:
+            with transaction.atomic():
+                index_papers([paper.pk])
+                indexed.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def reject():
+        try:
+            Paper.objects.filter(pk=paper.pk).update(status=Paper.Status.REJECTED, status_reason=Paper.Reason.OFF_TOPIC)
+        finally:
+            connection.close()
+
+    reindexing = threading.Thread(target=reindex)
+    reindexing.start()
+    assert indexed.wait(10)
+    rejecting = threading.Thread(target=reject)
+    rejecting.start()
+    rejecting.join(0.5)
+    assert rejecting.is_alive()  # waiting for the re-index's lock
+    release.set()
+    reindexing.join(10)
+    rejecting.join(10)
+    assert search("remineralization").total == 0
 
 
 def test_index_drops_deleted_papers(taxonomy):

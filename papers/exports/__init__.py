@@ -32,12 +32,12 @@ FORMATS: dict[str, Format] = {f.key: f for f in (
 
 
 def load(ids: list[int]) -> list[Paper]:
-    """The papers with these primary keys, in the order given, with authors (by position),
-    publication types and confirmed tags prefetched: four queries whatever len(ids).
-    Unknown ids are skipped; status is not checked."""
+    """The public papers with these primary keys, in the order given, with authors (by position),
+    publication types and confirmed tags prefetched: four queries whatever len(ids). Unknown
+    ids and papers not approved are skipped, whatever found the ids."""
     if not ids:
         return []
-    papers = Paper.objects.filter(pk__in=ids).order_by().prefetch_related(
+    papers = Paper.objects.public().filter(pk__in=ids).order_by().prefetch_related(
         AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS, "publication_types")
     by_pk = {paper.pk: paper for paper in papers}
     return [by_pk[pk] for pk in ids if pk in by_pk]

@@ -7,7 +7,10 @@ beside the vector, a search without filters reads the documents alone. The datab
 copy, so no write path (the admin, a bulk update, raw SQL) can leave it behind: a document takes
 its paper's facts when it is written, and a paper's change reaches its document in the same
 statement. The vector does not depend on these columns, so updating them does not re-parse the
-text. A restore (pg_restore) copies the columns with the rows and creates the triggers after.
+text. A restore (pg_restore) copies the columns with the rows and creates the triggers after;
+the functions keep the search_path they were made with, as pg_dump's scripts empty it.
+A document is replaced while its paper is locked (papers.search.indexing), so a concurrent
+change to the paper waits and then reaches the new document rather than the deleted one.
 Searches for common words are 15-30 % faster (100,000 papers); selective ones are unchanged.
 """
 
@@ -22,17 +25,22 @@ PUBLIC = "status = 'approved'"
 FORWARD = [
     f"ALTER TABLE {TABLE} ADD COLUMN public boolean NOT NULL DEFAULT false, ADD COLUMN pub_year smallint,"
     " ADD COLUMN pub_month smallint, ADD COLUMN pub_day smallint,"
-    " ADD COLUMN journal_title varchar(400) NOT NULL DEFAULT ''",
-    f"""CREATE FUNCTION papers_searchdocument_facts() RETURNS trigger LANGUAGE plpgsql AS $$
+    " ADD COLUMN journal_title text NOT NULL DEFAULT ''",
+    f"""CREATE FUNCTION papers_searchdocument_facts() RETURNS trigger LANGUAGE plpgsql
+        SET search_path FROM CURRENT AS $$
         BEGIN
             SELECT {PUBLIC}, pub_year, pub_month, pub_day, journal_title
-            INTO STRICT NEW.public, NEW.pub_year, NEW.pub_month, NEW.pub_day, NEW.journal_title
+            INTO NEW.public, NEW.pub_year, NEW.pub_month, NEW.pub_day, NEW.journal_title
             FROM papers_paper WHERE id = NEW.paper_id;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'The search document of paper % is written before its paper.', NEW.paper_id;
+            END IF;
             RETURN NEW;
         END $$""",
     f"""CREATE TRIGGER papers_searchdocument_facts BEFORE INSERT OR UPDATE OF paper_id ON {TABLE}
         FOR EACH ROW EXECUTE FUNCTION papers_searchdocument_facts()""",
-    f"""CREATE FUNCTION papers_paper_facts_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE FUNCTION papers_paper_facts_changed() RETURNS trigger LANGUAGE plpgsql
+        SET search_path FROM CURRENT AS $$
         BEGIN
             UPDATE {TABLE} SET public = NEW.{PUBLIC}, pub_year = NEW.pub_year, pub_month = NEW.pub_month,
                 pub_day = NEW.pub_day, journal_title = NEW.journal_title

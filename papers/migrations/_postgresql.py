@@ -1,17 +1,18 @@
-"""SQL that only PostgreSQL runs (its search vector and indexes); SQLite keeps its own FTS5
-index and has nothing to do. The loader skips modules whose name starts with _."""
+"""SQL that only PostgreSQL runs (its search vector, indexes and triggers); SQLite keeps its own
+FTS5 index and has nothing to do. The loader skips modules whose name starts with _."""
+
+from functools import partial
 
 from django.db import migrations
 
 
 def statements(forward: list[str], backward: list[str]) -> migrations.RunPython:
-    """An operation that executes `forward` on PostgreSQL, and `backward` when unapplied."""
+    """An operation that executes `forward` on PostgreSQL, and `backward` when unapplied
+    (partials of a module-level function, so that squashmigrations can write them out)."""
+    return migrations.RunPython(partial(_execute, forward), partial(_execute, backward))
 
-    def run(sql: list[str]):
-        def execute(apps, schema_editor):
-            if schema_editor.connection.vendor == "postgresql":
-                for statement in sql:
-                    schema_editor.execute(statement)
-        return execute
 
-    return migrations.RunPython(run(forward), run(backward))
+def _execute(sql: list[str], apps, schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in sql:
+            schema_editor.execute(statement, params=None)  # literal SQL: a % is not a placeholder

@@ -145,9 +145,10 @@ class Matching:
 
     def hits(self, page_ids: list[tuple[int, float]]) -> list[Hit]:
         ids = [pk for pk, _ in page_ids]
-        papers = Paper.objects.only(*LISTED).in_bulk(ids)
+        # public() again: whatever the index says, only an approved paper is ever shown.
+        papers = Paper.objects.public().only(*LISTED).in_bulk(ids)
         snippets = {} if self.parsed.is_empty else self.engine.snippets(self.parsed, ids)
-        return [Hit(papers[pk], mark_safe(snippets.get(pk, "")), rank) for pk, rank in page_ids]
+        return [Hit(papers[pk], mark_safe(snippets.get(pk, "")), rank) for pk, rank in page_ids if pk in papers]
 
     def _matches(self) -> tuple[str, list]:
         """A CTE, m: every matching public paper as (id, pub_year, pub_month, pub_day,

@@ -31,13 +31,17 @@ def index_papers(paper_ids) -> int:
     ids = list(set(paper_ids))
     if not ids:
         return 0
-    papers = Paper.objects.filter(pk__in=ids).only("title", "abstract", "keywords", "mesh_headings", "chemicals")
-    tag_terms: dict[int, list[str]] = {}
-    confirmed = PaperTag.objects.filter(paper_id__in=ids, status=PaperTag.Status.CONFIRMED)
-    for paper_id, name, synonyms in confirmed.values_list("paper_id", "tag__name", "tag__synonyms"):
-        tag_terms.setdefault(paper_id, []).extend([name, *synonyms])
-    rows = [_row(TaggableText.of_paper(paper), tag_terms.get(paper.pk, ())) for paper in papers]
     with transaction.atomic():
+        # Locked (in a fixed order) until the new documents are committed: on PostgreSQL a
+        # document copies its paper's status, and a change made meanwhile would otherwise
+        # update the document being deleted and be lost (migration 0011).
+        papers = (Paper.objects.filter(pk__in=ids).select_for_update(no_key=True).order_by("pk")
+                  .only("title", "abstract", "keywords", "mesh_headings", "chemicals"))
+        tag_terms: dict[int, list[str]] = {}
+        confirmed = PaperTag.objects.filter(paper_id__in=ids, status=PaperTag.Status.CONFIRMED)
+        for paper_id, name, synonyms in confirmed.values_list("paper_id", "tag__name", "tag__synonyms"):
+            tag_terms.setdefault(paper_id, []).extend([name, *synonyms])
+        rows = [_row(TaggableText.of_paper(paper), tag_terms.get(paper.pk, ())) for paper in papers]
         SearchDocument.objects.filter(paper_id__in=ids).delete()
         insert_rows(SearchDocument, _COLUMNS, rows)
     return len(rows)
