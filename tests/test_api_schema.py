@@ -2,7 +2,6 @@
 operation (valid and invalid ones, a bounded, derandomized number each) and checks that none
 gets a 5xx and every answer matches the schema."""
 
-
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started

@@ -19,17 +19,16 @@ from django.db import migrations
 from ._postgresql import statements
 
 TABLE = "papers_searchdocument"
-# Paper.objects.public(): the only definition of what the public may see, written in SQL here.
-PUBLIC = "status = 'approved'"
 
 FORWARD = [
     f"ALTER TABLE {TABLE} ADD COLUMN public boolean NOT NULL DEFAULT false, ADD COLUMN pub_year smallint,"
     " ADD COLUMN pub_month smallint, ADD COLUMN pub_day smallint,"
     " ADD COLUMN journal_title text NOT NULL DEFAULT ''",
-    f"""CREATE FUNCTION papers_searchdocument_facts() RETURNS trigger LANGUAGE plpgsql
+    """CREATE FUNCTION papers_searchdocument_facts() RETURNS trigger LANGUAGE plpgsql
         SET search_path FROM CURRENT AS $$
         BEGIN
-            SELECT {PUBLIC}, pub_year, pub_month, pub_day, journal_title
+            -- public: Paper.objects.public(), the only definition of what the public may see
+            SELECT status = 'approved', pub_year, pub_month, pub_day, journal_title
             INTO NEW.public, NEW.pub_year, NEW.pub_month, NEW.pub_day, NEW.journal_title
             FROM papers_paper WHERE id = NEW.paper_id;
             IF NOT FOUND THEN
@@ -39,20 +38,18 @@ FORWARD = [
         END $$""",
     f"""CREATE TRIGGER papers_searchdocument_facts BEFORE INSERT OR UPDATE OF paper_id ON {TABLE}
         FOR EACH ROW EXECUTE FUNCTION papers_searchdocument_facts()""",
+    # The document's own trigger copies the facts (an AFTER trigger sees the paper's new row).
     f"""CREATE FUNCTION papers_paper_facts_changed() RETURNS trigger LANGUAGE plpgsql
         SET search_path FROM CURRENT AS $$
         BEGIN
-            UPDATE {TABLE} SET public = NEW.{PUBLIC}, pub_year = NEW.pub_year, pub_month = NEW.pub_month,
-                pub_day = NEW.pub_day, journal_title = NEW.journal_title
-            WHERE paper_id = NEW.id;
+            UPDATE {TABLE} SET paper_id = paper_id WHERE paper_id = NEW.id;
             RETURN NULL;
         END $$""",
     """CREATE TRIGGER papers_paper_facts AFTER UPDATE ON papers_paper FOR EACH ROW
         WHEN ((OLD.status, OLD.pub_year, OLD.pub_month, OLD.pub_day, OLD.journal_title)
               IS DISTINCT FROM (NEW.status, NEW.pub_year, NEW.pub_month, NEW.pub_day, NEW.journal_title))
         EXECUTE FUNCTION papers_paper_facts_changed()""",
-    f"""UPDATE {TABLE} SET public = p.{PUBLIC}, pub_year = p.pub_year, pub_month = p.pub_month,
-        pub_day = p.pub_day, journal_title = p.journal_title FROM papers_paper p WHERE p.id = paper_id""",
+    f"UPDATE {TABLE} SET paper_id = paper_id",  # the existing documents, through the same trigger
     f"CLUSTER {TABLE}",  # the UPDATE left a dead copy of every row: write the table afresh
 ]
 BACKWARD = [

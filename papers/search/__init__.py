@@ -119,8 +119,7 @@ def match(query: str, filters: SearchFilters | None = None, expand_synonyms: boo
     journal."""
     filters = filters or SearchFilters()
     parsed = parse(query, _synonyms() if expand_synonyms and query and not query.isspace() else None)
-    return Matching(parsed, backend(), _filtered(Paper.objects.public(), filters), narrowed=bool(filters),
-                    is_empty=parsed.is_empty and not filters)
+    return Matching(parsed, backend(), _filtered(Paper.objects.public(), filters), narrowed=bool(filters))
 
 
 @dataclass
@@ -131,7 +130,11 @@ class Matching:
     engine: object  # the backend module
     scope: object  # QuerySet of the public papers the filters leave
     narrowed: bool  # by filters: scope is fewer than every public paper
-    is_empty: bool  # nothing to search for and nothing to browse
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to search for and nothing to browse."""
+        return self.parsed.is_empty and not self.narrowed
 
     def page(self, sort: str, *, limit: int, offset: int, facets: Collection[str] = ()) -> tuple[int, Facets, list[tuple[int, float]]]:
         """How many papers match, the counts per year and per each facet named, and (paper id,
