@@ -17,6 +17,7 @@ from papers.medline import (
     PublicationTypeRecord,
     PubMedXMLError,
     iter_records,
+    open_xml,
     parse_records,
 )
 
@@ -254,6 +255,13 @@ def test_entity_expansion_is_refused():
     bomb = f'<?xml version="1.0"?><!DOCTYPE PubmedArticleSet [<!ENTITY e0 "lol">{levels}]><PubmedArticleSet>&e9;</PubmedArticleSet>'
     with pytest.raises(PubMedXMLError, match="unsafe"):
         parse_records(bomb.encode())
+
+
+def test_opens_gzip_files_by_their_suffix(demo_files, tmp_path):
+    packed = tmp_path / "baseline.xml.gz"
+    packed.write_bytes(gzip.compress(demo_files[0].read_bytes()))
+    with open_xml(packed) as compressed, open_xml(demo_files[0]) as plain:
+        assert [r.pmid for r in iter_records(compressed)] == [r.pmid for r in iter_records(plain)]
 
 
 def test_streams_a_real_baseline_file_in_flat_memory(demo_files):

@@ -4,6 +4,7 @@ a re-index, a deletion), is ever hidden behind a stored page. These tests commit
 does, since PostgreSQL renews the collection's token at commit."""
 
 import importlib
+import time
 
 import pytest
 from django.db import connection, transaction
@@ -53,6 +54,13 @@ def test_a_page_is_kept_per_host(client, page_cache, corpus, settings):
     other = client.get(url, HTTP_HOST="lit.example.org")
     assert other[HEADER] == "miss"
     assert f'href="http://lit.example.org{url}"' in other.content.decode()
+
+
+def test_a_page_is_kept_for_page_cache_seconds(visit, corpus, settings):
+    settings.PAGE_CACHE_SECONDS = 1
+    assert [visit("/")[HEADER] for _ in range(2)] == ["miss", "hit"]
+    time.sleep(1.2)
+    assert visit("/")[HEADER] == "miss"
 
 
 def test_only_successful_pages_are_kept(visit, corpus):

@@ -131,6 +131,17 @@ def test_a_paper_rejected_while_it_is_reindexed_stays_out_of_search(taxonomy):
     assert search("remineralization").total == 0
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="FTS5 keeps its own index; no vector column")
+@pytest.mark.django_db
+def test_search_vectors_are_kept_in_their_rows():
+    """STORAGE MAIN (migration 0010): ranking reads each vector beside its row, not from TOAST.
+    A later migration that alters the column resets it to the type's default, EXTENDED."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attstorage FROM pg_attribute"
+                       " WHERE attrelid = 'papers_searchdocument'::regclass AND attname = 'vector'")
+        assert cursor.fetchone() == ("m",)
+
+
 def test_index_drops_deleted_papers(taxonomy):
     import_xml(LYTIC)
     paper = Paper.objects.get()
