@@ -3,19 +3,22 @@ deletion, and the rebuild command."""
 
 import io
 import threading
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
 from papers import moderation
-from papers.models import Paper, SearchDocument, Tag
+from papers.models import Paper, PublicationType, SearchDocument, Tag
 from papers.search import SearchFilters, search
 from papers.search.indexing import index_papers
 
 from .conftest import SAMPLES, post_paper_form
 
 LYTIC = SAMPLES / "efetch_pubmed_38856741_myeloma_lytic_lesions.xml"
+TWO_RECORDS = SAMPLES / "efetch_pubmed_two_records_review_no_abstract.xml"  # a review on AIDS, an article on heme
+TWO_RECORDS_PMIDS = (12091962, 9997)
 
 
 def import_xml(*paths):
@@ -92,6 +95,46 @@ def test_status_date_and_journal_reach_search_by_every_write_path(taxonomy):
     assert found() == (1, [2003], ["Bone Reports"])
     index_papers([paper.pk])  # a document written anew takes the paper's facts
     assert found(journal="Bone Reports") == (1, [2003], ["Bone Reports"])
+
+
+def test_publication_types_reach_search_by_every_write_path(taxonomy):
+    """The type counts of a search and of browsing follow the links however they are written:
+    PostgreSQL keeps each paper's type ids in its search document (by trigger, migration 0012),
+    SQLite reads the links."""
+    import_xml(LYTIC, TWO_RECORDS)
+    links = Paper.publication_types.through.objects
+    every_word = "remineralization OR correctional OR flavocytochrome"
+
+    def counts(query=every_word, **filters) -> dict[str, int]:
+        return {f.value: f.count for f in search(query, filters=SearchFilters(**filters)).facets.publication_types}
+
+    def assert_counts_match_the_links():
+        truth = Counter(links.values_list("publicationtype__name", flat=True))
+        assert counts() == counts("", year_from=1000) == truth  # searched (ranked) and browsed
+
+    lytic, aids, magnetic = (Paper.objects.get(pmid=pmid) for pmid in (38856741, *TWO_RECORDS_PMIDS))
+    review, article = PublicationType.objects.get(name="Review"), PublicationType.objects.get(name="Journal Article")
+    assert_counts_match_the_links()
+    assert counts("flavocytochrome") == {"Journal Article": 1}
+    lytic.publication_types.add(review)  # INSERT
+    lytic.publication_types.remove(article)  # DELETE
+    assert_counts_match_the_links()
+    assert counts("remineralization") == {"Review": 1}
+    with connection.cursor() as cursor:  # bypassing the models: a link moved to another paper
+        cursor.execute("UPDATE papers_paper_publication_types SET paper_id = %s WHERE paper_id = %s AND publicationtype_id = %s",
+                       [magnetic.pk, aids.pk, review.pk])
+    assert_counts_match_the_links()
+    assert (counts("flavocytochrome"), counts("correctional")) == ({"Journal Article": 1, "Review": 1}, {"Journal Article": 1})
+    index_papers([magnetic.pk])  # a document written anew reads the links
+    assert counts("flavocytochrome") == {"Journal Article": 1, "Review": 1}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # TRUNCATE refuses a table with the test transaction's deferred trigger events pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("TRUNCATE papers_paper_publication_types")
+        else:
+            cursor.execute("DELETE FROM papers_paper_publication_types")
+    assert counts() == counts("", year_from=1000) == {}
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite reads a paper's status at query time: no copy to lose")

@@ -143,7 +143,7 @@ class Matching:
         # Browsing has nothing to rank by: newest first, whatever the sort asked.
         order = _ORDER["newest"] if self.parsed.is_empty else _ORDER.get(sort, _ORDER["relevance"])
         with connection.cursor() as cursor:
-            cursor.execute(*_page_statement(self._matches(), facets, order, limit, offset))
+            cursor.execute(*_page_statement(self._matches(), self.engine, facets, order, limit, offset))
             return _read_page(cursor.fetchall())
 
     def hits(self, page_ids: list[tuple[int, float]]) -> list[Hit]:
@@ -154,17 +154,18 @@ class Matching:
         return [Hit(papers[pk], mark_safe(snippets.get(pk, "")), rank) for pk, rank in page_ids if pk in papers]
 
     def _matches(self) -> tuple[str, list]:
-        """A CTE, m: every matching public paper as (id, pub_year, pub_month, pub_day,
-        journal_title, rank), materialized. The backend matches the words and ranks the matches
-        among `scope`, the papers the filters leave; browsing ranks nothing. `scope` is a derived
-        table, not a CTE: SQLite materializes a CTE in a compound statement, every paper of it."""
+        """A CTE, m: every matching public paper, materialized, with the columns named id,
+        pub_year, pub_month, pub_day, journal_title and rank, and what the backend's
+        TYPE_COUNTS reads. The backend matches the words and ranks the matches among `scope`,
+        the papers the filters leave; browsing ranks nothing. `scope` is a derived table, not a
+        CTE: SQLite materializes a CTE in a compound statement, every paper of it."""
         sql, params = self.scope.order_by().values_list(*_PAPER_COLUMNS).query.sql_with_params()
         scope = (f"({sql}) AS scope", list(params))
-        m = f"WITH m ({', '.join(_MATCH_COLUMNS)}) AS MATERIALIZED"
         if self.parsed.is_empty:
-            return f"{m} (SELECT scope.*, 0.0 FROM {scope[0]})", scope[1]
-        ranked, ranked_params = self.engine.ranked_matches(self.parsed, scope, self.narrowed)
-        return f"{m} ({ranked})", ranked_params
+            found, found_params = self.engine.browsed(scope)
+        else:
+            found, found_params = self.engine.ranked_matches(self.parsed, scope, self.narrowed)
+        return f"WITH m AS MATERIALIZED ({found})", found_params
 
 
 def _synonyms() -> dict[str, list[str]]:
@@ -202,13 +203,12 @@ def _filtered(papers, filters: SearchFilters):
 
 
 _PAPER_COLUMNS = ("id", "pub_year", "pub_month", "pub_day", "journal_title")
-_MATCH_COLUMNS = (*_PAPER_COLUMNS, "rank")
 
 
-def _page_statement(matches: tuple[str, list], names: Collection[str], order: str, limit: int, offset: int) -> tuple[str, list]:
+def _page_statement(matches: tuple[str, list], engine, names: Collection[str], order: str, limit: int,
+                    offset: int) -> tuple[str, list]:
     """The page and the facets over the materialized matching set m, as one UNION ALL."""
     paper_tag, tag = PaperTag._meta.db_table, Tag._meta.db_table
-    types, type_table = Paper.publication_types.through._meta.db_table, PublicationType._meta.db_table
     sql, params = matches
     # Every branch yields (kind, value, label, n); text where kinds differ, since a UNION has
     # one type a column. The page's rows carry their rank as the label, their place as n.
@@ -231,12 +231,11 @@ def _page_statement(matches: tuple[str, list], names: Collection[str], order: st
             f" ORDER BY n DESC, t.name LIMIT {FACET_LIMIT}) AS tags")
         params.append(PaperTag.Status.CONFIRMED)
     if "publication_types" in names:
-        # Counted per type id, then named: the links are grouped by an integer (75,000 of them
+        # Counted per type id, then named: the types are grouped by an integer (75,000 of them
         # for a word in half the papers), not by a name each.
         branches.append(
-            f"SELECT 'publication_types', pt.name, '', n FROM (SELECT ppt.publicationtype_id, COUNT(*) AS n"
-            f" FROM m CROSS JOIN {types} ppt WHERE ppt.paper_id = m.id GROUP BY ppt.publicationtype_id) AS counted"
-            f" CROSS JOIN {type_table} pt WHERE pt.id = counted.publicationtype_id")
+            f"SELECT 'publication_types', pt.name, '', n FROM ({engine.TYPE_COUNTS}) AS counted"
+            f" CROSS JOIN {PublicationType._meta.db_table} pt WHERE pt.id = counted.type_id")
     return f"{sql} " + " UNION ALL ".join(branches), params
 
 
