@@ -174,6 +174,45 @@ def test_a_paper_rejected_while_it_is_reindexed_stays_out_of_search(taxonomy):
     assert search("remineralization").total == 0
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite reads a paper's types at query time: no copy to lose")
+@pytest.mark.django_db(transaction=True)
+def test_a_type_added_while_its_paper_is_reindexed_reaches_search(taxonomy):
+    """The link's trigger waits for the re-index's lock on the paper, then updates the new
+    document (not the deleted one, which would leave the type out of the paper's counts)."""
+    import_xml(LYTIC)
+    paper = Paper.objects.get()
+    review = PublicationType.objects.create(name="Review")
+    indexed, release = threading.Event(), threading.Event()
+
+    def reindex():
+        try:
+            with transaction.atomic():
+                index_papers([paper.pk])
+                indexed.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def add_type():
+        try:
+            paper.publication_types.add(review)
+        finally:
+            connection.close()
+
+    reindexing = threading.Thread(target=reindex)
+    reindexing.start()
+    assert indexed.wait(10)
+    adding = threading.Thread(target=add_type)
+    adding.start()
+    adding.join(0.5)
+    assert adding.is_alive()  # waiting for the re-index's lock
+    release.set()
+    reindexing.join(10)
+    adding.join(10)
+    types = search("remineralization").facets.publication_types
+    assert {f.value: f.count for f in types} == {"Journal Article": 1, "Review": 1}
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="FTS5 keeps its own index; no vector column")
 @pytest.mark.django_db
 def test_search_vectors_are_kept_in_their_rows():

@@ -19,7 +19,7 @@ from ._postgresql import statements
 
 TABLE = "papers_searchdocument"
 LINKS = "papers_paper_publication_types"
-# A trigger with a transition table has one event, and UPDATE needs both the old and new rows.
+# A trigger with a transition table has one event; UPDATE has two, for its old and new rows.
 LINK_TRIGGERS = [("inserted", "INSERT", "NEW"), ("deleted", "DELETE", "OLD"),
                  ("updated_from", "UPDATE", "OLD"), ("updated_to", "UPDATE", "NEW")]
 
@@ -37,13 +37,18 @@ FORWARD = [
         END $$""",
     f"""CREATE TRIGGER papers_searchdocument_types BEFORE INSERT OR UPDATE OF paper_id ON {TABLE}
         FOR EACH ROW EXECUTE FUNCTION papers_searchdocument_types()""",
-    # The document's own trigger reads the links; ANY(ARRAY(…)) probes the key per paper where
-    # a join to a transition table (no statistics) may be planned as a scan of every document.
+    # The document's own trigger reads the links. The papers are locked first, as a re-index
+    # locks them (papers.search.indexing): the UPDATE, a statement of its own, then starts after
+    # the re-index commits and reaches its new document; unlocked, it waited for the deleted one
+    # and changed nothing. ANY(ARRAY(…)) probes the key per paper, where a join to a transition
+    # table (no statistics) may be planned as a scan of every document.
     f"""CREATE FUNCTION papers_publication_types_changed() RETURNS trigger LANGUAGE plpgsql
         SET search_path FROM CURRENT AS $$
+        DECLARE
+            papers bigint[] := ARRAY(SELECT DISTINCT paper_id FROM changed ORDER BY paper_id);
         BEGIN
-            UPDATE {TABLE} SET paper_id = paper_id
-            WHERE paper_id = ANY(ARRAY(SELECT DISTINCT paper_id FROM changed));
+            PERFORM FROM papers_paper WHERE id = ANY(papers) ORDER BY id FOR NO KEY UPDATE;
+            UPDATE {TABLE} SET paper_id = paper_id WHERE paper_id = ANY(papers);
             RETURN NULL;
         END $$""",
     *(f"""CREATE TRIGGER papers_publication_types_{name} AFTER {event} ON {LINKS}

@@ -16,4 +16,4 @@ class Migration(migrations.Migration):
         ("papers", "0012_search_document_publication_types"),
     ]
 
-    operations = [statements(["CLUSTER papers_searchdocument"], [])]
+    operations = [statements(["CLUSTER papers_searchdocument USING papers_searchdocument_pkey"], [])]

@@ -143,7 +143,7 @@ class Matching:
         # Browsing has nothing to rank by: newest first, whatever the sort asked.
         order = _ORDER["newest"] if self.parsed.is_empty else _ORDER.get(sort, _ORDER["relevance"])
         with connection.cursor() as cursor:
-            cursor.execute(*_page_statement(self._matches(), self.engine, facets, order, limit, offset))
+            cursor.execute(*_page_statement(self._matches(), self._type_counts(), facets, order, limit, offset))
             return _read_page(cursor.fetchall())
 
     def hits(self, page_ids: list[tuple[int, float]]) -> list[Hit]:
@@ -155,17 +155,24 @@ class Matching:
 
     def _matches(self) -> tuple[str, list]:
         """A CTE, m: every matching public paper, materialized, with the columns named id,
-        pub_year, pub_month, pub_day, journal_title and rank, and what the backend's
-        TYPE_COUNTS reads. The backend matches the words and ranks the matches among `scope`,
+        pub_year, pub_month, pub_day, journal_title and rank (and what the backend's
+        TYPE_COUNTS reads). The backend matches the words and ranks the matches among `scope`,
         the papers the filters leave; browsing ranks nothing. `scope` is a derived table, not a
         CTE: SQLite materializes a CTE in a compound statement, every paper of it."""
         sql, params = self.scope.order_by().values_list(*_PAPER_COLUMNS).query.sql_with_params()
         scope = (f"({sql}) AS scope", list(params))
         if self.parsed.is_empty:
-            found, found_params = self.engine.browsed(scope)
-        else:
-            found, found_params = self.engine.ranked_matches(self.parsed, scope, self.narrowed)
-        return f"WITH m AS MATERIALIZED ({found})", found_params
+            return f"WITH m AS MATERIALIZED (SELECT scope.*, 0.0 AS rank FROM {scope[0]})", scope[1]
+        ranked, ranked_params = self.engine.ranked_matches(self.parsed, scope, self.narrowed)
+        return f"WITH m AS MATERIALIZED ({ranked})", ranked_params
+
+    def _type_counts(self) -> str:
+        """SQL of (type_id, n) over m: from the type ids that a backend's matches carry, else
+        from each match's links (CROSS JOIN: m first, as SQLite knows no size for m and would
+        otherwise scan every link)."""
+        return (not self.parsed.is_empty and self.engine.TYPE_COUNTS) or (
+            f"SELECT ppt.publicationtype_id AS type_id, COUNT(*) AS n FROM m CROSS JOIN"
+            f" {Paper.publication_types.through._meta.db_table} ppt WHERE ppt.paper_id = m.id GROUP BY ppt.publicationtype_id")
 
 
 def _synonyms() -> dict[str, list[str]]:
@@ -205,7 +212,7 @@ def _filtered(papers, filters: SearchFilters):
 _PAPER_COLUMNS = ("id", "pub_year", "pub_month", "pub_day", "journal_title")
 
 
-def _page_statement(matches: tuple[str, list], engine, names: Collection[str], order: str, limit: int,
+def _page_statement(matches: tuple[str, list], type_counts: str, names: Collection[str], order: str, limit: int,
                     offset: int) -> tuple[str, list]:
     """The page and the facets over the materialized matching set m, as one UNION ALL."""
     paper_tag, tag = PaperTag._meta.db_table, Tag._meta.db_table
@@ -234,7 +241,7 @@ def _page_statement(matches: tuple[str, list], engine, names: Collection[str], o
         # Counted per type id, then named: the types are grouped by an integer (75,000 of them
         # for a word in half the papers), not by a name each.
         branches.append(
-            f"SELECT 'publication_types', pt.name, '', n FROM ({engine.TYPE_COUNTS}) AS counted"
+            f"SELECT 'publication_types', pt.name, '', n FROM ({type_counts}) AS counted"
             f" CROSS JOIN {PublicationType._meta.db_table} pt WHERE pt.id = counted.type_id")
     return f"{sql} " + " UNION ALL ".join(branches), params
 

@@ -134,8 +134,8 @@ def _rank(parsed: ParsedQuery, readings: dict[str, Reading]) -> tuple[str, list[
     """How well a matching paper matches. Several groups (`a b`): ts_rank_cd of the whole query,
     which rewards their words standing close. One group (a term with its synonyms, or terms
     joined by OR): the sum of each alternative's own ts_rank_cd, for words exactly the OR's rank
-    (each cover is one occurrence), for phrases the OR's less the covers where two names overlap.
-    It costs half as much: ts_rank_cd of an OR gathers every position of every word of every
+    (each cover is one occurrence); a name found inside another ("myeloma" in "multiple
+    myeloma") counts for each, where the OR counts it once. It costs half as much: ts_rank_cd of an OR gathers every position of every word of every
     alternative ("factor", "cell"…) and re-tests the whole query at each, while an alternative
     the paper lacks is skipped after one @@. Rounded to 6 decimals, so that papers matching
     alike tie exactly, not by float4 noise."""
@@ -143,7 +143,7 @@ def _rank(parsed: ParsedQuery, readings: dict[str, Reading]) -> tuple[str, list[
         tsquery, params = _tsquery(parsed, readings)
         return f"ts_rank_cd({VECTOR}, {tsquery})", params
     ranks, params = [], []
-    alternatives = list(dict.fromkeys(readings[t.text] for t in parsed.groups[0] if readings[t.text].size))
+    alternatives = list({readings[t.text].text: readings[t.text] for t in parsed.groups[0] if readings[t.text].size}.values())
     for reading in alternatives:
         rank = f"ts_rank_cd({VECTOR}, {_READING})::float8"
         if reading.size == 1 or len(alternatives) == 1:  # a word, or the only phrase: no test needed
@@ -168,13 +168,6 @@ def ranked_matches(parsed: ParsedQuery, scope: tuple[str, list], narrowed: bool)
     return (f"SELECT paper_id AS id, pub_year, pub_month, pub_day, journal_title, publication_type_ids, {rank} AS rank"
             f" FROM papers_searchdocument WHERE public AND {condition}{within}",
             [*rank_params, *condition_params, *within_params])
-
-
-def browsed(scope: tuple[str, list]) -> tuple[str, list]:
-    """SQL (and parameters) giving every paper of `scope` as ranked_matches gives a match.
-    Browsing reads papers, not their documents: the types come from the links."""
-    return ("SELECT scope.*, ARRAY(SELECT publicationtype_id FROM papers_paper_publication_types"
-            f" WHERE paper_id = scope.id) AS publication_type_ids, 0.0 AS rank FROM {scope[0]}", scope[1])
 
 
 # (type_id, n) over the matches m, from the type ids each match carries; unnest() in the select

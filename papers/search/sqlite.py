@@ -31,10 +31,7 @@ DROP = [f"DROP TRIGGER IF EXISTS papers_search_{t}" for t in ("ai", "ad", "au")]
 # Title counts most, then tags and indexing terms, then the abstract. bm25() is lower for
 # better matches; it is negated so that rank, as on PostgreSQL, is higher for better.
 _RANK = f"-bm25({TABLE}, 10.0, 5.0, 1.0)"
-# (type_id, n) over the matches m, from each match's links (CROSS JOIN: m first, as SQLite
-# knows no size for m and would otherwise scan every link).
-TYPE_COUNTS = ("SELECT ppt.publicationtype_id AS type_id, COUNT(*) AS n FROM m"
-               " CROSS JOIN papers_paper_publication_types ppt WHERE ppt.paper_id = m.id GROUP BY ppt.publicationtype_id")
+TYPE_COUNTS = None  # matches carry no type ids: search counts them from the links
 # Markers no indexed text contains (indexing strips control characters), replaced by <mark>
 # after the snippet is escaped.
 _OPEN, _CLOSE = "\x02", "\x03"
@@ -63,11 +60,6 @@ def ranked_matches(parsed: ParsedQuery, scope: tuple[str, list], narrowed: bool)
     # common word).
     return (f"SELECT scope.*, {_RANK} AS rank FROM {TABLE} CROSS JOIN {scope[0]} ON scope.id = {TABLE}.rowid"
             f" WHERE {TABLE} MATCH %s", [*scope[1], _expression(parsed)])
-
-
-def browsed(scope: tuple[str, list]) -> tuple[str, list]:
-    """SQL (and parameters) giving every paper of `scope` as ranked_matches gives a match."""
-    return f"SELECT scope.*, 0.0 AS rank FROM {scope[0]}", scope[1]
 
 
 def snippets(parsed: ParsedQuery, ids: list[int]) -> dict[int, str]:
