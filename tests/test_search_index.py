@@ -137,6 +137,37 @@ def test_publication_types_reach_search_by_every_write_path(taxonomy):
     assert counts() == counts("", year_from=1000) == {}
 
 
+def while_reindexing(paper: Paper, write) -> None:
+    """Re-index the paper in one connection and, while its transaction is open, `write` in
+    another, which must wait for the re-index's lock; then let both finish."""
+    indexed, release = threading.Event(), threading.Event()
+
+    def in_own_connection(function):
+        def run():
+            try:
+                function()
+            finally:
+                connection.close()
+        return threading.Thread(target=run)
+
+    def reindex():
+        with transaction.atomic():
+            index_papers([paper.pk])
+            indexed.set()
+            release.wait(10)
+
+    reindexing = in_own_connection(reindex)
+    reindexing.start()
+    assert indexed.wait(10)
+    writing = in_own_connection(write)
+    writing.start()
+    writing.join(0.5)
+    assert writing.is_alive()  # waiting for the re-index's lock
+    release.set()
+    reindexing.join(10)
+    writing.join(10)
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite reads a paper's status at query time: no copy to lose")
 @pytest.mark.django_db(transaction=True)
 def test_a_paper_rejected_while_it_is_reindexed_stays_out_of_search(taxonomy):
@@ -144,33 +175,8 @@ def test_a_paper_rejected_while_it_is_reindexed_stays_out_of_search(taxonomy):
     then reaches the new document (not the deleted one, which would leave the paper public)."""
     import_xml(LYTIC)
     paper = Paper.objects.get()
-    indexed, release = threading.Event(), threading.Event()
-
-    def reindex():
-        try:
-            with transaction.atomic():
-                index_papers([paper.pk])
-                indexed.set()
-                release.wait(10)
-        finally:
-            connection.close()
-
-    def reject():
-        try:
-            Paper.objects.filter(pk=paper.pk).update(status=Paper.Status.REJECTED, status_reason=Paper.Reason.OFF_TOPIC)
-        finally:
-            connection.close()
-
-    reindexing = threading.Thread(target=reindex)
-    reindexing.start()
-    assert indexed.wait(10)
-    rejecting = threading.Thread(target=reject)
-    rejecting.start()
-    rejecting.join(0.5)
-    assert rejecting.is_alive()  # waiting for the re-index's lock
-    release.set()
-    reindexing.join(10)
-    rejecting.join(10)
+    while_reindexing(paper, lambda: Paper.objects.filter(pk=paper.pk).update(
+        status=Paper.Status.REJECTED, status_reason=Paper.Reason.OFF_TOPIC))
     assert search("remineralization").total == 0
 
 
@@ -182,33 +188,7 @@ def test_a_type_added_while_its_paper_is_reindexed_reaches_search(taxonomy):
     import_xml(LYTIC)
     paper = Paper.objects.get()
     review = PublicationType.objects.create(name="Review")
-    indexed, release = threading.Event(), threading.Event()
-
-    def reindex():
-        try:
-            with transaction.atomic():
-                index_papers([paper.pk])
-                indexed.set()
-                release.wait(10)
-        finally:
-            connection.close()
-
-    def add_type():
-        try:
-            paper.publication_types.add(review)
-        finally:
-            connection.close()
-
-    reindexing = threading.Thread(target=reindex)
-    reindexing.start()
-    assert indexed.wait(10)
-    adding = threading.Thread(target=add_type)
-    adding.start()
-    adding.join(0.5)
-    assert adding.is_alive()  # waiting for the re-index's lock
-    release.set()
-    reindexing.join(10)
-    adding.join(10)
+    while_reindexing(paper, lambda: paper.publication_types.add(review))
     types = search("remineralization").facets.publication_types
     assert {f.value: f.count for f in types} == {"Journal Article": 1, "Review": 1}
 
