@@ -17,7 +17,7 @@ Searches for common words are 15-30 % faster (100,000 papers); selective ones ar
 
 from django.db import migrations
 
-from ._postgresql import statements
+from ._postgresql import statements, trigger_function
 
 TABLE = "papers_searchdocument"
 
@@ -25,27 +25,20 @@ FORWARD = [
     f"ALTER TABLE {TABLE} ADD COLUMN public boolean NOT NULL DEFAULT false, ADD COLUMN pub_year smallint,"
     " ADD COLUMN pub_month smallint, ADD COLUMN pub_day smallint,"
     " ADD COLUMN journal_title text NOT NULL DEFAULT ''",
-    """CREATE FUNCTION papers_searchdocument_facts() RETURNS trigger LANGUAGE plpgsql
-        SET search_path FROM CURRENT AS $$
-        BEGIN
-            -- public: Paper.objects.public(), the only definition of what the public may see
-            SELECT status = 'approved', pub_year, pub_month, pub_day, journal_title
-            INTO NEW.public, NEW.pub_year, NEW.pub_month, NEW.pub_day, NEW.journal_title
-            FROM papers_paper WHERE id = NEW.paper_id;
-            IF NOT FOUND THEN
-                RAISE EXCEPTION 'The search document of paper % is written before its paper.', NEW.paper_id;
-            END IF;
-            RETURN NEW;
-        END $$""",
+    trigger_function("papers_searchdocument_facts", """
+        -- public: Paper.objects.public(), the only definition of what the public may see
+        SELECT status = 'approved', pub_year, pub_month, pub_day, journal_title
+        INTO NEW.public, NEW.pub_year, NEW.pub_month, NEW.pub_day, NEW.journal_title
+        FROM papers_paper WHERE id = NEW.paper_id;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'The search document of paper % is written before its paper.', NEW.paper_id;
+        END IF;
+        RETURN NEW;"""),
     f"""CREATE TRIGGER papers_searchdocument_facts BEFORE INSERT OR UPDATE OF paper_id ON {TABLE}
         FOR EACH ROW EXECUTE FUNCTION papers_searchdocument_facts()""",
     # The document's own trigger copies the facts (an AFTER trigger sees the paper's new row).
-    f"""CREATE FUNCTION papers_paper_facts_changed() RETURNS trigger LANGUAGE plpgsql
-        SET search_path FROM CURRENT AS $$
-        BEGIN
-            UPDATE {TABLE} SET paper_id = paper_id WHERE paper_id = NEW.id;
-            RETURN NULL;
-        END $$""",
+    trigger_function("papers_paper_facts_changed",
+                     f"UPDATE {TABLE} SET paper_id = paper_id WHERE paper_id = NEW.id; RETURN NULL;"),
     """CREATE TRIGGER papers_paper_facts AFTER UPDATE ON papers_paper FOR EACH ROW
         WHEN ((OLD.status, OLD.pub_year, OLD.pub_month, OLD.pub_day, OLD.journal_title)
               IS DISTINCT FROM (NEW.status, NEW.pub_year, NEW.pub_month, NEW.pub_day, NEW.journal_title))

@@ -12,6 +12,13 @@ def statements(forward: list[str], backward: list[str]) -> migrations.RunPython:
     return migrations.RunPython(partial(_execute, forward), partial(_execute, backward))
 
 
+def trigger_function(name: str, body: str, declare: str = "") -> str:
+    """CREATE FUNCTION name() for a trigger, in PL/pgSQL. It keeps the search_path it is made
+    with: pg_dump's scripts empty theirs, and a restore fires the triggers."""
+    return (f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$"
+            f"{f' DECLARE {declare}' if declare else ''} BEGIN {body} END $$")
+
+
 def _execute(sql: list[str], apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         for statement in sql:

@@ -167,12 +167,11 @@ class Matching:
         return f"WITH m AS MATERIALIZED ({ranked})", ranked_params
 
     def _type_counts(self) -> str:
-        """SQL of (type_id, n) over m: from the type ids that a backend's matches carry, else
-        from each match's links (CROSS JOIN: m first, as SQLite knows no size for m and would
-        otherwise scan every link)."""
-        return (not self.parsed.is_empty and self.engine.TYPE_COUNTS) or (
-            f"SELECT ppt.publicationtype_id AS type_id, COUNT(*) AS n FROM m CROSS JOIN"
-            f" {Paper.publication_types.through._meta.db_table} ppt WHERE ppt.paper_id = m.id GROUP BY ppt.publicationtype_id")
+        """SQL of (type_id, n) over m: from the type ids that the backend's matches carry, if
+        they carry them (browsing reads papers, which do not), else from the links."""
+        if self.parsed.is_empty or self.engine.TYPE_COUNTS is None:
+            return _TYPE_COUNTS_FROM_LINKS
+        return self.engine.TYPE_COUNTS
 
 
 def _synonyms() -> dict[str, list[str]]:
@@ -210,6 +209,12 @@ def _filtered(papers, filters: SearchFilters):
 
 
 _PAPER_COLUMNS = ("id", "pub_year", "pub_month", "pub_day", "journal_title")
+# (type_id, n) over m from each match's links. CROSS JOIN: m first, as SQLite knows no size for
+# m and would otherwise scan every link.
+_TYPE_COUNTS_FROM_LINKS = (
+    "SELECT ppt.publicationtype_id AS type_id, COUNT(*) AS n FROM m"
+    f" CROSS JOIN {Paper.publication_types.through._meta.db_table} ppt WHERE ppt.paper_id = m.id"
+    " GROUP BY ppt.publicationtype_id")
 
 
 def _page_statement(matches: tuple[str, list], type_counts: str, names: Collection[str], order: str, limit: int,

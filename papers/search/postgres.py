@@ -135,10 +135,10 @@ def _rank(parsed: ParsedQuery, readings: dict[str, Reading]) -> tuple[str, list[
     which rewards their words standing close. One group (a term with its synonyms, or terms
     joined by OR): the sum of each alternative's own ts_rank_cd, for words exactly the OR's rank
     (each cover is one occurrence); a name found inside another ("myeloma" in "multiple
-    myeloma") counts for each, where the OR counts it once. It costs half as much: ts_rank_cd of an OR gathers every position of every word of every
-    alternative ("factor", "cell"…) and re-tests the whole query at each, while an alternative
-    the paper lacks is skipped after one @@. Rounded to 6 decimals, so that papers matching
-    alike tie exactly, not by float4 noise."""
+    myeloma") counts for each, where the OR counts it once. It costs half as much: ts_rank_cd of
+    an OR gathers every position of every word of every alternative ("factor", "cell"…) and
+    re-tests the whole query at each, while an alternative the paper lacks is skipped after one
+    @@. Rounded to 6 decimals, so that papers matching alike tie exactly, not by float4 noise."""
     if len(parsed.groups) > 1:
         tsquery, params = _tsquery(parsed, readings)
         return f"ts_rank_cd({VECTOR}, {tsquery})", params
