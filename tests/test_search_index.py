@@ -204,6 +204,17 @@ def test_search_vectors_are_kept_in_their_rows():
         assert cursor.fetchone() == ("m",)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="FTS5 keeps its own index; no copied facts")
+@pytest.mark.django_db
+def test_copied_journal_and_types_are_kept_in_their_rows():
+    """STORAGE PLAIN (migration 0012): counting journals and types reads them beside each match;
+    as EXTENDED, the toaster moved a journal title out of rows with a long vector."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'papers_searchdocument'::regclass"
+                       " AND attname IN ('journal_title', 'publication_type_ids') ORDER BY attname")
+        assert cursor.fetchall() == [("journal_title", "p"), ("publication_type_ids", "p")]
+
+
 def test_index_drops_deleted_papers(taxonomy):
     import_xml(LYTIC)
     paper = Paper.objects.get()
