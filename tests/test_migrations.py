@@ -1,4 +1,4 @@
-"""The search-document migrations (0011-0013, PostgreSQL only) carry a populated collection
+"""The search-document migrations (0011-0014, PostgreSQL only) carry a populated collection
 forward and back. The suite's databases are migrated empty, so only a database that already
 holds papers shows a migration that fails on rows (0011 once did: it clustered the table in
 the transaction that had just updated every row). Run on a scratch PostgreSQL database,

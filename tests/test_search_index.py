@@ -215,6 +215,42 @@ def test_copied_journal_and_types_are_kept_in_their_rows():
         assert cursor.fetchall() == [("journal_title", "p"), ("publication_type_ids", "p")]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="FTS5 keeps its own index; no copied facts")
+def test_facts_are_copied_without_parsing_the_text_again(taxonomy):
+    """PostgreSQL recomputes a stored generated column on every UPDATE of a table that has a
+    BEFORE ROW UPDATE trigger (migration 0014). Copying a paper's status or types, or a moved
+    document's new paper's facts, must leave the vector as it was. Shown by changing, inside the
+    test's transaction, how the English configuration parses: a parse after it drops every
+    plain word."""
+    import_xml(LYTIC, TWO_RECORDS)
+    lytic, aids, magnetic = (Paper.objects.get(pmid=pmid) for pmid in (38856741, *TWO_RECORDS_PMIDS))
+    review = PublicationType.objects.get(name="Review")
+
+    def documents() -> dict[int, tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT paper_id, vector::text, public, pub_year, journal_title, publication_type_ids"
+                           " FROM papers_searchdocument")
+            return {paper_id: tuple(row) for paper_id, *row in cursor.fetchall()}
+
+    before = documents()
+    newcomer = Paper.objects.create(pmid=8, title="A newcomer", pub_year=2001, journal_title="Bone Reports")
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TEXT SEARCH CONFIGURATION english DROP MAPPING FOR asciiword")
+        Paper.objects.filter(pk=lytic.pk).update(status=Paper.Status.REJECTED, status_reason=Paper.Reason.OFF_TOPIC)
+        aids.publication_types.add(review)
+        cursor.execute("UPDATE papers_searchdocument SET paper_id = %s WHERE paper_id = %s", [newcomer.pk, magnetic.pk])
+        after = documents()
+        cursor.execute("UPDATE papers_searchdocument SET title = title WHERE paper_id = %s", [aids.pk])
+        assert len(documents()[aids.pk][0]) < len(after[aids.pk][0])  # a parse now drops words
+    type_ids = sorted(aids.publication_types.values_list("pk", flat=True))
+    assert review.pk in type_ids
+    assert after == {
+        lytic.pk: (before[lytic.pk][0], False, *before[lytic.pk][2:]),
+        aids.pk: (*before[aids.pk][:-1], type_ids),
+        newcomer.pk: (before[magnetic.pk][0], False, 2001, "Bone Reports", []),
+    }
+
+
 def test_index_drops_deleted_papers(taxonomy):
     import_xml(LYTIC)
     paper = Paper.objects.get()

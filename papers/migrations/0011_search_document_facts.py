@@ -6,8 +6,9 @@ public paper built for each search, a third of the time of matching and ranking.
 beside the vector, a search without filters reads the documents alone. The database keeps the
 copy, so no write path (the admin, a bulk update, raw SQL) can leave it behind: a document takes
 its paper's facts when it is written, and a paper's change reaches its document in the same
-statement. Copying them re-parses the document's text (about 0.1 ms): PostgreSQL 15 recomputes
-stored generated columns on every UPDATE of a table with a BEFORE ROW UPDATE trigger. A restore
+statement. Copying them re-parsed the document's text (about 0.1 ms): PostgreSQL 15 recomputes
+stored generated columns on every UPDATE of a table with a BEFORE ROW UPDATE trigger (0014 copies
+them without). A restore
 (pg_restore) copies the columns with the rows and creates the triggers after; the functions keep
 the search_path they were made with, as pg_dump's scripts empty it.
 A document is replaced while its paper is locked (papers.search.indexing), so a concurrent
@@ -17,15 +18,11 @@ Searches for common words are 15-30 % faster (100,000 papers); selective ones ar
 
 from django.db import migrations
 
-from ._postgresql import statements, trigger_function
+from ._postgresql import plpgsql_function, statements
 
 TABLE = "papers_searchdocument"
 
-FORWARD = [
-    f"ALTER TABLE {TABLE} ADD COLUMN public boolean NOT NULL DEFAULT false, ADD COLUMN pub_year smallint,"
-    " ADD COLUMN pub_month smallint, ADD COLUMN pub_day smallint,"
-    " ADD COLUMN journal_title text NOT NULL DEFAULT ''",
-    trigger_function("papers_searchdocument_facts", """
+DOCUMENT_FUNCTION = plpgsql_function("papers_searchdocument_facts", """
         -- public: Paper.objects.public(), the only definition of what the public may see
         SELECT status = 'approved', pub_year, pub_month, pub_day, journal_title
         INTO NEW.public, NEW.pub_year, NEW.pub_month, NEW.pub_day, NEW.journal_title
@@ -33,16 +30,25 @@ FORWARD = [
         IF NOT FOUND THEN
             RAISE EXCEPTION 'The search document of paper % is written before its paper.', NEW.paper_id;
         END IF;
-        RETURN NEW;"""),
-    f"""CREATE TRIGGER papers_searchdocument_facts BEFORE INSERT OR UPDATE OF paper_id ON {TABLE}
-        FOR EACH ROW EXECUTE FUNCTION papers_searchdocument_facts()""",
-    # The document's own trigger copies the facts (an AFTER trigger sees the paper's new row).
-    trigger_function("papers_paper_facts_changed",
-                     f"UPDATE {TABLE} SET paper_id = paper_id WHERE paper_id = NEW.id; RETURN NULL;"),
-    """CREATE TRIGGER papers_paper_facts AFTER UPDATE ON papers_paper FOR EACH ROW
+        RETURN NEW;""")
+DOCUMENT_TRIGGER = f"""CREATE TRIGGER papers_searchdocument_facts BEFORE INSERT OR UPDATE OF paper_id ON {TABLE}
+        FOR EACH ROW EXECUTE FUNCTION papers_searchdocument_facts()"""
+# The document's own trigger copies the facts (an AFTER trigger sees the paper's new row).
+PAPER_FUNCTION = plpgsql_function("papers_paper_facts_changed",
+                                  f"UPDATE {TABLE} SET paper_id = paper_id WHERE paper_id = NEW.id; RETURN NULL;")
+PAPER_TRIGGER = """CREATE TRIGGER papers_paper_facts AFTER UPDATE ON papers_paper FOR EACH ROW
         WHEN ((OLD.status, OLD.pub_year, OLD.pub_month, OLD.pub_day, OLD.journal_title)
               IS DISTINCT FROM (NEW.status, NEW.pub_year, NEW.pub_month, NEW.pub_day, NEW.journal_title))
-        EXECUTE FUNCTION papers_paper_facts_changed()""",
+        EXECUTE FUNCTION papers_paper_facts_changed()"""
+
+FORWARD = [
+    f"ALTER TABLE {TABLE} ADD COLUMN public boolean NOT NULL DEFAULT false, ADD COLUMN pub_year smallint,"
+    " ADD COLUMN pub_month smallint, ADD COLUMN pub_day smallint,"
+    " ADD COLUMN journal_title text NOT NULL DEFAULT ''",
+    DOCUMENT_FUNCTION,
+    DOCUMENT_TRIGGER,
+    PAPER_FUNCTION,
+    PAPER_TRIGGER,
     # The existing documents, through the same trigger; the dead copies are cleared by 0013. (A
     # CLUSTER here, in the UPDATE's transaction, would have to keep them, and refuses a table
     # with the collection triggers' events pending.)

@@ -15,7 +15,7 @@ keeps it, and the array, in the row.
 
 from django.db import migrations
 
-from ._postgresql import statements, trigger_function
+from ._postgresql import plpgsql_function, statements
 
 TABLE = "papers_searchdocument"
 LINKS = "papers_paper_publication_types"
@@ -23,30 +23,34 @@ LINKS = "papers_paper_publication_types"
 LINK_TRIGGERS = [("inserted", "INSERT", "NEW"), ("deleted", "DELETE", "OLD"),
                  ("updated_from", "UPDATE", "OLD"), ("updated_to", "UPDATE", "NEW")]
 
+# Beside the facts trigger of 0011, and fired as that one is.
+DOCUMENT_FUNCTION = plpgsql_function("papers_searchdocument_types", f"""
+        NEW.publication_type_ids := ARRAY(SELECT publicationtype_id FROM {LINKS}
+                                          WHERE paper_id = NEW.paper_id ORDER BY publicationtype_id);
+        RETURN NEW;""")
+DOCUMENT_TRIGGER = f"""CREATE TRIGGER papers_searchdocument_types BEFORE INSERT OR UPDATE OF paper_id ON {TABLE}
+        FOR EACH ROW EXECUTE FUNCTION papers_searchdocument_types()"""
+# The document's own trigger reads the links. The papers are locked first, as a re-index
+# locks them (papers.search.indexing): the UPDATE, a statement of its own, then starts after
+# the re-index commits and reaches its new document; unlocked, it waited for the deleted one
+# and changed nothing. ANY(ARRAY(…)) probes the key per paper, where a join to a transition
+# table (no statistics) may be planned as a scan of every document.
+LINKS_FUNCTION = plpgsql_function("papers_publication_types_changed", f"""
+        PERFORM FROM papers_paper WHERE id = ANY(papers) ORDER BY id FOR NO KEY UPDATE;
+        UPDATE {TABLE} SET paper_id = paper_id WHERE paper_id = ANY(papers);
+        RETURN NULL;""", declare="papers bigint[] := ARRAY(SELECT DISTINCT paper_id FROM changed ORDER BY paper_id);")
+
 FORWARD = [
     f"ALTER TABLE {TABLE} ALTER journal_title SET STORAGE PLAIN,"
     " ADD COLUMN publication_type_ids bigint[] NOT NULL DEFAULT '{}',"
     " ALTER publication_type_ids SET STORAGE PLAIN",
-    # Beside the facts trigger of 0011, and fired as that one is.
-    trigger_function("papers_searchdocument_types", f"""
-        NEW.publication_type_ids := ARRAY(SELECT publicationtype_id FROM {LINKS}
-                                          WHERE paper_id = NEW.paper_id ORDER BY publicationtype_id);
-        RETURN NEW;"""),
-    f"""CREATE TRIGGER papers_searchdocument_types BEFORE INSERT OR UPDATE OF paper_id ON {TABLE}
-        FOR EACH ROW EXECUTE FUNCTION papers_searchdocument_types()""",
-    # The document's own trigger reads the links. The papers are locked first, as a re-index
-    # locks them (papers.search.indexing): the UPDATE, a statement of its own, then starts after
-    # the re-index commits and reaches its new document; unlocked, it waited for the deleted one
-    # and changed nothing. ANY(ARRAY(…)) probes the key per paper, where a join to a transition
-    # table (no statistics) may be planned as a scan of every document.
-    trigger_function("papers_publication_types_changed", f"""
-        PERFORM FROM papers_paper WHERE id = ANY(papers) ORDER BY id FOR NO KEY UPDATE;
-        UPDATE {TABLE} SET paper_id = paper_id WHERE paper_id = ANY(papers);
-        RETURN NULL;""", declare="papers bigint[] := ARRAY(SELECT DISTINCT paper_id FROM changed ORDER BY paper_id);"),
+    DOCUMENT_FUNCTION,
+    DOCUMENT_TRIGGER,
+    LINKS_FUNCTION,
     *(f"""CREATE TRIGGER papers_publication_types_{name} AFTER {event} ON {LINKS}
           REFERENCING {rows} TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION papers_publication_types_changed()"""
       for name, event, rows in LINK_TRIGGERS),
-    trigger_function("papers_publication_types_truncated",
+    plpgsql_function("papers_publication_types_truncated",
                      f"UPDATE {TABLE} SET publication_type_ids = '{{}}' WHERE publication_type_ids <> '{{}}'; RETURN NULL;"),
     f"""CREATE TRIGGER papers_publication_types_truncated AFTER TRUNCATE ON {LINKS}
         FOR EACH STATEMENT EXECUTE FUNCTION papers_publication_types_truncated()""",

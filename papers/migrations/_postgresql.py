@@ -12,10 +12,12 @@ def statements(forward: list[str], backward: list[str]) -> migrations.RunPython:
     return migrations.RunPython(partial(_execute, forward), partial(_execute, backward))
 
 
-def trigger_function(name: str, body: str, declare: str = "") -> str:
-    """CREATE FUNCTION name() for a trigger, in PL/pgSQL. It keeps the search_path it is made
-    with: pg_dump's scripts empty theirs, and a restore fires the triggers."""
-    return (f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$"
+def plpgsql_function(name: str, body: str, declare: str = "", signature: str = "() RETURNS trigger") -> str:
+    """CREATE OR REPLACE FUNCTION in PL/pgSQL, a trigger's unless `signature` says otherwise (a
+    later migration may replace its body, and an unapplied one restore it). It keeps the
+    search_path it is made with: pg_dump's scripts empty theirs, and a restore fires the
+    triggers. PL/pgSQL keeps its statements' plans for the session."""
+    return (f"CREATE OR REPLACE FUNCTION {name}{signature} LANGUAGE plpgsql SET search_path FROM CURRENT AS $$"
             f"{f' DECLARE {declare}' if declare else ''} BEGIN {body} END $$")
 
 
