@@ -48,3 +48,8 @@ def test_search_document_migrations_carry_papers_forward_and_back(scratch_databa
     manage(url, "migrate", "-v0", "papers", BEFORE_FACTS)
     manage(url, "migrate", "-v0")
     assert sql(url, STALE) == 0
+    # One statement that changes some papers' facts and not others' (0014 copies once per statement).
+    sql(url, "UPDATE papers_paper SET status = CASE WHEN id % 2 = 0 THEN 'pending' ELSE status END,"
+             " pub_year = CASE WHEN id % 5 = 0 THEN 1999 ELSE pub_year END, journal_title = journal_title")
+    assert sql(url, "SELECT count(*) FROM papers_searchdocument WHERE pub_year = 1999") > 0
+    assert sql(url, STALE) == 0

@@ -7,8 +7,8 @@ through such triggers, so each parsed the text into the vector again. The docume
 trigger now fires on INSERT only; a change to papers or to their links writes the copied
 columns directly, once per statement, and so does an AFTER trigger when a document is moved to
 another paper. On 100,000 papers (the same database migrated back and forth), changing the
-status of 6,000 papers took 1.6-2.5 s before and 0.5-1.1 s after, of 60,000 28.6-31.4 s and
-8.7-12.0 s; changing the links of 6,000 papers, 3.3-3.4 s and 1.0-1.4 s. One view,
+status of 6,000 papers took 2.2-2.8 s before and 0.8-1.3 s after, of 60,000 35-36 s and 12-15 s;
+changing the links of 6,000 papers, 3.5-5.0 s and 1.2-1.8 s. One view,
 papers_searchdocument_facts, says what a document copies, for all of them.
 """
 
@@ -23,8 +23,8 @@ types = import_module(".0012_search_document_publication_types", __package__)
 
 TABLE = "papers_searchdocument"
 COPIED = ("public", "pub_year", "pub_month", "pub_day", "journal_title", "publication_type_ids")
-# What a document copies from its paper, where it differs between two rows of papers_paper.
-PAPER_FACTS = "({0}.status, {0}.pub_year, {0}.pub_month, {0}.pub_day, {0}.journal_title)"
+# The columns of papers_paper that a document copies.
+PAPER_FACTS = "id, status, pub_year, pub_month, pub_day, journal_title"
 
 FORWARD = [
     # public: Paper.objects.public(), the only definition of what the public may see
@@ -34,9 +34,12 @@ FORWARD = [
                ARRAY(SELECT l.publicationtype_id FROM {types.LINKS} l WHERE l.paper_id = p.id
                      ORDER BY l.publicationtype_id) AS publication_type_ids
         FROM papers_paper p""",
+    # Driven by the documents, each looking up its paper's facts: planned as a join, it could
+    # read every paper to find none (an import writes links before their documents exist).
     plpgsql_function("papers_searchdocument_copy", f"""
-        UPDATE {TABLE} d SET ({', '.join(COPIED)}) = ({', '.join(f'f.{column}' for column in COPIED)})
-        FROM papers_searchdocument_facts f WHERE f.paper_id = d.paper_id AND d.paper_id = ANY(papers);""",
+        UPDATE {TABLE} d SET ({', '.join(COPIED)}) = (
+            SELECT {', '.join(COPIED)} FROM papers_searchdocument_facts f WHERE f.paper_id = d.paper_id)
+        WHERE d.paper_id = ANY(papers);""",
         signature="(papers bigint[]) RETURNS void"),
     # A new document: its BEFORE trigger, so the row is written once, with its facts.
     f"DROP TRIGGER papers_searchdocument_types ON {TABLE}",
@@ -56,11 +59,13 @@ FORWARD = [
     f"""CREATE TRIGGER papers_searchdocument_moved AFTER UPDATE OF paper_id ON {TABLE} FOR EACH ROW
         WHEN (OLD.paper_id IS DISTINCT FROM NEW.paper_id) EXECUTE FUNCTION papers_searchdocument_moved()""",
     # Papers: once per statement (a bulk approval is one UPDATE), for those whose facts changed.
+    # EXCEPT, not a join of the transition tables: PL/pgSQL keeps the plan made for the first
+    # statement of a session, and a join planned for a few rows (an import's UPDATEs) is a nested
+    # loop that took over 15 minutes for a bulk approval of 80,000 papers.
     "DROP TRIGGER papers_paper_facts ON papers_paper",
     plpgsql_function("papers_paper_facts_changed", f"""
         PERFORM papers_searchdocument_copy(ARRAY(
-            SELECT p.id FROM new_papers p JOIN old_papers o ON o.id = p.id
-            WHERE {PAPER_FACTS.format('o')} IS DISTINCT FROM {PAPER_FACTS.format('p')}));
+            SELECT id FROM (SELECT {PAPER_FACTS} FROM new_papers EXCEPT SELECT {PAPER_FACTS} FROM old_papers) AS changed));
         RETURN NULL;"""),
     """CREATE TRIGGER papers_paper_facts AFTER UPDATE ON papers_paper
         REFERENCING OLD TABLE AS old_papers NEW TABLE AS new_papers
