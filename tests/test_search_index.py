@@ -11,7 +11,7 @@ from django.db import connection, transaction
 
 from papers import moderation
 from papers.models import Paper, PublicationType, SearchDocument, Tag
-from papers.search import SearchFilters, search
+from papers.search import SearchFilters, indexing, search
 from papers.search.indexing import index_papers
 
 from .conftest import SAMPLES, post_paper_form
@@ -137,35 +137,48 @@ def test_publication_types_reach_search_by_every_write_path(taxonomy):
     assert counts() == counts("", year_from=1000) == {}
 
 
-def while_reindexing(paper: Paper, write) -> None:
-    """Re-index the paper in one connection and, while its transaction is open, `write` in
-    another, which must wait for the re-index's lock; then let both finish."""
-    indexed, release = threading.Event(), threading.Event()
+def while_paused(first, write) -> None:
+    """Run `first(pause)` in one connection and, once it calls pause() (its transaction open),
+    `write` in another, which must wait for `first`'s locks; then let both finish, and raise
+    what either raised (a deadlock, say)."""
+    paused, release, errors = threading.Event(), threading.Event(), []
+
+    def pause():
+        paused.set()
+        release.wait(10)
 
     def in_own_connection(function):
         def run():
             try:
                 function()
+            except Exception as error:  # noqa: BLE001 - handed to the test's thread
+                errors.append(error)
             finally:
                 connection.close()
         return threading.Thread(target=run)
 
-    def reindex():
-        with transaction.atomic():
-            index_papers([paper.pk])
-            indexed.set()
-            release.wait(10)
-
-    reindexing = in_own_connection(reindex)
-    reindexing.start()
-    assert indexed.wait(10)
+    holding = in_own_connection(lambda: first(pause))
+    holding.start()
+    assert paused.wait(10)
     writing = in_own_connection(write)
     writing.start()
     writing.join(0.5)
-    assert writing.is_alive()  # waiting for the re-index's lock
+    assert writing.is_alive()  # waiting for the lock
     release.set()
-    reindexing.join(10)
-    writing.join(10)
+    holding.join(20)
+    writing.join(20)
+    if errors:
+        raise errors[0]
+
+
+def while_reindexing(paper: Paper, write) -> None:
+    """`write` while the paper is re-indexed, its transaction open."""
+    def reindex(pause):
+        with transaction.atomic():
+            index_papers([paper.pk])
+            pause()
+
+    while_paused(reindex, write)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite reads a paper's status at query time: no copy to lose")
@@ -191,6 +204,32 @@ def test_a_type_added_while_its_paper_is_reindexed_reaches_search(taxonomy):
     while_reindexing(paper, lambda: paper.publication_types.add(review))
     types = search("remineralization").facets.publication_types
     assert {f.value: f.count for f in types} == {"Journal Article": 1, "Review": 1}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writing transaction at a time")
+@pytest.mark.django_db(transaction=True)
+def test_a_paper_changed_during_a_rebuild_waits_for_it(taxonomy, monkeypatch):
+    """A rebuild deletes every document, then writes them anew a chunk at a time, locking each
+    chunk's papers. A paper changed meanwhile used to wait for its deleted document while the
+    rebuild waited for the paper: a deadlock. The rebuild now holds the papers against writes
+    from its start, so the change waits and then reaches the new document."""
+    import_xml(LYTIC, TWO_RECORDS)
+    last = Paper.objects.order_by("pk").last()
+    monkeypatch.setattr(indexing, "REBUILD_CHUNK", 1)
+    first_chunk = indexing.index_papers
+
+    def rebuild(pause):
+        def index_papers(ids):
+            if ids == [Paper.objects.order_by("pk").first().pk]:
+                pause()
+            return first_chunk(ids)
+        monkeypatch.setattr(indexing, "index_papers", index_papers)
+        indexing.rebuild()
+
+    while_paused(rebuild, lambda: Paper.objects.filter(pk=last.pk).update(
+        status=Paper.Status.REJECTED, status_reason=Paper.Reason.OFF_TOPIC))
+    assert SearchDocument.objects.count() == 3
+    assert search("remineralization OR correctional OR flavocytochrome").total == 2
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="FTS5 keeps its own index; no vector column")
@@ -249,6 +288,22 @@ def test_facts_are_copied_without_parsing_the_text_again(taxonomy):
         aids.pk: (*before[aids.pk][:-1], type_ids),
         newcomer.pk: (before[magnetic.pk][0], False, 2001, "Bone Reports", []),
     }
+
+
+def test_a_paper_deleted_by_hand_before_the_rows_that_refer_to_it(taxonomy):
+    """The foreign keys are checked at commit, so raw SQL may delete a paper before its links and
+    its document: the copy that the links' deletion sets off (PostgreSQL) passes over a document
+    whose paper is gone, and the transaction stands once every row that refers to it is gone."""
+    import_xml(LYTIC, TWO_RECORDS)
+    paper = Paper.objects.get(pmid=38856741)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM papers_paper WHERE id = %s", [paper.pk])
+        cursor.execute("DELETE FROM papers_paper_publication_types WHERE paper_id = %s", [paper.pk])
+        for relation in Paper._meta.related_objects:
+            relation.related_model.objects.filter(**{relation.field.attname: paper.pk})._raw_delete(connection.alias)
+        connection.check_constraints()
+    assert search("remineralization").total == 0
+    assert search("correctional OR flavocytochrome").total == 2
 
 
 def test_index_drops_deleted_papers(taxonomy):

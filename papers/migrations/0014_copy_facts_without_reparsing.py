@@ -4,12 +4,13 @@ document's text again.
 PostgreSQL 15 recomputes a table's stored generated columns on every UPDATE once the table has a
 BEFORE ROW UPDATE trigger (which might change any column). The copies of 0011 and 0012 went
 through such triggers, so each parsed the text into the vector again. The documents' own
-trigger now fires on INSERT only; a change to papers or to their links writes the copied
-columns directly, once per statement, and so does an AFTER trigger when a document is moved to
-another paper. On 100,000 papers (the same database migrated back and forth), changing the
+trigger now fires on INSERT only; a statement that changes papers or their links writes the
+copied columns directly, once for all the papers it changed, and an AFTER trigger does so for
+each document moved to another paper. On 100,000 papers (the same database migrated back and forth), changing the
 status of 6,000 papers took 2.2-2.8 s before and 0.8-1.3 s after, of 60,000 35-36 s and 12-15 s;
 changing the links of 6,000 papers, 3.5-5.0 s and 1.2-1.8 s. One view,
-papers_searchdocument_facts, says what a document copies, for all of them.
+papers_searchdocument_facts, says what a document copies, for all of them; the paper trigger
+names the columns of papers_paper it is made of (PAPER_FACTS), to copy only when they change.
 """
 
 from importlib import import_module
@@ -23,7 +24,7 @@ types = import_module(".0012_search_document_publication_types", __package__)
 
 TABLE = "papers_searchdocument"
 COPIED = ("public", "pub_year", "pub_month", "pub_day", "journal_title", "publication_type_ids")
-# The columns of papers_paper that a document copies.
+# The columns of papers_paper that the view reads: keep the two in step.
 PAPER_FACTS = "id, status, pub_year, pub_month, pub_day, journal_title"
 
 FORWARD = [
@@ -35,11 +36,13 @@ FORWARD = [
                      ORDER BY l.publicationtype_id) AS publication_type_ids
         FROM papers_paper p""",
     # Driven by the documents, each looking up its paper's facts: planned as a join, it could
-    # read every paper to find none (an import writes links before their documents exist).
+    # read every paper to find none (an import writes links before their documents exist). A
+    # document whose paper is gone is left to the deferred foreign key, which refuses it at
+    # commit unless the transaction deletes it too.
     plpgsql_function("papers_searchdocument_copy", f"""
         UPDATE {TABLE} d SET ({', '.join(COPIED)}) = (
             SELECT {', '.join(COPIED)} FROM papers_searchdocument_facts f WHERE f.paper_id = d.paper_id)
-        WHERE d.paper_id = ANY(papers);""",
+        WHERE d.paper_id = ANY(papers) AND EXISTS (SELECT FROM papers_paper p WHERE p.id = d.paper_id);""",
         signature="(papers bigint[]) RETURNS void"),
     # A new document: its BEFORE trigger, so the row is written once, with its facts.
     f"DROP TRIGGER papers_searchdocument_types ON {TABLE}",

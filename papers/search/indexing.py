@@ -3,13 +3,14 @@
 Called explicitly by the few write paths that change what is searched (the importer, tag
 review) inside their transaction, and by `rebuild_search_index`. A paper's moderation status is
 not written here: SQLite's search joins papers_paper at query time, and on PostgreSQL the
-database copies status, date and journal into each document itself (migration 0011).
+database copies status, date, journal and publication types into each document itself
+(migrations 0011, 0012 and 0014).
 """
 
 import re
 from collections.abc import Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from ..bulk import insert_rows
 from ..markup import to_text
@@ -59,9 +60,15 @@ def _row(text: TaggableText, tag_terms: Sequence[str] = ()) -> tuple:
 
 
 def rebuild() -> int:
-    """Index every paper afresh, in chunks; returns how many documents were written."""
+    """Index every paper afresh, in chunks; returns how many documents were written. On
+    PostgreSQL the papers are held against writes (reads go on) from the start: a paper changed
+    after every document was deleted waited for its deleted document while the rebuild, at that
+    paper's chunk, waited for the paper, and one of the two was cancelled as a deadlock."""
     written = 0
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {Paper._meta.db_table} IN EXCLUSIVE MODE")
         SearchDocument.objects.all().delete()
         ids = list(Paper.objects.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), REBUILD_CHUNK):
