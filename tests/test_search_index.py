@@ -260,7 +260,7 @@ def test_facts_are_copied_without_parsing_the_text_again(taxonomy):
     BEFORE ROW UPDATE trigger (migration 0014). Copying a paper's status or types, or a moved
     document's new paper's facts, must leave the vector as it was. Shown by changing, inside the
     test's transaction, how the English configuration parses: a parse after it drops every
-    plain word."""
+    plain word. (Altering it takes a superuser, as the suite's PostgreSQL role is.)"""
     import_xml(LYTIC, TWO_RECORDS)
     lytic, aids, magnetic = (Paper.objects.get(pmid=pmid) for pmid in (38856741, *TWO_RECORDS_PMIDS))
     review = PublicationType.objects.get(name="Review")

@@ -11,6 +11,8 @@ status of 6,000 papers took 2.2-2.8 s before and 0.8-1.3 s after, of 60,000 35-3
 changing the links of 6,000 papers, 3.5-5.0 s and 1.2-1.8 s. One view,
 papers_searchdocument_facts, says what a document copies, for all of them; the paper trigger
 names the columns of papers_paper it is made of (PAPER_FACTS), to copy only when they change.
+The view depends on those columns and on the links' columns: a later migration that alters one
+of them drops the view first and creates it again after.
 """
 
 from importlib import import_module
