@@ -8,9 +8,8 @@ copy, so no write path (the admin, a bulk update, raw SQL) can leave it behind: 
 its paper's facts when it is written, and a paper's change reaches its document in the same
 statement. Copying them re-parsed the document's text (about 0.1 ms): PostgreSQL 15 recomputes
 stored generated columns on every UPDATE of a table with a BEFORE ROW UPDATE trigger (0014 copies
-them without). A restore
-(pg_restore) copies the columns with the rows and creates the triggers after; the functions keep
-the search_path they were made with, as pg_dump's scripts empty it.
+them without). A restore (pg_restore) copies the columns with the rows and creates the triggers
+after; the functions keep the search_path they were made with, as pg_dump's scripts empty it.
 A document is replaced while its paper is locked (papers.search.indexing), so a concurrent
 change to the paper waits and then reaches the new document rather than the deleted one.
 Searches for common words are 15-30 % faster (100,000 papers); selective ones are unchanged.

@@ -35,10 +35,12 @@ DOCUMENT_TRIGGER = f"""CREATE TRIGGER papers_searchdocument_types BEFORE INSERT 
 # the re-index commits and reaches its new document; unlocked, it waited for the deleted one
 # and changed nothing. ANY(ARRAY(…)) probes the key per paper, where a join to a transition
 # table (no statistics) may be planned as a scan of every document.
+CHANGED_PAPERS = "papers bigint[] := ARRAY(SELECT DISTINCT paper_id FROM changed ORDER BY paper_id);"
+LOCK_PAPERS = "PERFORM FROM papers_paper WHERE id = ANY(papers) ORDER BY id FOR NO KEY UPDATE;"
 LINKS_FUNCTION = plpgsql_function("papers_publication_types_changed", f"""
-        PERFORM FROM papers_paper WHERE id = ANY(papers) ORDER BY id FOR NO KEY UPDATE;
+        {LOCK_PAPERS}
         UPDATE {TABLE} SET paper_id = paper_id WHERE paper_id = ANY(papers);
-        RETURN NULL;""", declare="papers bigint[] := ARRAY(SELECT DISTINCT paper_id FROM changed ORDER BY paper_id);")
+        RETURN NULL;""", declare=CHANGED_PAPERS)
 
 FORWARD = [
     f"ALTER TABLE {TABLE} ALTER journal_title SET STORAGE PLAIN,"

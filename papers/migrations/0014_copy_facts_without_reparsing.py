@@ -6,9 +6,9 @@ BEFORE ROW UPDATE trigger (which might change any column). The copies of 0011 an
 through such triggers, so each parsed the text into the vector again. The documents' own
 trigger now fires on INSERT only; a statement that changes papers or their links writes the
 copied columns directly, once for all the papers it changed, and an AFTER trigger does so for
-each document moved to another paper. On 100,000 papers (the same database migrated back and forth), changing the
-status of 6,000 papers took 2.2-2.8 s before and 0.8-1.3 s after, of 60,000 35-36 s and 12-15 s;
-changing the links of 6,000 papers, 3.5-5.0 s and 1.2-1.8 s. One view,
+each document moved to another paper. On 100,000 papers (the same database migrated back and
+forth), changing the status of 6,000 papers took 2.2-2.8 s before and 0.8-1.3 s after, of 60,000
+35-36 s and 12-15 s; changing the links of 6,000 papers, 3.5-5.0 s and 1.2-1.8 s. One view,
 papers_searchdocument_facts, says what a document copies, for all of them; the paper trigger
 names the columns of papers_paper it is made of (PAPER_FACTS), to copy only when they change.
 The view depends on those columns and on the links' columns: a later migration that alters one
@@ -75,11 +75,11 @@ FORWARD = [
     """CREATE TRIGGER papers_paper_facts AFTER UPDATE ON papers_paper
         REFERENCING OLD TABLE AS old_papers NEW TABLE AS new_papers
         FOR EACH STATEMENT EXECUTE FUNCTION papers_paper_facts_changed()""",
-    # Links: the same trigger as before, its function replaced.
-    plpgsql_function("papers_publication_types_changed", """
-        PERFORM FROM papers_paper WHERE id = ANY(papers) ORDER BY id FOR NO KEY UPDATE;  -- see 0012
+    # Links: the same triggers as before, their function replaced; it locks the papers as 0012's did.
+    plpgsql_function("papers_publication_types_changed", f"""
+        {types.LOCK_PAPERS}
         PERFORM papers_searchdocument_copy(papers);
-        RETURN NULL;""", declare="papers bigint[] := ARRAY(SELECT DISTINCT paper_id FROM changed ORDER BY paper_id);"),
+        RETURN NULL;""", declare=types.CHANGED_PAPERS),
 ]
 BACKWARD = [
     types.LINKS_FUNCTION,
