@@ -79,6 +79,11 @@ PG_RANDOM_PAGE_COST = env_number("PG_RANDOM_PAGE_COST", 1.1, minimum=0.1, maximu
 # under 8 clients, parallel plans cut never-seen (mostly selective) searches from 71 to 64
 # requests/s and made common words no faster alone (ops/loadtest.py --only search-new, 100,000 papers).
 PG_PARALLEL_WORKERS = env_number("PG_PARALLEL_WORKERS", 0, minimum=0, maximum=64, kind=int)
+# Parallel workers for a search's one statement, which the planner gives them only for a scan
+# of tens of thousands of documents, a common word (papers.search.postgres.statement_settings):
+# on 100,000 papers, 197 ms to 128 for a word in half of them, no fewer never-seen searches a
+# second under 8 clients (124-125 against 111-119 without).
+PG_SEARCH_WORKERS = env_number("PG_SEARCH_WORKERS", 2, minimum=0, maximum=64, kind=int)
 
 
 def database_from_env() -> dict:

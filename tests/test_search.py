@@ -6,13 +6,14 @@ stemmer with bm25 agree on the order.
 """
 
 import re
+from collections import Counter
 
 import pytest
 from django.db import connection
 
 from papers import moderation
 from papers.models import Paper, PaperTag, SearchDocument, Tag
-from papers.search import FacetValue, Results, SearchFilters, search
+from papers.search import FacetValue, Results, SearchFilters, search, search_ids
 
 
 def pmids(results) -> list[int]:
@@ -106,6 +107,18 @@ def test_search_counts_facets_over_all_matches(corpus, people):
                                FacetValue("Science advances", "Science advances", 1)]
     assert facets.publication_types == [FacetValue("Journal Article", "Journal Article", 3)]
     assert sorted(pmids(search("cells", filters=SearchFilters(tags=("il-6",))))) == [32879426, 33596528, 34088671]
+
+
+def test_publication_type_counts_are_those_of_the_matching_papers(corpus):
+    """Every type of every match counted once per paper: papers of the same types are grouped
+    first on PostgreSQL, and a paper has several types."""
+    results = search("cells OR patients OR bone", page_size=1)
+    ids, total = search_ids("cells OR patients OR bone", limit=1000)
+    assert results.total == total > 100
+    links = Paper.publication_types.through.objects.filter(paper_id__in=ids)
+    expected = Counter(links.values_list("publicationtype__name", flat=True))
+    assert len(expected) > 3 and max(expected.values()) < total
+    assert {f.value: f.count for f in results.facets.publication_types} == expected
 
 
 def test_search_filters_by_tag_year_journal_and_type(corpus):

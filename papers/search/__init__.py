@@ -142,8 +142,9 @@ class Matching:
         ranked once (a materialized CTE), then cut and grouped per facet."""
         # Browsing has nothing to rank by: newest first, whatever the sort asked.
         order = _ORDER["newest"] if self.parsed.is_empty else _ORDER.get(sort, _ORDER["relevance"])
+        sql, params = _page_statement(self._matches(), self._type_counts(), facets, order, limit, offset)
         with connection.cursor() as cursor:
-            cursor.execute(*_page_statement(self._matches(), self._type_counts(), facets, order, limit, offset))
+            cursor.execute(self.engine.statement_settings() + sql, params)
             return _read_page(cursor.fetchall())
 
     def hits(self, page_ids: list[tuple[int, float]]) -> list[Hit]:

@@ -37,6 +37,11 @@ TYPE_COUNTS = None  # matches carry no type ids: search counts them from the lin
 _OPEN, _CLOSE = "\x02", "\x03"
 
 
+def statement_settings() -> str:
+    """Nothing to set: SQLite plans without costs to tune."""
+    return ""
+
+
 def _quoted(term: Term) -> str:
     return '"' + term.text.replace('"', '""') + '"'
 
