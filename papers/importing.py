@@ -27,6 +27,7 @@ from .bulk import chunks, insert_rows, select_in
 from .medline import AuthorRecord, PubMedRecord, PubMedXMLError, read_batches
 from .models import Author, Authorship, ImportRun, Paper, PublicationType
 from .pubmed import BATCH_SIZE, ESEARCH_LIMIT, EutilsConfig, EutilsError, PubMedClient
+from .search import backend
 from .search.indexing import index_new_papers, index_papers
 from .suggestions import TagSuggester
 from .tagging import TaggableText
@@ -483,6 +484,8 @@ class Importer:
                                          "messages"])
 
     def finish(self) -> ImportReport:
+        if self.report.created or self.report.updated:
+            backend().compact()  # a run writes its documents over many transactions
         if self.run:
             self._copy_report_to_run()
             self.run.messages = self.report.messages + [

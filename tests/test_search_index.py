@@ -328,6 +328,31 @@ def test_rebuild_gives_identical_results(taxonomy, demo_files):
     assert after == before
 
 
+def _fts_segments() -> int:
+    """Segments of the FTS5 index: the second varint of its structure record (row 10 of its data
+    table), after a 4-byte cookie (SQLite's fts5_index.c); both varints are below 128 here."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT block FROM papers_search_fts_data WHERE id = 10")
+        record = cursor.fetchone()[0]
+    levels, segments = record[4], record[5]
+    assert levels < 128 and segments < 128
+    return segments
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="GIN keeps no segments to merge")
+def test_imports_and_rebuilds_leave_the_full_text_index_in_one_segment(taxonomy, demo_files):
+    import_xml(*demo_files)
+    assert _fts_segments() == 1
+    ids = list(Paper.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), 50):  # each savepoint writes a segment, as each commit does
+        with transaction.atomic():
+            index_papers(ids[start:start + 50])
+    assert _fts_segments() > 2
+    indexing.rebuild()
+    assert _fts_segments() == 1
+    assert search("myeloma").total > 100
+
+
 @pytest.mark.django_db
 def test_documents_strip_control_characters():
     paper = Paper.objects.create(pmid=7, status=Paper.Status.APPROVED, title="Bone\x02 marrow\x03 niche")

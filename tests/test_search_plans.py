@@ -1,17 +1,24 @@
-"""How PostgreSQL runs a search's one statement: with the settings that let a costly scan, such
-as matching and ranking a word in half of 100,000 papers, be split among parallel workers."""
+"""How PostgreSQL runs a search's one statement: over the documents alone, filters included,
+with the settings that let a costly scan, such as matching and ranking a word in half of
+100,000 papers, be split among parallel workers."""
 
 import json
+import re
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from papers.search import FACETS, match, postgres
+from papers.models import Paper
+from papers.search import FACETS, SearchFilters, match, postgres
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no parallel plans")
 
-STATEMENT_SETTINGS = ("max_parallel_workers_per_gather", "parallel_setup_cost", "parallel_tuple_cost", "work_mem")
+
+
+def _statement_settings() -> list[str]:
+    """The names of the settings a search statement sets."""
+    return re.findall(r"SET LOCAL (\w+)", postgres.statement_settings())
 
 
 @pytest.fixture
@@ -28,21 +35,22 @@ def costly_scan(corpus):
                        " SET cpu_operator_cost = 1")
 
 
-def _statement(query: str) -> str:
+def _statement(query: str, filters: SearchFilters | None = None) -> str:
     """The page statement of `query` as sent, without the settings sent before it."""
     with CaptureQueriesContext(connection) as captured:
-        match(query).page("relevance", limit=20, offset=0, facets=FACETS)
+        match(query, filters).page("relevance", limit=20, offset=0, facets=FACETS)
     sent = captured.captured_queries[-1]["sql"]  # after the synonyms and how PostgreSQL parses the words
     assert sent.startswith(postgres.statement_settings())
     return sent.removeprefix(postgres.statement_settings())
 
 
-def _plan(statement: str, settings: str) -> str:
-    """The statement's plan under the session's settings, then `settings`, in a savepoint rolled
-    back after (a SET LOCAL lasts as long as the test's transaction)."""
-    reset = "".join(f"RESET {name}; " for name in STATEMENT_SETTINGS)
+def _plan(statement: str, settings: str, analyze: bool = False) -> str:
+    """The statement's plan (run, with `analyze`) under the session's settings, then `settings`,
+    in a savepoint rolled back after (a SET LOCAL lasts as long as the test's transaction)."""
+    reset = "".join(f"RESET {name}; " for name in _statement_settings())
+    explain = "EXPLAIN (ANALYZE, FORMAT JSON) " if analyze else "EXPLAIN (FORMAT JSON) "
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(reset + settings + "EXPLAIN (FORMAT JSON) " + statement.replace("%", "%%"))
+        cursor.execute(reset + settings + explain + statement)  # no parameters: % is sent as it is
         transaction.set_rollback(True)
         return json.dumps(cursor.fetchone()[0])
 
@@ -58,9 +66,44 @@ def test_a_costly_scan_is_split_among_the_workers_the_settings_allow(costly_scan
 
 def test_parallel_and_serial_searches_find_the_same_page_and_counts(costly_scan, settings):
     found = match("myeloma OR bone")
-    assert '"Node Type": "Gather"' in _plan(_statement("myeloma OR bone"), postgres.statement_settings())
+    ran = _plan(_statement("myeloma OR bone"), postgres.statement_settings(), analyze=True)
+    assert re.search(r'"Workers Launched": [12]\b', ran)
     parallel = found.page("relevance", limit=50, offset=0, facets=FACETS)
     settings.PG_SEARCH_WORKERS = 0
     serial = found.page("relevance", limit=50, offset=0, facets=FACETS)
     total, facets, page = parallel
     assert parallel == serial and total > 150 and len(page) == 50 and facets.journals and facets.publication_types
+
+
+def test_filters_are_conditions_on_the_documents(corpus):
+    """Year, journal and type read the documents' copies of their paper's facts: no paper is
+    read, and the papers found are those whose own columns pass the filters."""
+    paper = Paper.objects.filter(pub_year__isnull=False).exclude(journal_title="").order_by("pk").first()
+    kind = paper.publication_types.order_by("name").last().name
+    filters = SearchFilters(year_from=paper.pub_year, year_to=paper.pub_year, journal=paper.journal_title,
+                            publication_type=kind)
+    words = "cells OR patients OR bone OR myeloma"
+    assert not re.search(r"\bpapers_paper\b", _statement(words, filters))
+    total, _, page = match(words, filters).page("newest", limit=100, offset=0)
+    passing = list(Paper.objects.filter(pub_year=paper.pub_year, journal_title=paper.journal_title,
+                                        publication_types__name=kind).values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT paper_id FROM papers_searchdocument WHERE paper_id = ANY(%s)"
+                       " AND vector @@ websearch_to_tsquery('english', %s)", [passing, words])
+        expected = {pk for (pk,) in cursor.fetchall()}
+    assert expected and {pk for pk, _ in page} == expected and total == len(expected)
+    assert match(words, SearchFilters(publication_type="No such type")).page("newest", limit=10, offset=0)[0] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_settings_hold_for_their_statement_only():
+    """Outside a transaction (as the site runs), the settings and the statement sent with them
+    form one implicit transaction: the statement sees them, the next one does not."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        (before,) = cursor.fetchone()
+        cursor.execute(postgres.statement_settings() + "SELECT current_setting('work_mem'),"
+                       " current_setting('max_parallel_workers_per_gather')")
+        assert cursor.fetchone() == ("16MB", "2") and before != "16MB"
+        cursor.execute("SELECT current_setting('work_mem'), current_setting('max_parallel_workers_per_gather')")
+        assert cursor.fetchone() == (before, "0")

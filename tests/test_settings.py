@@ -53,13 +53,16 @@ def test_defaults_to_sqlite_and_reads_postgres_url():
 def test_postgres_connections_plan_for_ssd_storage_and_concurrent_requests(db):
     """The app's PostgreSQL sessions run with PG_RANDOM_PAGE_COST (default 1.1), so common words
     are matched through the GIN index rather than by reading every stored tsvector, and with
-    PG_PARALLEL_WORKERS (default 0) workers per query."""
-    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])"
+    PG_PARALLEL_WORKERS (default 0) workers per query; a search statement sets its own
+    (PG_SEARCH_WORKERS, papers.search.postgres.statement_settings)."""
+    code = ("from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options']);"
+            " print(settings.PG_SEARCH_WORKERS)")
     result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT, text=True,
                             capture_output=True, env={**os.environ, "DJANGO_SETTINGS_MODULE": "myeloma_lit.settings",
                                                       "SECRET_KEY": "x", "PG_RANDOM_PAGE_COST": "1.5", "PG_PARALLEL_WORKERS": "2",
+                                                      "PG_SEARCH_WORKERS": "3",
                                                       "DATABASE_URL": "postgres://someone@127.0.0.1:5432/somedb"})
-    assert result.stdout.strip() == "-c random_page_cost=1.5 -c max_parallel_workers_per_gather=2"
+    assert result.stdout.split("\n")[:2] == ["-c random_page_cost=1.5 -c max_parallel_workers_per_gather=2", "3"]
     from django.db import connection
 
     if connection.vendor == "postgresql":  # the suite's own connection carries the default

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils.safestring import mark_safe
 
 from ..models import Paper, PaperTag, PublicationType, Tag
 from . import postgres, sqlite
 from .query import ParsedQuery, parse
+from .scope import Scope, SearchFilters
 
 FACETS = ("tags", "years", "journals", "publication_types")
 FACET_LIMIT = 20  # journals and tags shown; years and publication types are few
@@ -32,23 +33,6 @@ _ORDER = {
     "relevance": "rank DESC, pub_year DESC NULLS LAST, id DESC",
     "newest": "pub_year DESC NULLS LAST, pub_month DESC NULLS LAST, pub_day DESC NULLS LAST, id DESC",
 }
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    """Narrowing of the results: every tag (by slug), a topic with its subtopics (by slug), a year
-    range, a journal, a publication type."""
-
-    tags: tuple[str, ...] = ()
-    topic: str = ""
-    year_from: int | None = None
-    year_to: int | None = None
-    journal: str = ""
-    publication_type: str = ""
-
-
-    def __bool__(self) -> bool:
-        return self != SearchFilters()
 
 
 class FacetValue(NamedTuple):
@@ -117,9 +101,8 @@ def match(query: str, filters: SearchFilters | None = None, expand_synonyms: boo
     """The query parsed (tag synonyms looked up once) and the public papers the filters leave.
     Without words but with filters, every filtered paper matches: browsing a tag, a topic or a
     journal."""
-    filters = filters or SearchFilters()
     parsed = parse(query, _synonyms() if expand_synonyms and query and not query.isspace() else None)
-    return Matching(parsed, backend(), _filtered(Paper.objects.public(), filters), narrowed=bool(filters))
+    return Matching(parsed, backend(), Scope(filters or SearchFilters()))
 
 
 @dataclass
@@ -128,13 +111,12 @@ class Matching:
 
     parsed: ParsedQuery
     engine: object  # the backend module
-    scope: object  # QuerySet of the public papers the filters leave
-    narrowed: bool  # by filters: scope is fewer than every public paper
+    scope: Scope  # the public papers the filters leave
 
     @property
     def is_empty(self) -> bool:
         """Nothing to search for and nothing to browse."""
-        return self.parsed.is_empty and not self.narrowed
+        return self.parsed.is_empty and not self.scope.narrowed
 
     def page(self, sort: str, *, limit: int, offset: int, facets: Collection[str] = ()) -> tuple[int, Facets, list[tuple[int, float]]]:
         """How many papers match, the counts per year and per each facet named, and (paper id,
@@ -143,8 +125,10 @@ class Matching:
         # Browsing has nothing to rank by: newest first, whatever the sort asked.
         order = _ORDER["newest"] if self.parsed.is_empty else _ORDER.get(sort, _ORDER["relevance"])
         sql, params = _page_statement(self._matches(), self._type_counts(), facets, order, limit, offset)
+        # The backend's settings are for matching words; browsing reads papers by their indexes.
+        settings = "" if self.parsed.is_empty else self.engine.statement_settings()
         with connection.cursor() as cursor:
-            cursor.execute(self.engine.statement_settings() + sql, params)
+            cursor.execute(settings + sql, params)
             return _read_page(cursor.fetchall())
 
     def hits(self, page_ids: list[tuple[int, float]]) -> list[Hit]:
@@ -157,14 +141,12 @@ class Matching:
     def _matches(self) -> tuple[str, list]:
         """A CTE, m: every matching public paper, materialized, with the columns named id,
         pub_year, pub_month, pub_day, journal_title and rank (and what the backend's
-        TYPE_COUNTS reads). The backend matches the words and ranks the matches among `scope`,
-        the papers the filters leave; browsing ranks nothing. `scope` is a derived table, not a
-        CTE: SQLite materializes a CTE in a compound statement, every paper of it."""
-        sql, params = self.scope.order_by().values_list(*_PAPER_COLUMNS).query.sql_with_params()
-        scope = (f"({sql}) AS scope", list(params))
+        TYPE_COUNTS reads). The backend matches the words and ranks the matches among the
+        papers the filters leave; browsing ranks nothing, and reads the papers."""
         if self.parsed.is_empty:
-            return f"WITH m AS MATERIALIZED (SELECT scope.*, 0.0 AS rank FROM {scope[0]})", scope[1]
-        ranked, ranked_params = self.engine.ranked_matches(self.parsed, scope, self.narrowed)
+            scope, params = self.scope.papers()
+            return f"WITH m AS MATERIALIZED (SELECT scope.*, 0.0 AS rank FROM {scope})", params
+        ranked, ranked_params = self.engine.ranked_matches(self.parsed, self.scope)
         return f"WITH m AS MATERIALIZED ({ranked})", ranked_params
 
     def _type_counts(self) -> str:
@@ -185,31 +167,6 @@ def _synonyms() -> dict[str, list[str]]:
     return lookup
 
 
-def _filtered(papers, filters: SearchFilters):
-    if filters.topic:
-        papers = papers.filter(pk__in=PaperTag.objects.filter(
-            Q(tag__topic__slug=filters.topic) | Q(tag__topic__parent__slug=filters.topic),
-            status=PaperTag.Status.CONFIRMED).values("paper_id"))
-    for slug in filters.tags:
-        papers = papers.filter(pk__in=PaperTag.objects.filter(tag__slug=slug, status=PaperTag.Status.CONFIRMED)
-                               .values("paper_id"))
-    if filters.year_from is not None:
-        papers = papers.filter(pub_year__gte=filters.year_from)
-    if filters.year_to is not None:
-        papers = papers.filter(pub_year__lte=filters.year_to)
-    if filters.journal:
-        papers = papers.filter(journal_title=filters.journal)
-    if filters.publication_type:
-        # A semi-join, like the tags (a join would repeat papers to the planner), on the type's id
-        # looked up first: PostgreSQL's statistics then know that "Journal Article" is 93 % of
-        # papers, where a join on the name is guessed at 4 % (and planned to take 1.5 s, not 0.3).
-        type_id = PublicationType.objects.filter(name=filters.publication_type).values_list("pk", flat=True).first()
-        papers = papers.filter(pk__in=Paper.publication_types.through.objects.filter(
-            publicationtype_id=type_id).values("paper_id"))
-    return papers
-
-
-_PAPER_COLUMNS = ("id", "pub_year", "pub_month", "pub_day", "journal_title")
 # (type_id, n) over m from each match's links. CROSS JOIN: m first, as SQLite knows no size for
 # m and would otherwise scan every link.
 _TYPE_COUNTS_FROM_LINKS = (

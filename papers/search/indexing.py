@@ -16,6 +16,7 @@ from ..bulk import insert_rows
 from ..markup import to_text
 from ..models import Paper, PaperTag, SearchDocument
 from ..tagging import TaggableText
+from . import backend
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _COLUMNS = ("paper_id", "title", "terms", "abstract")
@@ -73,4 +74,5 @@ def rebuild() -> int:
         ids = list(Paper.objects.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), REBUILD_CHUNK):
             written += index_papers(ids[start:start + REBUILD_CHUNK])
+    backend().compact()
     return written
