@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from papers import moderation
+from papers import importing, moderation
 from papers.models import Paper, PublicationType, SearchDocument, Tag
-from papers.search import SearchFilters, indexing, search
+from papers.search import SearchFilters, indexing, postgres, search, sqlite
 from papers.search.indexing import index_papers
 
 from .conftest import SAMPLES, post_paper_form
@@ -340,17 +340,37 @@ def _fts_segments() -> int:
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="GIN keeps no segments to merge")
-def test_imports_and_rebuilds_leave_the_full_text_index_in_one_segment(taxonomy, demo_files):
-    import_xml(*demo_files)
+def test_large_imports_and_rebuilds_leave_the_full_text_index_in_one_segment(taxonomy, demo_files, monkeypatch):
+    monkeypatch.setattr(importing, "COMPACT_AFTER", 1000)
+    import_xml(*demo_files)  # 222 papers in batches, each a savepoint: a segment each
+    assert _fts_segments() > 1
+    indexing.rebuild()
     assert _fts_segments() == 1
     ids = list(Paper.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), 50):  # each savepoint writes a segment, as each commit does
         with transaction.atomic():
             index_papers(ids[start:start + 50])
-    assert _fts_segments() > 2
-    indexing.rebuild()
+    assert _fts_segments() > 1
+    monkeypatch.setattr(importing, "COMPACT_AFTER", 200)
+    Paper.objects.all().delete()
+    import_xml(*demo_files)
     assert _fts_segments() == 1
     assert search("myeloma").total > 100
+
+
+def test_an_import_stands_when_the_index_cannot_be_compacted(taxonomy, demo_files, monkeypatch, caplog):
+    def busy():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT no_such_column FROM papers_paper")  # a real database error
+
+    for engine in (postgres, sqlite):
+        monkeypatch.setattr(engine, "compact", busy)
+    monkeypatch.setattr(importing, "COMPACT_AFTER", 100)
+    out = io.StringIO()
+    call_command("import_pubmed", "--from-xml", *map(str, demo_files), stdout=out)
+    assert "created 222" in out.getvalue() and Paper.objects.count() == 222
+    assert "was not compacted" in caplog.text
+    assert SearchDocument.objects.count() == 222  # and the connection still works
 
 
 @pytest.mark.django_db

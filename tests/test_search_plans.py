@@ -6,11 +6,13 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from papers.models import Paper
+from papers.models import Paper, Topic
 from papers.search import FACETS, SearchFilters, match, postgres
+from papers.search.scope import Scope
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no parallel plans")
 
@@ -76,15 +78,15 @@ def test_parallel_and_serial_searches_find_the_same_page_and_counts(costly_scan,
 
 
 def test_filters_are_conditions_on_the_documents(corpus):
-    """Year, journal and type read the documents' copies of their paper's facts: no paper is
-    read, and the papers found are those whose own columns pass the filters."""
+    """Year, journal and type read the documents' copies of their paper's facts: no paper nor
+    link is read, and the papers found are those whose own columns pass the filters."""
     paper = Paper.objects.filter(pub_year__isnull=False).exclude(journal_title="").order_by("pk").first()
     kind = paper.publication_types.order_by("name").last().name
     filters = SearchFilters(year_from=paper.pub_year, year_to=paper.pub_year, journal=paper.journal_title,
                             publication_type=kind)
     words = "cells OR patients OR bone OR myeloma"
-    assert not re.search(r"\bpapers_paper\b", _statement(words, filters))
-    total, _, page = match(words, filters).page("newest", limit=100, offset=0)
+    assert not re.search(r"\bpapers_paper(_publication_types)?\b", _statement(words, filters))
+    total, _, page = match(words, filters, expand_synonyms=False).page("newest", limit=100, offset=0)
     passing = list(Paper.objects.filter(pub_year=paper.pub_year, journal_title=paper.journal_title,
                                         publication_types__name=kind).values_list("pk", flat=True))
     with connection.cursor() as cursor:
@@ -93,6 +95,17 @@ def test_filters_are_conditions_on_the_documents(corpus):
         expected = {pk for (pk,) in cursor.fetchall()}
     assert expected and {pk for pk, _ in page} == expected and total == len(expected)
     assert match(words, SearchFilters(publication_type="No such type")).page("newest", limit=10, offset=0)[0] == 0
+
+
+def test_tags_and_topics_are_plain_semi_joins(corpus):
+    """Unordered subqueries of confirmed tags, which PostgreSQL can flatten into the scan (an
+    ordered one it must compute and sort whole first); browsing keeps the connection's settings."""
+    topic = Topic.objects.filter(parent__isnull=True).order_by("slug").first().slug
+    conditions, _ = postgres._filters(Scope(SearchFilters(tags=("il-6", "tnfsf11"), topic=topic)))
+    assert conditions.count("paper_id IN (SELECT") == 3 and "ORDER BY" not in conditions
+    with CaptureQueriesContext(connection) as captured:
+        match("", SearchFilters(topic=topic)).page("newest", limit=20, offset=0, facets=FACETS)
+    assert "SET LOCAL" not in captured.captured_queries[-1]["sql"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -104,6 +117,6 @@ def test_the_settings_hold_for_their_statement_only():
         (before,) = cursor.fetchone()
         cursor.execute(postgres.statement_settings() + "SELECT current_setting('work_mem'),"
                        " current_setting('max_parallel_workers_per_gather')")
-        assert cursor.fetchone() == ("16MB", "2") and before != "16MB"
+        assert cursor.fetchone() == ("16MB", str(settings.PG_SEARCH_WORKERS)) and before != "16MB"
         cursor.execute("SELECT current_setting('work_mem'), current_setting('max_parallel_workers_per_gather')")
         assert cursor.fetchone() == (before, "0")

@@ -1,8 +1,8 @@
 """The filters of a search and the public papers they leave, in the two forms the backends read:
 as a derived table of papers (SQLite, whose documents hold only text; and browsing, which
 reads papers), or filter by filter (PostgreSQL, whose documents carry their paper's status,
-year, journal and types: migrations 0011 and 0012), so that a filtered search reads no other
-table but for tags."""
+year, journal and types: migrations 0011, 0012 and 0014), so that a filtered search reads no
+other table but for tags."""
 
 from dataclasses import dataclass
 from functools import cached_property
@@ -64,7 +64,8 @@ class Scope:
     def tagged(self) -> list:
         """Querysets of paper ids: the topic's (a confirmed tag of it or of a subtopic), then each
         tag's (confirmed)."""
-        confirmed = PaperTag.objects.filter(status=PaperTag.Status.CONFIRMED)
+        # order_by(): PaperTag's default ordering would keep PostgreSQL from flattening the subquery.
+        confirmed = PaperTag.objects.filter(status=PaperTag.Status.CONFIRMED).order_by()
         topic = [confirmed.filter(Q(tag__topic__slug=self.filters.topic) | Q(tag__topic__parent__slug=self.filters.topic))
                  ] if self.filters.topic else []
         return [ids.values("paper_id") for ids in topic + [confirmed.filter(tag__slug=slug) for slug in self.filters.tags]]
