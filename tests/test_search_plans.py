@@ -1,6 +1,7 @@
-"""How PostgreSQL runs a search's one statement: over the documents alone, filters included,
-with the settings that let a costly scan, such as matching and ranking a word in half of
-100,000 papers, be split among parallel workers."""
+"""How the databases run a search's one statement. PostgreSQL: over the documents alone,
+filters included, with the settings that let a costly scan, such as matching and ranking a word
+in half of 100,000 papers, be split among parallel workers. SQLite: its matches joined to the
+papers through a covering index."""
 
 import json
 import re
@@ -14,7 +15,7 @@ from papers.models import Paper, Topic
 from papers.search import FACETS, SearchFilters, match, postgres
 from papers.search.scope import Scope
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no parallel plans")
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
 
 
 
@@ -57,6 +58,7 @@ def _plan(statement: str, settings: str, analyze: bool = False) -> str:
         return json.dumps(cursor.fetchone()[0])
 
 
+@postgres_only
 def test_a_costly_scan_is_split_among_the_workers_the_settings_allow(costly_scan, settings):
     statement = _statement("myeloma")
     parallel = _plan(statement, postgres.statement_settings())
@@ -66,6 +68,7 @@ def test_a_costly_scan_is_split_among_the_workers_the_settings_allow(costly_scan
     assert '"Node Type": "Gather"' not in _plan(statement, postgres.statement_settings())
 
 
+@postgres_only
 def test_parallel_and_serial_searches_find_the_same_page_and_counts(costly_scan, settings):
     found = match("myeloma OR bone")
     ran = _plan(_statement("myeloma OR bone"), postgres.statement_settings(), analyze=True)
@@ -77,6 +80,7 @@ def test_parallel_and_serial_searches_find_the_same_page_and_counts(costly_scan,
     assert parallel == serial and total > 150 and len(page) == 50 and facets.journals and facets.publication_types
 
 
+@postgres_only
 def test_filters_are_conditions_on_the_documents(corpus):
     """Year, journal and type read the documents' copies of their paper's facts: no paper nor
     link is read, and the papers found are those whose own columns pass the filters."""
@@ -97,6 +101,7 @@ def test_filters_are_conditions_on_the_documents(corpus):
     assert match(words, SearchFilters(publication_type="No such type")).page("newest", limit=10, offset=0)[0] == 0
 
 
+@postgres_only
 def test_tags_and_topics_are_plain_semi_joins(corpus):
     """Unordered subqueries of confirmed tags, which PostgreSQL can flatten into the scan (an
     ordered one it must compute and sort whole first); browsing keeps the connection's settings."""
@@ -108,6 +113,7 @@ def test_tags_and_topics_are_plain_semi_joins(corpus):
     assert "SET LOCAL" not in captured.captured_queries[-1]["sql"]
 
 
+@postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_the_settings_hold_for_their_statement_only():
     """Outside a transaction (as the site runs), the settings and the statement sent with them
@@ -120,3 +126,16 @@ def test_the_settings_hold_for_their_statement_only():
         assert cursor.fetchone() == ("16MB", str(settings.PG_SEARCH_WORKERS)) and before != "16MB"
         cursor.execute("SELECT current_setting('work_mem'), current_setting('max_parallel_workers_per_gather')")
         assert cursor.fetchone() == (before, "0")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL's documents carry their paper's facts")
+def test_sqlite_joins_its_matches_to_the_papers_through_a_covering_index(corpus):
+    """Each match is looked up in an index of the paper's id, status, date and journal
+    (migration 0015), not in the paper's wide row."""
+    with CaptureQueriesContext(connection) as captured:
+        match("humans OR cells", SearchFilters(year_from=2000)).page("relevance", limit=20, offset=0, facets=FACETS)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as PRAGMA optimize would, after an import
+        cursor.execute("EXPLAIN QUERY PLAN " + captured.captured_queries[-1]["sql"])
+        plan = [row[-1] for row in cursor.fetchall()]
+    assert any("USING COVERING INDEX paper_search_cover" in step for step in plan), plan
