@@ -84,9 +84,18 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
 
 def share(urls: dict[str, list[str]], index: int, clients: int):
     """Client `index`'s endless (kind, url) jobs: the page kinds in turn, each cycling through
-    the client's own slice of its URLs, so that no two clients ask the same never-seen search."""
-    kinds = [zip(itertools.repeat(kind), itertools.cycle(found[index::clients] or found)) for kind, found in urls.items()]
-    return itertools.chain.from_iterable(zip(*kinds))
+    the client's own slice of its URLs, so that no two clients ask the same never-seen search.
+    Never-seen searches are not cycled: once a client has asked its share, it goes on with the
+    other kinds (a small collection has few headings to ask)."""
+    kinds = [zip(itertools.repeat(kind), found[index::clients] if kind == "search-new" else
+                 itertools.cycle(found[index::clients] or found)) for kind, found in urls.items()]
+    while kinds:
+        for jobs in list(kinds):
+            job = next(jobs, None)
+            if job is None:
+                kinds.remove(jobs)
+            else:
+                yield job
 
 
 def client(port: int, jobs, stop_at: float, results: list) -> None:
