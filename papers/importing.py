@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -28,12 +27,10 @@ from .bulk import chunks, insert_rows, select_in
 from .medline import AuthorRecord, PubMedRecord, PubMedXMLError, read_batches
 from .models import Author, Authorship, ImportRun, Paper, PublicationType
 from .pubmed import BATCH_SIZE, ESEARCH_LIMIT, EutilsConfig, EutilsError, PubMedClient
-from .search import backend
+from .search.indexing import compact as compact_search_index
 from .search.indexing import index_new_papers, index_papers
 from .suggestions import TagSuggester
 from .tagging import TaggableText
-
-logger = logging.getLogger(__name__)
 
 # Paper columns that come from PubMed (authors and publication types are relations).
 PUBMED_FIELDS = (
@@ -501,7 +498,7 @@ class Importer:
             )
             self.run.save()
         if not self.dry_run and len(self.report.created) + len(self.report.updated) >= COMPACT_AFTER:
-            _compact_search_index()
+            compact_search_index()
         return self.report
 
     def _copy_report_to_run(self) -> None:
@@ -513,20 +510,10 @@ class Importer:
 
 
 _RUN_COUNTS = ("created", "updated", "unchanged", "not_found", "failed")
-# Papers a run must write before the search index is compacted (papers.search.sqlite.compact:
+# Papers a run must write before the search index is compacted (papers.search.indexing.compact:
 # 1.1 s at 100,000 papers, what importing 1,000 records takes). Smaller runs add a segment or
 # a few, which the index merges by itself four at a time.
 COMPACT_AFTER = 1000
-
-
-def _compact_search_index() -> None:
-    """Compact the search index after a run; the run stands if this fails (a busy database),
-    as the index is then slower, never wrong."""
-    try:
-        with transaction.atomic():
-            backend().compact()
-    except DatabaseError as error:
-        logger.warning("The search index was not compacted after an import: %s", error)
 
 
 def _json_safe(values: dict) -> dict:

@@ -7,16 +7,19 @@ database copies status, date, journal and publication types into each document i
 (migrations 0011, 0012 and 0014).
 """
 
+import logging
 import re
 from collections.abc import Sequence
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from ..bulk import insert_rows
 from ..markup import to_text
 from ..models import Paper, PaperTag, SearchDocument
 from ..tagging import TaggableText
 from . import backend
+
+logger = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _COLUMNS = ("paper_id", "title", "terms", "abstract")
@@ -74,5 +77,15 @@ def rebuild() -> int:
         ids = list(Paper.objects.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), REBUILD_CHUNK):
             written += index_papers(ids[start:start + REBUILD_CHUNK])
-    backend().compact()
+    compact()
     return written
+
+
+def compact() -> None:
+    """Compact the full-text index after a large write (papers.search.sqlite.compact). What was
+    written stands if this fails (a busy database): the index is then slower, never wrong."""
+    try:
+        with transaction.atomic():
+            backend().compact()
+    except DatabaseError as error:
+        logger.warning("The search index was not compacted: %s", error)
