@@ -28,6 +28,7 @@ from .medline import AuthorRecord, PubMedRecord, PubMedXMLError, read_batches
 from .models import Author, Authorship, ImportRun, Paper, PublicationType
 from .pubmed import BATCH_SIZE, ESEARCH_LIMIT, EutilsConfig, EutilsError, PubMedClient
 from .search.indexing import compact as compact_search_index
+from .search.indexing import PAPER_FIELDS as SEARCHED_FIELDS
 from .search.indexing import index_new_papers, index_papers
 from .suggestions import TagSuggester
 from .tagging import TaggableText
@@ -311,7 +312,7 @@ class Importer:
         existing = {p.pmid: p for p in Paper.objects.filter(pmid__in=[r.pmid for r in records])}
         stored_authors = self._stored_authorships([p.pk for p in existing.values()])
         stored_types = self._stored_publication_types([p.pk for p in existing.values()])
-        new, changed_text, changed_relations = [], [], []
+        new, changed_text, changed_relations, reindexed = [], [], [], []
         for record in records:
             digest = fingerprint(record)
             paper = existing.get(record.pmid)
@@ -346,6 +347,8 @@ class Importer:
                 changed_relations.append((paper.pk, record))
             if applied & {"title", "abstract", "keywords", "mesh_headings", "chemicals"}:
                 changed_text.append(TaggableText.of_paper(paper))
+            if relations_differ or applied & set(SEARCHED_FIELDS):
+                reindexed.append(paper.pk)
         Paper.objects.filter(pmid__in=report.unchanged).update(pubmed_fetched_at=now)
         created = list(zip(self._insert_papers(new, now), (record for record, _ in new), strict=True))
         report.created.extend(record.pmid for _, record in created)
@@ -355,7 +358,7 @@ class Importer:
             known={pk: suggestions[record.pmid] for pk, record in created if record.pmid in suggestions},
         )
         index_new_papers([TaggableText.of_record(record, pk) for pk, record in created])
-        index_papers([text.paper_id for text in changed_text])
+        index_papers(reindexed)
 
     def _insert_papers(self, new: list[tuple[PubMedRecord, str]], now) -> list[int]:
         """Insert new papers (pending, unreviewed) and return their ids in order."""

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Paper, PaperEvent, PaperTag
-from .search.indexing import index_papers
+from .search.indexing import index_papers, refresh_facts
 
 MODERATE = "papers.moderate_paper"
 REVIEW_TAGS = "papers.change_papertag"
@@ -90,7 +90,6 @@ def _require(user, permission: str, message: str) -> None:
 
 
 def _set_status(paper, user, status, reason, note, refuse_from) -> Paper:
-    # No reindex: search reads the status at query time (PostgreSQL's documents copy it by trigger).
     with transaction.atomic():
         current = Paper.objects.select_for_update().get(pk=paper.pk)
         if current.status in refuse_from:
@@ -105,6 +104,7 @@ def _set_status(paper, user, status, reason, note, refuse_from) -> Paper:
         PaperEvent.objects.create(paper=paper, user=user, kind=PaperEvent.Kind.STATUS,
                                   summary=summary or f"Rejected: {Paper.Reason(reason).label}",
                                   changes=changes, reason=reason, note=note.strip())
+        refresh_facts([paper.pk])  # the document's public flag
     return paper
 
 

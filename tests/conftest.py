@@ -30,7 +30,18 @@ def corpus(taxonomy, demo_files):
     from papers.models import Paper
 
     call_command("import_pubmed", "--from-xml", *map(str, demo_files), stdout=io.StringIO())
-    Paper.objects.update(status=Paper.Status.APPROVED)
+    set_status(Paper.objects.all(), Paper.Status.APPROVED)
+
+
+def set_status(papers, status: str, reason: str = "") -> None:
+    """Test set-up: put these papers in a status directly and bring their search documents in
+    step, with no audit entry (a curator's decision goes through papers.curation)."""
+    from papers.models import Paper
+    from papers.search.indexing import refresh_facts
+
+    ids = list(papers.values_list("pk", flat=True))
+    Paper.objects.filter(pk__in=ids).update(status=status, status_reason=reason)
+    refresh_facts(ids)
 
 
 @pytest.fixture

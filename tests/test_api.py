@@ -17,6 +17,8 @@ from papers.markup import to_text
 from papers.models import ImportRun, Paper, PaperTag, Tag, Topic
 from papers.search import NEWEST_FIRST, search
 
+from .conftest import set_status
+
 MYELOMA = 38856741  # in the recorded E-utilities corpus
 BORTEZOMIB = {32895455, 32901100, 34087126}
 
@@ -58,7 +60,7 @@ def test_papers_answer_what_the_site_search_answers(client, curated, params):
 
 
 def test_without_parameters_every_approved_paper_once_newest_first(client, curated):
-    Paper.objects.filter(pmid=32895455).update(status=Paper.Status.PENDING)
+    set_status(Paper.objects.filter(pmid=32895455), Paper.Status.PENDING)
     seen, url = [], "/api/papers/?page_size=100"
     while url:
         page = get(client, url)
@@ -208,8 +210,8 @@ def test_pending_and_rejected_papers_appear_in_no_answer_and_no_count(client, cu
     hidden = [32901100, *PaperTag.objects.order_by("paper__pmid").values_list("paper__pmid", flat=True)[:2]]
     tags = sorted(set(Tag.objects.filter(papers__pmid__in=hidden).values_list("slug", flat=True)))
     everything = public_surfaces(client, tags)
-    Paper.objects.filter(pmid=hidden[0]).update(status=Paper.Status.PENDING)
-    Paper.objects.filter(pmid__in=hidden[1:]).update(status=Paper.Status.REJECTED, status_reason="off_topic")
+    set_status(Paper.objects.filter(pmid=hidden[0]), Paper.Status.PENDING)
+    set_status(Paper.objects.filter(pmid__in=hidden[1:]), Paper.Status.REJECTED, "off_topic")
     answers = public_surfaces(client, tags)
     assert answers != everything
     text = str(answers)

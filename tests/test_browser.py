@@ -4,6 +4,8 @@ import pytest
 
 from papers.models import ImportRun, Paper
 
+from .conftest import set_status
+
 pytestmark = pytest.mark.browser
 
 MYELOMA = 38856741
@@ -37,7 +39,7 @@ def test_home_page_shows_only_approved_papers_with_markup(page, live_server, eut
     from django.core.management import call_command
 
     call_command("import_pubmed", MYELOMA, 27797938, stdout=__import__("io").StringIO())
-    Paper.objects.filter(pmid=27797938).update(status=Paper.Status.APPROVED)
+    set_status(Paper.objects.filter(pmid=27797938), Paper.Status.APPROVED)
     page.goto(live_server.url)
     assert page.inner_text("h1") == "Myeloma literature"
     assert "1 approved paper" in page.inner_text("main")

@@ -16,6 +16,8 @@ from papers import exports, moderation
 from papers.markup import to_text
 from papers.models import Paper, PaperTag, Tag
 
+from .conftest import set_status
+
 MAX_URLS = 3000
 MAX_PARAMETERS = 2
 HIDDEN = {32901100: Paper.Status.PENDING, 33596528: Paper.Status.REJECTED, 34088671: Paper.Status.PENDING}
@@ -30,7 +32,7 @@ def collection(corpus, people):
     for paper_tag in PaperTag.objects.filter(tag__slug__in=["il-6", "nf-kb", "proteasome-inhibitors"]):
         moderation.confirm_tag(paper_tag, people.superuser)
     for pmid, status in HIDDEN.items():
-        Paper.objects.filter(pmid=pmid).update(status=status, status_reason=Paper.Reason.OTHER if status == "rejected" else "")
+        set_status(Paper.objects.filter(pmid=pmid), status, Paper.Reason.OTHER if status == "rejected" else "")
     return {pmid: to_text(Paper.objects.get(pmid=pmid).title) for pmid in HIDDEN}
 
 

@@ -21,7 +21,7 @@ from lxml import etree
 from papers import exports, moderation
 from papers.models import Author, Authorship, Paper, PaperTag, Tag
 
-from .conftest import DEMO_DIR, SAMPLES
+from .conftest import DEMO_DIR, SAMPLES, set_status
 
 APOLLO = 34087126  # structured abstract, 23 persons then a collective author, volume and issue
 MIRNA = 34092168  # Polish names, "Leukemia & lymphoma", full date, author keywords
@@ -34,7 +34,7 @@ def corpus(taxonomy, demo_files):
     """The 222 demo papers and one book chapter, approved, with the tagger's suggestions."""
     book = SAMPLES / "efetch_pubmed_20301577_book_article.xml"
     call_command("import_pubmed", "--from-xml", *map(str, demo_files), str(book), stdout=io.StringIO())
-    Paper.objects.update(status=Paper.Status.APPROVED)
+    set_status(Paper.objects.all(), Paper.Status.APPROVED)
 
 
 def export(key, *pmids):
@@ -86,7 +86,7 @@ def test_load_keeps_order_in_four_queries(corpus, django_assert_max_num_queries,
 def test_load_skips_unknown_and_unapproved_papers_and_asks_nothing_for_none(corpus, django_assert_num_queries):
     apollo = Paper.objects.get(pmid=APOLLO).pk
     pending = Paper.objects.exclude(pk=apollo).first()
-    Paper.objects.filter(pk=pending.pk).update(status=Paper.Status.PENDING)
+    set_status(Paper.objects.filter(pk=pending.pk), Paper.Status.PENDING)
     assert [p.pmid for p in exports.load([apollo, 10**9, pending.pk])] == [APOLLO]
     with django_assert_num_queries(0):
         assert exports.load([]) == []

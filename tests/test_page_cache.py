@@ -14,6 +14,8 @@ from papers.models import Paper, PaperTag, Tag
 from papers.page_cache import HEADER, collection_version
 from papers.search.indexing import rebuild
 
+from .conftest import set_status
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PAPER = 33596528  # a demo paper on IL-6 and the bone marrow niche
@@ -93,7 +95,7 @@ def test_writes_that_bypass_the_models_show_at_once(visit, corpus, write):
     assert str(PAPER) in visit(url).content.decode()
     assert visit(url)[HEADER] == "hit"
     if write == "bulk update":
-        Paper.objects.filter(pmid=PAPER).update(status=Paper.Status.PENDING)
+        set_status(Paper.objects.filter(pmid=PAPER), Paper.Status.PENDING)
     elif write == "raw SQL":
         with connection.cursor() as cursor:
             cursor.execute("UPDATE papers_paper SET status = 'rejected', status_reason = 'other' WHERE pmid = %s", [PAPER])
@@ -126,7 +128,7 @@ def test_a_rolled_back_write_keeps_the_pages(visit, corpus):
     visit("/search/?q=myeloma")
     token = collection_version()
     with pytest.raises(RuntimeError), transaction.atomic():
-        Paper.objects.update(status=Paper.Status.PENDING)
+        set_status(Paper.objects.all(), Paper.Status.PENDING)
         raise RuntimeError
     assert collection_version() == token
     assert visit("/search/?q=myeloma")[HEADER] == "hit"

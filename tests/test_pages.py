@@ -15,7 +15,7 @@ from papers import exports, moderation
 from papers.markup import to_text
 from papers.models import Paper, PaperTag, Tag
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, set_status
 
 MAX_QUERIES = 10
 
@@ -37,7 +37,7 @@ def import_sample(name: str, *, approve=True) -> Paper:
     call_command("import_pubmed", "--from-xml", str(path), stdout=io.StringIO())
     pmid = int(name)
     if approve:
-        Paper.objects.filter(pmid=pmid).update(status=Paper.Status.APPROVED)
+        set_status(Paper.objects.filter(pmid=pmid), Paper.Status.APPROVED)
     return Paper.objects.get(pmid=pmid)
 
 
@@ -189,7 +189,7 @@ def test_result_pages_cost_at_most_ten_queries(client, tagged, django_assert_max
 def test_topic_page_lists_its_confirmed_public_papers_with_a_chart(client, tagged):
     topic = Tag.objects.get(slug="il-6").topic
     root = topic.parent
-    Paper.objects.filter(pmid=33596528).update(status=Paper.Status.PENDING)
+    set_status(Paper.objects.filter(pmid=33596528), Paper.Status.PENDING)
     expected = set(Paper.objects.public().filter(
         paper_tags__status=PaperTag.Status.CONFIRMED, paper_tags__tag__topic__in=[topic, root]).values_list("pmid", flat=True))
     assert 33596528 not in expected and expected
@@ -273,7 +273,7 @@ def test_paper_page_shows_confirmed_tags_with_evidence_and_related_papers(client
 def test_pending_and_rejected_papers_have_no_page(client, taxonomy):
     pending = import_sample("27797938", approve=False)
     assert client.get(pending.get_absolute_url()).status_code == 404
-    Paper.objects.filter(pk=pending.pk).update(status=Paper.Status.REJECTED, status_reason=Paper.Reason.OTHER)
+    set_status(Paper.objects.filter(pk=pending.pk), Paper.Status.REJECTED, Paper.Reason.OTHER)
     assert client.get(pending.get_absolute_url()).status_code == 404
     assert client.get(reverse("paper_export", args=[pending.pmid, "ris"])).status_code == 404
 
@@ -327,6 +327,6 @@ def test_an_export_beyond_the_limit_is_refused_with_the_reason(client, corpus, m
 
 
 def test_exports_never_hold_a_paper_the_public_cannot_see(client, corpus):
-    Paper.objects.filter(pmid=32901100).update(status=Paper.Status.PENDING)
+    set_status(Paper.objects.filter(pmid=32901100), Paper.Status.PENDING)
     entries = rispy.loads(client.get(reverse("search_export", args=["ris"]), {"q": "bortezomib"}).content.decode())
     assert [e["accession_number"] for e in entries] == ["32895455", "34087126"]

@@ -15,6 +15,8 @@ from papers import moderation
 from papers.models import Paper, PaperTag, SearchDocument, Tag
 from papers.search import FacetValue, Results, SearchFilters, search, search_ids
 
+from .conftest import set_status
+
 
 def pmids(results) -> list[int]:
     return [hit.paper.pmid for hit in results.hits]
@@ -130,8 +132,8 @@ def test_search_filters_by_tag_year_journal_and_type(corpus):
 
 
 def test_search_never_shows_pending_or_rejected_papers(corpus):
-    Paper.objects.filter(pmid=32895455).update(status=Paper.Status.PENDING)
-    Paper.objects.filter(pmid=32901100).update(status=Paper.Status.REJECTED, status_reason=Paper.Reason.OTHER)
+    set_status(Paper.objects.filter(pmid=32895455), Paper.Status.PENDING)
+    set_status(Paper.objects.filter(pmid=32901100), Paper.Status.REJECTED, Paper.Reason.OTHER)
     results = search("bortezomib")
     assert pmids(results) == [34087126]
     assert results.total == 1

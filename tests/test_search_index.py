@@ -6,7 +6,7 @@ import threading
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from papers import importing, moderation
@@ -14,7 +14,7 @@ from papers.models import Paper, PublicationType, SearchDocument, Tag
 from papers.search import SearchFilters, indexing, postgres, search, sqlite
 from papers.search.indexing import index_papers
 
-from .conftest import SAMPLES, post_paper_form
+from .conftest import SAMPLES, post_paper_form, set_status
 
 LYTIC = SAMPLES / "efetch_pubmed_38856741_myeloma_lytic_lesions.xml"
 TWO_RECORDS = SAMPLES / "efetch_pubmed_two_records_review_no_abstract.xml"  # a review on AIDS, an article on heme
@@ -23,7 +23,7 @@ TWO_RECORDS_PMIDS = (12091962, 9997)
 
 def import_xml(*paths):
     call_command("import_pubmed", "--from-xml", *map(str, paths), stdout=io.StringIO())
-    Paper.objects.update(status=Paper.Status.APPROVED)
+    set_status(Paper.objects.all(), Paper.Status.APPROVED)
 
 
 def pmids(query, **options) -> list[int]:
@@ -63,44 +63,97 @@ def test_index_follows_tag_review(taxonomy, people):
     assert pmids("Xgeva", expand_synonyms=False) == [38856741]
 
 
-def test_moderation_needs_no_reindex(taxonomy, people):
+def assert_in_step():
+    """Every document agrees with its paper (check_search_index finds nothing)."""
+    assert indexing.check() == indexing.Drift()
+
+
+def test_moderation_reaches_search_without_rewriting_the_text(taxonomy, people):
     import_xml(LYTIC)
     paper = Paper.objects.get()
     moderation.revoke_approval(paper, people.superuser, note="Check the abstract")
     assert search("remineralization").total == 0
+    assert_in_step()
     moderation.approve(paper, people.superuser)
     assert search("remineralization").total == 1
+    assert_in_step()
 
 
-def test_status_date_and_journal_reach_search_by_every_write_path(taxonomy):
-    """What search filters, sorts and counts by follows the paper however it is written:
-    PostgreSQL keeps a copy of it in each search document (by trigger), SQLite reads the paper."""
+def found(query="remineralization", **filters):
+    results = search(query, filters=SearchFilters(**filters))
+    return results.total, [f.value for f in results.facets.years], [f.value for f in results.facets.journals]
+
+
+def test_status_date_and_journal_follow_each_write_path_of_the_app(taxonomy, people, client, tmp_path):
+    """What search filters, sorts and counts by is copied into each document by the code that
+    writes the paper: an import that changes the date, moderation, a hand edit."""
     import_xml(LYTIC)
-
-    def found(**filters):
-        results = search("remineralization", filters=SearchFilters(**filters))
-        return results.total, [f.value for f in results.facets.years], [f.value for f in results.facets.journals]
-
-    imported = Paper.objects.get()
-    assert found() == (1, [imported.pub_year], [imported.journal_title])
-    with connection.cursor() as cursor:  # bypassing the models
-        cursor.execute("UPDATE papers_paper SET pub_year = 1999, journal_title = 'Bone Reports'")
-    assert found() == (1, [1999], ["Bone Reports"])
-    assert found(year_to=2000) == (1, [1999], ["Bone Reports"])
-    Paper.objects.update(status=Paper.Status.REJECTED, status_reason=Paper.Reason.OFF_TOPIC)
-    assert found() == (0, [], [])
+    assert found() == (1, [2025], ["Global spine journal"])
+    changed = tmp_path / "changed.xml"
+    changed.write_text(LYTIC.read_text().replace("<PubDate><Year>2025</Year>", "<PubDate><Year>1999</Year>"))
+    call_command("import_pubmed", "--from-xml", str(changed), stdout=io.StringIO())
+    assert found() == (1, [1999], ["Global spine journal"]) == found(year_to=2000)
+    assert_in_step()
     paper = Paper.objects.get()
-    paper.status, paper.pub_year = Paper.Status.APPROVED, 2003
-    paper.save()
-    assert found() == (1, [2003], ["Bone Reports"])
-    index_papers([paper.pk])  # a document written anew takes the paper's facts
-    assert found(journal="Bone Reports") == (1, [2003], ["Bone Reports"])
+    moderation.reject(paper, people.superuser, Paper.Reason.OFF_TOPIC)
+    assert found() == (0, [], [])
+    moderation.approve(paper, people.superuser)
+    client.force_login(people.superuser)
+    edit = {"journal_title": "Bone Reports", "pub_year": "2003"}
+    assert post_paper_form(client, paper, lambda data: data.update(edit)).status_code == 302
+    assert found() == (1, [2003], ["Bone Reports"]) == found(journal="Bone Reports")
+    assert_in_step()
 
 
-def test_publication_types_reach_search_by_every_write_path(taxonomy):
-    """The type counts of a search and of browsing follow the links however they are written:
-    PostgreSQL keeps each paper's type ids in its search document (by trigger, migration 0012),
-    SQLite reads the links."""
+def test_raw_sql_writes_are_found_and_repaired_by_check_search_index(taxonomy):
+    """A write that bypasses the app (raw SQL) leaves documents behind: the command names them,
+    fails, and with --fix rewrites them; search then follows the papers again."""
+    import_xml(LYTIC, TWO_RECORDS)
+    lytic, aids, magnetic = (Paper.objects.get(pmid=pmid) for pmid in (38856741, *TWO_RECORDS_PMIDS))
+    review = PublicationType.objects.get(name="Review")
+    out = io.StringIO()
+    call_command("check_search_index", stdout=out)
+    assert out.getvalue() == "The search index agrees with all 3 papers.\n"
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE papers_paper SET pub_year = 1999, journal_title = 'Bone Reports' WHERE id = %s", [lytic.pk])
+        cursor.execute("UPDATE papers_paper SET status = 'pending' WHERE id = %s", [aids.pk])
+        cursor.execute("INSERT INTO papers_paper_publication_types (paper_id, publicationtype_id) VALUES (%s, %s)",
+                       [magnetic.pk, review.pk])
+        cursor.execute("UPDATE papers_paper SET title = 'Zebrafish flavocytochrome' WHERE id = %s", [magnetic.pk])
+    assert found() == (1, [2025], ["Global spine journal"])  # the documents as they were
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="run check_search_index --fix"):
+        call_command("check_search_index", stdout=out)
+    assert out.getvalue() == (
+        "3 paper(s) whose document has stale facts (status, date, journal or types): PMID 38856741, PMID 12091962,"
+        " PMID 9997\n"
+        "1 paper(s) whose document has stale text: PMID 9997\n")
+    out = io.StringIO()
+    call_command("check_search_index", "--fix", stdout=out)
+    assert out.getvalue().endswith("Rewrote 3 document(s).\n")
+    assert found() == (1, [1999], ["Bone Reports"])
+    assert search("correctional").total == 0
+    assert {f.value: f.count for f in search("zebrafish").facets.publication_types} == {"Journal Article": 1, "Review": 1}
+    assert_in_step()
+    SearchDocument.objects.filter(pk=aids.pk).delete()
+    assert indexing.check() == indexing.Drift(missing=[aids.pk])
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5's index of the documents' text")
+def test_check_search_index_repairs_the_full_text_index(taxonomy):
+    import_xml(LYTIC)
+    with connection.cursor() as cursor:  # the index loses a document's words
+        cursor.execute("INSERT INTO papers_search_fts(papers_search_fts, rowid, title, terms, abstract)"
+                       " SELECT 'delete', paper_id, title, terms, abstract FROM papers_searchdocument")
+    assert search("remineralization").total == 0
+    assert indexing.check().full_text_index
+    call_command("check_search_index", "--fix", stdout=io.StringIO())
+    assert search("remineralization").total == 1
+    assert_in_step()
+
+
+def test_publication_types_are_counted_from_the_documents(taxonomy):
+    """The type counts of a search and of browsing come from the documents' copies of the links."""
     import_xml(LYTIC, TWO_RECORDS)
     links = Paper.publication_types.through.objects
     every_word = "remineralization OR correctional OR flavocytochrome"
@@ -108,39 +161,17 @@ def test_publication_types_reach_search_by_every_write_path(taxonomy):
     def counts(query=every_word, **filters) -> dict[str, int]:
         return {f.value: f.count for f in search(query, filters=SearchFilters(**filters)).facets.publication_types}
 
-    def assert_counts_match_the_links():
-        truth = Counter(links.values_list("publicationtype__name", flat=True))
-        assert counts() == counts("", year_from=1000) == truth  # searched (ranked) and browsed
-
-    lytic, aids, magnetic = (Paper.objects.get(pmid=pmid) for pmid in (38856741, *TWO_RECORDS_PMIDS))
-    review, article = PublicationType.objects.get(name="Review"), PublicationType.objects.get(name="Journal Article")
-    assert_counts_match_the_links()
+    truth = Counter(links.values_list("publicationtype__name", flat=True))
+    assert counts() == counts("", year_from=1000) == truth  # searched (ranked) and browsed
     assert counts("flavocytochrome") == {"Journal Article": 1}
-    lytic.publication_types.add(review)  # INSERT
-    lytic.publication_types.remove(article)  # DELETE
-    assert_counts_match_the_links()
-    assert counts("remineralization") == {"Review": 1}
-    with connection.cursor() as cursor:  # bypassing the models: a link moved to another paper
-        cursor.execute("UPDATE papers_paper_publication_types SET paper_id = %s WHERE paper_id = %s AND publicationtype_id = %s",
-                       [magnetic.pk, aids.pk, review.pk])
-    assert_counts_match_the_links()
-    assert (counts("flavocytochrome"), counts("correctional")) == ({"Journal Article": 1, "Review": 1}, {"Journal Article": 1})
-    index_papers([magnetic.pk])  # a document written anew reads the links
-    assert counts("flavocytochrome") == {"Journal Article": 1, "Review": 1}
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # TRUNCATE refuses a table with the test transaction's deferred trigger events pending.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("TRUNCATE papers_paper_publication_types")
-        else:
-            cursor.execute("DELETE FROM papers_paper_publication_types")
-    assert counts() == counts("", year_from=1000) == {}
+    assert counts("", publication_type="Review") == {"Journal Article": 1, "Review": 1}
+    assert counts("", publication_type="No such type") == {}
 
 
-def while_paused(first, write) -> None:
+def while_paused(first, write, waits: bool = True) -> None:
     """Run `first(pause)` in one connection and, once it calls pause() (its transaction open),
-    `write` in another, which must wait for `first`'s locks; then let both finish, and raise
-    what either raised (a deadlock, say)."""
+    `write` in another, which must wait for `first`'s locks (or, if not `waits`, finish without
+    waiting); then let both finish, and raise what either raised (a deadlock, say)."""
     paused, release, errors = threading.Event(), threading.Event(), []
 
     def pause():
@@ -162,8 +193,8 @@ def while_paused(first, write) -> None:
     assert paused.wait(10)
     writing = in_own_connection(write)
     writing.start()
-    writing.join(0.5)
-    assert writing.is_alive()  # waiting for the lock
+    writing.join(0.5 if waits else 10)
+    assert writing.is_alive() == waits
     release.set()
     holding.join(20)
     writing.join(20)
@@ -181,55 +212,59 @@ def while_reindexing(paper: Paper, write) -> None:
     while_paused(reindex, write)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite reads a paper's status at query time: no copy to lose")
-@pytest.mark.django_db(transaction=True)
-def test_a_paper_rejected_while_it_is_reindexed_stays_out_of_search(taxonomy):
-    """The re-index holds the paper until its new document is committed; the rejection waits,
-    then reaches the new document (not the deleted one, which would leave the paper public)."""
-    import_xml(LYTIC)
-    paper = Paper.objects.get()
-    while_reindexing(paper, lambda: Paper.objects.filter(pk=paper.pk).update(
-        status=Paper.Status.REJECTED, status_reason=Paper.Reason.OFF_TOPIC))
-    assert search("remineralization").total == 0
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite reads a paper's types at query time: no copy to lose")
-@pytest.mark.django_db(transaction=True)
-def test_a_type_added_while_its_paper_is_reindexed_reaches_search(taxonomy):
-    """The link's trigger waits for the re-index's lock on the paper, then updates the new
-    document (not the deleted one, which would leave the type out of the paper's counts)."""
-    import_xml(LYTIC)
-    paper = Paper.objects.get()
-    review = PublicationType.objects.create(name="Review")
-    while_reindexing(paper, lambda: paper.publication_types.add(review))
-    types = search("remineralization").facets.publication_types
-    assert {f.value: f.count for f in types} == {"Journal Article": 1, "Review": 1}
+def reject(paper: Paper, user) -> None:
+    moderation.reject(Paper.objects.get(pk=paper.pk), user, Paper.Reason.OFF_TOPIC)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writing transaction at a time")
 @pytest.mark.django_db(transaction=True)
-def test_a_paper_changed_during_a_rebuild_waits_for_it(taxonomy, monkeypatch):
-    """A rebuild deletes every document, then writes them anew a chunk at a time, locking each
-    chunk's papers. A paper changed meanwhile used to wait for its deleted document while the
-    rebuild waited for the paper: a deadlock. The rebuild now holds the papers against writes
-    from its start, so the change waits and then reaches the new document."""
+def test_a_paper_rejected_while_it_is_reindexed_stays_out_of_search(taxonomy, people):
+    """The re-index holds the paper until its new document is committed; the rejection waits,
+    then reaches the new document (not the deleted one, which would leave the paper public)."""
+    import_xml(LYTIC)
+    paper = Paper.objects.get()
+    while_reindexing(paper, lambda: reject(paper, people.superuser))
+    assert search("remineralization").total == 0
+    assert_in_step()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writing transaction at a time")
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_holds_only_the_papers_it_is_writing(taxonomy, people, monkeypatch):
+    """A rebuild writes the documents a chunk of papers at a time, each chunk in its own
+    transaction: a paper of another chunk changed meanwhile does not wait, and the rebuild
+    reads it as changed when it reaches its chunk."""
     import_xml(LYTIC, TWO_RECORDS)
-    last = Paper.objects.order_by("pk").last()
-    monkeypatch.setattr(indexing, "REBUILD_CHUNK", 1)
-    first_chunk = indexing.index_papers
+    first, last = Paper.objects.order_by("pk").first(), Paper.objects.order_by("pk").last()
+    monkeypatch.setattr(indexing, "CHUNK", 1)
+    rows = indexing._rows
 
     def rebuild(pause):
-        def index_papers(ids):
-            if ids == [Paper.objects.order_by("pk").first().pk]:
+        def paused_rows(ids, lock):
+            written = rows(ids, lock)
+            if ids == [first.pk]:
                 pause()
-            return first_chunk(ids)
-        monkeypatch.setattr(indexing, "index_papers", index_papers)
-        indexing.rebuild()
+            return written
+        monkeypatch.setattr(indexing, "_rows", paused_rows)
+        assert indexing.rebuild() == 3
 
-    while_paused(rebuild, lambda: Paper.objects.filter(pk=last.pk).update(
-        status=Paper.Status.REJECTED, status_reason=Paper.Reason.OFF_TOPIC))
-    assert SearchDocument.objects.count() == 3
+    while_paused(rebuild, lambda: reject(last, people.superuser), waits=False)
     assert search("remineralization OR correctional OR flavocytochrome").total == 2
+    assert_in_step()
+
+
+def test_an_import_that_changes_a_papers_types_reaches_search(taxonomy, tmp_path):
+    import_xml(TWO_RECORDS)
+    assert {f.value: f.count for f in search("flavocytochrome").facets.publication_types} == {"Journal Article": 1}
+    changed = tmp_path / "changed.xml"
+    changed.write_text(TWO_RECORDS.read_text().replace(
+        '<PublicationType UI="D016428">Journal Article</PublicationType></PublicationTypeList></Article><MedlineJournalInfo>'
+        "<Country>Netherlands",
+        '<PublicationType UI="D016454">Review</PublicationType></PublicationTypeList></Article><MedlineJournalInfo>'
+        "<Country>Netherlands"))
+    call_command("import_pubmed", "--from-xml", str(changed), stdout=io.StringIO())
+    assert {f.value: f.count for f in search("flavocytochrome").facets.publication_types} == {"Review": 1}
+    assert_in_step()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="FTS5 keeps its own index; no vector column")
@@ -243,7 +278,7 @@ def test_search_vectors_are_kept_in_their_rows():
         assert cursor.fetchone() == ("m",)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="FTS5 keeps its own index; no copied facts")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's rows have no TOAST: an index holds the facts")
 @pytest.mark.django_db
 def test_copied_journal_and_types_are_kept_in_their_rows():
     """STORAGE PLAIN (migration 0012): counting journals and types reads them beside each match;
@@ -254,40 +289,29 @@ def test_copied_journal_and_types_are_kept_in_their_rows():
         assert cursor.fetchall() == [("journal_title", "p"), ("publication_type_ids", "p")]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="FTS5 keeps its own index; no copied facts")
-def test_facts_are_copied_without_parsing_the_text_again(taxonomy):
-    """PostgreSQL recomputes a stored generated column on every UPDATE of a table that has a
-    BEFORE ROW UPDATE trigger (migration 0014). Copying a paper's status or types, or a moved
-    document's new paper's facts, must leave the vector as it was. Shown by changing, inside the
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="FTS5 keeps its own index; no vector column")
+def test_facts_are_copied_without_parsing_the_text_again(taxonomy, people):
+    """PostgreSQL recomputes a stored generated column on an UPDATE that changes a column it is
+    made of, or on any UPDATE of a table with a BEFORE ROW UPDATE trigger (there is none now).
+    Copying a paper's status must leave the vector as it was. Shown by changing, inside the
     test's transaction, how the English configuration parses: a parse after it drops every
     plain word. (Altering it takes a superuser, as the suite's PostgreSQL role is.)"""
     import_xml(LYTIC, TWO_RECORDS)
-    lytic, aids, magnetic = (Paper.objects.get(pmid=pmid) for pmid in (38856741, *TWO_RECORDS_PMIDS))
-    review = PublicationType.objects.get(name="Review")
+    lytic = Paper.objects.get(pmid=38856741)
 
-    def documents() -> dict[int, tuple]:
+    def document() -> tuple:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT paper_id, vector::text, public, pub_year, journal_title, publication_type_ids"
-                           " FROM papers_searchdocument")
-            return {paper_id: tuple(row) for paper_id, *row in cursor.fetchall()}
+            cursor.execute("SELECT vector::text, public FROM papers_searchdocument WHERE paper_id = %s", [lytic.pk])
+            return cursor.fetchone()
 
-    before = documents()
-    newcomer = Paper.objects.create(pmid=8, title="A newcomer", pub_year=2001, journal_title="Bone Reports")
+    vector, public = document()
+    assert public
     with connection.cursor() as cursor:
         cursor.execute("ALTER TEXT SEARCH CONFIGURATION english DROP MAPPING FOR asciiword")
-        Paper.objects.filter(pk=lytic.pk).update(status=Paper.Status.REJECTED, status_reason=Paper.Reason.OFF_TOPIC)
-        aids.publication_types.add(review)
-        cursor.execute("UPDATE papers_searchdocument SET paper_id = %s WHERE paper_id = %s", [newcomer.pk, magnetic.pk])
-        after = documents()
-        cursor.execute("UPDATE papers_searchdocument SET title = title WHERE paper_id = %s", [aids.pk])
-        assert len(documents()[aids.pk][0]) < len(after[aids.pk][0])  # a parse now drops words
-    type_ids = sorted(aids.publication_types.values_list("pk", flat=True))
-    assert review.pk in type_ids
-    assert after == {
-        lytic.pk: (before[lytic.pk][0], False, *before[lytic.pk][2:]),
-        aids.pk: (*before[aids.pk][:-1], type_ids),
-        newcomer.pk: (before[magnetic.pk][0], False, 2001, "Bone Reports", []),
-    }
+    moderation.reject(lytic, people.superuser, Paper.Reason.OFF_TOPIC)
+    assert document() == (vector, False)
+    index_papers([lytic.pk])  # written anew: parsed again, without the plain words
+    assert len(document()[0]) < len(vector)
 
 
 def test_a_paper_deleted_by_hand_before_the_rows_that_refer_to_it(taxonomy):

@@ -2,9 +2,9 @@
 
 `search()` parses the query once (papers.search.query); one statement then finds the matching
 set with the vendor's full-text dialect, ranks it once, cuts the page and counts the facets
-over it. Only Paper.objects.public() papers are ever searched or counted; the code never copies
-a status into the index: SQLite joins the papers at query time, PostgreSQL's documents carry
-their paper's status, kept by the database's own triggers (migration 0011).
+over it. Only Paper.objects.public() papers are ever searched or counted: each search document
+carries its paper's public flag (written by papers.search.indexing), and the hits shown are read
+through public() again.
 """
 
 from collections.abc import Collection
@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from ..models import Paper, PaperTag, PublicationType, Tag
 from . import postgres, sqlite
 from .query import ParsedQuery, parse
-from .scope import Scope, SearchFilters
+from .scope import DOCUMENTS, MATCH_COLUMNS, Scope, SearchFilters
 
 FACETS = ("tags", "years", "journals", "publication_types")
 FACET_LIMIT = 20  # journals and tags shown; years and publication types are few
@@ -124,7 +124,7 @@ class Matching:
         ranked once (a materialized CTE), then cut and grouped per facet."""
         # Browsing has nothing to rank by: newest first, whatever the sort asked.
         order = _ORDER["newest"] if self.parsed.is_empty else _ORDER.get(sort, _ORDER["relevance"])
-        sql, params = _page_statement(self._matches(), self._type_counts(), facets, order, limit, offset)
+        sql, params = _page_statement(self._matches(), self.engine.TYPE_COUNTS, facets, order, limit, offset)
         # The backend's settings are for matching words; browsing reads papers by their indexes.
         settings = "" if self.parsed.is_empty else self.engine.statement_settings()
         with connection.cursor() as cursor:
@@ -139,22 +139,14 @@ class Matching:
         return [Hit(papers[pk], mark_safe(snippets.get(pk, "")), rank) for pk, rank in page_ids if pk in papers]
 
     def _matches(self) -> tuple[str, list]:
-        """A CTE, m: every matching public paper, materialized, with the columns named id,
-        pub_year, pub_month, pub_day, journal_title and rank (and what the backend's
-        TYPE_COUNTS reads). The backend matches the words and ranks the matches among the
-        papers the filters leave; browsing ranks nothing, and reads the papers."""
+        """A CTE, m: every matching public paper, materialized, with scope.MATCH_COLUMNS and a rank.
+        The backend matches the words and ranks the matches among the documents the filters
+        leave; browsing ranks nothing, and reads the documents' facts alone."""
         if self.parsed.is_empty:
-            scope, params = self.scope.papers()
-            return f"WITH m AS MATERIALIZED (SELECT scope.*, 0.0 AS rank FROM {scope})", params
+            filters, params = self.scope.conditions(self.engine.HAS_TYPE)
+            return f"WITH m AS MATERIALIZED (SELECT {MATCH_COLUMNS}, 0.0 AS rank FROM {DOCUMENTS} WHERE {filters})", params
         ranked, ranked_params = self.engine.ranked_matches(self.parsed, self.scope)
         return f"WITH m AS MATERIALIZED ({ranked})", ranked_params
-
-    def _type_counts(self) -> str:
-        """SQL of (type_id, n) over m: from the type ids that the backend's matches carry, if
-        they carry them (browsing reads papers, which do not), else from the links."""
-        if self.parsed.is_empty or self.engine.TYPE_COUNTS is None:
-            return _TYPE_COUNTS_FROM_LINKS
-        return self.engine.TYPE_COUNTS
 
 
 def _synonyms() -> dict[str, list[str]]:
@@ -165,14 +157,6 @@ def _synonyms() -> dict[str, list[str]]:
         for term in terms:
             lookup.setdefault(term.casefold(), terms)
     return lookup
-
-
-# (type_id, n) over m from each match's links. CROSS JOIN: m first, as SQLite knows no size for
-# m and would otherwise scan every link.
-_TYPE_COUNTS_FROM_LINKS = (
-    "SELECT ppt.publicationtype_id AS type_id, COUNT(*) AS n FROM m"
-    f" CROSS JOIN {Paper.publication_types.through._meta.db_table} ppt WHERE ppt.paper_id = m.id"
-    " GROUP BY ppt.publicationtype_id")
 
 
 def _page_statement(matches: tuple[str, list], type_counts: str, names: Collection[str], order: str, limit: int,

@@ -1,83 +1,196 @@
-"""Writes papers_searchdocument, the only table search reads paper text from.
+"""Writes papers_searchdocument, the only table search reads: each paper's text, as plain text,
+and the facts a search filters, sorts and counts by (public flag, date, journal, publication
+types), copied from the paper and its links.
 
-Called explicitly by the few write paths that change what is searched (the importer, tag
-review) inside their transaction, and by `rebuild_search_index`. A paper's moderation status is
-not written here: SQLite's search joins papers_paper at query time, and on PostgreSQL the
-database copies status, date, journal and publication types into each document itself
-(migrations 0011, 0012 and 0014).
+Every write path that changes what search shows calls it inside the transaction of its change:
+the importer (index_new_papers, index_papers), curation (refresh_facts for moderation,
+index_papers for tag decisions and hand edits) and rebuild(). No database trigger copies
+anything: check() finds the documents that disagree with their papers, which only a write
+outside these paths (raw SQL, a restore of part of the data) can leave, and repair() rewrites
+them.
 """
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection, transaction
+from django.db.models import BooleanField, ExpressionWrapper, QuerySet
+from django.db.models.expressions import RawSQL
 
-from ..bulk import insert_rows
+from ..bulk import chunks, insert_rows
 from ..markup import to_text
-from ..models import Paper, PaperTag, SearchDocument
+from ..models import IdListField, Paper, PaperQuerySet, PaperTag, SearchDocument
 from ..tagging import TaggableText
 from . import backend
 
 logger = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
-_COLUMNS = ("paper_id", "title", "terms", "abstract")
-REBUILD_CHUNK = 2000
+TEXT = ("title", "terms", "abstract")
+FACTS = ("public", "pub_year", "pub_month", "pub_day", "journal_title", "publication_type_ids")
+_COLUMNS = ("paper_id", *TEXT, *FACTS)
+_TEXT_SOURCES = ("title", "abstract", "keywords", "mesh_headings", "chemicals")
+# The Paper fields a document is made of (with its confirmed tags and publication types): a
+# change to any of them is a change to the document.
+PAPER_FIELDS = (*_TEXT_SOURCES, "status", "pub_year", "pub_month", "pub_day", "journal_title")
+CHUNK = 2000  # papers per statement or transaction when many are written
 
 
 def _plain(text: str) -> str:
     return to_text(_CONTROL.sub(" ", text))
 
 
-def index_papers(paper_ids) -> int:
+def with_facts(papers: QuerySet) -> QuerySet:
+    """These papers annotated with their documents' facts, named fact_public and fact_types
+    beside the papers' own date and journal columns: public as public() defines it, the type
+    ids as the document stores them."""
+    links = Paper.publication_types.through._meta.db_table
+    types = backend().TYPE_IDS.format(links=links, paper=f'"{Paper._meta.db_table}"."id"')
+    return papers.annotate(
+        fact_public=ExpressionWrapper(PaperQuerySet.public_condition(), output_field=BooleanField()),
+        fact_types=RawSQL(types, (), output_field=IdListField()),
+    )
+
+
+_FACT_SOURCES = ("fact_public", "pub_year", "pub_month", "pub_day", "journal_title", "fact_types")
+_adapt_ids = SearchDocument._meta.get_field("publication_type_ids").get_db_prep_value
+
+
+def _facts_row(values: Sequence) -> tuple:
+    """A paper's facts (in _FACT_SOURCES order) as the document's columns take them."""
+    public, year, month, day, journal, type_ids = values
+    return bool(public), year, month, day, journal, _adapt_ids(type_ids, connection)
+
+
+def _row(text: TaggableText, facts: tuple, tag_terms: Sequence[str] = ()) -> tuple:
+    terms = "; ".join([*tag_terms, *text.mesh, *text.keywords])
+    return (text.paper_id, _plain(text.title), _plain(terms), _plain(text.abstract), *facts)
+
+
+def _confirmed_tag_terms(ids: Iterable[int]) -> dict[int, list[str]]:
+    terms: dict[int, list[str]] = {}
+    confirmed = PaperTag.objects.filter(paper_id__in=ids, status=PaperTag.Status.CONFIRMED)
+    for paper_id, name, synonyms in confirmed.values_list("paper_id", "tag__name", "tag__synonyms"):
+        terms.setdefault(paper_id, []).extend([name, *synonyms])
+    return terms
+
+
+def _rows(ids: Sequence[int], lock: bool) -> list[tuple]:
+    """The documents these papers should have, read from the papers (locked if `lock`)."""
+    papers = with_facts(Paper.objects.filter(pk__in=ids)).order_by("pk").only(*_TEXT_SOURCES, *_FACT_SOURCES[1:-1])
+    if lock:
+        papers = papers.select_for_update(no_key=True, of=("self",))
+    tag_terms = _confirmed_tag_terms(ids)
+    return [_row(TaggableText.of_paper(paper), _facts_row([getattr(paper, name) for name in _FACT_SOURCES]),
+                 tag_terms.get(paper.pk, ())) for paper in papers]
+
+
+def index_papers(paper_ids: Iterable[int]) -> int:
     """Replace the search documents of these papers (deleting those of papers that no longer
     exist) with one DELETE and a multi-row INSERT; returns how many were written."""
     ids = list(set(paper_ids))
     if not ids:
         return 0
     with transaction.atomic():
-        # Locked (in a fixed order) until the new documents are committed: on PostgreSQL a
-        # document copies its paper's status, and a change made meanwhile would otherwise
-        # update the document being deleted and be lost (migration 0011).
-        papers = (Paper.objects.filter(pk__in=ids).select_for_update(no_key=True).order_by("pk")
-                  .only("title", "abstract", "keywords", "mesh_headings", "chemicals"))
-        tag_terms: dict[int, list[str]] = {}
-        confirmed = PaperTag.objects.filter(paper_id__in=ids, status=PaperTag.Status.CONFIRMED)
-        for paper_id, name, synonyms in confirmed.values_list("paper_id", "tag__name", "tag__synonyms"):
-            tag_terms.setdefault(paper_id, []).extend([name, *synonyms])
-        rows = [_row(TaggableText.of_paper(paper), tag_terms.get(paper.pk, ())) for paper in papers]
+        # The papers stay locked (in a fixed order) until their new documents are committed: a
+        # change made meanwhile (a moderation decision) waits, then writes the new documents.
+        rows = _rows(ids, lock=True)
         SearchDocument.objects.filter(paper_id__in=ids).delete()
         insert_rows(SearchDocument, _COLUMNS, rows)
     return len(rows)
 
 
 def index_new_papers(texts: Sequence[TaggableText]) -> None:
-    """Documents for papers just created (no confirmed tags yet), from the text in hand: the
-    importer saves re-reading what it has just written."""
-    insert_rows(SearchDocument, _COLUMNS, [_row(text) for text in texts])
+    """Documents for papers just created, with their links (no confirmed tags yet), from the
+    text in hand: the importer saves re-reading what it has just written but for the facts."""
+    facts = {pk: _facts_row(values) for pk, *values in
+             with_facts(Paper.objects.filter(pk__in=[t.paper_id for t in texts])).values_list("pk", *_FACT_SOURCES)}
+    insert_rows(SearchDocument, _COLUMNS, [_row(text, facts[text.paper_id]) for text in texts])
 
 
-def _row(text: TaggableText, tag_terms: Sequence[str] = ()) -> tuple:
-    terms = "; ".join([*tag_terms, *text.mesh, *text.keywords])
-    return (text.paper_id, _plain(text.title), _plain(terms), _plain(text.abstract))
+def refresh_facts(paper_ids: Iterable[int]) -> int:
+    """Copy these papers' facts (status, date, journal, types) into their documents without
+    rewriting their text, one UPDATE a chunk, only where they differ; returns how many changed."""
+    documents = SearchDocument._meta.db_table
+    assignments = ", ".join(f"{column} = f.{source}" for column, source in zip(FACTS, _FACT_SOURCES, strict=True))
+    changed = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for chunk in chunks(sorted(set(paper_ids)), CHUNK):
+            facts, params = with_facts(Paper.objects.filter(pk__in=chunk)).order_by().values(
+                "pk", *_FACT_SOURCES).query.sql_with_params()
+            cursor.execute(f"UPDATE {documents} SET {assignments} FROM ({facts}) AS f"
+                           f" WHERE {documents}.paper_id = f.pk AND {_differ(documents)}", params)
+            changed += cursor.rowcount
+    return changed
+
+
+def _differ(documents: str) -> str:
+    """SQL: the document's facts differ from f's (NULLs compared as values)."""
+    mine = ", ".join(f"{documents}.{column}" for column in FACTS)
+    theirs = ", ".join(f"f.{source}" for source in _FACT_SOURCES)
+    return f"({mine}) {backend().DISTINCT} ({theirs})"
 
 
 def rebuild() -> int:
-    """Index every paper afresh, in chunks; returns how many documents were written. On
-    PostgreSQL the papers are held against writes (reads go on) from the start: a paper changed
-    after every document was deleted waited for its deleted document while the rebuild, at that
-    paper's chunk, waited for the paper, and one of the two was cancelled as a deadlock."""
-    written = 0
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {Paper._meta.db_table} IN EXCLUSIVE MODE")
-        SearchDocument.objects.all().delete()
-        ids = list(Paper.objects.order_by("pk").values_list("pk", flat=True))
-        for start in range(0, len(ids), REBUILD_CHUNK):
-            written += index_papers(ids[start:start + REBUILD_CHUNK])
+    """Index every paper afresh, a chunk of papers at a time, each chunk in its own transaction
+    (writers wait only for the chunk of the paper they change); returns how many documents
+    were written. Searches meanwhile read old documents for the chunks not yet written."""
+    written, last = 0, 0
+    while ids := list(Paper.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK]):
+        written += index_papers(ids)
+        last = ids[-1]
     compact()
+    return written
+
+
+@dataclass
+class Drift:
+    """What check() found: papers by id."""
+
+    missing: list[int] = field(default_factory=list)  # a paper without a document
+    stale_facts: list[int] = field(default_factory=list)
+    stale_text: list[int] = field(default_factory=list)
+    full_text_index: str = ""  # what the engine's own check of its full-text index said, if it failed
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.stale_facts or self.stale_text or self.full_text_index)
+
+    @property
+    def papers(self) -> list[int]:
+        return sorted({*self.missing, *self.stale_facts, *self.stale_text})
+
+
+def check() -> Drift:
+    """Compare every document with what its paper says now (reads only)."""
+    drift = Drift(missing=list(Paper.objects.filter(search_document__isnull=True).order_by("pk")
+                               .values_list("pk", flat=True)))
+    documents = SearchDocument._meta.db_table
+    facts, params = with_facts(Paper.objects.all()).order_by().values("pk", *_FACT_SOURCES).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT paper_id FROM {documents} JOIN ({facts}) AS f ON {documents}.paper_id = f.pk"
+                       f" WHERE {_differ(documents)} ORDER BY paper_id", params)
+        drift.stale_facts = [pk for (pk,) in cursor.fetchall()]
+    last = 0
+    while ids := list(SearchDocument.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK]):
+        expected = {row[0]: row[1:4] for row in _rows(ids, lock=False)}
+        stored = SearchDocument.objects.filter(pk__in=ids).values_list("pk", *TEXT)
+        drift.stale_text += [pk for pk, *text in stored if expected.get(pk) != tuple(text)]
+        last = ids[-1]
+    try:
+        backend().check_full_text_index()
+    except DatabaseError as error:
+        drift.full_text_index = str(error)
+    return drift
+
+
+def repair(drift: Drift) -> int:
+    """Rewrite what check() found (and the full-text index if it failed its own check);
+    returns how many documents were written."""
+    written = sum(index_papers(chunk) for chunk in chunks(drift.papers, CHUNK))
+    if drift.full_text_index:
+        backend().rebuild_full_text_index()
     return written
 
 

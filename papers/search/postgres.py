@@ -1,5 +1,5 @@
 """PostgreSQL: a weighted tsvector stored in papers_searchdocument.vector (a generated column,
-migration 0005) with a GIN index.
+SearchDocument.vector) with a GIN index.
 
 The user's terms only ever reach SQL as parameters of phraseto_tsquery(), and then as the
 tsquery text PostgreSQL made of them (see _readings), combined with the tsquery operators ||
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection
 
 from .query import ParsedQuery
-from .scope import Scope
+from .scope import DOCUMENTS, MATCH_COLUMNS, Scope
 
 # title A, tags/MeSH/keywords/chemicals B, abstract C: computed once, when a row is written.
 VECTOR = "vector"
@@ -158,44 +158,22 @@ def _rank(parsed: ParsedQuery, readings: dict[str, Reading]) -> tuple[str, list[
 
 
 def ranked_matches(parsed: ParsedQuery, scope: Scope) -> tuple[str, list]:
-    """SQL (and parameters) giving (id, pub_year, pub_month, pub_day, journal_title,
-    publication_type_ids, rank) for every public paper that matches among those the filters
-    leave. Each document carries its paper's facts (migrations 0011, 0012, 0014), so the filters
-    are conditions on the documents; only tags and topics read another table (each a semi-join
-    of confirmed tags). Joined to a derived table of the papers the filters leave, a type
-    filter took 100 ms to build it for "Journal Article" at 100,000 papers, against 50 ms for
-    the whole statement here."""
+    """SQL (and parameters) giving scope.MATCH_COLUMNS and a rank for every public paper that matches
+    among those the filters leave: the documents alone (only tags and topics read another
+    table, each a semi-join of confirmed tags)."""
     readings = _readings(parsed)
     rank, rank_params = _rank(parsed, readings)
     condition, condition_params = _condition(parsed, readings)
-    filters, filter_params = _filters(scope)
-    return (f"SELECT paper_id AS id, pub_year, pub_month, pub_day, journal_title, publication_type_ids, {rank} AS rank"
-            f" FROM papers_searchdocument WHERE public AND {condition}{filters}",
-            [*rank_params, *condition_params, *filter_params])
+    filters, filter_params = scope.conditions(HAS_TYPE)
+    return (f"SELECT {MATCH_COLUMNS}, {rank} AS rank FROM {DOCUMENTS} WHERE {filters} AND {condition}",
+            [*rank_params, *filter_params, *condition_params])
 
 
-def _filters(scope: Scope) -> tuple[str, list]:
-    """Each filter as a condition on the documents' columns (`AND …`). An unknown publication type
-    has no id: `@> ARRAY[NULL]` holds for no paper, as the papers' filter finds none."""
-    conditions, params = [], []
-    for ids in scope.tagged():
-        subquery, subquery_params = ids.query.sql_with_params()
-        conditions.append(f"paper_id IN ({subquery})")
-        params += subquery_params
-    filters = scope.filters
-    if filters.year_from is not None:
-        conditions.append("pub_year >= %s")
-        params.append(filters.year_from)
-    if filters.year_to is not None:
-        conditions.append("pub_year <= %s")
-        params.append(filters.year_to)
-    if filters.journal:
-        conditions.append("journal_title = %s")
-        params.append(filters.journal)
-    if filters.publication_type:
-        conditions.append("publication_type_ids @> ARRAY[%s]::bigint[]")
-        params.append(scope.type_id)
-    return "".join(f" AND {condition}" for condition in conditions), params
+# A filter by publication type: its id in the document's array.
+HAS_TYPE = "publication_type_ids @> ARRAY[%s]::bigint[]"
+# A paper's publication type ids as its document stores them (papers.search.indexing).
+TYPE_IDS = "ARRAY(SELECT publicationtype_id FROM {links} WHERE paper_id = {paper} ORDER BY publicationtype_id)"
+DISTINCT = "IS DISTINCT FROM"
 
 
 def statement_settings() -> str:
@@ -222,6 +200,14 @@ def compact() -> None:
     when the list outgrows gin_pending_list_limit)."""
 
 
+def check_full_text_index() -> None:
+    """Nothing to check: the GIN index is part of the documents' table, kept by PostgreSQL."""
+
+
+def rebuild_full_text_index() -> None:
+    """Nothing to rebuild (see check_full_text_index)."""
+
+
 # (type_id, n) over the matches m, from the type ids each match carries: the matches grouped by
 # their whole list of ids first (238 lists among 100,000 papers), then each list's ids counted
 # with its matches. For a word in half the papers, 10 ms rather than 20 for unnesting every
@@ -241,7 +227,7 @@ def snippets(parsed: ParsedQuery, ids: list[int]) -> dict[int, str]:
     readings = _readings(parsed)
     words = " | ".join(dict.fromkeys(lexeme for group in parsed.groups for t in group for lexeme in readings[t.text].lexemes))
     sql = (f"SELECT paper_id, ts_headline('english', {_ESCAPED_SOURCE}, {_READING}, %s)"
-           " FROM papers_searchdocument WHERE paper_id = ANY(%s)")
+           f" FROM {DOCUMENTS} WHERE paper_id = ANY(%s)")
     with connection.cursor() as cursor:
         cursor.execute(sql, [words, _HEADLINE_OPTIONS, list(ids)])
         return dict(cursor.fetchall())

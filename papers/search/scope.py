@@ -1,7 +1,5 @@
-"""The filters of a search and the public papers they leave, in the two forms the backends read:
-as a derived table of papers (SQLite, whose documents hold only text; and browsing, which
-reads papers), or filter by filter (PostgreSQL, whose documents carry their paper's status,
-year, journal and types: migrations 0011, 0012 and 0014), so that a filtered search reads no
+"""The filters of a search, as conditions on the search documents, which carry their paper's
+public flag, date, journal and publication types (papers.search.indexing): a search reads no
 other table but for tags."""
 
 from dataclasses import dataclass
@@ -9,10 +7,11 @@ from functools import cached_property
 
 from django.db.models import Q
 
-from ..models import Paper, PaperTag, PublicationType
+from ..models import PaperTag, PublicationType, SearchDocument
 
-# What the derived table gives of each paper: the columns a page sorts and counts by.
-PAPER_COLUMNS = ("id", "pub_year", "pub_month", "pub_day", "journal_title")
+DOCUMENTS = SearchDocument._meta.db_table
+# What each match gives of its document: the columns a page sorts and counts by.
+MATCH_COLUMNS = "paper_id AS id, pub_year, pub_month, pub_day, journal_title, publication_type_ids"
 
 
 @dataclass(frozen=True)
@@ -42,24 +41,29 @@ class Scope:
         """By filters: fewer than every public paper."""
         return bool(self.filters)
 
-    def papers(self) -> tuple[str, list]:
-        """A derived table named scope: PAPER_COLUMNS of every public paper the filters leave.
-        Not a CTE: SQLite materializes a CTE in a compound statement, every paper of it."""
-        papers = Paper.objects.public()
+    def conditions(self, has_type: str) -> tuple[str, list]:
+        """SQL (and parameters) of the documents' conditions: public, then each filter (`AND …`
+        between them). `has_type` is the backend's test of a publication type id (one %s). An
+        unknown publication type has no id, and a test of NULL holds for no paper."""
+        conditions, params = ["public"], []
         for ids in self.tagged():
-            papers = papers.filter(pk__in=ids)
-        if self.filters.year_from is not None:
-            papers = papers.filter(pub_year__gte=self.filters.year_from)
-        if self.filters.year_to is not None:
-            papers = papers.filter(pub_year__lte=self.filters.year_to)
-        if self.filters.journal:
-            papers = papers.filter(journal_title=self.filters.journal)
-        if self.filters.publication_type:
-            # A semi-join, like the tags (a join would repeat papers to the planner).
-            papers = papers.filter(pk__in=Paper.publication_types.through.objects.filter(
-                publicationtype_id=self.type_id).values("paper_id"))
-        sql, params = papers.order_by().values_list(*PAPER_COLUMNS).query.sql_with_params()
-        return f"({sql}) AS scope", list(params)
+            subquery, subquery_params = ids.query.sql_with_params()
+            conditions.append(f"paper_id IN ({subquery})")
+            params += subquery_params
+        filters = self.filters
+        if filters.year_from is not None:
+            conditions.append("pub_year >= %s")
+            params.append(filters.year_from)
+        if filters.year_to is not None:
+            conditions.append("pub_year <= %s")
+            params.append(filters.year_to)
+        if filters.journal:
+            conditions.append("journal_title = %s")
+            params.append(filters.journal)
+        if filters.publication_type:
+            conditions.append(has_type)
+            params.append(self.type_id)
+        return " AND ".join(conditions), params
 
     def tagged(self) -> list:
         """Querysets of paper ids: the topic's (a confirmed tag of it or of a subtopic), then each

@@ -1,4 +1,6 @@
-"""SQLite: an FTS5 table over papers_searchdocument (external content, kept by triggers).
+"""SQLite: an FTS5 table over papers_searchdocument's text (external content, kept by triggers,
+which papers.triggers restores when Django re-creates the table); the documents' own columns
+carry the facts a search filters and counts by.
 
 Every term reaches MATCH as one parameter in which each term is a double-quoted FTS5 string
 (inner quotes doubled), so no user text is ever read as FTS5 syntax.
@@ -8,31 +10,48 @@ from html import escape
 
 from django.db import connection
 
+from ..models import Paper
 from .query import ParsedQuery, Term
-from .scope import Scope
+from .scope import DOCUMENTS, MATCH_COLUMNS, Scope
 
 TABLE = "papers_search_fts"
 COLUMNS = "title, terms, abstract"
 
-CREATE = [
-    f"CREATE VIRTUAL TABLE {TABLE} USING fts5({COLUMNS}, content='papers_searchdocument',"
-    " content_rowid='paper_id', tokenize='porter unicode61 remove_diacritics 2')",
+TRIGGERS = [
     f"CREATE TRIGGER papers_search_ai AFTER INSERT ON papers_searchdocument BEGIN"
     f" INSERT INTO {TABLE}(rowid, {COLUMNS}) VALUES (new.paper_id, new.title, new.terms, new.abstract); END",
     f"CREATE TRIGGER papers_search_ad AFTER DELETE ON papers_searchdocument BEGIN"
     f" INSERT INTO {TABLE}({TABLE}, rowid, {COLUMNS})"
     f" VALUES ('delete', old.paper_id, old.title, old.terms, old.abstract); END",
-    f"CREATE TRIGGER papers_search_au AFTER UPDATE ON papers_searchdocument BEGIN"
+    # Only a change of the text: a paper's facts (its status…) change without re-indexing it.
+    f"CREATE TRIGGER papers_search_au AFTER UPDATE OF {COLUMNS} ON papers_searchdocument BEGIN"
     f" INSERT INTO {TABLE}({TABLE}, rowid, {COLUMNS})"
     f" VALUES ('delete', old.paper_id, old.title, old.terms, old.abstract);"
     f" INSERT INTO {TABLE}(rowid, {COLUMNS}) VALUES (new.paper_id, new.title, new.terms, new.abstract); END",
+]
+CREATE = [
+    f"CREATE VIRTUAL TABLE {TABLE} USING fts5({COLUMNS}, content='papers_searchdocument',"
+    " content_rowid='paper_id', tokenize='porter unicode61 remove_diacritics 2')",
+    *TRIGGERS,
 ]
 DROP = [f"DROP TRIGGER IF EXISTS papers_search_{t}" for t in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {TABLE}"]
 
 # Title counts most, then tags and indexing terms, then the abstract. bm25() is lower for
 # better matches; it is negated so that rank, as on PostgreSQL, is higher for better.
 _RANK = f"-bm25({TABLE}, 10.0, 5.0, 1.0)"
-TYPE_COUNTS = None  # matches carry no type ids: search counts them from the links
+# A filter by publication type: a semi-join of its links (json_each over every match's list of
+# ids would parse each of them).
+HAS_TYPE = f"paper_id IN (SELECT paper_id FROM {Paper.publication_types.through._meta.db_table} WHERE publicationtype_id = %s)"
+# A paper's publication type ids as its document stores them (papers.search.indexing): JSON text,
+# in id order (the inner ORDER BY, which SQLite's aggregate follows).
+TYPE_IDS = ("(SELECT json_group_array(publicationtype_id) FROM (SELECT publicationtype_id FROM {links}"
+            " WHERE paper_id = {paper} ORDER BY publicationtype_id))")
+DISTINCT = "IS NOT"
+# (type_id, n) over the matches m: grouped by their whole list of ids first (a few hundred
+# lists among 100,000 papers), then each list's ids counted with its matches.
+TYPE_COUNTS = ("SELECT ids.value AS type_id, SUM(n) AS n FROM (SELECT publication_type_ids, COUNT(*) AS n FROM m"
+               " GROUP BY publication_type_ids) AS lists CROSS JOIN json_each(lists.publication_type_ids) AS ids"
+               " GROUP BY ids.value")
 # Markers no indexed text contains (indexing strips control characters), replaced by <mark>
 # after the snippet is escaped.
 _OPEN, _CLOSE = "\x02", "\x03"
@@ -53,6 +72,19 @@ def compact() -> None:
         cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
 
 
+def check_full_text_index() -> None:
+    """Raise DatabaseError unless the FTS5 index holds exactly the documents' text (FTS5's own
+    integrity-check, against its content table)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('integrity-check', 1)")
+
+
+def rebuild_full_text_index() -> None:
+    """Index the documents' text afresh (FTS5's 'rebuild', from its content table)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')")
+
+
 def _quoted(term: Term) -> str:
     return '"' + term.text.replace('"', '""') + '"'
 
@@ -68,15 +100,14 @@ def _expression(parsed: ParsedQuery) -> str:
 
 
 def ranked_matches(parsed: ParsedQuery, scope: Scope) -> tuple[str, list]:
-    """SQL (and parameters) giving the columns of scope.papers() (the public papers the filters
-    leave, with their facts) and a rank for every one of them that matches. FTS5 knows only
-    text, so those papers are joined whether filters narrowed them or not."""
-    papers, params = scope.papers()
-    # CROSS JOIN keeps FTS5 as the outer loop: one MATCH scan, each match looked up in scope by
-    # its key. The other way round, FTS5 would be asked once per paper in scope (seconds for a
-    # common word).
-    return (f"SELECT scope.*, {_RANK} AS rank FROM {TABLE} CROSS JOIN {papers} ON scope.id = {TABLE}.rowid"
-            f" WHERE {TABLE} MATCH %s", [*params, _expression(parsed)])
+    """SQL (and parameters) giving scope.MATCH_COLUMNS and a rank for every public paper that matches
+    among those the filters leave: FTS5 finds the matches, their documents' facts (read from
+    the searchdocument_facts index, without the rows' text) pass the filters."""
+    filters, params = scope.conditions(HAS_TYPE)
+    # CROSS JOIN keeps FTS5 as the outer loop: one MATCH scan, each match's document looked up
+    # by its key. The other way round, FTS5 would be asked once per document.
+    return (f"SELECT {MATCH_COLUMNS}, {_RANK} AS rank FROM {TABLE} CROSS JOIN {DOCUMENTS} ON paper_id = {TABLE}.rowid"
+            f" WHERE {TABLE} MATCH %s AND {filters}", [_expression(parsed), *params])
 
 
 def snippets(parsed: ParsedQuery, ids: list[int]) -> dict[int, str]:
