@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served by us: the docs work without internet
     "papers",
+    "benchmarks",  # manage.py benchmark: tooling beside the site, never imported by it
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,5 @@
-"""`manage.py benchmark` at tiny scale: the demo XML (222 records) copied up to 300 papers.
+"""`manage.py benchmark` (the benchmarks app) at tiny scale: the demo XML (222 records) copied
+up to 300 papers.
 
 The command makes, fills and drops its own throw-away database beside the configured one, so
 it runs in a child process, as a user runs it, rather than inside the test database.

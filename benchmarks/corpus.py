@@ -21,10 +21,10 @@ from django.db import connection
 from django.db.models.functions import Mod
 from django.utils import timezone
 
-from ..importing import Importer
-from ..medline import iter_records, open_xml
-from ..models import Paper, PaperTag
-from ..search.indexing import rebuild
+from papers.importing import Importer
+from papers.medline import iter_records, open_xml
+from papers.models import Paper, PaperTag
+from papers.search.indexing import rebuild
 
 COPY_STRIDE = 100_000_000  # real PMIDs are below 40 million; MAX_PMID allows nine copies
 APPROVED_TENTHS = 8  # papers whose id ends in 0-7 are approved: 80 % public

@@ -20,10 +20,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from ..exports import EXPORT_LIMIT
-from ..forms import SearchForm
-from ..models import Paper, PaperTag, Topic
-from ..search import match, search_ids
+from papers.exports import EXPORT_LIMIT
+from papers.forms import SearchForm
+from papers.models import Paper, PaperTag, Topic
+from papers.search import match, search_ids
+
 from . import queries
 
 PAGE_SIZE = 20
