@@ -1,6 +1,6 @@
 """The curators' and moderators' tool: every model, the import page, the moderation queue and
 actions, tag review and the audit trail. Changes of status and tag decisions go through
-papers.moderation; this module only wires forms and pages to it."""
+papers.curation; this module only wires forms and pages to it."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from . import moderation
+from . import curation
 from .importing import PUBMED_FIELDS, InvalidPMIDs, parse_pmids
 from .models import (
     Author,
@@ -163,8 +163,8 @@ class RejectForm(forms.Form):
         data = super().clean()
         if data.get("reason"):
             try:
-                moderation.check_rejection(data["reason"], data.get("note", ""))
-            except moderation.ModerationError as error:
+                curation.check_rejection(data["reason"], data.get("note", ""))
+            except curation.CurationError as error:
                 raise forms.ValidationError(error.message) from None
         return data
 
@@ -176,7 +176,7 @@ class RevokeForm(forms.Form):
 
 @admin.action(description="Approve selected papers", permissions=["moderate"])
 def approve_papers(modeladmin, request, queryset):
-    _moderate(request, queryset, "approved", lambda paper: moderation.approve(paper, request.user))
+    _moderate(request, queryset, "approved", lambda paper: curation.approve(paper, request.user))
 
 
 @admin.action(description="Reject selected papers…", permissions=["moderate"])
@@ -185,7 +185,7 @@ def reject_papers(modeladmin, request, queryset):
     if not form.is_valid():
         return _ask(modeladmin, request, queryset, form, "reject_papers", "Reject papers")
     reason, note = form.cleaned_data["reason"], form.cleaned_data["note"]
-    _moderate(request, queryset, "rejected", lambda paper: moderation.reject(paper, request.user, reason, note))
+    _moderate(request, queryset, "rejected", lambda paper: curation.reject(paper, request.user, reason, note))
     return None
 
 
@@ -196,7 +196,7 @@ def revoke_papers(modeladmin, request, queryset):
         return _ask(modeladmin, request, queryset, form, "revoke_papers", "Revoke approval")
     note = form.cleaned_data["note"]
     _moderate(request, queryset, "sent back to the queue",
-              lambda paper: moderation.revoke_approval(paper, request.user, note))
+              lambda paper: curation.revoke_approval(paper, request.user, note))
     return None
 
 
@@ -213,7 +213,7 @@ def _moderate(request, queryset, done_verb, change):
         try:
             change(paper)
             done += 1
-        except moderation.ModerationError as error:
+        except curation.CurationError as error:
             messages.error(request, f"{paper}: {error.message}")
     if done:
         messages.success(request, f"{done} paper{'' if done == 1 else 's'} {done_verb}.")
@@ -233,10 +233,10 @@ class ModerationActions:
     """Who may use the moderation and tagger actions, for every changelist that offers them."""
 
     def has_moderate_permission(self, request):
-        return request.user.has_perm(moderation.MODERATE)
+        return request.user.has_perm(curation.MODERATE)
 
     def has_retag_permission(self, request):
-        return request.user.has_perm(moderation.REVIEW_TAGS)
+        return request.user.has_perm(curation.REVIEW_TAGS)
 
 
 @admin.register(Paper)
@@ -247,7 +247,7 @@ class PaperAdmin(ModerationActions, admin.ModelAdmin):
     date_hierarchy = "created_at"
     autocomplete_fields = ("publication_types",)
     actions = [approve_papers, reject_papers, revoke_papers, retag_papers]
-    # Status and review fields change only through papers.moderation, which audits them.
+    # Status and review fields change only through papers.curation, which audits them.
     readonly_fields = ("pubmed_links", "pubmed_conflicts", "edited_fields", "pubmed_hash", "pubmed_fetched_at",
                        "status", "status_reason", "status_note", "imported_by", "reviewed_by", "reviewed_at",
                        "created_at", "updated_at")
@@ -295,7 +295,7 @@ class PaperAdmin(ModerationActions, admin.ModelAdmin):
             )
 
     def save_formset(self, request, form, formset, change):
-        """Tag decisions go through papers.moderation, which checks and audits them."""
+        """Tag decisions go through papers.curation, which checks and audits them."""
         if formset.model is not PaperTag:
             return super().save_formset(request, form, formset, change)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
@@ -304,9 +304,9 @@ class PaperAdmin(ModerationActions, admin.ModelAdmin):
                 continue
             row, data = row_form.instance, row_form.cleaned_data
             if row.pk is None:
-                formset.new_objects.append(moderation.add_tag(form.instance, data["tag"], request.user, data["evidence"]))
+                formset.new_objects.append(curation.add_tag(form.instance, data["tag"], request.user, data["evidence"]))
                 continue
-            decide = moderation.confirm_tag if data["status"] == PaperTag.Status.CONFIRMED else moderation.reject_tag
+            decide = curation.confirm_tag if data["status"] == PaperTag.Status.CONFIRMED else curation.reject_tag
             formset.changed_objects.append((decide(row, request.user), ["status"]))
         return None
 
@@ -363,7 +363,7 @@ class ModerationQueueAdmin(ModerationActions, ViewOnlyAdmin):
         return paper.suggested
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(moderation.MODERATE)
+        return request.user.has_perm(curation.MODERATE)
 
 
 @admin.register(PaperEvent)
@@ -379,7 +379,7 @@ class PaperEventAdmin(ViewOnlyAdmin):
 
 @admin.register(PaperTag)
 class PaperTagAdmin(admin.ModelAdmin):
-    """Bulk tag review; decisions go through papers.moderation, new tags are added on the paper."""
+    """Bulk tag review; decisions go through papers.curation, new tags are added on the paper."""
 
     list_display = ("paper", "tag", "status", "source", "evidence_shown")
     list_filter = ("status", "source", "tag__topic", "tag")
@@ -393,11 +393,11 @@ class PaperTagAdmin(admin.ModelAdmin):
 
     @admin.action(description="Confirm selected tags", permissions=["review"])
     def confirm_tags(self, request, queryset):
-        self._decide(request, queryset, moderation.confirm_tag, "confirmed")
+        self._decide(request, queryset, curation.confirm_tag, "confirmed")
 
     @admin.action(description="Reject selected tags", permissions=["review"])
     def reject_tags(self, request, queryset):
-        self._decide(request, queryset, moderation.reject_tag, "rejected")
+        self._decide(request, queryset, curation.reject_tag, "rejected")
 
     def _decide(self, request, queryset, decide, done_verb):
         done = 0
@@ -405,13 +405,13 @@ class PaperTagAdmin(admin.ModelAdmin):
             try:
                 decide(paper_tag, request.user)
                 done += 1
-            except moderation.ModerationError as error:
+            except curation.CurationError as error:
                 messages.error(request, f"{paper_tag.paper}: {error.message}")
         if done:
             messages.success(request, f"{done} tag{'' if done == 1 else 's'} {done_verb}.")
 
     def has_review_permission(self, request):
-        return request.user.has_perm(moderation.REVIEW_TAGS)
+        return request.user.has_perm(curation.REVIEW_TAGS)
 
     def has_add_permission(self, request):
         return False

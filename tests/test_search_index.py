@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from papers import importing, moderation
+from papers import curation, importing
 from papers.models import Paper, PublicationType, SearchDocument, Tag
 from papers.search import SearchFilters, indexing, postgres, search, sqlite
 from papers.search.indexing import index_papers
@@ -55,20 +55,20 @@ def test_index_follows_tag_review(taxonomy, people):
     paper = Paper.objects.get()
     suggestion = paper.paper_tags.get(tag__slug="osteolytic-lesions")
     assert pmids("punched-out lesions", expand_synonyms=False) == []
-    moderation.confirm_tag(suggestion, people.superuser)
+    curation.confirm_tag(suggestion, people.superuser)
     assert pmids("punched-out lesions", expand_synonyms=False) == [38856741]
-    moderation.reject_tag(suggestion, people.superuser)
+    curation.reject_tag(suggestion, people.superuser)
     assert pmids("punched-out lesions", expand_synonyms=False) == []
-    moderation.add_tag(paper, Tag.objects.get(slug="denosumab"), people.superuser)
+    curation.add_tag(paper, Tag.objects.get(slug="denosumab"), people.superuser)
     assert pmids("Xgeva", expand_synonyms=False) == [38856741]
 
 
 def test_moderation_needs_no_reindex(taxonomy, people):
     import_xml(LYTIC)
     paper = Paper.objects.get()
-    moderation.revoke_approval(paper, people.superuser, note="Check the abstract")
+    curation.revoke_approval(paper, people.superuser, note="Check the abstract")
     assert search("remineralization").total == 0
-    moderation.approve(paper, people.superuser)
+    curation.approve(paper, people.superuser)
     assert search("remineralization").total == 1
 
 

@@ -8,9 +8,9 @@ from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.urls import reverse
 
-from papers import moderation
+from papers import curation
 from papers.models import ImportRun, Paper, PaperEvent, PaperTag, Tag
-from papers.moderation import ModerationError
+from papers.curation import CurationError
 
 from .conftest import post_paper_form
 
@@ -193,8 +193,8 @@ def test_nobody_approves_a_paper_they_imported(world):
     people, pending, *_ = world
     pending.imported_by = people.moderator
     pending.save()
-    with pytest.raises(ModerationError, match="You imported this paper; another moderator must approve it."):
-        moderation.approve(pending, people.moderator)
+    with pytest.raises(CurationError, match="You imported this paper; another moderator must approve it."):
+        curation.approve(pending, people.moderator)
     pending.refresh_from_db()
     assert (pending.status, pending.reviewed_by, PaperEvent.objects.count()) == ("pending", None, 0)
 
@@ -202,7 +202,7 @@ def test_nobody_approves_a_paper_they_imported(world):
 def test_superuser_may_approve_what_they_imported(world):
     people, pending, *_ = world
     pending.imported_by = people.superuser
-    moderation.approve(pending, people.superuser, note="Checked the full text.")
+    curation.approve(pending, people.superuser, note="Checked the full text.")
     pending.refresh_from_db()
     assert (pending.status, pending.status_note, pending.reviewed_by) == ("approved", "Checked the full text.", people.superuser)
 
@@ -211,7 +211,7 @@ def test_allow_self_approval_setting_lets_a_moderator_approve_own_import(world, 
     settings.ALLOW_SELF_APPROVAL = True
     people, pending, *_ = world
     pending.imported_by = people.moderator
-    moderation.approve(pending, people.moderator)
+    curation.approve(pending, people.moderator)
     assert Paper.objects.get(pk=pending.pk).status == "approved"
 
 
@@ -226,19 +226,19 @@ def test_allow_self_approval_setting_lets_a_moderator_approve_own_import(world, 
 )
 def test_rejection_needs_a_reason_and_other_needs_a_note(world, reason, note, message):
     people, pending, *_ = world
-    with pytest.raises(ModerationError) as error:
-        moderation.reject(pending, people.moderator, reason, note)
+    with pytest.raises(CurationError) as error:
+        curation.reject(pending, people.moderator, reason, note)
     assert error.value.message == message
     assert (Paper.objects.get(pk=pending.pk).status, PaperEvent.objects.count()) == ("pending", 0)
 
 
 def test_revoking_needs_a_note_and_an_approved_paper(world):
     people, pending, approved, _ = world
-    with pytest.raises(ModerationError, match="Revoking an approval needs a note saying why."):
-        moderation.revoke_approval(approved, people.moderator, " ")
-    with pytest.raises(ModerationError, match="The paper is pending review."):
-        moderation.revoke_approval(pending, people.moderator, "Why not.")
-    moderation.revoke_approval(approved, people.moderator, "Turned out to be about lymphoma.")
+    with pytest.raises(CurationError, match="Revoking an approval needs a note saying why."):
+        curation.revoke_approval(approved, people.moderator, " ")
+    with pytest.raises(CurationError, match="The paper is pending review."):
+        curation.revoke_approval(pending, people.moderator, "Why not.")
+    curation.revoke_approval(approved, people.moderator, "Turned out to be about lymphoma.")
     approved.refresh_from_db()
     assert (approved.status, approved.status_note, approved.reviewed_by) == (
         "pending", "Turned out to be about lymphoma.", people.moderator)
@@ -246,21 +246,21 @@ def test_revoking_needs_a_note_and_an_approved_paper(world):
 
 def test_curators_may_review_tags_but_not_moderate(world):
     people, pending, approved, _ = world
-    for attempt in (lambda: moderation.approve(pending, people.curator),
-                    lambda: moderation.reject(pending, people.curator, "off_topic"),
-                    lambda: moderation.revoke_approval(approved, people.curator, "No.")):
-        with pytest.raises(ModerationError, match="You may not moderate papers."):
+    for attempt in (lambda: curation.approve(pending, people.curator),
+                    lambda: curation.reject(pending, people.curator, "off_topic"),
+                    lambda: curation.revoke_approval(approved, people.curator, "No.")):
+        with pytest.raises(CurationError, match="You may not moderate papers."):
             attempt()
-    moderation.confirm_tag(pending.paper_tags.get(), people.curator)
-    with pytest.raises(ModerationError, match="RANKL is already confirmed."):
-        moderation.confirm_tag(pending.paper_tags.get(), people.curator)
-    with pytest.raises(ModerationError, match="RANKL is already on this paper; confirm or reject it there."):
-        moderation.add_tag(pending, Tag.objects.get(slug="rankl"), people.curator)
+    curation.confirm_tag(pending.paper_tags.get(), people.curator)
+    with pytest.raises(CurationError, match="RANKL is already confirmed."):
+        curation.confirm_tag(pending.paper_tags.get(), people.curator)
+    with pytest.raises(CurationError, match="RANKL is already on this paper; confirm or reject it there."):
+        curation.add_tag(pending, Tag.objects.get(slug="rankl"), people.curator)
 
 
 def test_add_tag_by_hand_is_confirmed_and_the_curators(world):
     people, pending, *_ = world
-    paper_tag = moderation.add_tag(pending, Tag.objects.get(slug="dkk1"), people.curator, evidence="DKK-1 rises.")
+    paper_tag = curation.add_tag(pending, Tag.objects.get(slug="dkk1"), people.curator, evidence="DKK-1 rises.")
     paper_tag.refresh_from_db()
     assert (paper_tag.status, paper_tag.source, paper_tag.evidence, paper_tag.reviewed_by) == (
         "confirmed", "curator", "DKK-1 rises.", people.curator)
@@ -275,8 +275,8 @@ def test_rejected_tag_stays_rejected_after_reimport_and_retag(taxonomy, eutils, 
     call_command("import_pubmed", MYELOMA, stdout=io.StringIO())
     assert tags_of(MYELOMA) == {"osteolytic-lesions": "suggested"}
     paper = Paper.objects.get(pmid=MYELOMA)
-    moderation.reject_tag(paper.paper_tags.get(), staff.curator)
-    moderation.add_tag(paper, Tag.objects.get(slug="hypercalcaemia"), staff.curator)
+    curation.reject_tag(paper.paper_tags.get(), staff.curator)
+    curation.add_tag(paper, Tag.objects.get(slug="hypercalcaemia"), staff.curator)
     # PubMed's text differs from what is stored, so the import re-runs the tagger.
     Paper.objects.filter(pk=paper.pk).update(abstract="", pubmed_hash="")
     out = io.StringIO()
@@ -289,7 +289,7 @@ def test_rejected_tag_stays_rejected_after_reimport_and_retag(taxonomy, eutils, 
 
 def test_retag_keeps_confirmed_tags_when_the_text_no_longer_mentions_them(world):
     people, pending, approved, untagged = world
-    moderation.confirm_tag(pending.paper_tags.get(), people.curator)
+    curation.confirm_tag(pending.paper_tags.get(), people.curator)
     Paper.objects.filter(pk=pending.pk).update(title="A paper about nothing in particular.")
     out = io.StringIO()
     call_command("retag", "--pmid", "1001", "1003", stdout=out)

@@ -2,7 +2,7 @@
 
 Each function checks who may do it and the rules, changes the row inside a transaction and
 writes a PaperEvent saying who did what and why, so the admin (or anything else) never
-changes a status without leaving a trace. A broken rule raises ModerationError and changes
+changes a status without leaving a trace. A broken rule raises CurationError and changes
 nothing.
 """
 
@@ -17,7 +17,7 @@ MODERATE = "papers.moderate_paper"
 REVIEW_TAGS = "papers.change_papertag"
 
 
-class ModerationError(Exception):
+class CurationError(Exception):
     """A rule forbids the change; the message says which, in words for the user."""
 
     def __init__(self, message: str):
@@ -28,9 +28,9 @@ class ModerationError(Exception):
 def check_rejection(reason: str, note: str) -> None:
     """Raise unless the reason is one of Paper.Reason and OTHER comes with a note."""
     if reason not in Paper.Reason.values:
-        raise ModerationError("Rejecting a paper needs a reason.")
+        raise CurationError("Rejecting a paper needs a reason.")
     if reason == Paper.Reason.OTHER and not note.strip():
-        raise ModerationError("The reason “Other” needs a note saying why.")
+        raise CurationError("The reason “Other” needs a note saying why.")
 
 
 def approve(paper: Paper, user, note: str = "") -> Paper:
@@ -38,7 +38,7 @@ def approve(paper: Paper, user, note: str = "") -> Paper:
     settings.ALLOW_SELF_APPROVAL."""
     _require(user, MODERATE, "You may not moderate papers.")
     if paper.imported_by_id == user.pk and not (user.is_superuser or settings.ALLOW_SELF_APPROVAL):
-        raise ModerationError("You imported this paper; another moderator must approve it.")
+        raise CurationError("You imported this paper; another moderator must approve it.")
     return _set_status(paper, user, Paper.Status.APPROVED, "", note, refuse_from={Paper.Status.APPROVED})
 
 
@@ -53,7 +53,7 @@ def revoke_approval(paper: Paper, user, note: str) -> Paper:
     """Send an approved paper back to the queue (pending); the note says why."""
     _require(user, MODERATE, "You may not moderate papers.")
     if not note.strip():
-        raise ModerationError("Revoking an approval needs a note saying why.")
+        raise CurationError("Revoking an approval needs a note saying why.")
     return _set_status(paper, user, Paper.Status.PENDING, "", note,
                        refuse_from={Paper.Status.PENDING, Paper.Status.REJECTED})
 
@@ -73,7 +73,7 @@ def add_tag(paper: Paper, tag, user, evidence: str = "") -> PaperTag:
     _require(user, REVIEW_TAGS, "You may not review tags.")
     with transaction.atomic():
         if PaperTag.objects.filter(paper=paper, tag=tag).exists():
-            raise ModerationError(f"{tag} is already on this paper; confirm or reject it there.")
+            raise CurationError(f"{tag} is already on this paper; confirm or reject it there.")
         paper_tag = PaperTag.objects.create(
             paper=paper, tag=tag, status=PaperTag.Status.CONFIRMED, source=PaperTag.Source.CURATOR,
             evidence=evidence, reviewed_by=user, reviewed_at=timezone.now(),
@@ -86,7 +86,7 @@ def add_tag(paper: Paper, tag, user, evidence: str = "") -> PaperTag:
 
 def _require(user, permission: str, message: str) -> None:
     if user is None or not user.has_perm(permission):
-        raise ModerationError(message)
+        raise CurationError(message)
 
 
 def _set_status(paper, user, status, reason, note, refuse_from) -> Paper:
@@ -94,7 +94,7 @@ def _set_status(paper, user, status, reason, note, refuse_from) -> Paper:
     with transaction.atomic():
         current = Paper.objects.select_for_update().get(pk=paper.pk)
         if current.status in refuse_from:
-            raise ModerationError(f"The paper is {current.get_status_display().lower()}.")
+            raise CurationError(f"The paper is {current.get_status_display().lower()}.")
         new = {"status": status, "status_reason": reason, "status_note": note.strip()}
         changes = {name: [getattr(current, name), value] for name, value in new.items()
                    if getattr(current, name) != value}
@@ -113,7 +113,7 @@ def _decide_tag(paper_tag: PaperTag, user, status) -> PaperTag:
     with transaction.atomic():
         current = PaperTag.objects.select_for_update().select_related("tag").get(pk=paper_tag.pk)
         if current.status == status:
-            raise ModerationError(f"{current.tag} is already {current.get_status_display().lower()}.")
+            raise CurationError(f"{current.tag} is already {current.get_status_display().lower()}.")
         paper_tag.status, paper_tag.reviewed_by, paper_tag.reviewed_at = status, user, timezone.now()
         paper_tag.save(update_fields=["status", "reviewed_by", "reviewed_at"])
         verb = "Confirmed" if status == PaperTag.Status.CONFIRMED else "Rejected"
