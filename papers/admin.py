@@ -1,11 +1,10 @@
 """The curators' and moderators' tool: every model, the import page, the moderation queue and
-actions, tag review and the audit trail. Changes of status and tag decisions go through
-papers.curation; this module only wires forms and pages to it."""
+actions, tag review and the audit trail. Moderation, tag decisions and hand edits of papers go
+through papers.curation, which holds their rules; this module only wires forms and pages to it."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db import models
 from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -13,7 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from . import curation
-from .importing import PUBMED_FIELDS, InvalidPMIDs, parse_pmids
+from .importing import InvalidPMIDs, parse_pmids
 from .models import (
     Author,
     Authorship,
@@ -28,7 +27,6 @@ from .models import (
 )
 from .pubmed import ESEARCH_LIMIT
 from .retagging import retag
-from .search.indexing import index_papers
 from .tasks import start_import
 
 
@@ -247,10 +245,7 @@ class PaperAdmin(ModerationActions, admin.ModelAdmin):
     date_hierarchy = "created_at"
     autocomplete_fields = ("publication_types",)
     actions = [approve_papers, reject_papers, revoke_papers, retag_papers]
-    # Status and review fields change only through papers.curation, which audits them.
-    readonly_fields = ("pubmed_links", "pubmed_conflicts", "edited_fields", "pubmed_hash", "pubmed_fetched_at",
-                       "status", "status_reason", "status_note", "imported_by", "reviewed_by", "reviewed_at",
-                       "created_at", "updated_at")
+    readonly_fields = ("pubmed_links", *curation.NOT_EDITABLE)
     inlines = [PaperTagInline, AuthorshipInline, PaperEventInline]
     fieldsets = (
         (None, {"fields": ("pmid", "pubmed_links", "title", "vernacular_title", "abstract", "curator_note")}),
@@ -275,24 +270,19 @@ class PaperAdmin(ModerationActions, admin.ModelAdmin):
     @admin.display(description="links")
     def pubmed_links(self, paper):
         links = [(paper.pubmed_url, "PubMed"), (paper.doi_url, "DOI"), (paper.pmc_url, "PMC")]
-        return format_html(" · ".join('<a href="{}" rel="noopener">{}</a>' for url, _ in links if url),
-                           *[part for url, name in links if url for part in (url, name)])
+        return format_html_join(" · ", '<a href="{}" rel="noopener">{}</a>', ((url, name) for url, name in links if url))
 
     def save_model(self, request, obj, form, change):
-        # Remember what a curator changed by hand, so that re-imports leave it alone.
-        edited = [name for name in form.changed_data if name in PUBMED_FIELDS]
-        if change and edited:
-            obj.edited_fields = sorted(set(obj.edited_fields) | set(edited))
-            obj.pubmed_conflicts = {k: v for k, v in obj.pubmed_conflicts.items() if k not in edited}
-        super().save_model(request, obj, form, change)
-        index_papers([obj.pk])  # a hand-edited title or abstract is searched at once
-        if change and form.changed_data:
-            PaperEvent.objects.create(
-                paper=obj, user=request.user, kind=PaperEvent.Kind.EDIT,
-                summary="Edited " + ", ".join(form.changed_data),
-                changes={name: [_plain(form.initial.get(name)), _plain(form.cleaned_data.get(name))]
-                         for name in form.changed_data},
-            )
+        """The paper's own fields, through papers.curation, which records and audits hand edits."""
+        if change:
+            curation.edit_paper(obj, request.user, {name: form.cleaned_data[name] for name in form.changed_data})
+        else:
+            curation.add_paper(obj, request.user, form.cleaned_data)
+
+    def save_related(self, request, form, formsets, change):
+        # Unlike ModelAdmin's, no form.save_m2m(): papers.curation saved publication types with the paper.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request, form, formset, change):
         """Tag decisions go through papers.curation, which checks and audits them."""
@@ -309,15 +299,6 @@ class PaperAdmin(ModerationActions, admin.ModelAdmin):
             decide = curation.confirm_tag if data["status"] == PaperTag.Status.CONFIRMED else curation.reject_tag
             formset.changed_objects.append((decide(row, request.user), ["status"]))
         return None
-
-
-def _plain(value):
-    """A form value as the audit trail's JSON holds it: related objects by name."""
-    if isinstance(value, models.Model):
-        return str(value)
-    if isinstance(value, models.QuerySet) or (isinstance(value, list) and any(isinstance(i, models.Model) for i in value)):
-        return sorted(map(str, value))
-    return value
 
 
 class ViewOnlyAdmin(admin.ModelAdmin):

@@ -1,20 +1,34 @@
-"""Moderation and tag review: the only write paths for a paper's status and its tags' decisions.
+"""What curators and moderators do, and the only code that does it: moderate a paper (approve,
+reject, revoke approval), review its tags (confirm, reject, add), edit it by hand.
 
-Each function checks who may do it and the rules, changes the row inside a transaction and
-writes a PaperEvent saying who did what and why, so the admin (or anything else) never
-changes a status without leaving a trace. A broken rule raises CurationError and changes
-nothing.
+Each function checks who may do it and the rules, changes the rows inside one transaction,
+writes a PaperEvent saying who did what and why, and keeps search current, so the admin, the
+API or a command never changes a paper without leaving a trace. A broken rule raises
+CurationError and changes nothing.
 """
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
+from .importing import PUBMED_FIELDS
 from .models import Paper, PaperEvent, PaperTag
 from .search.indexing import index_papers
 
 MODERATE = "papers.moderate_paper"
 REVIEW_TAGS = "papers.change_papertag"
+EDIT = "papers.change_paper"
+ADD = "papers.add_paper"
+
+# Never edited by hand: the status through moderation above, the rest by the importer and Django.
+NOT_EDITABLE = ("status", "status_reason", "status_note", "reviewed_by", "reviewed_at", "imported_by",
+                "edited_fields", "pubmed_conflicts", "pubmed_hash", "pubmed_fetched_at", "created_at", "updated_at")
+# Paper's own columns and publication types (authors and tags have their own rows and review).
+EDITABLE = frozenset(
+    field.name for field in Paper._meta.get_fields()
+    if field.concrete and field.editable and not field.primary_key and field.name not in NOT_EDITABLE
+    and (not field.many_to_many or field.remote_field.through._meta.auto_created)
+)
 
 
 class CurationError(Exception):
@@ -84,13 +98,82 @@ def add_tag(paper: Paper, tag, user, evidence: str = "") -> PaperTag:
     return paper_tag
 
 
+def edit_paper(paper: Paper, user, values: dict, note: str = "") -> Paper:
+    """Change a stored paper by hand: `values` maps field names (publication_types too) to new
+    values. A field PubMed supplies joins `edited_fields`, so re-imports leave it alone and put
+    PubMed's differing value in `pubmed_conflicts`; the edit is audited as {field: [old, new]}
+    and the paper re-indexed, in one transaction. Values equal to the stored ones are no change;
+    no change, no write and no event. Status and bookkeeping fields are refused (NOT_EDITABLE)."""
+    _require(user, EDIT, "You may not edit papers.")
+    _check_editable(values)
+    with transaction.atomic():
+        current = Paper.objects.select_for_update().get(pk=paper.pk)
+        changes = {}
+        for name, value in values.items():
+            old, new = _plain(_value(current, name)), _plain(value)
+            if old != new:
+                changes[name] = [old, new]
+        if not changes:
+            return paper
+        edited = [name for name in changes if name in PUBMED_FIELDS]
+        paper.edited_fields = sorted(set(current.edited_fields) | set(edited))
+        paper.pubmed_conflicts = {k: v for k, v in current.pubmed_conflicts.items() if k not in edited}
+        _apply(paper, {name: values[name] for name in changes}, ["edited_fields", "pubmed_conflicts", "updated_at"])
+        PaperEvent.objects.create(paper=paper, user=user, kind=PaperEvent.Kind.EDIT,
+                                  summary="Edited " + ", ".join(changes), changes=changes, note=note.strip())
+        index_papers([paper.pk])  # a hand-edited title or abstract is searched at once
+    return paper
+
+
+def add_paper(paper: Paper, user, values: dict) -> Paper:
+    """Store a paper entered by hand (`paper` unsaved, `values` as for edit_paper) and index it."""
+    _require(user, ADD, "You may not add papers.")
+    _check_editable(values)
+    with transaction.atomic():
+        _apply(paper, values, None)
+        index_papers([paper.pk])
+    return paper
+
+
 def _require(user, permission: str, message: str) -> None:
     if user is None or not user.has_perm(permission):
         raise CurationError(message)
 
 
+def _check_editable(values: dict) -> None:
+    refused = sorted(set(values) - EDITABLE)
+    if refused:
+        raise CurationError(f"Not edited by hand: {', '.join(refused)}.")
+
+
+def _value(paper: Paper, name: str):
+    field = Paper._meta.get_field(name)
+    return list(getattr(paper, name).all()) if field.many_to_many else getattr(paper, name)
+
+
+def _apply(paper: Paper, values: dict, also_saved: list[str] | None) -> None:
+    """Set the values and save the paper: only the columns named (with `also_saved`), or whole
+    when `also_saved` is None; many-to-many values after the row."""
+    columns = {name: value for name, value in values.items() if not Paper._meta.get_field(name).many_to_many}
+    for name, value in columns.items():
+        setattr(paper, name, value)
+    paper.save(update_fields=None if also_saved is None else [*columns, *also_saved])
+    for name in values.keys() - columns.keys():
+        getattr(paper, name).set(values[name])
+
+
+def _plain(value):
+    """A value as the audit trail's JSON holds it: related objects by name."""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, models.QuerySet) or (isinstance(value, list) and any(isinstance(i, models.Model) for i in value)):
+        return sorted(map(str, value))
+    return value
+
+
 def _set_status(paper, user, status, reason, note, refuse_from) -> Paper:
-    # No reindex: search reads the status at query time (PostgreSQL's documents copy it by trigger).
+    # Every status write is here. No reindex: search reads the status at query time
+    # (PostgreSQL's documents copy it by trigger).
     with transaction.atomic():
         current = Paper.objects.select_for_update().get(pk=paper.pk)
         if current.status in refuse_from:

@@ -1,5 +1,6 @@
-"""Moderation and tag review: who may do what through the real admin, and the rules that hold
-whoever asks (self-approval, reasons, notes, decisions that survive re-imports and retags)."""
+"""Moderation, tag review and hand edits (papers.curation): who may do what through the real
+admin, and the rules that hold whoever asks (self-approval, reasons, notes, decisions and edits
+that survive re-imports and retags)."""
 
 import io
 
@@ -9,10 +10,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from papers import curation
-from papers.models import ImportRun, Paper, PaperEvent, PaperTag, Tag
+from papers.models import ImportRun, Paper, PaperEvent, PaperTag, PublicationType, SearchDocument, Tag
 from papers.curation import CurationError
 
-from .conftest import post_paper_form
+from .conftest import form_data, post_paper_form
 
 MYELOMA = 38856741
 IMPORT_URL = "/admin/papers/importrun/import/"
@@ -355,3 +356,79 @@ def test_paper_form_shows_status_read_only(client, world):
     client.force_login(people.superuser)
     form = client.get(reverse("admin:papers_paper_change", args=[pending.pk])).context["adminform"].form
     assert not {"status", "status_reason", "status_note", "reviewed_by", "reviewed_at"} & set(form.fields)
+
+
+def test_edit_made_outside_the_admin_survives_reimport(taxonomy, eutils, staff):
+    call_command("import_pubmed", MYELOMA, stdout=io.StringIO())
+    paper = Paper.objects.get(pmid=MYELOMA)
+    pubmed_title = paper.title
+    curation.edit_paper(paper, staff.curator, {"title": "Radiotherapy remineralises lytic myeloma lesions",
+                                               "curator_note": "Title shortened."}, note="PubMed's is too long.")
+    paper.refresh_from_db()
+    assert (paper.edited_fields, paper.pubmed_conflicts) == (["title"], {})  # the note is ours, not PubMed's
+    assert SearchDocument.objects.get(paper=paper).title == "Radiotherapy remineralises lytic myeloma lesions"
+    # PubMed revises the record (simulated by an older stored fingerprint): the import compares
+    # every field again, refreshes the others and keeps the curator's title.
+    Paper.objects.filter(pk=paper.pk).update(pubmed_hash="", journal_title="Old journal name")
+    out = io.StringIO()
+    call_command("import_pubmed", MYELOMA, stdout=out)
+    assert f"PMID {MYELOMA}: PubMed differs in hand-edited title (kept the curator's)" in out.getvalue()
+    paper.refresh_from_db()
+    assert (paper.title, paper.curator_note) == ("Radiotherapy remineralises lytic myeloma lesions", "Title shortened.")
+    assert paper.journal_title == "Global spine journal"
+    assert paper.pubmed_conflicts == {"title": pubmed_title}
+
+
+def test_hand_edit_is_audited_with_old_and_new_values(world):
+    people, pending, *_ = world
+    review = PublicationType.objects.create(name="Review", ui="D016454")
+    curation.edit_paper(pending, people.curator, {"pub_year": 2021, "publication_types": [review],
+                                                  "title": pending.title}, note=" Checked the PDF. ")
+    assert list(PaperEvent.objects.values_list("user__username", "kind", "summary", "changes", "note")) == [
+        ("curator", "edit", "Edited pub_year, publication_types",
+         {"pub_year": [None, 2021], "publication_types": [[], ["Review"]]}, "Checked the PDF."),
+    ]
+    pending.refresh_from_db()
+    assert (pending.pub_year, list(pending.publication_types.all()), pending.edited_fields) == (2021, [review], ["pub_year"])
+
+
+def test_hand_edit_conflicts_with_pubmed_are_settled_by_editing_the_field(world):
+    people, pending, *_ = world
+    Paper.objects.filter(pk=pending.pk).update(edited_fields=["title"], pubmed_conflicts={"title": "PubMed's title"})
+    curation.edit_paper(pending, people.curator, {"title": "PubMed's title"})
+    pending.refresh_from_db()
+    assert (pending.title, pending.edited_fields, pending.pubmed_conflicts) == ("PubMed's title", ["title"], {})
+
+
+def test_hand_edit_refuses_what_is_not_edited_by_hand_and_changes_nothing(world, django_user_model):
+    staff, pending, *_ = world
+    Paper.objects.filter(pk=pending.pk).update(edited_fields=["title"])
+    before = snapshot(), Paper.objects.get(pk=pending.pk).updated_at
+    for user, values, message in (
+        (None, {"title": "x"}, "You may not edit papers."),
+        (django_user_model.objects.create_user("visitor", is_staff=True), {"title": "x"}, "You may not edit papers."),
+        (staff.curator, {"status": "approved", "title": "x"}, "Not edited by hand: status."),
+        (staff.curator, {"edited_fields": [], "authors": []}, "Not edited by hand: authors, edited_fields."),
+    ):
+        with pytest.raises(CurationError) as error:
+            curation.edit_paper(pending, user, values)
+        assert error.value.message == message
+    curation.edit_paper(pending, staff.curator, {"title": pending.title, "pub_year": None})  # no change
+    assert (snapshot(), Paper.objects.get(pk=pending.pk).updated_at) == before
+
+
+def test_admin_edit_and_add_go_through_curation_with_publication_types(client, world):
+    people, pending, *_ = world
+    review = PublicationType.objects.create(name="Review", ui="D016454")
+    client.force_login(people.curator)
+    assert post_paper_form(client, pending, lambda data: data.update(publication_types=[review.pk])).status_code == 302
+    assert list(pending.publication_types.all()) == [review]
+    assert PaperEvent.objects.get().changes == {"publication_types": [[], ["Review"]]}
+
+    client.force_login(people.superuser)
+    data = form_data(client.get(reverse("admin:papers_paper_add")))
+    data.update(title="A paper outside PubMed on RANKL.", publication_types=[review.pk])
+    assert client.post(reverse("admin:papers_paper_add"), data).status_code == 302
+    added = Paper.objects.get(title="A paper outside PubMed on RANKL.")
+    assert (added.pmid, list(added.publication_types.all()), added.edited_fields) == (None, [review], [])
+    assert SearchDocument.objects.get(paper=added).title == added.title
