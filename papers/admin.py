@@ -445,26 +445,28 @@ class ImportForm(forms.Form):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(ViewOnlyAdmin):
-    """Import reports; imports start from the import page, which checks the input."""
+    """Import reports; imports start from the import page, which checks the input. A stalled run
+    shows as interrupted without being written (ImportRun.shown_state): no page writes."""
 
-    list_display = ("__str__", "requested_by", "created_at", "state", "progress", "created", "updated",
+    list_display = ("__str__", "requested_by", "created_at", "shown_state", "progress", "created", "updated",
                     "unchanged", "not_found", "failed")
     list_filter = ("state", "source")
     search_fields = ("query", "requested_pmids")
-    readonly_fields = [f.name for f in ImportRun._meta.fields]
+    fields = readonly_fields = [{"state": "shown_state", "messages": "shown_messages"}.get(f.name, f.name)
+                                for f in ImportRun._meta.fields]
     change_list_template = "admin/papers/importrun/change_list.html"
 
     @admin.display(description="progress")
     def progress(self, run):
         return f"{run.processed} / {run.total}" if run.total else str(run.processed)
 
-    def changelist_view(self, request, extra_context=None):
-        ImportRun.mark_interrupted()
-        return super().changelist_view(request, extra_context)
+    @admin.display(description="state", ordering="state")
+    def shown_state(self, run):
+        return ImportRun.State(run.shown_state).label
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        ImportRun.mark_interrupted()
-        return super().change_view(request, object_id, form_url, extra_context)
+    @admin.display(description="messages")
+    def shown_messages(self, run):
+        return format_html_join("", "<p>{}</p>", ((message,) for message in run.shown_messages))
 
     def get_urls(self):
         return [path("import/", self.admin_site.admin_view(self.import_view), name="papers_import")] + super().get_urls()
