@@ -1,19 +1,18 @@
 """The curators' and moderators' tool: every model, the import page, the moderation queue and
-actions, tag review and the audit trail. Changes of status and tag decisions go through
-papers.moderation; this module only wires forms and pages to it."""
+actions, tag review and the audit trail. Moderation, tag decisions and hand edits of papers go
+through papers.curation, which holds their rules; this module only wires forms and pages to it."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db import models
 from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from . import moderation
-from .importing import PUBMED_FIELDS, InvalidPMIDs, parse_pmids
+from . import curation
+from .importing import InvalidPMIDs, parse_pmids
 from .models import (
     Author,
     Authorship,
@@ -28,7 +27,6 @@ from .models import (
 )
 from .pubmed import ESEARCH_LIMIT
 from .retagging import retag
-from .search.indexing import index_papers
 from .tasks import start_import
 
 
@@ -163,8 +161,8 @@ class RejectForm(forms.Form):
         data = super().clean()
         if data.get("reason"):
             try:
-                moderation.check_rejection(data["reason"], data.get("note", ""))
-            except moderation.ModerationError as error:
+                curation.check_rejection(data["reason"], data.get("note", ""))
+            except curation.CurationError as error:
                 raise forms.ValidationError(error.message) from None
         return data
 
@@ -176,7 +174,7 @@ class RevokeForm(forms.Form):
 
 @admin.action(description="Approve selected papers", permissions=["moderate"])
 def approve_papers(modeladmin, request, queryset):
-    _moderate(request, queryset, "approved", lambda paper: moderation.approve(paper, request.user))
+    _moderate(request, queryset, "approved", lambda paper: curation.approve(paper, request.user))
 
 
 @admin.action(description="Reject selected papers…", permissions=["moderate"])
@@ -185,7 +183,7 @@ def reject_papers(modeladmin, request, queryset):
     if not form.is_valid():
         return _ask(modeladmin, request, queryset, form, "reject_papers", "Reject papers")
     reason, note = form.cleaned_data["reason"], form.cleaned_data["note"]
-    _moderate(request, queryset, "rejected", lambda paper: moderation.reject(paper, request.user, reason, note))
+    _moderate(request, queryset, "rejected", lambda paper: curation.reject(paper, request.user, reason, note))
     return None
 
 
@@ -196,7 +194,7 @@ def revoke_papers(modeladmin, request, queryset):
         return _ask(modeladmin, request, queryset, form, "revoke_papers", "Revoke approval")
     note = form.cleaned_data["note"]
     _moderate(request, queryset, "sent back to the queue",
-              lambda paper: moderation.revoke_approval(paper, request.user, note))
+              lambda paper: curation.revoke_approval(paper, request.user, note))
     return None
 
 
@@ -213,7 +211,7 @@ def _moderate(request, queryset, done_verb, change):
         try:
             change(paper)
             done += 1
-        except moderation.ModerationError as error:
+        except curation.CurationError as error:
             messages.error(request, f"{paper}: {error.message}")
     if done:
         messages.success(request, f"{done} paper{'' if done == 1 else 's'} {done_verb}.")
@@ -233,10 +231,10 @@ class ModerationActions:
     """Who may use the moderation and tagger actions, for every changelist that offers them."""
 
     def has_moderate_permission(self, request):
-        return request.user.has_perm(moderation.MODERATE)
+        return request.user.has_perm(curation.MODERATE)
 
     def has_retag_permission(self, request):
-        return request.user.has_perm(moderation.REVIEW_TAGS)
+        return request.user.has_perm(curation.REVIEW_TAGS)
 
 
 @admin.register(Paper)
@@ -247,10 +245,7 @@ class PaperAdmin(ModerationActions, admin.ModelAdmin):
     date_hierarchy = "created_at"
     autocomplete_fields = ("publication_types",)
     actions = [approve_papers, reject_papers, revoke_papers, retag_papers]
-    # Status and review fields change only through papers.moderation, which audits them.
-    readonly_fields = ("pubmed_links", "pubmed_conflicts", "edited_fields", "pubmed_hash", "pubmed_fetched_at",
-                       "status", "status_reason", "status_note", "imported_by", "reviewed_by", "reviewed_at",
-                       "created_at", "updated_at")
+    readonly_fields = ("pubmed_links", *curation.NOT_EDITABLE)
     inlines = [PaperTagInline, AuthorshipInline, PaperEventInline]
     fieldsets = (
         (None, {"fields": ("pmid", "pubmed_links", "title", "vernacular_title", "abstract", "curator_note")}),
@@ -275,27 +270,22 @@ class PaperAdmin(ModerationActions, admin.ModelAdmin):
     @admin.display(description="links")
     def pubmed_links(self, paper):
         links = [(paper.pubmed_url, "PubMed"), (paper.doi_url, "DOI"), (paper.pmc_url, "PMC")]
-        return format_html(" · ".join('<a href="{}" rel="noopener">{}</a>' for url, _ in links if url),
-                           *[part for url, name in links if url for part in (url, name)])
+        return format_html_join(" · ", '<a href="{}" rel="noopener">{}</a>', ((url, name) for url, name in links if url))
 
     def save_model(self, request, obj, form, change):
-        # Remember what a curator changed by hand, so that re-imports leave it alone.
-        edited = [name for name in form.changed_data if name in PUBMED_FIELDS]
-        if change and edited:
-            obj.edited_fields = sorted(set(obj.edited_fields) | set(edited))
-            obj.pubmed_conflicts = {k: v for k, v in obj.pubmed_conflicts.items() if k not in edited}
-        super().save_model(request, obj, form, change)
-        index_papers([obj.pk])  # a hand-edited title or abstract is searched at once
-        if change and form.changed_data:
-            PaperEvent.objects.create(
-                paper=obj, user=request.user, kind=PaperEvent.Kind.EDIT,
-                summary="Edited " + ", ".join(form.changed_data),
-                changes={name: [_plain(form.initial.get(name)), _plain(form.cleaned_data.get(name))]
-                         for name in form.changed_data},
-            )
+        """The paper's own fields, through papers.curation, which records and audits hand edits."""
+        if change:
+            curation.edit_paper(obj, request.user, {name: form.cleaned_data[name] for name in form.changed_data})
+        else:
+            curation.add_paper(obj, request.user, form.cleaned_data)
+
+    def save_related(self, request, form, formsets, change):
+        # Unlike ModelAdmin's, no form.save_m2m(): papers.curation saved publication types with the paper.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request, form, formset, change):
-        """Tag decisions go through papers.moderation, which checks and audits them."""
+        """Tag decisions go through papers.curation, which checks and audits them."""
         if formset.model is not PaperTag:
             return super().save_formset(request, form, formset, change)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
@@ -304,20 +294,11 @@ class PaperAdmin(ModerationActions, admin.ModelAdmin):
                 continue
             row, data = row_form.instance, row_form.cleaned_data
             if row.pk is None:
-                formset.new_objects.append(moderation.add_tag(form.instance, data["tag"], request.user, data["evidence"]))
+                formset.new_objects.append(curation.add_tag(form.instance, data["tag"], request.user, data["evidence"]))
                 continue
-            decide = moderation.confirm_tag if data["status"] == PaperTag.Status.CONFIRMED else moderation.reject_tag
+            decide = curation.confirm_tag if data["status"] == PaperTag.Status.CONFIRMED else curation.reject_tag
             formset.changed_objects.append((decide(row, request.user), ["status"]))
         return None
-
-
-def _plain(value):
-    """A form value as the audit trail's JSON holds it: related objects by name."""
-    if isinstance(value, models.Model):
-        return str(value)
-    if isinstance(value, models.QuerySet) or (isinstance(value, list) and any(isinstance(i, models.Model) for i in value)):
-        return sorted(map(str, value))
-    return value
 
 
 class ViewOnlyAdmin(admin.ModelAdmin):
@@ -363,7 +344,7 @@ class ModerationQueueAdmin(ModerationActions, ViewOnlyAdmin):
         return paper.suggested
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(moderation.MODERATE)
+        return request.user.has_perm(curation.MODERATE)
 
 
 @admin.register(PaperEvent)
@@ -379,7 +360,7 @@ class PaperEventAdmin(ViewOnlyAdmin):
 
 @admin.register(PaperTag)
 class PaperTagAdmin(admin.ModelAdmin):
-    """Bulk tag review; decisions go through papers.moderation, new tags are added on the paper."""
+    """Bulk tag review; decisions go through papers.curation, new tags are added on the paper."""
 
     list_display = ("paper", "tag", "status", "source", "evidence_shown")
     list_filter = ("status", "source", "tag__topic", "tag")
@@ -393,11 +374,11 @@ class PaperTagAdmin(admin.ModelAdmin):
 
     @admin.action(description="Confirm selected tags", permissions=["review"])
     def confirm_tags(self, request, queryset):
-        self._decide(request, queryset, moderation.confirm_tag, "confirmed")
+        self._decide(request, queryset, curation.confirm_tag, "confirmed")
 
     @admin.action(description="Reject selected tags", permissions=["review"])
     def reject_tags(self, request, queryset):
-        self._decide(request, queryset, moderation.reject_tag, "rejected")
+        self._decide(request, queryset, curation.reject_tag, "rejected")
 
     def _decide(self, request, queryset, decide, done_verb):
         done = 0
@@ -405,13 +386,13 @@ class PaperTagAdmin(admin.ModelAdmin):
             try:
                 decide(paper_tag, request.user)
                 done += 1
-            except moderation.ModerationError as error:
+            except curation.CurationError as error:
                 messages.error(request, f"{paper_tag.paper}: {error.message}")
         if done:
             messages.success(request, f"{done} tag{'' if done == 1 else 's'} {done_verb}.")
 
     def has_review_permission(self, request):
-        return request.user.has_perm(moderation.REVIEW_TAGS)
+        return request.user.has_perm(curation.REVIEW_TAGS)
 
     def has_add_permission(self, request):
         return False
@@ -464,26 +445,28 @@ class ImportForm(forms.Form):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(ViewOnlyAdmin):
-    """Import reports; imports start from the import page, which checks the input."""
+    """Import reports; imports start from the import page, which checks the input. A stalled run
+    shows as interrupted without being written (ImportRun.shown_state): no page writes."""
 
-    list_display = ("__str__", "requested_by", "created_at", "state", "progress", "created", "updated",
+    list_display = ("__str__", "requested_by", "created_at", "shown_state", "progress", "created", "updated",
                     "unchanged", "not_found", "failed")
     list_filter = ("state", "source")
     search_fields = ("query", "requested_pmids")
-    readonly_fields = [f.name for f in ImportRun._meta.fields]
+    fields = readonly_fields = [{"state": "shown_state", "messages": "shown_messages"}.get(f.name, f.name)
+                                for f in ImportRun._meta.fields]
     change_list_template = "admin/papers/importrun/change_list.html"
 
     @admin.display(description="progress")
     def progress(self, run):
         return f"{run.processed} / {run.total}" if run.total else str(run.processed)
 
-    def changelist_view(self, request, extra_context=None):
-        ImportRun.mark_interrupted()
-        return super().changelist_view(request, extra_context)
+    @admin.display(description="state", ordering="state")
+    def shown_state(self, run):
+        return ImportRun.State(run.shown_state).label
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        ImportRun.mark_interrupted()
-        return super().change_view(request, object_id, form_url, extra_context)
+    @admin.display(description="messages")
+    def shown_messages(self, run):
+        return format_html_join("", "<p>{}</p>", ((message,) for message in run.shown_messages))
 
     def get_urls(self):
         return [path("import/", self.admin_site.admin_view(self.import_view), name="papers_import")] + super().get_urls()

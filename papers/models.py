@@ -468,6 +468,9 @@ class ImportRun(models.Model):
 
     INTERRUPTED_NOTE = ("Interrupted: the import stopped making progress (its process was stopped or killed). "
                         "The batches stored are complete; run the same import again to finish it.")
+    NEVER_STARTED_NOTE = ("Interrupted: the import was queued but never started (is the task worker running?). "
+                          "Nothing of it was stored; a worker that picks it up later still runs it, "
+                          "or ask for the same import again.")
 
     @classmethod
     def for_pmids(cls, user, pmids: list[int]) -> "ImportRun":
@@ -477,23 +480,48 @@ class ImportRun(models.Model):
     def for_query(cls, user, query: str, limit: int | None) -> "ImportRun":
         return cls.objects.create(requested_by=user, source=cls.Source.QUERY, query=query, limit=limit)
 
+    def stalled_note(self, now=None) -> str:
+        """Why the run is to be taken as interrupted although stored as running or queued, or ''.
+        A running run without a heartbeat (renewed each batch) for IMPORT_STALL_SECONDS died, and
+        a queued run not started for as long was never picked up; neither can say so itself."""
+        since = (now or timezone.now()) - timedelta(seconds=settings.IMPORT_STALL_SECONDS)
+        if self.state == self.State.RUNNING and self.heartbeat_at and self.heartbeat_at < since:
+            return self.INTERRUPTED_NOTE
+        if self.state == self.State.QUEUED and self.created_at < since:
+            return self.NEVER_STARTED_NOTE
+        return ""
+
+    @property
+    def shown_state(self) -> str:
+        """The state to show: interrupted when stalled_note() says so, without writing it."""
+        return self.State.INTERRUPTED if self.stalled_note() else self.state
+
+    @property
+    def shown_messages(self) -> list[str]:
+        """The messages to show, with the stalled note when there is one."""
+        note = self.stalled_note()
+        return [*self.messages, note] if note else self.messages
+
     @classmethod
     def mark_interrupted(cls) -> int:
-        """Running imports that made no progress for IMPORT_STALL_SECONDS died (a killed process
-        cannot say so itself): mark them interrupted. Their stored batches are whole, and running
-        the import again completes it. Returns how many were marked."""
+        """Store what shown_state shows: runs that stalled or never started become interrupted,
+        with the note saying why. Their stored batches are whole, and running the import again
+        completes it. Called before an import starts and by `manage.py mark_stalled_imports`,
+        never by a page. Returns how many were marked."""
         now = timezone.now()
         marked = 0
-        stalled = cls.objects.filter(state=cls.State.RUNNING,
-                                     heartbeat_at__lt=now - timedelta(seconds=settings.IMPORT_STALL_SECONDS))
-        for run in stalled.only("pk", "heartbeat_at", "messages"):
-            # Only if it is still as read: a batch finishing meanwhile keeps the run running.
-            marked += cls.objects.filter(pk=run.pk, state=cls.State.RUNNING, heartbeat_at=run.heartbeat_at).update(
-                state=cls.State.INTERRUPTED, finished_at=now, messages=[*run.messages, cls.INTERRUPTED_NOTE])
+        active = cls.objects.filter(state__in=[cls.State.RUNNING, cls.State.QUEUED])
+        for run in active.only("pk", "state", "created_at", "started_at", "heartbeat_at", "messages"):
+            note = run.stalled_note(now)
+            if not note:
+                continue
+            # Only if it is still as read: a batch finishing (or the run starting) meanwhile keeps it going.
+            still = cls.objects.filter(pk=run.pk, state=run.state, started_at=run.started_at, heartbeat_at=run.heartbeat_at)
+            marked += still.update(state=cls.State.INTERRUPTED, finished_at=now, messages=[*run.messages, note])
         return marked
 
     def __str__(self):
-        return f"Import #{self.pk} ({self.get_source_display()}, {self.get_state_display().lower()})"
+        return f"Import #{self.pk} ({self.get_source_display()}, {self.State(self.shown_state).label.lower()})"
 
 
 class DocumentVector(models.Func):

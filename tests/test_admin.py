@@ -115,31 +115,6 @@ def test_large_lists_and_queries_run_as_background_tasks(client, people, taxonom
         "query", "succeeded", len(hits), len(hits), len(hits))
 
 
-def test_an_import_that_stopped_making_progress_is_shown_interrupted(client, people, settings):
-    """A killed import cannot mark itself: the import reports (admin and API) and the next import
-    mark running ones whose heartbeat is older than IMPORT_STALL_SECONDS."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    settings.IMPORT_STALL_SECONDS = 600
-    now = timezone.now()
-    stalled, alive, queued = (ImportRun.objects.create(source="pmids", requested_pmids=[MYELOMA], state=state,
-                                                       heartbeat_at=beat)
-                              for state, beat in (("running", now - timedelta(seconds=601)),
-                                                  ("running", now - timedelta(seconds=60)), ("queued", None)))
-    client.force_login(people.superuser)
-    assert client.get(reverse("admin:papers_importrun_changelist")).status_code == 200
-    for run, state in ((stalled, "interrupted"), (alive, "running"), (queued, "queued")):
-        run.refresh_from_db()
-        assert run.state == state
-    assert stalled.finished_at is not None and "run the same import again" in stalled.messages[0]
-
-    ImportRun.objects.filter(pk=alive.pk).update(heartbeat_at=now - timedelta(seconds=601))
-    response = client.get(f"/api/imports/{alive.pk}/")
-    assert response.json()["state"] == "interrupted"
-
-
 def test_import_page_needs_the_permission(client, people, eutils):
     client.force_login(people.curator)
     response = client.post(IMPORT_URL, {"pmids": str(MYELOMA)})

@@ -4,11 +4,11 @@ says who did what and why; the admin shows it read-only, newest first."""
 import pytest
 from django.urls import reverse
 
-from papers import moderation
+from papers import curation
 from papers.models import Paper, PaperEvent, PaperTag, Tag
 
 from .conftest import post_paper_form
-from .test_moderation import add_tag_row, set_tag_status
+from .test_curation import add_tag_row, set_tag_status
 
 
 @pytest.fixture
@@ -25,9 +25,9 @@ def events(paper):
 
 
 def test_moderation_decisions_are_recorded(paper, staff):
-    moderation.reject(paper, staff.moderator, Paper.Reason.RETRACTED, note="Retraction notice in 2024. ")
-    moderation.approve(paper, staff.superuser, note="The retraction was of another paper.")
-    moderation.revoke_approval(paper, staff.moderator, "Wrong species.")
+    curation.reject(paper, staff.moderator, Paper.Reason.RETRACTED, note="Retraction notice in 2024. ")
+    curation.approve(paper, staff.superuser, note="The retraction was of another paper.")
+    curation.revoke_approval(paper, staff.moderator, "Wrong species.")
     assert events(paper) == [
         ("moderator", "status", "Rejected: Retracted",
          {"status": ["pending", "rejected"], "status_reason": ["", "retracted"],
@@ -94,8 +94,8 @@ def test_saving_without_changes_records_nothing(client, paper, staff):
 
 
 def test_paper_page_shows_the_history_newest_first_read_only(client, paper, staff):
-    moderation.reject(paper, staff.moderator, Paper.Reason.OFF_TOPIC)
-    moderation.approve(paper, staff.moderator)
+    curation.reject(paper, staff.moderator, Paper.Reason.OFF_TOPIC)
+    curation.approve(paper, staff.moderator)
     client.force_login(staff.curator)
     response = client.get(reverse("admin:papers_paper_change", args=[paper.pk]))
     history = next(f for f in response.context["inline_admin_formsets"] if f.formset.model is PaperEvent)
@@ -106,7 +106,7 @@ def test_paper_page_shows_the_history_newest_first_read_only(client, paper, staf
 
 
 def test_events_are_read_only_in_the_admin_even_for_the_superuser(client, paper, staff):
-    moderation.approve(paper, staff.moderator)
+    curation.approve(paper, staff.moderator)
     event = PaperEvent.objects.get()
     client.force_login(staff.superuser)
     assert client.get("/admin/papers/paperevent/").status_code == 200

@@ -14,16 +14,16 @@ from .scratch import manage
 
 CURATION = """
 from django.contrib.auth.models import Group, User
-from papers import moderation
+from papers import curation
 from papers.models import Paper, PaperTag, Tag
 boss = User.objects.create_superuser("boss", password="boss-pass")
 curator = User.objects.create_user("curator", password="curator-pass", is_staff=True)
 curator.groups.add(Group.objects.get(name="Curators"))
 first, second, third = Paper.objects.order_by("pmid")[:3]
-moderation.reject(first, boss, "off_topic", "About the spine, not myeloma.")
-moderation.revoke_approval(second, boss, "Abstract needs a second look.")
-moderation.reject_tag(PaperTag.objects.filter(status="confirmed").order_by("pk").first(), boss)
-moderation.add_tag(third, Tag.objects.exclude(paper_tags__paper=third).order_by("pk").first(), boss, "By hand.")
+curation.reject(first, boss, "off_topic", "About the spine, not myeloma.")
+curation.revoke_approval(second, boss, "Abstract needs a second look.")
+curation.reject_tag(PaperTag.objects.filter(status="confirmed").order_by("pk").first(), boss)
+curation.add_tag(third, Tag.objects.exclude(paper_tags__paper=third).order_by("pk").first(), boss, "By hand.")
 """
 
 

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from papers import exports, moderation
+from papers import curation, exports
 from papers.markup import to_text
 from papers.models import Paper, PaperTag, Tag
 
@@ -30,7 +30,7 @@ def collection(corpus, people):
     """The demo corpus with IL-6, NF-κB and bortezomib's class confirmed, three papers hidden:
     papers that match the common words, carry those tags and are related to visible ones."""
     for paper_tag in PaperTag.objects.filter(tag__slug__in=["il-6", "nf-kb", "proteasome-inhibitors"]):
-        moderation.confirm_tag(paper_tag, people.superuser)
+        curation.confirm_tag(paper_tag, people.superuser)
     for pmid, status in HIDDEN.items():
         set_status(Paper.objects.filter(pmid=pmid), status, Paper.Reason.OTHER if status == "rejected" else "")
     return {pmid: to_text(Paper.objects.get(pmid=pmid).title) for pmid in HIDDEN}

@@ -18,7 +18,7 @@ from bibtexparser.middlewares import LatexDecodingMiddleware, NameParts, Separat
 from django.core.management import call_command
 from lxml import etree
 
-from papers import exports, moderation
+from papers import curation, exports
 from papers.models import Author, Authorship, Paper, PaperTag, Tag
 
 from .conftest import DEMO_DIR, SAMPLES, set_status
@@ -307,9 +307,9 @@ def test_only_confirmed_tags_become_keywords(corpus, people):
     paper = Paper.objects.get(pmid=APOLLO)
     suggested = {pt.tag.slug: pt for pt in paper.paper_tags.select_related("tag")}
     assert set(suggested) == {"anti-cd38", "imids", "proteasome-inhibitors"}
-    moderation.confirm_tag(suggested["anti-cd38"], people.superuser)
-    moderation.reject_tag(suggested["proteasome-inhibitors"], people.superuser)
-    moderation.add_tag(paper, Tag.objects.get(slug="il-6"), people.superuser)  # imids stays suggested
+    curation.confirm_tag(suggested["anti-cd38"], people.superuser)
+    curation.reject_tag(suggested["proteasome-inhibitors"], people.superuser)
+    curation.add_tag(paper, Tag.objects.get(slug="il-6"), people.superuser)  # imids stays suggested
     confirmed = ["Anti-CD38 antibodies", "IL-6"]
     assert PaperTag.objects.filter(paper=paper, status=PaperTag.Status.SUGGESTED).count() == 1
 

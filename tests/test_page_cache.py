@@ -9,7 +9,7 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from papers import moderation
+from papers import curation
 from papers.models import Paper, PaperTag, Tag
 from papers.page_cache import HEADER, collection_version
 from papers.search.indexing import rebuild
@@ -78,13 +78,13 @@ def test_moderation_shows_at_once(visit, corpus, people):
     visit(f"/papers/{PAPER}/")
     count = visit("/").content.decode()
 
-    moderation.reject(paper, people.superuser, Paper.Reason.OTHER, "off topic")
+    curation.reject(paper, people.superuser, Paper.Reason.OTHER, "off topic")
 
     assert str(PAPER) not in visit(title_words).content.decode()
     visit(f"/papers/{PAPER}/", 404)
     assert visit("/").content.decode() != count
 
-    moderation.approve(Paper.objects.get(pmid=PAPER), people.superuser)
+    curation.approve(Paper.objects.get(pmid=PAPER), people.superuser)
     assert str(PAPER) in visit(title_words).content.decode()
     assert visit(f"/papers/{PAPER}/")[HEADER] == "miss"
 
@@ -115,7 +115,7 @@ def test_tag_curation_and_reindexing_show_at_once(visit, corpus, people):
 
     suggestion = PaperTag.objects.filter(tag=tag, status=PaperTag.Status.SUGGESTED).select_related("paper").first()
     assert str(suggestion.paper.pmid) not in visit("/tags/il-6/").content.decode()
-    moderation.confirm_tag(suggestion, people.superuser)
+    curation.confirm_tag(suggestion, people.superuser)
     assert str(suggestion.paper.pmid) in visit("/tags/il-6/").content.decode()
 
     before = visit("/search/?q=myeloma")

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from papers import exports, moderation
+from papers import curation, exports
 from papers.markup import to_text
 from papers.models import Paper, PaperTag, Tag
 
@@ -28,7 +28,7 @@ def pmids(response) -> list[int]:
 def tagged(corpus, people):
     """The demo corpus with the tagger's IL-6, bortezomib and NF-κB suggestions confirmed."""
     for paper_tag in PaperTag.objects.filter(tag__slug__in=["il-6", "proteasome-inhibitors", "nf-kb"]):
-        moderation.confirm_tag(paper_tag, people.superuser)
+        curation.confirm_tag(paper_tag, people.superuser)
     return people
 
 
@@ -92,7 +92,7 @@ def test_search_page_says_which_synonyms_it_searched_and_can_stop(client, corpus
 def test_search_page_expands_a_gene_symbol_to_the_tag(client, corpus, people):
     nothing = client.get("/search/", {"q": "TNFSF11"}).content.decode()
     assert "No papers match this search." in nothing and "<strong>TNFSF11</strong> also searched: RANKL" in nothing
-    moderation.add_tag(Paper.objects.get(pmid=34090465), Tag.objects.get(slug="rankl"), people.superuser)
+    curation.add_tag(Paper.objects.get(pmid=34090465), Tag.objects.get(slug="rankl"), people.superuser)
     response = client.get("/search/", {"q": "TNFSF11"})
     assert pmids(response) == [34090465]
     assert "TRANCE" in dict(response.context["results"].expanded)["TNFSF11"]

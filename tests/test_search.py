@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from django.db import connection
 
-from papers import moderation
+from papers import curation
 from papers.models import Paper, PaperTag, SearchDocument, Tag
 from papers.search import FacetValue, Results, SearchFilters, search, search_ids
 
@@ -91,7 +91,7 @@ def test_search_without_expansion_finds_only_the_words_typed(corpus):
 def test_search_expands_tnfsf11_to_rankl(corpus, people):
     paper = Paper.objects.get(pmid=34090465)
     assert search("TNFSF11").total == 0
-    moderation.add_tag(paper, Tag.objects.get(slug="rankl"), people.superuser)
+    curation.add_tag(paper, Tag.objects.get(slug="rankl"), people.superuser)
     results = search("TNFSF11")
     assert pmids(results) == [34090465]
     assert results.expanded[0][0] == "TNFSF11"
@@ -100,7 +100,7 @@ def test_search_expands_tnfsf11_to_rankl(corpus, people):
 
 def test_search_counts_facets_over_all_matches(corpus, people):
     for paper_tag in PaperTag.objects.filter(tag__slug="il-6"):
-        moderation.confirm_tag(paper_tag, people.superuser)
+        curation.confirm_tag(paper_tag, people.superuser)
     facets = search("IL-6", page_size=1).facets
     assert facets.tags == [FacetValue("il-6", "IL-6", 3)]
     assert facets.years == [FacetValue(2021, "2021", 3)]

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from papers import importing, moderation
+from papers import curation, importing
 from papers.models import Paper, PublicationType, SearchDocument, Tag
 from papers.search import SearchFilters, indexing, postgres, search, sqlite
 from papers.search.indexing import index_papers
@@ -55,11 +55,11 @@ def test_index_follows_tag_review(taxonomy, people):
     paper = Paper.objects.get()
     suggestion = paper.paper_tags.get(tag__slug="osteolytic-lesions")
     assert pmids("punched-out lesions", expand_synonyms=False) == []
-    moderation.confirm_tag(suggestion, people.superuser)
+    curation.confirm_tag(suggestion, people.superuser)
     assert pmids("punched-out lesions", expand_synonyms=False) == [38856741]
-    moderation.reject_tag(suggestion, people.superuser)
+    curation.reject_tag(suggestion, people.superuser)
     assert pmids("punched-out lesions", expand_synonyms=False) == []
-    moderation.add_tag(paper, Tag.objects.get(slug="denosumab"), people.superuser)
+    curation.add_tag(paper, Tag.objects.get(slug="denosumab"), people.superuser)
     assert pmids("Xgeva", expand_synonyms=False) == [38856741]
 
 
@@ -71,10 +71,10 @@ def assert_in_step():
 def test_moderation_reaches_search_without_rewriting_the_text(taxonomy, people):
     import_xml(LYTIC)
     paper = Paper.objects.get()
-    moderation.revoke_approval(paper, people.superuser, note="Check the abstract")
+    curation.revoke_approval(paper, people.superuser, note="Check the abstract")
     assert search("remineralization").total == 0
     assert_in_step()
-    moderation.approve(paper, people.superuser)
+    curation.approve(paper, people.superuser)
     assert search("remineralization").total == 1
     assert_in_step()
 
@@ -95,9 +95,9 @@ def test_status_date_and_journal_follow_each_write_path_of_the_app(taxonomy, peo
     assert found() == (1, [1999], ["Global spine journal"]) == found(year_to=2000)
     assert_in_step()
     paper = Paper.objects.get()
-    moderation.reject(paper, people.superuser, Paper.Reason.OFF_TOPIC)
+    curation.reject(paper, people.superuser, Paper.Reason.OFF_TOPIC)
     assert found() == (0, [], [])
-    moderation.approve(paper, people.superuser)
+    curation.approve(paper, people.superuser)
     client.force_login(people.superuser)
     edit = {"journal_title": "Bone Reports", "pub_year": "2003"}
     assert post_paper_form(client, paper, lambda data: data.update(edit)).status_code == 302
@@ -213,7 +213,7 @@ def while_reindexing(paper: Paper, write) -> None:
 
 
 def reject(paper: Paper, user) -> None:
-    moderation.reject(Paper.objects.get(pk=paper.pk), user, Paper.Reason.OFF_TOPIC)
+    curation.reject(Paper.objects.get(pk=paper.pk), user, Paper.Reason.OFF_TOPIC)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writing transaction at a time")
@@ -308,7 +308,7 @@ def test_facts_are_copied_without_parsing_the_text_again(taxonomy, people):
     assert public
     with connection.cursor() as cursor:
         cursor.execute("ALTER TEXT SEARCH CONFIGURATION english DROP MAPPING FOR asciiword")
-    moderation.reject(lytic, people.superuser, Paper.Reason.OFF_TOPIC)
+    curation.reject(lytic, people.superuser, Paper.Reason.OFF_TOPIC)
     assert document() == (vector, False)
     index_papers([lytic.pk])  # written anew: parsed again, without the plain words
     assert len(document()[0]) < len(vector)

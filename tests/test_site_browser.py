@@ -5,7 +5,7 @@ tag and its topic, download an export; keyboard use, a phone-sized screen, hosti
 import pytest
 import rispy
 
-from papers import moderation
+from papers import curation
 from papers.models import Paper, PaperTag, Tag
 
 from .conftest import ARTIFACTS
@@ -22,8 +22,8 @@ def shot(page, name: str) -> None:
 def collection(corpus, people):
     """The demo corpus with IL-6 and NF-κB confirmed, and RANKL added by hand to one paper."""
     for paper_tag in PaperTag.objects.filter(tag__slug__in=["il-6", "nf-kb"]):
-        moderation.confirm_tag(paper_tag, people.superuser)
-    moderation.add_tag(Paper.objects.get(pmid=34090465), Tag.objects.get(slug="rankl"), people.superuser)
+        curation.confirm_tag(paper_tag, people.superuser)
+    curation.add_tag(Paper.objects.get(pmid=34090465), Tag.objects.get(slug="rankl"), people.superuser)
 
 
 def test_researcher_finds_reads_and_exports_papers(page, live_server, collection, page_cache):

@@ -230,7 +230,9 @@ class ImportRunSerializer(serializers.ModelSerializer):
     requested_by = serializers.CharField(source="requested_by.username", allow_null=True, default=None)
     requested_pmids = serializers.ListField(child=serializers.IntegerField())
     errors = serializers.DictField(child=serializers.CharField(), help_text="{PMID or batch: reason}")
-    messages = serializers.ListField(child=serializers.CharField())
+    state = serializers.ChoiceField(ImportRun.State.choices, source="shown_state",
+                                    help_text="Interrupted also when stalled (no progress, or never started).")
+    messages = serializers.ListField(child=serializers.CharField(), source="shown_messages")
 
     class Meta:
         model = ImportRun

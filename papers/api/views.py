@@ -244,10 +244,6 @@ class ImportCreate(CuratorView):
 @extend_schema(parameters=[path_parameter("id", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1})],
                responses={200: api.ImportRunSerializer, 401: DETAIL, 403: DETAIL, 404: NOT_FOUND})
 class ImportDetail(CuratorView, generics.RetrieveAPIView):
-    """An import's progress and report."""
+    """An import's progress and report; a stalled import shows as interrupted (nothing is written)."""
 
     permission_classes = (MayViewImports,)
-
-    def get_object(self):
-        ImportRun.mark_interrupted()
-        return super().get_object()

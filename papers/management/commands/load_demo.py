@@ -35,7 +35,7 @@ class Command(BaseCommand):
             status=Paper.Status.APPROVED, status_note="Demo data, approved on loading.", reviewed_at=timezone.now()
         )
         # The demo confirms the tagger's suggestions so topic and tag pages have papers; real
-        # collections confirm each one by hand (papers.moderation).
+        # collections confirm each one by hand (papers.curation).
         demo = Paper.objects.filter(pmid__in=imported)
         confirmed = PaperTag.objects.filter(paper__in=demo, status=PaperTag.Status.SUGGESTED).update(
             status=PaperTag.Status.CONFIRMED, reviewed_at=timezone.now()

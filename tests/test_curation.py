@@ -1,5 +1,6 @@
-"""Moderation and tag review: who may do what through the real admin, and the rules that hold
-whoever asks (self-approval, reasons, notes, decisions that survive re-imports and retags)."""
+"""Moderation, tag review and hand edits (papers.curation): who may do what through the real
+admin, and the rules that hold whoever asks (self-approval, reasons, notes, decisions and edits
+that survive re-imports and retags)."""
 
 import io
 
@@ -8,11 +9,11 @@ from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.urls import reverse
 
-from papers import moderation
-from papers.models import ImportRun, Paper, PaperEvent, PaperTag, Tag
-from papers.moderation import ModerationError
+from papers import curation
+from papers.models import ImportRun, Paper, PaperEvent, PaperTag, PublicationType, SearchDocument, Tag
+from papers.curation import CurationError
 
-from .conftest import post_paper_form
+from .conftest import form_data, post_paper_form
 
 MYELOMA = 38856741
 IMPORT_URL = "/admin/papers/importrun/import/"
@@ -193,8 +194,8 @@ def test_nobody_approves_a_paper_they_imported(world):
     people, pending, *_ = world
     pending.imported_by = people.moderator
     pending.save()
-    with pytest.raises(ModerationError, match="You imported this paper; another moderator must approve it."):
-        moderation.approve(pending, people.moderator)
+    with pytest.raises(CurationError, match="You imported this paper; another moderator must approve it."):
+        curation.approve(pending, people.moderator)
     pending.refresh_from_db()
     assert (pending.status, pending.reviewed_by, PaperEvent.objects.count()) == ("pending", None, 0)
 
@@ -202,7 +203,7 @@ def test_nobody_approves_a_paper_they_imported(world):
 def test_superuser_may_approve_what_they_imported(world):
     people, pending, *_ = world
     pending.imported_by = people.superuser
-    moderation.approve(pending, people.superuser, note="Checked the full text.")
+    curation.approve(pending, people.superuser, note="Checked the full text.")
     pending.refresh_from_db()
     assert (pending.status, pending.status_note, pending.reviewed_by) == ("approved", "Checked the full text.", people.superuser)
 
@@ -211,7 +212,7 @@ def test_allow_self_approval_setting_lets_a_moderator_approve_own_import(world, 
     settings.ALLOW_SELF_APPROVAL = True
     people, pending, *_ = world
     pending.imported_by = people.moderator
-    moderation.approve(pending, people.moderator)
+    curation.approve(pending, people.moderator)
     assert Paper.objects.get(pk=pending.pk).status == "approved"
 
 
@@ -226,19 +227,19 @@ def test_allow_self_approval_setting_lets_a_moderator_approve_own_import(world, 
 )
 def test_rejection_needs_a_reason_and_other_needs_a_note(world, reason, note, message):
     people, pending, *_ = world
-    with pytest.raises(ModerationError) as error:
-        moderation.reject(pending, people.moderator, reason, note)
+    with pytest.raises(CurationError) as error:
+        curation.reject(pending, people.moderator, reason, note)
     assert error.value.message == message
     assert (Paper.objects.get(pk=pending.pk).status, PaperEvent.objects.count()) == ("pending", 0)
 
 
 def test_revoking_needs_a_note_and_an_approved_paper(world):
     people, pending, approved, _ = world
-    with pytest.raises(ModerationError, match="Revoking an approval needs a note saying why."):
-        moderation.revoke_approval(approved, people.moderator, " ")
-    with pytest.raises(ModerationError, match="The paper is pending review."):
-        moderation.revoke_approval(pending, people.moderator, "Why not.")
-    moderation.revoke_approval(approved, people.moderator, "Turned out to be about lymphoma.")
+    with pytest.raises(CurationError, match="Revoking an approval needs a note saying why."):
+        curation.revoke_approval(approved, people.moderator, " ")
+    with pytest.raises(CurationError, match="The paper is pending review."):
+        curation.revoke_approval(pending, people.moderator, "Why not.")
+    curation.revoke_approval(approved, people.moderator, "Turned out to be about lymphoma.")
     approved.refresh_from_db()
     assert (approved.status, approved.status_note, approved.reviewed_by) == (
         "pending", "Turned out to be about lymphoma.", people.moderator)
@@ -246,21 +247,21 @@ def test_revoking_needs_a_note_and_an_approved_paper(world):
 
 def test_curators_may_review_tags_but_not_moderate(world):
     people, pending, approved, _ = world
-    for attempt in (lambda: moderation.approve(pending, people.curator),
-                    lambda: moderation.reject(pending, people.curator, "off_topic"),
-                    lambda: moderation.revoke_approval(approved, people.curator, "No.")):
-        with pytest.raises(ModerationError, match="You may not moderate papers."):
+    for attempt in (lambda: curation.approve(pending, people.curator),
+                    lambda: curation.reject(pending, people.curator, "off_topic"),
+                    lambda: curation.revoke_approval(approved, people.curator, "No.")):
+        with pytest.raises(CurationError, match="You may not moderate papers."):
             attempt()
-    moderation.confirm_tag(pending.paper_tags.get(), people.curator)
-    with pytest.raises(ModerationError, match="RANKL is already confirmed."):
-        moderation.confirm_tag(pending.paper_tags.get(), people.curator)
-    with pytest.raises(ModerationError, match="RANKL is already on this paper; confirm or reject it there."):
-        moderation.add_tag(pending, Tag.objects.get(slug="rankl"), people.curator)
+    curation.confirm_tag(pending.paper_tags.get(), people.curator)
+    with pytest.raises(CurationError, match="RANKL is already confirmed."):
+        curation.confirm_tag(pending.paper_tags.get(), people.curator)
+    with pytest.raises(CurationError, match="RANKL is already on this paper; confirm or reject it there."):
+        curation.add_tag(pending, Tag.objects.get(slug="rankl"), people.curator)
 
 
 def test_add_tag_by_hand_is_confirmed_and_the_curators(world):
     people, pending, *_ = world
-    paper_tag = moderation.add_tag(pending, Tag.objects.get(slug="dkk1"), people.curator, evidence="DKK-1 rises.")
+    paper_tag = curation.add_tag(pending, Tag.objects.get(slug="dkk1"), people.curator, evidence="DKK-1 rises.")
     paper_tag.refresh_from_db()
     assert (paper_tag.status, paper_tag.source, paper_tag.evidence, paper_tag.reviewed_by) == (
         "confirmed", "curator", "DKK-1 rises.", people.curator)
@@ -275,8 +276,8 @@ def test_rejected_tag_stays_rejected_after_reimport_and_retag(taxonomy, eutils, 
     call_command("import_pubmed", MYELOMA, stdout=io.StringIO())
     assert tags_of(MYELOMA) == {"osteolytic-lesions": "suggested"}
     paper = Paper.objects.get(pmid=MYELOMA)
-    moderation.reject_tag(paper.paper_tags.get(), staff.curator)
-    moderation.add_tag(paper, Tag.objects.get(slug="hypercalcaemia"), staff.curator)
+    curation.reject_tag(paper.paper_tags.get(), staff.curator)
+    curation.add_tag(paper, Tag.objects.get(slug="hypercalcaemia"), staff.curator)
     # PubMed's text differs from what is stored, so the import re-runs the tagger.
     Paper.objects.filter(pk=paper.pk).update(abstract="", pubmed_hash="")
     out = io.StringIO()
@@ -289,7 +290,7 @@ def test_rejected_tag_stays_rejected_after_reimport_and_retag(taxonomy, eutils, 
 
 def test_retag_keeps_confirmed_tags_when_the_text_no_longer_mentions_them(world):
     people, pending, approved, untagged = world
-    moderation.confirm_tag(pending.paper_tags.get(), people.curator)
+    curation.confirm_tag(pending.paper_tags.get(), people.curator)
     Paper.objects.filter(pk=pending.pk).update(title="A paper about nothing in particular.")
     out = io.StringIO()
     call_command("retag", "--pmid", "1001", "1003", stdout=out)
@@ -355,3 +356,79 @@ def test_paper_form_shows_status_read_only(client, world):
     client.force_login(people.superuser)
     form = client.get(reverse("admin:papers_paper_change", args=[pending.pk])).context["adminform"].form
     assert not {"status", "status_reason", "status_note", "reviewed_by", "reviewed_at"} & set(form.fields)
+
+
+def test_edit_made_outside_the_admin_survives_reimport(taxonomy, eutils, staff):
+    call_command("import_pubmed", MYELOMA, stdout=io.StringIO())
+    paper = Paper.objects.get(pmid=MYELOMA)
+    pubmed_title = paper.title
+    curation.edit_paper(paper, staff.curator, {"title": "Radiotherapy remineralises lytic myeloma lesions",
+                                               "curator_note": "Title shortened."}, note="PubMed's is too long.")
+    paper.refresh_from_db()
+    assert (paper.edited_fields, paper.pubmed_conflicts) == (["title"], {})  # the note is ours, not PubMed's
+    assert SearchDocument.objects.get(paper=paper).title == "Radiotherapy remineralises lytic myeloma lesions"
+    # PubMed revises the record (simulated by an older stored fingerprint): the import compares
+    # every field again, refreshes the others and keeps the curator's title.
+    Paper.objects.filter(pk=paper.pk).update(pubmed_hash="", journal_title="Old journal name")
+    out = io.StringIO()
+    call_command("import_pubmed", MYELOMA, stdout=out)
+    assert f"PMID {MYELOMA}: PubMed differs in hand-edited title (kept the curator's)" in out.getvalue()
+    paper.refresh_from_db()
+    assert (paper.title, paper.curator_note) == ("Radiotherapy remineralises lytic myeloma lesions", "Title shortened.")
+    assert paper.journal_title == "Global spine journal"
+    assert paper.pubmed_conflicts == {"title": pubmed_title}
+
+
+def test_hand_edit_is_audited_with_old_and_new_values(world):
+    people, pending, *_ = world
+    review = PublicationType.objects.create(name="Review", ui="D016454")
+    curation.edit_paper(pending, people.curator, {"pub_year": 2021, "publication_types": [review],
+                                                  "title": pending.title}, note=" Checked the PDF. ")
+    assert list(PaperEvent.objects.values_list("user__username", "kind", "summary", "changes", "note")) == [
+        ("curator", "edit", "Edited pub_year, publication_types",
+         {"pub_year": [None, 2021], "publication_types": [[], ["Review"]]}, "Checked the PDF."),
+    ]
+    pending.refresh_from_db()
+    assert (pending.pub_year, list(pending.publication_types.all()), pending.edited_fields) == (2021, [review], ["pub_year"])
+
+
+def test_hand_edit_conflicts_with_pubmed_are_settled_by_editing_the_field(world):
+    people, pending, *_ = world
+    Paper.objects.filter(pk=pending.pk).update(edited_fields=["title"], pubmed_conflicts={"title": "PubMed's title"})
+    curation.edit_paper(pending, people.curator, {"title": "PubMed's title"})
+    pending.refresh_from_db()
+    assert (pending.title, pending.edited_fields, pending.pubmed_conflicts) == ("PubMed's title", ["title"], {})
+
+
+def test_hand_edit_refuses_what_is_not_edited_by_hand_and_changes_nothing(world, django_user_model):
+    staff, pending, *_ = world
+    Paper.objects.filter(pk=pending.pk).update(edited_fields=["title"])
+    before = snapshot(), Paper.objects.get(pk=pending.pk).updated_at
+    for user, values, message in (
+        (None, {"title": "x"}, "You may not edit papers."),
+        (django_user_model.objects.create_user("visitor", is_staff=True), {"title": "x"}, "You may not edit papers."),
+        (staff.curator, {"status": "approved", "title": "x"}, "Not edited by hand: status."),
+        (staff.curator, {"edited_fields": [], "authors": []}, "Not edited by hand: authors, edited_fields."),
+    ):
+        with pytest.raises(CurationError) as error:
+            curation.edit_paper(pending, user, values)
+        assert error.value.message == message
+    curation.edit_paper(pending, staff.curator, {"title": pending.title, "pub_year": None})  # no change
+    assert (snapshot(), Paper.objects.get(pk=pending.pk).updated_at) == before
+
+
+def test_admin_edit_and_add_go_through_curation_with_publication_types(client, world):
+    people, pending, *_ = world
+    review = PublicationType.objects.create(name="Review", ui="D016454")
+    client.force_login(people.curator)
+    assert post_paper_form(client, pending, lambda data: data.update(publication_types=[review.pk])).status_code == 302
+    assert list(pending.publication_types.all()) == [review]
+    assert PaperEvent.objects.get().changes == {"publication_types": [[], ["Review"]]}
+
+    client.force_login(people.superuser)
+    data = form_data(client.get(reverse("admin:papers_paper_add")))
+    data.update(title="A paper outside PubMed on RANKL.", publication_types=[review.pk])
+    assert client.post(reverse("admin:papers_paper_add"), data).status_code == 302
+    added = Paper.objects.get(title="A paper outside PubMed on RANKL.")
+    assert (added.pmid, list(added.publication_types.all()), added.edited_fields) == (None, [review], [])
+    assert SearchDocument.objects.get(paper=added).title == added.title
