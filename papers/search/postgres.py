@@ -71,9 +71,9 @@ def _without_parts(chain: str, compounds: dict[str, str]) -> str:
     """The phrase with each hyphenated word's parts left out: 'nf-κb' <-> 'nf' <-> 'κb' becomes
     'nf-κb'. The parser always follows a hyphenated word with its parts, in the document as in
     the query, so the same papers match; but the index then reads one posting list, not three,
-    and ts_rank_cd no longer walks every position of "nf" and "κb" (NF-κB with its synonyms: 3×
-    faster on 100,000 papers). Anything but a plain chain
-    of lexemes is left as it is. `compounds` maps each hyphenated word's lexeme to its text."""
+    and ts_rank_cd no longer walks every position of "nf" and "κb" (docs/search.md has the
+    figures). Anything but a plain chain of lexemes is left as it is. `compounds` maps each
+    hyphenated word's lexeme to its text."""
     if not _CHAIN.fullmatch(chain):
         return chain
     kept: list[tuple[str, int]] = []
@@ -180,15 +180,12 @@ def statement_settings() -> str:
     """Planner settings sent before a search's one statement (SET LOCAL: they end with its
     implicit transaction, or with the transaction around it). PostgreSQL costs @@ and
     ts_rank_cd as one operator each, so with its default parallel costs it never splits even
-    the scan of a word in half the papers, though ranking is 40 % of that statement. With these
-    it gives PG_SEARCH_WORKERS workers to a scan of tens of thousands of documents (a word in
-    half of 100,000 papers: 197 ms to 128 for its page). Only a scan expected to read 32 MB of
-    documents or of an index may be split (by default 8 MB and 512 kB): the planner
-    overestimates rare phrases, and workers started for a few rows cost a selective search
-    5-8 ms. At 8 MB, TNFSF11, NF-κB and bortezomib (synonym lists of phrases) took workers; at
-    32 MB only bortezomib does, one ("PS-341" and the like: 4,313 papers expected, 19 found;
-    7 ms against 2). work_mem keeps the matching set of a common word (4-5 MB) in memory,
-    where each facet reads it again."""
+    the scan of a word in half the papers, though ranking is much of that statement. With these
+    it gives PG_SEARCH_WORKERS workers to a scan of tens of thousands of documents. Only a scan
+    expected to read 32 MB of documents or of an index may be split (by default 8 MB and
+    512 kB): the planner overestimates rare phrases (synonym lists), and workers started for a
+    few rows cost a selective search more than they save. work_mem keeps the matching set of a
+    common word in memory, where each facet reads it again. Figures: docs/search.md."""
     return (f"SET LOCAL max_parallel_workers_per_gather = {settings.PG_SEARCH_WORKERS};"
             " SET LOCAL parallel_setup_cost = 100; SET LOCAL parallel_tuple_cost = 0.01;"
             " SET LOCAL min_parallel_table_scan_size = '32MB'; SET LOCAL min_parallel_index_scan_size = '32MB';"
@@ -209,9 +206,9 @@ def rebuild_full_text_index() -> None:
 
 
 # (type_id, n) over the matches m, from the type ids each match carries: the matches grouped by
-# their whole list of ids first (238 lists among 100,000 papers), then each list's ids counted
-# with its matches. For a word in half the papers, 10 ms rather than 20 for unnesting every
-# match's ids; unnest() in the select list, as a lateral unnest() is a function scan per row.
+# their whole list of ids first (a few hundred lists among 100,000 papers), then each list's ids
+# counted with its matches, which halves the cost of unnesting every match's ids; unnest() in
+# the select list, as a lateral unnest() is a function scan per row.
 TYPE_COUNTS = ("SELECT type_id, SUM(n)::bigint AS n FROM (SELECT unnest(ids) AS type_id, n FROM"
                " (SELECT publication_type_ids AS ids, COUNT(*) AS n FROM m GROUP BY publication_type_ids) AS lists)"
                " AS types GROUP BY type_id")

@@ -77,6 +77,6 @@ class Scope:
     @cached_property
     def type_id(self) -> int | None:
         """The publication type's id, looked up first (None if there is no such type): with the
-        id, PostgreSQL's statistics know that "Journal Article" is 93 % of papers, where a join
-        on the name is guessed at 4 % (and planned to take 1.5 s, not 0.3)."""
+        id, PostgreSQL's statistics know that "Journal Article" is most papers, where a join on
+        the name is guessed at a few percent and planned badly."""
         return PublicationType.objects.filter(name=self.filters.publication_type).values_list("pk", flat=True).first()

@@ -65,9 +65,9 @@ def statement_settings() -> str:
 def compact() -> None:
     """Merge the full-text index into one segment (FTS5's 'optimize'). Each transaction that
     writes documents, and each megabyte within one, adds a segment that every query then reads
-    term by term; FTS5 merges them only four at a time. After importing 100,000 papers, the
-    statement of a synonym list of phrases took 54 ms and its snippets 28; after compacting
-    (1.1 s), 8 and 4. The work grows with the index: on SQLite's scale, cheap."""
+    term by term; FTS5 merges them only four at a time, so after a large import synonym lists of
+    phrases read many segments. The work grows with the index: on SQLite's scale, cheap
+    (docs/search.md)."""
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
 
@@ -120,9 +120,9 @@ def snippets(parsed: ParsedQuery, ids: list[int]) -> dict[int, str]:
         f" ELSE snippet({TABLE}, 0, %s, %s, '…', 35) END FROM {TABLE}"
         f" WHERE {TABLE} MATCH %s AND +rowid IN ({', '.join(['%s'] * len(ids))})"
     )
-    # `+rowid`: one MATCH scan, then the list filters (3-8 ms at 100,000 papers, whatever the
-    # query). Looked up by rowid, FTS5 evaluates the expression once per paper: cheap for one
-    # word, 56 ms for a synonym list of twenty phrases.
+    # `+rowid`: one MATCH scan, then the list filters, whatever the query. Looked up by rowid,
+    # FTS5 evaluates the expression once per paper: cheap for one word, costly for a synonym
+    # list of twenty phrases.
     with connection.cursor() as cursor:
         cursor.execute(sql, [_OPEN, _CLOSE, _OPEN, _CLOSE, _expression(parsed), *ids])
         return {pk: escape(text, quote=False).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>") for pk, text in cursor.fetchall()}
