@@ -203,18 +203,46 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]  # `loaddata taxonomy`
 
-# Whole public pages are kept until the collection changes (papers.page_cache), in each process's
-# memory: PAGE_CACHE_SECONDS bounds an entry's life (0 turns the cache off), PAGE_CACHE_ENTRIES
-# its size (a page is 10-60 kB).
+# Whole public pages are kept until the collection changes (papers.page_cache); the API's request
+# counts live beside them. CACHE_URL=redis://host:port/db puts both in Redis, shared by every
+# worker and server (production); unset, each process keeps its own in memory (development,
+# tests), where PAGE_CACHE_ENTRIES bounds the pages (10-60 kB each). PAGE_CACHE_SECONDS bounds an
+# entry's life (0 turns the page cache off). CACHE_KEY_PREFIX separates sites sharing one Redis.
 PAGE_CACHE_SECONDS = env_number("PAGE_CACHE_SECONDS", 3600, minimum=0, maximum=86400, kind=int)
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
-              "OPTIONS": {"MAX_ENTRIES": env_number("PAGE_CACHE_ENTRIES", 1000, minimum=10, maximum=100_000, kind=int)}},
-}
+PAGE_CACHE_ENTRIES = env_number("PAGE_CACHE_ENTRIES", 1000, minimum=10, maximum=100_000, kind=int)
+
+
+def caches_from_env() -> dict:
+    raw = os.environ.get("CACHE_URL", "").strip()
+    if not raw:
+        return {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+            "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
+                      "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_ENTRIES}},
+        }
+    # [user:password@]host[:port][/database]; Redis has databases 0-15 unless configured otherwise.
+    url = re.fullmatch(r"rediss?://([^@/\s]*@)?([A-Za-z0-9.\-]+|\[[0-9a-fA-F:]+\])(:\d{1,5})?(/(?P<db>\d{1,2}))?/?", raw)
+    if not url or int(url["db"] or 0) > 15:
+        raise ImproperlyConfigured("CACHE_URL must be redis://[:password@]host:port/database (0-15).")  # no echo: a password
+    prefix = os.environ.get("CACHE_KEY_PREFIX", "myeloma-lit")
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", prefix):
+        raise ImproperlyConfigured(f"CACHE_KEY_PREFIX must be 1-64 letters, digits, '_', '.' or '-', not {prefix!r}.")
+    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    return {"default": {**redis, "KEY_PREFIX": prefix}, "pages": {**redis, "KEY_PREFIX": f"{prefix}.pages"}}
+
+
+CACHES = caches_from_env()
+
+# Client addresses (throttles, login lock-outs): the connection's own address, unless
+# TRUSTED_PROXIES reverse proxies stand in front, each appending the address it was called from
+# to X-Forwarded-For; then the address the outermost trusted proxy saw (DRF's NUM_PROXIES rule,
+# myeloma_lit.clients). A client can put anything in the header, so trusting more proxies than
+# there are lets it choose its own address.
+TRUSTED_PROXIES = env_number("TRUSTED_PROXIES", 0, minimum=0, maximum=10, kind=int)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "NUM_PROXIES": TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Myeloma literature API",
