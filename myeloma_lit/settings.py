@@ -6,6 +6,7 @@ production fails loudly instead of running with a silent default.
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -130,6 +131,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # admin login lock-outs (LOGIN_FAILURE_LIMIT below)
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
@@ -152,6 +154,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "myeloma_lit.middleware.DatabaseUnavailableMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a locked-out login into myeloma_lit.login_lockout's answer
 ]
 
 ROOT_URLCONF = "myeloma_lit.urls"
@@ -174,6 +177,9 @@ TEMPLATES = [
 WSGI_APPLICATION = "myeloma_lit.wsgi.application"
 
 DATABASES = {"default": database_from_env()}
+
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -304,6 +310,18 @@ X_FRAME_OPTIONS = "DENY"
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Admin logins: after LOGIN_FAILURE_LIMIT wrong passwords for one account from one client address
+# (TRUSTED_PROXIES decides what that is), that pair is refused for LOGIN_LOCKOUT_SECONDS after
+# its latest try, the right password included. Counted in the database (django-axes), so every
+# worker and server sees the same lock; a successful login starts the count afresh. Locking
+# the pair, not the account, keeps a stranger from locking a curator out of their own desk.
+AXES_FAILURE_LIMIT = env_number("LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100, kind=int)
+AXES_COOLOFF_TIME = timedelta(seconds=env_number("LOGIN_LOCKOUT_SECONDS", 900, minimum=1, maximum=86400, kind=int))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "myeloma_lit.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "myeloma_lit.login_lockout.locked_out"
+AXES_RESET_ON_SUCCESS = True
 
 # Request bodies. The largest legitimate one is the admin import form with its PMID file (at most
 # 1 MB); anything over MAX_REQUEST_BODY is refused (413) before it is read, so every accepted

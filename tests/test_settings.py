@@ -42,6 +42,8 @@ def start_django(**env):
          "CACHE_KEY_PREFIX must be 1-64 letters"),
         ({"SECRET_KEY": "x", "TRUSTED_PROXIES": "-1"}, "TRUSTED_PROXIES must be between 0 and 10"),
         ({"SECRET_KEY": "x", "TRUSTED_PROXIES": "all"}, "TRUSTED_PROXIES must be a number"),
+        ({"SECRET_KEY": "x", "LOGIN_FAILURE_LIMIT": "0"}, "LOGIN_FAILURE_LIMIT must be between 1 and 100"),
+        ({"SECRET_KEY": "x", "LOGIN_LOCKOUT_SECONDS": "0"}, "LOGIN_LOCKOUT_SECONDS must be between 1 and 86400"),
     ],
 )
 def test_bad_setting_fails_with_message_naming_it(env, message):
