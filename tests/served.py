@@ -1,17 +1,38 @@
-"""A real gunicorn (gunicorn.conf.py, several workers) on a scratch database, for the tests that
-need what only separate worker processes show: shared throttles, lock-outs, load."""
+"""Real servers for the tests that need what only separate worker processes show (shared
+throttles, lock-outs, load): gunicorn (gunicorn.conf.py, several workers) on a scratch database,
+and the Redis server of the shared cache."""
 
 import http.client
+import os
+import secrets
 import subprocess
 import sys
 import time
 from contextlib import contextmanager
 from urllib.parse import urlencode
 
+import pytest
+import redis
+
 from ops.loadtest import free_port
 
 from .conftest import ROOT
 from .scratch import manage_env
+
+# CI's Redis (.ci/run starts it); a Redis that cannot be reached fails these tests.
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def redis_prefix():
+    """A key prefix of this test's own in the real Redis; only its keys are deleted afterwards."""
+    server = redis.Redis.from_url(REDIS_URL)
+    server.ping()
+    prefix = f"mlit-test-{os.getpid()}-{secrets.token_hex(4)}"
+    yield prefix
+    for key in server.scan_iter(match=f"{prefix}*"):
+        server.delete(key)
+    server.close()
 
 
 class Server:
@@ -47,16 +68,20 @@ class Server:
 
 
 @contextmanager
-def gunicorn(database_url: str, log_path, workers: int = 3, **env):
-    """Serve the site from `workers` gunicorn processes on the database at `database_url`, with
-    `env` added to the production-like environment; stopped when the block ends."""
+def gunicorn(database_url: str, log_path, workers: int | None = 3, **env):
+    """Serve the site from `workers` gunicorn processes (None: gunicorn.conf.py's number) on the
+    database at `database_url`, with `env` added to the production-like environment; stopped
+    when the block ends."""
     port = free_port()
+    environment = manage_env(database_url, ALLOWED_HOSTS="127.0.0.1", BIND=f"127.0.0.1:{port}", **env)
+    environment.pop("WEB_CONCURRENCY", None)
+    if workers:
+        environment["WEB_CONCURRENCY"] = str(workers)
     with open(log_path, "w+") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--access-logformat", '%(p)s %(h)s "%(r)s" %(s)s'], cwd=ROOT,
             stdout=log, stderr=log,
-            env=manage_env(database_url, ALLOWED_HOSTS="127.0.0.1", BIND=f"127.0.0.1:{port}",
-                           WEB_CONCURRENCY=str(workers), **env))
+            env=environment)
         server = Server(port, log)
         try:
             deadline = time.monotonic() + 30

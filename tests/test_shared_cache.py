@@ -3,8 +3,6 @@ each gunicorn worker kept its own request counts (the first 429 came at request 
 stated 240 a minute). Client addresses now follow TRUSTED_PROXIES, and with CACHE_URL the counts
 and the page cache live in Redis, shared by every worker: tested against the real Redis server."""
 
-import os
-import secrets
 import subprocess
 import sys
 
@@ -17,22 +15,7 @@ from papers.api.views import PublicThrottle
 
 from .conftest import ROOT
 from .scratch import manage, manage_env
-from .served import gunicorn
-
-# CI's Redis (.ci/run starts it); a Redis that cannot be reached fails these tests.
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-@pytest.fixture
-def redis_prefix():
-    """A key prefix of this test's own in the real Redis; only its keys are deleted afterwards."""
-    server = redis.Redis.from_url(REDIS_URL)
-    server.ping()
-    prefix = f"mlit-test-{os.getpid()}-{secrets.token_hex(4)}"
-    yield prefix
-    for key in server.scan_iter(match=f"{prefix}*"):
-        server.delete(key)
-    server.close()
+from .served import REDIS_URL, gunicorn, redis_prefix  # noqa: F401 (a fixture)
 
 
 @pytest.fixture
