@@ -233,7 +233,9 @@ def caches_from_env() -> dict:
     prefix = os.environ.get("CACHE_KEY_PREFIX", "myeloma-lit")
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", prefix):
         raise ImproperlyConfigured(f"CACHE_KEY_PREFIX must be 1-64 letters, digits, '_', '.' or '-', not {prefix!r}.")
-    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    # A Redis out of reach fails a request within seconds (a 503 page, myeloma_lit.middleware), never hangs it.
+    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw,
+             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}
     return {"default": {**redis, "KEY_PREFIX": prefix}, "pages": {**redis, "KEY_PREFIX": f"{prefix}.pages"}}
 
 

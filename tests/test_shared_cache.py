@@ -3,8 +3,10 @@ each gunicorn worker kept its own request counts (the first 429 came at request 
 stated 240 a minute). Client addresses now follow TRUSTED_PROXIES, and with CACHE_URL the counts
 and the page cache live in Redis, shared by every worker: tested against the real Redis server."""
 
+import socket
 import subprocess
 import sys
+import time
 
 import pytest
 import redis
@@ -64,6 +66,26 @@ def test_cache_url_puts_the_throttle_and_page_caches_in_redis(redis_prefix):
     assert sorted(server.scan_iter(match=f"{redis_prefix}*")) == [f"{redis_prefix}.pages:1:page".encode(),
                                                                    f"{redis_prefix}:1:greeting".encode()]
     assert 0 < server.ttl(f"{redis_prefix}:1:greeting") <= 60
+
+
+@pytest.mark.parametrize("listening", [False, True], ids=["refused", "never-answers"])
+def test_a_redis_out_of_reach_gives_the_503_page_within_seconds(client, db, settings, monkeypatch, page_cache, caplog,
+                                                                listening):
+    from myeloma_lit.settings import caches_from_env
+
+    with socket.socket() as silent:  # a port where nothing listens, or something that never answers
+        silent.bind(("127.0.0.1", 0))
+        if listening:
+            silent.listen(8)
+        monkeypatch.setenv("CACHE_URL", f"redis://127.0.0.1:{silent.getsockname()[1]}/0")
+        settings.CACHES = caches_from_env()
+        for url in ("/", "/api/topics/"):  # the page cache, the API's throttle
+            started = time.monotonic()
+            response = client.get(url)
+            assert (response.status_code, response["Retry-After"]) == (503, "5")
+            assert "Briefly unavailable" in response.content.decode()
+            assert time.monotonic() - started < 5
+    assert "cache unavailable: " in caplog.text
 
 
 def test_the_first_429_comes_at_the_stated_rate_across_gunicorn_workers(scratch_database, redis_prefix, tmp_path):
