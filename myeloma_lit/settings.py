@@ -209,16 +209,18 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]  # `loaddata taxonomy`
 
-# Whole public pages are kept until the collection changes (papers.page_cache); the API's request
-# counts live beside them. CACHE_URL=redis://host:port/db puts both in Redis, shared by every
-# worker and server (production); unset, each process keeps its own in memory (development,
-# tests), where PAGE_CACHE_ENTRIES bounds the pages (10-60 kB each). PAGE_CACHE_SECONDS bounds an
-# entry's life (0 turns the page cache off). CACHE_KEY_PREFIX separates sites sharing one Redis.
+# Whole public pages and export entries are kept until the collection changes (papers.page_cache,
+# papers.exports); the throttles' request counts (API, exports) live beside them.
+# CACHE_URL=redis://host:port/db puts all of it in Redis, shared by every worker and server
+# (production); unset, each process keeps its own in memory (development, tests), where
+# PAGE_CACHE_ENTRIES bounds the pages (10-60 kB each). PAGE_CACHE_SECONDS bounds an entry's life
+# (0 turns the page cache off). CACHE_KEY_PREFIX separates sites sharing one Redis.
 PAGE_CACHE_SECONDS = env_number("PAGE_CACHE_SECONDS", 3600, minimum=0, maximum=86400, kind=int)
 PAGE_CACHE_ENTRIES = env_number("PAGE_CACHE_ENTRIES", 1000, minimum=10, maximum=100_000, kind=int)
 
 
 def caches_from_env() -> dict:
+    """The "default" (throttles) and "pages" caches: local memory, or the Redis CACHE_URL names."""
     raw = os.environ.get("CACHE_URL", "").strip()
     if not raw:
         return {
