@@ -9,9 +9,8 @@ from functools import wraps
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from rest_framework.throttling import SimpleRateThrottle
-
 from myeloma_lit.clients import client_address
+from myeloma_lit.throttling import ExactRateThrottle
 
 from .. import exports
 from ..forms import SearchForm
@@ -21,7 +20,7 @@ from . import browse
 from .listing import Listing
 
 
-class ExportThrottle(SimpleRateThrottle):
+class ExportThrottle(ExactRateThrottle):
     """Exports written anew, per client address, counted in the shared cache (CACHE_URL)."""
 
     rate = "20/minute"  # a researcher's downloads; a list of 5,000 papers is a few seconds' work
