@@ -1,5 +1,5 @@
 """Middleware for serving: a cap on request bodies, a content security policy, and a 503 page
-while the database is out of reach."""
+while the database or the shared cache is out of reach."""
 
 import base64
 import hashlib
@@ -11,6 +11,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
@@ -70,10 +72,15 @@ def _is_api_docs(request) -> bool:
     return isinstance(view_class, type) and issubclass(view_class, (SpectacularSwaggerView, SpectacularRedocView))
 
 
+# What is lost when these are raised: the database, or the Redis of the shared cache (CACHE_URL).
+_UNAVAILABLE = {OperationalError: "database", InterfaceError: "database",
+                RedisConnectionError: "cache", RedisTimeoutError: "cache"}
+
+
 class DatabaseUnavailableMiddleware:
-    """A lost database connection (server down, restarting, network cut) gets a short 503 page
-    with Retry-After instead of a 500. Django drops the broken connection when the request ends,
-    so the next request connects afresh and the site recovers without a restart."""
+    """A lost database or shared-cache connection (server down, restarting, network cut) gets a
+    short 503 page with Retry-After instead of a 500. Django drops a broken database connection
+    when the request ends and redis-py reconnects, so the site recovers without a restart."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -82,9 +89,10 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        lost = next((part for kind, part in _UNAVAILABLE.items() if isinstance(exception, kind)), None)
+        if lost is None:
             return None
-        logger.warning("database unavailable: %s", exception)
+        logger.warning("%s unavailable: %s", lost, exception)
         return unavailable_response()
 
 

@@ -6,6 +6,7 @@ production fails loudly instead of running with a silent default.
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -130,6 +131,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # admin login lock-outs (LOGIN_FAILURE_LIMIT below)
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
@@ -153,6 +155,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "myeloma_lit.middleware.DatabaseUnavailableMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a locked-out login into myeloma_lit.login_lockout's answer
 ]
 
 ROOT_URLCONF = "myeloma_lit.urls"
@@ -175,6 +178,9 @@ TEMPLATES = [
 WSGI_APPLICATION = "myeloma_lit.wsgi.application"
 
 DATABASES = {"default": database_from_env()}
+
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -204,18 +210,50 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]  # `loaddata taxonomy`
 
-# Whole public pages are kept until the collection changes (papers.page_cache), in each process's
-# memory: PAGE_CACHE_SECONDS bounds an entry's life (0 turns the cache off), PAGE_CACHE_ENTRIES
-# its size (a page is 10-60 kB).
+# Whole public pages and export entries are kept until the collection changes (papers.page_cache,
+# papers.exports); the throttles' request counts (API, exports) live beside them.
+# CACHE_URL=redis://host:port/db puts all of it in Redis, shared by every worker and server
+# (production); unset, each process keeps its own in memory (development, tests), where
+# PAGE_CACHE_ENTRIES bounds the pages (10-60 kB each). PAGE_CACHE_SECONDS bounds an entry's life
+# (0 turns the page cache off). CACHE_KEY_PREFIX separates sites sharing one Redis.
 PAGE_CACHE_SECONDS = env_number("PAGE_CACHE_SECONDS", 3600, minimum=0, maximum=86400, kind=int)
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
-              "OPTIONS": {"MAX_ENTRIES": env_number("PAGE_CACHE_ENTRIES", 1000, minimum=10, maximum=100_000, kind=int)}},
-}
+PAGE_CACHE_ENTRIES = env_number("PAGE_CACHE_ENTRIES", 1000, minimum=10, maximum=100_000, kind=int)
+
+
+def caches_from_env() -> dict:
+    """The "default" (throttles) and "pages" caches: local memory, or the Redis CACHE_URL names."""
+    raw = os.environ.get("CACHE_URL", "").strip()
+    if not raw:
+        return {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+            "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
+                      "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_ENTRIES}},
+        }
+    # [user:password@]host[:port][/database]; Redis has databases 0-15 unless configured otherwise.
+    url = re.fullmatch(r"rediss?://([^@/\s]*@)?([A-Za-z0-9.\-]+|\[[0-9a-fA-F:]+\])(:\d{1,5})?(/(?P<db>\d{1,2}))?/?", raw)
+    if not url or int(url["db"] or 0) > 15:
+        raise ImproperlyConfigured("CACHE_URL must be redis://[:password@]host:port/database (0-15).")  # no echo: a password
+    prefix = os.environ.get("CACHE_KEY_PREFIX", "myeloma-lit")
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", prefix):
+        raise ImproperlyConfigured(f"CACHE_KEY_PREFIX must be 1-64 letters, digits, '_', '.' or '-', not {prefix!r}.")
+    # A Redis out of reach fails a request within seconds (a 503 page, myeloma_lit.middleware), never hangs it.
+    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw,
+             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}
+    return {"default": {**redis, "KEY_PREFIX": prefix}, "pages": {**redis, "KEY_PREFIX": f"{prefix}.pages"}}
+
+
+CACHES = caches_from_env()
+
+# Client addresses (throttles, login lock-outs): the connection's own address, unless
+# TRUSTED_PROXIES reverse proxies stand in front, each appending the address it was called from
+# to X-Forwarded-For; then the address the outermost trusted proxy saw (DRF's NUM_PROXIES rule,
+# myeloma_lit.clients). A client can put anything in the header, so trusting more proxies than
+# there are lets it choose its own address.
+TRUSTED_PROXIES = env_number("TRUSTED_PROXIES", 0, minimum=0, maximum=10, kind=int)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "NUM_PROXIES": TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Myeloma literature API",
@@ -277,6 +315,18 @@ X_FRAME_OPTIONS = "DENY"
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Admin logins: after LOGIN_FAILURE_LIMIT wrong passwords for one account from one client address
+# (TRUSTED_PROXIES decides what that is), that pair is refused for LOGIN_LOCKOUT_SECONDS after
+# its latest try, the right password included. Counted in the database (django-axes), so every
+# worker and server sees the same lock; a successful login starts the count afresh. Locking
+# the pair, not the account, keeps a stranger from locking a curator out of their own desk.
+AXES_FAILURE_LIMIT = env_number("LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100, kind=int)
+AXES_COOLOFF_TIME = timedelta(seconds=env_number("LOGIN_LOCKOUT_SECONDS", 900, minimum=1, maximum=86400, kind=int))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "myeloma_lit.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "myeloma_lit.login_lockout.locked_out"
+AXES_RESET_ON_SUCCESS = True
 
 # Request bodies. The largest legitimate one is the admin import form with its PMID file (at most
 # 1 MB); anything over MAX_REQUEST_BODY is refused (413) before it is read, so every accepted

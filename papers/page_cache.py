@@ -7,8 +7,9 @@ primary-key read. Nothing can be served stale: the token is read before the page
 queries, so a page stored under it is at least as new as the token, and a write that hides a
 paper renews the token in the same commit.
 
-Each process keeps its own pages (the "pages" cache: local memory, bounded by
-PAGE_CACHE_ENTRIES); PAGE_CACHE_SECONDS=0 turns this off.
+The pages live in the "pages" cache: Redis shared by every worker and server when CACHE_URL is
+set, else each process's own memory (bounded by PAGE_CACHE_ENTRIES); PAGE_CACHE_SECONDS=0 turns
+this off.
 """
 
 import hashlib

@@ -1,5 +1,5 @@
-"""The public site's routes: stable URLs, since researchers cite and bookmark them. Pages are
-cached until the collection changes; exports, asked for rarely and large, are not."""
+"""The public site's routes: stable URLs, since researchers cite and bookmark them. Pages and
+exports are cached until the collection changes."""
 
 from django.urls import path
 
@@ -11,11 +11,11 @@ FORMAT = "<str:fmt>"
 urlpatterns = [
     path("", cached_page(browse.home), name="home"),
     path("search/", cached_page(search.search_page), name="search"),
-    path(f"search/export.{FORMAT}", export.search_export, name="search_export"),
+    path(f"search/export.{FORMAT}", cached_page(export.search_export), name="search_export"),
     path("topics/<slug:slug>/", cached_page(browse.topic_page), name="topic"),
-    path(f"topics/<slug:slug>/export.{FORMAT}", export.topic_export, name="topic_export"),
+    path(f"topics/<slug:slug>/export.{FORMAT}", cached_page(export.topic_export), name="topic_export"),
     path("tags/<slug:slug>/", cached_page(browse.tag_page), name="tag"),
-    path(f"tags/<slug:slug>/export.{FORMAT}", export.tag_export, name="tag_export"),
+    path(f"tags/<slug:slug>/export.{FORMAT}", cached_page(export.tag_export), name="tag_export"),
     path("papers/<int:pmid>/", cached_page(paper.paper_page), name="paper"),
-    path(f"papers/<int:pmid>/export.{FORMAT}", export.paper_export, name="paper_export"),
+    path(f"papers/<int:pmid>/export.{FORMAT}", cached_page(export.paper_export), name="paper_export"),
 ]

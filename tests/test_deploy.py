@@ -31,6 +31,8 @@ PRODUCTION = {
     "STATIC_MANIFEST": "1",
     "TASKS_BACKEND": "database",
     "LOG_FORMAT": "json",
+    "CACHE_URL": "redis://127.0.0.1:6379/0",
+    "TRUSTED_PROXIES": "1",
 }
 
 

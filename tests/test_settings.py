@@ -35,6 +35,15 @@ def start_django(**env):
         ({"SECRET_KEY": "x", "TASKS_BACKEND": "celery"}, "TASKS_BACKEND must be one of"),
         ({"SECRET_KEY": "x", "LOG_LEVEL": "loud"}, "LOG_LEVEL must be DEBUG, INFO"),
         ({"SECRET_KEY": "x", "PG_RANDOM_PAGE_COST": "0"}, "PG_RANDOM_PAGE_COST must be between 0.1 and 100"),
+        ({"SECRET_KEY": "x", "CACHE_URL": "memcached://127.0.0.1:11211"}, "CACHE_URL must be redis://"),
+        ({"SECRET_KEY": "x", "CACHE_URL": "redis://127.0.0.1:6379/16"}, "CACHE_URL must be redis://"),
+        ({"SECRET_KEY": "x", "CACHE_URL": "redis://127.0.0.1:port/0"}, "CACHE_URL must be redis://"),
+        ({"SECRET_KEY": "x", "CACHE_URL": "redis://127.0.0.1:6379/0", "CACHE_KEY_PREFIX": "my site"},
+         "CACHE_KEY_PREFIX must be 1-64 letters"),
+        ({"SECRET_KEY": "x", "TRUSTED_PROXIES": "-1"}, "TRUSTED_PROXIES must be between 0 and 10"),
+        ({"SECRET_KEY": "x", "TRUSTED_PROXIES": "all"}, "TRUSTED_PROXIES must be a number"),
+        ({"SECRET_KEY": "x", "LOGIN_FAILURE_LIMIT": "0"}, "LOGIN_FAILURE_LIMIT must be between 1 and 100"),
+        ({"SECRET_KEY": "x", "LOGIN_LOCKOUT_SECONDS": "0"}, "LOGIN_LOCKOUT_SECONDS must be between 1 and 86400"),
     ],
 )
 def test_bad_setting_fails_with_message_naming_it(env, message):
@@ -48,6 +57,21 @@ def test_defaults_to_sqlite_and_reads_postgres_url():
     assert start_django(DEBUG="1").stdout.strip() == "django.db.backends.sqlite3"
     result = start_django(SECRET_KEY="x", DATABASE_URL="postgres://someone@127.0.0.1:5432/somedb")
     assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_caches_are_local_memory_unless_cache_url_names_redis_and_proxies_are_trusted_only_when_configured():
+    code = ("import django; django.setup(); from django.conf import settings; from rest_framework.settings import api_settings;"
+            " print(settings.CACHES['default']['BACKEND'], settings.CACHES['pages']['BACKEND'], api_settings.NUM_PROXIES)")
+
+    def read(**env):
+        result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                                env={**os.environ, "DJANGO_SETTINGS_MODULE": "myeloma_lit.settings", "SECRET_KEY": "x", **env})
+        return result.stdout.split()
+
+    local = "django.core.cache.backends.locmem.LocMemCache"
+    redis = "django.core.cache.backends.redis.RedisCache"
+    assert read() == [local, local, "0"]
+    assert read(CACHE_URL="redis://127.0.0.1:6379/3", TRUSTED_PROXIES="2") == [redis, redis, "2"]
 
 
 def test_postgres_connections_plan_for_ssd_storage_and_concurrent_requests(db):

@@ -20,6 +20,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.utils.urls import replace_query_param
 
+from myeloma_lit.throttling import ExactRateThrottle
+
 from ..counts import counted_tree, public_papers_per_topic, with_counts
 from ..importing import MAX_PMID
 from ..models import ImportRun, Paper, PaperTag, Tag, Topic
@@ -56,11 +58,11 @@ def path_parameter(name: str, schema: dict) -> OpenApiParameter:
 SLUG = path_parameter("slug", {"type": "string", "pattern": SLUG_PATTERN, "maxLength": 80})
 
 
-class PublicThrottle(AnonRateThrottle):
+class PublicThrottle(ExactRateThrottle, AnonRateThrottle):
     rate = "240/minute"  # per address: a harvester paging at 100 a page, not a flood of searches
 
 
-class CuratorThrottle(UserRateThrottle):
+class CuratorThrottle(ExactRateThrottle, UserRateThrottle):
     rate = "60/minute"
 
 

@@ -18,10 +18,14 @@ def _tex(text: str) -> str:
     return text.translate(_LATEX)
 
 
-def write(records: list[Record]) -> str:
-    library = bibtexparser.Library([_bib_entry(r) for r in records])
+def entry(record: Record) -> str:
+    library = bibtexparser.Library([_bib_entry(record)])
     return bibtexparser.write_string(
         library, unparse_stack=default_unparse_stack(allow_inplace_modification=True))
+
+
+def document(entries: list[str]) -> str:
+    return "\n".join(entries)  # a blank line between entries, as bibtexparser writes them
 
 
 def _bib_entry(r: Record) -> Entry:

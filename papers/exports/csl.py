@@ -1,12 +1,19 @@
 """CSL-JSON (Zotero, Pandoc, citeproc): one item a paper; the id is the BibTeX citation key."""
 
 import json
+import textwrap
 
 from .records import Record
 
 
-def write(records: list[Record]) -> str:
-    return json.dumps([_csl_item(r) for r in records], ensure_ascii=False, indent=2) + "\n"
+def entry(record: Record) -> str:
+    """One item as it stands in the array, indented one level."""
+    return textwrap.indent(json.dumps(_csl_item(record), ensure_ascii=False, indent=2), "  ")
+
+
+def document(entries: list[str]) -> str:
+    """What json.dumps(items, indent=2) writes, from items written one by one."""
+    return ("[\n" + ",\n".join(entries) + "\n]\n") if entries else "[]\n"
 
 
 def _csl_item(r: Record) -> dict:

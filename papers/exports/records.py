@@ -70,15 +70,24 @@ def clean(text) -> str:
 
 
 def records(papers: list[Paper]) -> list[Record]:
-    records, used = [], set()
-    for paper in papers:
-        record = _record(paper)
-        key = _unique_key(_citation_key(record), used)
-        records.append(replace(record, key=key))
-    return records
+    """The papers' records, citation keys made unique in this list."""
+    used = set()
+    return [replace(r, key=unique_key(r.key, used)) for r in map(record, papers)]
 
 
-def _record(paper: Paper) -> Record:
+def unique_key(key: str, used: set[str]) -> str:
+    """The key, or key + a, b, … when an earlier record of the same file took it; `used` holds
+    the keys taken so far and gets this one."""
+    candidate, n = key, 0
+    while candidate in used:
+        n += 1
+        candidate = key + _letters(n)
+    used.add(candidate)
+    return candidate
+
+
+def record(paper: Paper) -> Record:
+    """The paper's record, keyed by its citation key alone."""
     title, book_title = clean(to_text(paper.title)), clean(to_text(paper.book_title))
     kind = "article"
     if paper.record_type == Paper.RecordType.BOOK:
@@ -87,7 +96,7 @@ def _record(paper: Paper) -> Record:
     tags = getattr(paper, "confirmed_tags", None)
     if tags is None:
         tags = paper.paper_tags.filter(status=PaperTag.Status.CONFIRMED).select_related("tag")
-    return Record(
+    unkeyed = Record(
         key="", kind=kind, pmid=str(paper.pmid or ""), doi=clean(paper.doi), pmcid=clean(paper.pmcid),
         title=title, authors=tuple(_name(a.author) for a in paper.authorships.all()),
         journal=clean(paper.journal_title), journal_iso=clean(paper.journal_iso),
@@ -102,6 +111,7 @@ def _record(paper: Paper) -> Record:
         author_keywords=tuple(filter(None, map(clean, paper.keywords))),
         mesh=tuple(map(_mesh, paper.mesh_headings)), url=paper.pubmed_url, is_retracted=paper.is_retracted,
     )
+    return replace(unkeyed, key=_citation_key(unkeyed))
 
 
 def _name(author) -> Name:
@@ -146,16 +156,6 @@ def _citation_key(record: Record) -> str:
     words = re.findall(r"[a-z0-9]+", _ascii(record.title))
     word = next((w for w in words if w not in _STOPWORDS and not w.isdigit()), "")
     return f"{name}{record.year or 'nd'}{word}"
-
-
-def _unique_key(key: str, used: set[str]) -> str:
-    """The key, or key + a, b, … when an earlier record in the same file took it."""
-    candidate, n = key, 0
-    while candidate in used:
-        n += 1
-        candidate = key + _letters(n)
-    used.add(candidate)
-    return candidate
 
 
 def _letters(n: int) -> str:

@@ -10,8 +10,12 @@ class _RisWriter(rispy.RisWriter):
         return ""  # rispy numbers records ("1.") by default; reference managers expect none
 
 
-def write(records: list[Record]) -> str:
-    return rispy.dumps([_ris_entry(r) for r in records], implementation=_RisWriter)
+def entry(record: Record) -> str:
+    return rispy.dumps([_ris_entry(record)], implementation=_RisWriter)
+
+
+def document(entries: list[str]) -> str:
+    return "\n".join(entries)  # a blank line between records, as rispy writes them
 
 
 def _ris_entry(r: Record) -> dict:

@@ -13,23 +13,29 @@ CSV_COLUMNS = (
 )
 
 
-def write(records: list[Record]) -> str:
-    """UTF-8 with a byte-order mark, which Excel needs to read non-ASCII names correctly."""
+def _line(cells) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for r in records:
-        row = {
-            "pmid": r.pmid, "doi": r.doi, "pmcid": r.pmcid, "title": r.title,
-            "authors": "; ".join(map(ris.name, r.authors)), "journal": r.journal or r.book_title,
-            "journal_iso": r.journal_iso, "year": r.year or "", "month": r.month or "", "volume": r.volume,
-            "issue": r.issue, "pages": r.pages, "issn": r.issn, "language": "; ".join(n for _, n in r.languages),
-            "publication_types": "; ".join(r.publication_types), "tags": "; ".join(r.tags),
-            "keywords": "; ".join(r.author_keywords), "mesh": "; ".join(r.mesh), "abstract": r.abstract,
-            "pubmed_url": r.url, "is_retracted": "yes" if r.is_retracted else "no",
-        }
-        writer.writerow(_cell(row[column]) for column in CSV_COLUMNS)
-    return "\ufeff" + out.getvalue()
+    csv.writer(out).writerow(cells)
+    return out.getvalue()
+
+
+def document(entries: list[str]) -> str:
+    """UTF-8 with a byte-order mark, which Excel needs to read non-ASCII names correctly."""
+    return "\ufeff" + _line(CSV_COLUMNS) + "".join(entries)
+
+
+def entry(r: Record) -> str:
+    """One row."""
+    row = {
+        "pmid": r.pmid, "doi": r.doi, "pmcid": r.pmcid, "title": r.title,
+        "authors": "; ".join(map(ris.name, r.authors)), "journal": r.journal or r.book_title,
+        "journal_iso": r.journal_iso, "year": r.year or "", "month": r.month or "", "volume": r.volume,
+        "issue": r.issue, "pages": r.pages, "issn": r.issn, "language": "; ".join(n for _, n in r.languages),
+        "publication_types": "; ".join(r.publication_types), "tags": "; ".join(r.tags),
+        "keywords": "; ".join(r.author_keywords), "mesh": "; ".join(r.mesh), "abstract": r.abstract,
+        "pubmed_url": r.url, "is_retracted": "yes" if r.is_retracted else "no",
+    }
+    return _line(_cell(row[column]) for column in CSV_COLUMNS)
 
 
 def _cell(value) -> str:

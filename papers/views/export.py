@@ -1,7 +1,16 @@
-"""Downloads: one paper, or every page of a search, topic or tag, in RIS, BibTeX, CSV or CSL-JSON."""
+"""Downloads: one paper, or every page of a search, topic or tag, in RIS, BibTeX, CSV or CSL-JSON.
+
+The routes serve a download from the page cache while the collection is unchanged (papers.urls);
+what is written anew is throttled per client address.
+"""
+
+import math
+from functools import wraps
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from myeloma_lit.clients import client_address
+from myeloma_lit.throttling import ExactRateThrottle
 
 from .. import exports
 from ..forms import SearchForm
@@ -11,9 +20,35 @@ from . import browse
 from .listing import Listing
 
 
-def _download(papers, fmt: str, stem: str) -> HttpResponse:
+class ExportThrottle(ExactRateThrottle):
+    """Exports written anew, per client address, counted in the shared cache (CACHE_URL)."""
+
+    rate = "20/minute"  # a researcher's downloads; a list of 5,000 papers is a few seconds' work
+
+    def get_cache_key(self, request, view):
+        return f"throttle_export_{client_address(request)}"
+
+
+def throttled(view):
+    """Refuse an export with 429 and Retry-After once the client is over ExportThrottle's rate."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        throttle = ExportThrottle()
+        if throttle.allow_request(request, None):
+            return view(request, *args, **kwargs)
+        seconds = math.ceil(throttle.wait() or 1)
+        message = f"Too many exports from your address: try again in {seconds} seconds."
+        response = render(request, "papers/export_refused.html", {"message": message}, status=429)
+        response["Retry-After"] = str(seconds)
+        return response
+
+    return wrapped
+
+
+def _download(ids: list[int], fmt: str, stem: str) -> HttpResponse:
     export_format = exports.FORMATS[fmt]
-    response = HttpResponse(exports.write(papers, fmt), content_type=export_format.content_type)
+    response = HttpResponse(exports.export(ids, fmt), content_type=export_format.content_type)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{export_format.extension}"'
     return response
 
@@ -24,9 +59,10 @@ def _format(fmt: str) -> str:
     return fmt
 
 
+@throttled
 def paper_export(request, pmid: int, fmt: str):
     paper = get_object_or_404(Paper.objects.public().only("pk"), pmid=pmid)
-    return _download(exports.load([paper.pk]), _format(fmt), f"pmid-{pmid}")
+    return _download([paper.pk], _format(fmt), f"pmid-{pmid}")
 
 
 def _results_export(request, fmt: str, stem: str, listing: Listing):
@@ -45,18 +81,21 @@ def _results_export(request, fmt: str, stem: str, listing: Listing):
     if not ids:
         return render(request, "papers/export_refused.html",
                       {"message": "Nothing to export: no approved paper matches."}, status=404)
-    return _download(exports.load(ids), fmt, stem)
+    return _download(ids, fmt, stem)
 
 
+@throttled
 def search_export(request, fmt: str):
     return _results_export(request, fmt, "myeloma-lit-search", Listing())
 
 
+@throttled
 def topic_export(request, slug: str, fmt: str):
     topic = get_object_or_404(Topic, slug=slug)
     return _results_export(request, fmt, f"myeloma-lit-{slug}", browse.topic_listing(topic, browse.topic_tags(topic)))
 
 
+@throttled
 def tag_export(request, slug: str, fmt: str):
     tag = get_object_or_404(Tag, slug=slug)
     return _results_export(request, fmt, f"myeloma-lit-{slug}", browse.tag_listing(tag))
