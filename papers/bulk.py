@@ -1,4 +1,5 @@
-"""Multi-row INSERTs of plain values, for the tens of thousands of rows an import writes.
+"""Bulk writes for the tens of thousands of rows an import writes: multi-row INSERTs of plain
+values, IN look-ups, and commits that do not wait for the disk.
 
 The ORM's bulk_create spent most of an import's time building and preparing model instances,
 more than the database took. The same SQL runs on both databases (SQLite ≥ 3.35 returns rows,
@@ -56,3 +57,11 @@ def insert_rows(model, columns: Sequence[str], rows: list[tuple], *, ignore_conf
     return inserted
 
 
+def asynchronous_commit() -> None:
+    """Inside a transaction: let its COMMIT return before the write-ahead log reaches the disk
+    (PostgreSQL's synchronous_commit off, for this transaction only). A crash may then lose the
+    last few such commits, never part of one. For work that can simply be run again (an import's
+    batches), waiting for each flush would cost more than it protects. SQLite: nothing to do."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")

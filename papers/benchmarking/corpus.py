@@ -22,7 +22,7 @@ from django.db.models.functions import Mod
 from django.utils import timezone
 
 from ..importing import Importer
-from ..medline import iter_records, open_xml
+from ..ingest.medline import iter_records, open_xml
 from ..models import Paper, PaperTag
 from ..search.indexing import rebuild
 
