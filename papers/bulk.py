@@ -6,7 +6,8 @@ more than the database took. The same SQL runs on both databases (SQLite ≥ 3.3
 in the order given, as PostgreSQL does).
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 
 from django.db import connection
@@ -35,6 +36,22 @@ def select_in(model, columns: Sequence[str], key: str, values: Sequence) -> list
             cursor.execute(head + "(" + ", ".join(["%s"] * len(chunk)) + ")", chunk)
             found.extend(cursor.fetchall())
     return found
+
+
+def row_adapter(fields: Sequence) -> Callable[[Iterable], tuple]:
+    """A function turning values of these model fields, in order, into a row for insert_rows:
+    JSON as text, dates and times as the database takes them, the rest as given. What the
+    ORM's field-by-field preparation does for these types, decided once instead of per value."""
+    ops = connection.ops
+    by_type = {"JSONField": json.dumps, "DateField": ops.adapt_datefield_value,
+               "DateTimeField": ops.adapt_datetimefield_value}
+    converters = [by_type.get(field.get_internal_type()) for field in fields]
+
+    def adapt(values: Iterable) -> tuple:
+        return tuple(value if convert is None or value is None else convert(value)
+                     for convert, value in zip(converters, values, strict=True))
+
+    return adapt
 
 
 def insert_rows(model, columns: Sequence[str], rows: list[tuple], *, ignore_conflicts: bool = False,

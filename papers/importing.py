@@ -20,10 +20,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from .bulk import asynchronous_commit, chunks, insert_rows, select_in
+from .bulk import asynchronous_commit, chunks, insert_rows, row_adapter, select_in
 from .ingest.client import BATCH_SIZE, ESEARCH_LIMIT, EutilsError, PubMedClient
 from .ingest.medline import AuthorRecord, PubMedRecord, PubMedXMLError
 from .ingest.worker import read_batches
@@ -299,23 +299,14 @@ class Importer:
     def _insert_papers(self, new: list[tuple[PubMedRecord, str]], now) -> list[int]:
         """Insert new papers (pending, unreviewed) and return their ids in order."""
         columns = [f for f in Paper._meta.concrete_fields if not f.primary_key]
-        ops = connection.ops
-        adapt = {
-            "JSONField": json.dumps,
-            "DateField": ops.adapt_datefield_value,
-            "DateTimeField": ops.adapt_datetimefield_value,
-        }
-        converters = [adapt.get(f.get_internal_type()) for f in columns]
+        adapt = row_adapter(columns)
         defaults = {f.attname: f.get_default() for f in columns}
         rows = []
         for record, digest in new:
             values = {**defaults, **paper_fields(record), "pmid": record.pmid, "pubmed_hash": digest,
                       "imported_by_id": self.user.pk if self.user else None,
                       "pubmed_fetched_at": now, "created_at": now, "updated_at": now}
-            rows.append(tuple(
-                value if convert is None or value is None else convert(value)
-                for convert, value in zip(converters, (values[f.attname] for f in columns), strict=True)
-            ))
+            rows.append(adapt(values[f.attname] for f in columns))
         return [row[0] for row in insert_rows(Paper, [f.column for f in columns], rows, returning=["id"])]
 
     def _replace_relations(self, pairs: list[tuple[int, PubMedRecord]], replace: bool) -> None:
