@@ -248,9 +248,10 @@ class ImportRequestSerializer(serializers.Serializer):
         child=serializers.CharField(), required=False, allow_empty=False,
         help_text=f"At most {MAX_PMIDS:,} PMIDs, as numbers or text ('PMID: 123' and PubMed links work too).",
     )
-    query = serializers.CharField(required=False, help_text=f"A PubMed query of at most {MAX_QUERY_LENGTH:,} characters.")
-    max = serializers.IntegerField(required=False,
-                                   help_text=f"With a query: import at most this many records (1 to {MAX_QUERY_RECORDS:,}).")
+    query = serializers.CharField(required=False,
+                                  help_text=f"A PubMed query of at most {MAX_QUERY_LENGTH:,} characters.")
+    max = serializers.IntegerField(
+        required=False, help_text=f"With a query: import at most this many records (1 to {MAX_QUERY_RECORDS:,}).")
 
     # The form's field names → this request's.
     NAMES = {"pmids": "pmids", "query": "query", "limit": "max", NON_FIELD_ERRORS: api_settings.NON_FIELD_ERRORS_KEY}
@@ -259,7 +260,8 @@ class ImportRequestSerializer(serializers.Serializer):
         self.form = ImportRequestForm({"pmids": "\n".join(data.get("pmids", ())), "query": data.get("query", ""),
                                        "limit": data.get("max")})
         if not self.form.is_valid():
-            raise serializers.ValidationError({self.NAMES[name]: errors for name, errors in self.form.errors.items()})
+            raise serializers.ValidationError({self.NAMES.get(name, name): errors
+                                               for name, errors in self.form.errors.items()})
         return data
 
     def create(self, validated_data) -> ImportRun:
