@@ -22,7 +22,7 @@ from django.db.models.functions import Mod
 from django.utils import timezone
 
 from papers.importing import Importer
-from papers.medline import iter_records, open_xml
+from papers.ingest.medline import iter_records, open_xml
 from papers.models import Paper, PaperTag
 from papers.search.indexing import rebuild
 

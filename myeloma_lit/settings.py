@@ -327,6 +327,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "myeloma_lit.clients.client_address"
 AXES_LOCKOUT_CALLABLE = "myeloma_lit.login_lockout.locked_out"
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no start-up banner on every command; lock-outs are still logged
 
 # Request bodies. The largest legitimate one is the admin import form with its PMID file (at most
 # 1 MB); anything over MAX_REQUEST_BODY is refused (413) before it is read, so every accepted

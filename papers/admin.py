@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from . import curation
-from .importing import InvalidPMIDs, parse_pmids
+from .ingest.requests import ImportRequestForm
 from .models import (
     Author,
     Authorship,
@@ -25,7 +25,6 @@ from .models import (
     Tag,
     Topic,
 )
-from .pubmed import ESEARCH_LIMIT
 from .retagging import retag
 from .tasks import start_import
 
@@ -409,40 +408,6 @@ class AuthorshipAdmin(admin.ModelAdmin):
     list_select_related = ("paper", "author")
 
 
-class ImportForm(forms.Form):
-    pmids = forms.CharField(
-        label="PMIDs", required=False, widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="One or many: spaces, commas or new lines; 'PMID: 123' and PubMed links work too.",
-    )
-    pmid_file = forms.FileField(label="or a file of PMIDs", required=False,
-                                help_text="Plain text, one PMID per line, at most 1 MB.")
-    query = forms.CharField(label="or a PubMed query", required=False, max_length=4000,
-                            widget=forms.TextInput(attrs={"size": 80}))
-    limit = forms.IntegerField(label="at most", required=False, min_value=1, max_value=ESEARCH_LIMIT,
-                               help_text=f"With a query: import at most this many records (≤ {ESEARCH_LIMIT:,}).")
-
-    def clean(self):
-        data = super().clean()
-        upload = data.get("pmid_file")
-        text = data.get("pmids", "").strip()
-        if upload:
-            if upload.size > 1_000_000:
-                raise forms.ValidationError("The file is larger than 1 MB.")
-            try:
-                text = (text + "\n" + upload.read().decode("utf-8-sig")).strip()
-            except UnicodeDecodeError:
-                raise forms.ValidationError("The file is not UTF-8 text.") from None
-        query = data.get("query", "").strip()
-        if bool(text) == bool(query):
-            raise forms.ValidationError("Give PMIDs (typed or as a file) or a PubMed query — one of the two.")
-        if text:
-            try:
-                data["pmid_list"] = parse_pmids(text)
-            except InvalidPMIDs as error:
-                raise forms.ValidationError(str(error)) from None
-        return data
-
-
 @admin.register(ImportRun)
 class ImportRunAdmin(ViewOnlyAdmin):
     """Import reports; imports start from the import page, which checks the input. A stalled run
@@ -475,13 +440,10 @@ class ImportRunAdmin(ViewOnlyAdmin):
         if not request.user.has_perm("papers.add_importrun"):
             messages.error(request, "You may not import papers.")
             return redirect("admin:index")
-        form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+        form = ImportRequestForm(request.POST, request.FILES) if request.method == "POST" else ImportRequestForm()
         if form.is_bound and form.is_valid():
-            data = form.cleaned_data
-            if data.get("pmid_list"):
-                run = ImportRun.for_pmids(request.user, data["pmid_list"])
-            else:
-                run = ImportRun.for_query(request.user, data["query"], data.get("limit"))
+            run = form.import_run(request.user)
+            run.save()
             start_import(run)
             messages.success(request, f"{run} started.")
             return redirect(reverse("admin:papers_importrun_change", args=[run.pk]))

@@ -8,28 +8,28 @@ never leaves half a paper, and running the same import again finishes the job.
 A re-import refreshes PubMed's fields but never what curators decided: moderation status,
 tag decisions, notes, and any field a curator edited by hand (those are listed in
 `Paper.edited_fields`; PubMed's differing value goes to `Paper.pubmed_conflicts`).
+
+Which import an ImportRun asks for, and keeping that run's progress, is papers.import_runs's.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from .bulk import chunks, insert_rows, select_in
-from .medline import AuthorRecord, PubMedRecord, PubMedXMLError, read_batches
-from .models import Author, Authorship, ImportRun, Paper, PublicationType
-from .pubmed import BATCH_SIZE, ESEARCH_LIMIT, EutilsConfig, EutilsError, PubMedClient
-from .search.indexing import compact as compact_search_index
+from .bulk import asynchronous_commit, chunks, insert_rows, row_adapter, select_in
+from .ingest.client import BATCH_SIZE, ESEARCH_LIMIT, EutilsError, PubMedClient
+from .ingest.medline import AuthorRecord, PubMedRecord, PubMedXMLError
+from .ingest.worker import read_batches
+from .models import Author, Authorship, Paper, PublicationType
 from .search.indexing import PAPER_FIELDS as SEARCHED_FIELDS
-from .search.indexing import index_new_papers, index_papers
+from .search.indexing import compact_after_write, index_new_papers, index_papers
 from .suggestions import TagSuggester
 from .tagging import TaggableText
 
@@ -41,45 +41,6 @@ PUBMED_FIELDS = (
     "chemicals", "corrections", "is_retracted", "doi", "pmcid", "article_ids", "pubmed_status",
     "publication_status", "pubmed_revised",
 )
-MAX_PMID = 999_999_999  # nine digits; PubMed's are eight today
-_PMID_TOKEN = re.compile(
-    r"^(?:pmid:?|(?:https?://)?(?:pubmed\.ncbi\.nlm\.nih\.gov/|(?:www\.)?ncbi\.nlm\.nih\.gov/pubmed/))?(\S+?)/?$",
-    re.IGNORECASE,
-)
-
-
-class InvalidPMIDs(ValueError):
-    """Some tokens are not PMIDs; `bad` lists them in the order given."""
-
-    def __init__(self, bad: list[str]):
-        self.bad = bad
-        shown = ", ".join(repr(t[:30] + "…" if len(t) > 30 else t) for t in bad[:20])
-        more = f" and {len(bad) - 20} more" if len(bad) > 20 else ""
-        super().__init__(f"Not PubMed IDs (a PMID is a whole number from 1 to {MAX_PMID:,}): {shown}{more}.")
-
-
-def parse_pmids(text: str) -> list[int]:
-    """PMIDs from pasted text or a file, in order, without repeats.
-
-    Accepts whitespace, commas or semicolons between ids, `PMID: 123`, PubMed URLs, blank
-    lines and `#` comments. Raises InvalidPMIDs listing every bad token; returns nothing then.
-    """
-    pmids, bad = {}, []
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        line = re.sub(r"(?i)\bpmid\s*:\s*", "pmid:", line)
-        for token in re.split(r"[\s,;]+", line):
-            if not token:
-                continue
-            match = _PMID_TOKEN.match(token)
-            number = match.group(1) if match else ""
-            if number.isascii() and number.isdigit() and 0 < int(number) <= MAX_PMID:
-                pmids.setdefault(int(number))
-            else:
-                bad.append(token)
-    if bad:
-        raise InvalidPMIDs(bad)
-    return list(pmids)
 
 
 @dataclass
@@ -164,52 +125,32 @@ def _authorship_rows(record: PubMedRecord) -> list[tuple]:
     ]
 
 
-def pubmed_client() -> PubMedClient:
-    """The E-utilities client configured from settings (raises EutilsError without NCBI_EMAIL)."""
-    return PubMedClient(
-        EutilsConfig(
-            email=settings.NCBI_EMAIL,
-            api_key=settings.NCBI_API_KEY,
-            tool=settings.NCBI_TOOL,
-            base_url=settings.EUTILS_BASE_URL,
-            timeout=settings.EUTILS_TIMEOUT,
-            max_tries=settings.EUTILS_MAX_TRIES,
-            backoff=settings.EUTILS_BACKOFF,
-        )
-    )
+class Progress:
+    """Follows an import as it goes; the importer calls these. This one does nothing (a
+    benchmark's import needs no more), papers.import_runs keeps an ImportRun up to date."""
 
+    def started(self, total: int) -> None:
+        """The import begins; `total` records are expected (0 when not known ahead)."""
 
-def perform(run: ImportRun, progress: Callable[[int], None] | None = None) -> ImportReport:
-    """Carry out the import an ImportRun describes. A dry run's ImportRun is never saved."""
-    importer = Importer(run=None if run.dry_run else run, user=run.requested_by, dry_run=run.dry_run,
-                        progress=progress)
-    if run.source == ImportRun.Source.XML:
-        return importer.import_xml(run.query.splitlines())
-    try:
-        client = pubmed_client()
-    except EutilsError as error:
-        importer.report.failed["configuration"] = str(error)
-        return importer.finish()
-    if run.source == ImportRun.Source.QUERY:
-        return importer.import_query(run.query, client, limit=run.limit)
-    return importer.import_pmids(run.requested_pmids, client)
+    def advanced(self, count: int, report: ImportReport) -> None:
+        """`count` more records are done (stored, unchanged, not found or failed)."""
+
+    def finished(self, report: ImportReport) -> None:
+        """The import is over; `report` is final."""
 
 
 class Importer:
-    """Stores batches of records and keeps an ImportRun (if any) up to date with progress.
+    """Stores batches of records, reporting what it did, batch by batch, to `progress`.
 
     `dry_run` stores each batch and rolls it back, so the report says exactly what a real run
-    would do while the database stays as it was.
+    would do while the database stays as it was. `user` is recorded as the new papers' importer.
     """
 
-    def __init__(self, *, run: ImportRun | None = None, user=None, dry_run: bool = False,
-                 progress: Callable[[int], None] | None = None):
-        self.run = run
-        self.user = user if user is not None else (run.requested_by if run else None)
+    def __init__(self, *, user=None, dry_run: bool = False, progress: Progress | None = None):
+        self.user = user
         self.dry_run = dry_run
-        self.progress = progress or (lambda n: None)
+        self.progress = progress or Progress()
         self.report = ImportReport()
-        self.processed = 0
         self.suggester = TagSuggester.from_database()
         self._publication_type_ids: dict[str, int] = {}
 
@@ -217,7 +158,7 @@ class Importer:
 
     def import_pmids(self, pmids: Sequence[int], client: PubMedClient) -> ImportReport:
         """Fetch and store PMIDs in batches; a failed batch is reported and the rest go on."""
-        self._start(total=len(pmids))
+        self.progress.started(total=len(pmids))
         for batch in chunks(pmids, BATCH_SIZE):
             asked = set(batch)
             try:
@@ -248,7 +189,7 @@ class Importer:
             return self.finish()
         if wanted < search.count:
             self.report.messages.append(f"The query matches {search.count:,} records; importing the first {wanted:,}.")
-        self._start(total=wanted)
+        self.progress.started(total=wanted)
         for start in range(0, wanted, BATCH_SIZE):
             size = min(BATCH_SIZE, wanted - start)
             try:
@@ -261,7 +202,7 @@ class Importer:
 
     def import_xml(self, paths: Sequence[str | Path]) -> ImportReport:
         """Store the records of recorded efetch XML files (no network), streaming each file."""
-        self._start(total=0)
+        self.progress.started(total=0)
         for path in paths:
             try:
                 self.store_batches(self.read_xml(path))
@@ -291,11 +232,9 @@ class Importer:
         batch_report = ImportReport()
         try:
             with transaction.atomic():
-                if connection.vendor == "postgresql":
-                    # A crash may lose the last few batches' commits, never half a batch; running
-                    # the import again restores them. Waiting for the WAL flush would cost more.
-                    with connection.cursor() as cursor:
-                        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                # A crash may lose the last few batches, never half of one, and running the import
+                # again restores them: not worth waiting for the disk at each batch.
+                asynchronous_commit()
                 self._upsert(records, batch_report, suggestions or {})
                 if self.dry_run:
                     transaction.set_rollback(True)
@@ -363,23 +302,14 @@ class Importer:
     def _insert_papers(self, new: list[tuple[PubMedRecord, str]], now) -> list[int]:
         """Insert new papers (pending, unreviewed) and return their ids in order."""
         columns = [f for f in Paper._meta.concrete_fields if not f.primary_key]
-        ops = connection.ops
-        adapt = {
-            "JSONField": json.dumps,
-            "DateField": ops.adapt_datefield_value,
-            "DateTimeField": ops.adapt_datetimefield_value,
-        }
-        converters = [adapt.get(f.get_internal_type()) for f in columns]
+        adapt = row_adapter(columns)
         defaults = {f.attname: f.get_default() for f in columns}
         rows = []
         for record, digest in new:
             values = {**defaults, **paper_fields(record), "pmid": record.pmid, "pubmed_hash": digest,
                       "imported_by_id": self.user.pk if self.user else None,
                       "pubmed_fetched_at": now, "created_at": now, "updated_at": now}
-            rows.append(tuple(
-                value if convert is None or value is None else convert(value)
-                for convert, value in zip(converters, (values[f.attname] for f in columns), strict=True)
-            ))
+            rows.append(adapt(values[f.attname] for f in columns))
         return [row[0] for row in insert_rows(Paper, [f.column for f in columns], rows, returning=["id"])]
 
     def _replace_relations(self, pairs: list[tuple[int, PubMedRecord]], replace: bool) -> None:
@@ -466,57 +396,15 @@ class Importer:
         self.report.failed.update(failures)
         self._advance(len(failures) if count is None else count)
 
-    def _start(self, total: int) -> None:
-        if self.run:
-            ImportRun.mark_interrupted()
-            self.run.state = ImportRun.State.RUNNING
-            self.run.started_at = self.run.started_at or timezone.now()
-            self.run.heartbeat_at = timezone.now()
-            self.run.total = total
-            self.run.save(update_fields=["state", "started_at", "heartbeat_at", "total"])
-
     def _advance(self, count: int) -> None:
-        self.processed += count
-        self.progress(count)
-        if self.run:
-            self._copy_report_to_run()
-            self.run.heartbeat_at = timezone.now()
-            # State, end and messages as this process knows them: a run wrongly judged interrupted
-            # (a batch slower than IMPORT_STALL_SECONDS) is running again, without the note.
-            self.run.save(update_fields=[*_RUN_COUNTS, "processed", "errors", "heartbeat_at", "state", "finished_at",
-                                         "messages"])
+        self.progress.advanced(count, self.report)
 
     def finish(self) -> ImportReport:
-        if self.run:
-            self._copy_report_to_run()
-            self.run.messages = self.report.messages + [
-                f"PMID {pmid}: PubMed now differs in hand-edited {', '.join(fields)}"
-                for pmid, fields in self.report.conflicts.items()
-            ]
-            self.run.finished_at = timezone.now()
-            self.run.state = (
-                ImportRun.State.SUCCEEDED if not self.report.failed
-                else ImportRun.State.FAILED if not (self.report.created or self.report.updated or self.report.unchanged)
-                else ImportRun.State.PARTIAL
-            )
-            self.run.save()
-        if not self.dry_run and len(self.report.created) + len(self.report.updated) >= COMPACT_AFTER:
-            compact_search_index()
+        """End the import: the report is final; a large write has the search index compacted."""
+        self.progress.finished(self.report)
+        if not self.dry_run:
+            compact_after_write(len(self.report.created) + len(self.report.updated))
         return self.report
-
-    def _copy_report_to_run(self) -> None:
-        for name in _RUN_COUNTS:
-            value = getattr(self.report, name)
-            setattr(self.run, name, len(value))
-        self.run.processed = self.processed
-        self.run.errors = dict(self.report.failed)
-
-
-_RUN_COUNTS = ("created", "updated", "unchanged", "not_found", "failed")
-# Papers a run must write before the search index is compacted (papers.search.indexing.compact:
-# 1.1 s at 100,000 papers, what importing 1,000 records takes). Smaller runs add a segment or
-# a few, which the index merges by itself four at a time.
-COMPACT_AFTER = 1000
 
 
 def _json_safe(values: dict) -> dict:

@@ -472,14 +472,6 @@ class ImportRun(models.Model):
                           "Nothing of it was stored; a worker that picks it up later still runs it, "
                           "or ask for the same import again.")
 
-    @classmethod
-    def for_pmids(cls, user, pmids: list[int]) -> "ImportRun":
-        return cls.objects.create(requested_by=user, source=cls.Source.PMIDS, requested_pmids=pmids, total=len(pmids))
-
-    @classmethod
-    def for_query(cls, user, query: str, limit: int | None) -> "ImportRun":
-        return cls.objects.create(requested_by=user, source=cls.Source.QUERY, query=query, limit=limit)
-
     def stalled_note(self, now=None) -> str:
         """Why the run is to be taken as interrupted although stored as running or queued, or ''.
         A running run without a heartbeat (renewed each batch) for IMPORT_STALL_SECONDS died, and

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .markup import to_text
-from .medline import PubMedRecord
+from .ingest.medline import PubMedRecord
 
 EVIDENCE_MAX = 500
 

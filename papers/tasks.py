@@ -3,9 +3,9 @@
 from django.db import transaction
 from django_tasks import task
 
-from .importing import perform
+from .import_runs import perform
+from .ingest.client import BATCH_SIZE
 from .models import ImportRun
-from .pubmed import BATCH_SIZE
 
 
 @task()

@@ -87,23 +87,6 @@ def test_import_page_reads_an_uploaded_file(client, people, taxonomy, eutils):
     assert list(Paper.objects.values_list("pmid", flat=True)) == [MYELOMA]
 
 
-@pytest.mark.parametrize(
-    "data, message",
-    [
-        ({"pmids": "123 abc"}, "Not PubMed IDs"),
-        ({}, "Give PMIDs (typed or as a file) or a PubMed query"),
-        ({"pmids": "123", "query": "myeloma"}, "one of the two"),
-        ({"query": "myeloma", "limit": "20000"}, "less than or equal to 10000"),
-    ],
-)
-def test_import_page_refuses_bad_input_and_changes_nothing(client, people, eutils, data, message):
-    client.force_login(people.superuser)
-    response = client.post(IMPORT_URL, data)
-    assert response.status_code == 200
-    assert message in response.content.decode()
-    assert (ImportRun.objects.count(), Paper.objects.count(), eutils.requests) == (0, 0, [])
-
-
 def test_large_lists_and_queries_run_as_background_tasks(client, people, taxonomy, eutils, django_capture_on_commit_callbacks):
     client.force_login(people.superuser)
     with django_capture_on_commit_callbacks(execute=True):

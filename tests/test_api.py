@@ -304,23 +304,6 @@ def test_import_of_a_query_is_queued_then_reports_progress(client, staff, eutils
     assert "importing the first 5" in body["messages"][0]
 
 
-@pytest.mark.parametrize(("body", "named"), [
-    ({}, "non_field_errors"),
-    ({"pmids": [1], "query": "myeloma"}, "non_field_errors"),
-    ({"pmids": []}, "pmids"),
-    ({"pmids": ["123", "abc"]}, "pmids"),
-    ({"pmids": "123"}, "pmids"),
-    ({"query": ""}, "query"),
-    ({"query": "q" * 4001}, "query"),
-    ({"query": "myeloma", "max": 10001}, "max"),
-    ({"pmids": [1], "max": 5}, "max"),
-])
-def test_bad_import_requests_are_a_400_and_change_nothing(client, staff, eutils, body, named):
-    response = post_import(client, body, **auth(staff.curator))
-    assert response.status_code == 400 and named in response.json(), response.content
-    assert (ImportRun.objects.count(), eutils.requests) == (0, [])
-
-
 def test_unknown_import_is_a_404(client, staff):
     assert client.get("/api/imports/999/", **auth(staff.curator)).status_code == 404
 

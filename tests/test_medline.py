@@ -7,7 +7,7 @@ from io import BytesIO
 import pytest
 
 from papers.markup import sanitize
-from papers.medline import (
+from papers.ingest.medline import (
     AbstractSection,
     AuthorRecord,
     Correction,

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from papers import curation, importing
+from papers import curation
 from papers.models import Paper, PublicationType, SearchDocument, Tag
 from papers.search import SearchFilters, indexing, postgres, search, sqlite
 from papers.search.indexing import index_papers
@@ -365,7 +365,7 @@ def _fts_segments() -> int:
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="GIN keeps no segments to merge")
 def test_large_imports_and_rebuilds_leave_the_full_text_index_in_one_segment(taxonomy, demo_files, monkeypatch):
-    monkeypatch.setattr(importing, "COMPACT_AFTER", 1000)
+    monkeypatch.setattr(indexing, "COMPACT_AFTER", 1000)
     import_xml(*demo_files)  # 222 papers in batches, each a savepoint: a segment each
     assert _fts_segments() > 1
     indexing.rebuild()
@@ -375,7 +375,7 @@ def test_large_imports_and_rebuilds_leave_the_full_text_index_in_one_segment(tax
         with transaction.atomic():
             index_papers(ids[start:start + 50])
     assert _fts_segments() > 1
-    monkeypatch.setattr(importing, "COMPACT_AFTER", 200)
+    monkeypatch.setattr(indexing, "COMPACT_AFTER", 200)
     Paper.objects.all().delete()
     import_xml(*demo_files)
     assert _fts_segments() == 1
@@ -389,7 +389,7 @@ def test_an_import_stands_when_the_index_cannot_be_compacted(taxonomy, demo_file
 
     for engine in (postgres, sqlite):
         monkeypatch.setattr(engine, "compact", busy)
-    monkeypatch.setattr(importing, "COMPACT_AFTER", 100)
+    monkeypatch.setattr(indexing, "COMPACT_AFTER", 100)
     out = io.StringIO()
     call_command("import_pubmed", "--from-xml", *map(str, demo_files), stdout=out)
     assert "created 222" in out.getvalue() and Paper.objects.count() == 222

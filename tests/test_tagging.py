@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from papers.medline import iter_records
+from papers.ingest.medline import iter_records
 from papers.tagging import EVIDENCE_MAX, Suggestion, TaggableText, Tagger, TagTerms
 
 MYELOMA_RECORD = (

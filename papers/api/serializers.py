@@ -1,12 +1,13 @@
 """What the API shows of papers, topics, tags, facets and imports. Read-only except ImportRequest."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.urls import reverse
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
-from ..importing import InvalidPMIDs, parse_pmids
+from ..ingest.requests import MAX_PMIDS, MAX_QUERY_LENGTH, MAX_QUERY_RECORDS, ImportRequestForm
 from ..markup import sanitize, to_text
 from ..models import Authorship, ImportRun, Paper, PaperTag, Tag, Topic
-from ..pubmed import ESEARCH_LIMIT
 
 
 class MarkupField(serializers.CharField):
@@ -242,31 +243,30 @@ class ImportRunSerializer(serializers.ModelSerializer):
 
 
 class ImportRequestSerializer(serializers.Serializer):
-    """PMIDs or a PubMed query, as the admin's import page takes them."""
+    """PMIDs or a PubMed query. This checks the JSON's shape; the rules and limits are the import
+    form's (papers.ingest.requests), as on the admin's import page, with its messages."""
 
     pmids = serializers.ListField(
-        child=serializers.CharField(max_length=100), required=False, allow_empty=False, max_length=ESEARCH_LIMIT,
-        help_text="PMIDs as numbers or text ('PMID: 123' and PubMed links work too).",
+        child=serializers.CharField(), required=False, allow_empty=False,
+        help_text=f"At most {MAX_PMIDS:,} PMIDs, as numbers or text ('PMID: 123' and PubMed links work too).",
     )
-    query = serializers.CharField(required=False, max_length=4000, help_text="A PubMed query.")
-    max = serializers.IntegerField(required=False, min_value=1, max_value=ESEARCH_LIMIT,
-                                   help_text="With a query: import at most this many records.")
+    query = serializers.CharField(required=False,
+                                  help_text=f"A PubMed query of at most {MAX_QUERY_LENGTH:,} characters.")
+    max = serializers.IntegerField(
+        required=False, help_text=f"With a query: import at most this many records (1 to {MAX_QUERY_RECORDS:,}).")
 
-    def validate_pmids(self, tokens: list[str]) -> list[int]:
-        try:
-            return parse_pmids("\n".join(tokens))
-        except InvalidPMIDs as error:
-            raise serializers.ValidationError(str(error)) from None
+    # The form's field names → this request's.
+    NAMES = {"pmids": "pmids", "query": "query", "limit": "max", NON_FIELD_ERRORS: api_settings.NON_FIELD_ERRORS_KEY}
 
     def validate(self, data):
-        if ("pmids" in data) == ("query" in data):
-            raise serializers.ValidationError("Give pmids or a query — one of the two.")
-        if "max" in data and "query" not in data:
-            raise serializers.ValidationError({"max": "max goes with a query."})
+        self.form = ImportRequestForm({"pmids": "\n".join(data.get("pmids", ())), "query": data.get("query", ""),
+                                       "limit": data.get("max")})
+        if not self.form.is_valid():
+            raise serializers.ValidationError({self.NAMES.get(name, name): errors
+                                               for name, errors in self.form.errors.items()})
         return data
 
     def create(self, validated_data) -> ImportRun:
-        user = self.context["request"].user
-        if "pmids" in validated_data:
-            return ImportRun.for_pmids(user, validated_data["pmids"])
-        return ImportRun.for_query(user, validated_data["query"], validated_data.get("max"))
+        run = self.form.import_run(self.context["request"].user)
+        run.save()
+        return run

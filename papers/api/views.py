@@ -23,7 +23,7 @@ from rest_framework.utils.urls import replace_query_param
 from myeloma_lit.throttling import ExactRateThrottle
 
 from ..counts import counted_tree, public_papers_per_topic, with_counts
-from ..importing import MAX_PMID
+from ..ingest.pmids import MAX_PMID
 from ..models import ImportRun, Paper, PaperTag, Tag, Topic
 from ..prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
 from ..search import NEWEST_FIRST, Facets, Hit, Results

@@ -202,3 +202,15 @@ def compact() -> None:
             backend().compact()
     except DatabaseError as error:
         logger.warning("The search index was not compacted: %s", error)
+
+
+# Papers a write (an import run) must have added or changed before the index is compacted:
+# compacting costs about what importing a thousand records does (docs/benchmarks.md); smaller
+# writes add a segment or a few, which the index merges by itself, four at a time.
+COMPACT_AFTER = 1000
+
+
+def compact_after_write(papers_written: int) -> None:
+    """Compact the full-text index after a write of at least COMPACT_AFTER papers."""
+    if papers_written >= COMPACT_AFTER:
+        compact()

@@ -4,48 +4,44 @@ import sys
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from papers.importing import InvalidPMIDs, parse_pmids, perform
+from papers.import_runs import perform
+from papers.ingest.requests import MAX_PMIDS, MAX_QUERY_RECORDS, ImportRequestForm
 from papers.models import ImportRun
-from papers.pubmed import ESEARCH_LIMIT
+
+# The import form's fields as this command's options (PMIDs and the form's own rules: no prefix).
+OPTIONS = {"pmids": "", "pmid_file": "--file: ", "query": "--query: ", "limit": "--max: ", NON_FIELD_ERRORS: ""}
 
 
 class Command(BaseCommand):
     help = "Import PubMed records by PMID, from a file of PMIDs, from a PubMed query, or from recorded efetch XML."
 
     def add_arguments(self, parser):
-        parser.add_argument("pmids", nargs="*", help="PMIDs (also 'PMID: 123' or PubMed URLs).")
+        parser.add_argument("pmids", nargs="*", help=f"PMIDs (also 'PMID: 123' or PubMed URLs), at most {MAX_PMIDS:,}.")
         source = parser.add_mutually_exclusive_group()
         source.add_argument("--file", help="A file with PMIDs, one per line; blank lines and # comments are ignored.")
         source.add_argument("--query", help="A PubMed query, e.g. '\"multiple myeloma\" AND RANKL AND review[pt]'.")
         source.add_argument("--from-xml", nargs="+", metavar="FILE", help="Recorded efetch XML files (no network).")
-        parser.add_argument("--max", type=int, help=f"With --query: import at most this many records (≤ {ESEARCH_LIMIT:,}).")
+        parser.add_argument("--max", type=int,
+                            help=f"With --query: import at most this many records (≤ {MAX_QUERY_RECORDS:,}).")
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; store nothing.")
         parser.add_argument("--user", help="Username to record as the importer.")
 
     def handle(self, *args, pmids, file, query, from_xml, max, dry_run, user, verbosity, **options):
-        run = ImportRun(dry_run=dry_run, requested_by=self._user(user))
-        if query is not None:
-            if pmids:
-                raise CommandError("Give PMIDs or --query, not both.")
-            if not query.strip() or len(query) > 4000:
-                raise CommandError("The query must be between 1 and 4,000 characters.")
-            if max is not None and not 1 <= max <= ESEARCH_LIMIT:
-                raise CommandError(f"--max must be between 1 and {ESEARCH_LIMIT:,}.")
-            run.source, run.query, run.limit = ImportRun.Source.QUERY, query.strip(), max
-        elif from_xml:
+        user = self._user(user)
+        if from_xml:
             if pmids:
                 raise CommandError("Give PMIDs or --from-xml, not both.")
             missing = [name for name in from_xml if not Path(name).is_file()]
             if missing:
                 raise CommandError(f"No such file: {', '.join(missing)}")
-            run.source, run.query = ImportRun.Source.XML, "\n".join(from_xml)
+            run = ImportRun(dry_run=dry_run, requested_by=user, source=ImportRun.Source.XML, query="\n".join(from_xml))
         else:
-            run.source = ImportRun.Source.PMIDS
-            run.requested_pmids = self._pmids(pmids, file)
-            run.total = len(run.requested_pmids)
+            run = self._requested(pmids, file, query, max).import_run(user, dry_run=dry_run)
         if not dry_run:
             run.save()
 
@@ -65,23 +61,16 @@ class Command(BaseCommand):
         if report.failed:
             raise CommandError(f"{len(report.failed)} failure(s); run the same command again to finish.", returncode=1)
 
-    def _pmids(self, tokens, file):
-        if file and tokens:
-            raise CommandError("Give PMIDs or --file, not both.")
-        if file:
-            try:
-                text = Path(file).read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError) as error:
-                raise CommandError(f"Cannot read {file}: {error}") from None
-        else:
-            text = "\n".join(tokens)
+    def _requested(self, pmids, file, query, limit) -> ImportRequestForm:
+        """The request checked by the import form, as the admin and the API check theirs."""
+        data = {"pmids": "\n".join(pmids), "query": query or "", "limit": limit}
+        if not file:
+            return _checked(ImportRequestForm(data))
         try:
-            pmids = parse_pmids(text)
-        except InvalidPMIDs as error:
-            raise CommandError(str(error)) from None
-        if not pmids:
-            raise CommandError("No PMIDs given: pass PMIDs, --file, --query or --from-xml.")
-        return pmids
+            with open(file, "rb") as handle:
+                return _checked(ImportRequestForm(data, {"pmid_file": File(handle, name=file)}))
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error}") from None
 
     def _user(self, username):
         if username is None:
@@ -90,3 +79,11 @@ class Command(BaseCommand):
             return get_user_model().objects.get(username=username)
         except get_user_model().DoesNotExist:
             raise CommandError(f"No user named {username!r}.") from None
+
+
+def _checked(form: ImportRequestForm) -> ImportRequestForm:
+    """The form if valid; otherwise its messages, each after the option it is about."""
+    if not form.is_valid():
+        raise CommandError(" ".join(OPTIONS[name] + message for name, messages in form.errors.items()
+                                    for message in messages))
+    return form

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from papers.importing import perform
+from papers.import_runs import perform
 from papers.models import ImportRun, Paper, PaperTag
 from papers.search.indexing import index_papers
 

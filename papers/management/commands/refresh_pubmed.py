@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import timezone
 
-from papers.importing import perform
+from papers.import_runs import perform
 from papers.models import ImportRun, Paper
 
 

@@ -5,7 +5,7 @@ Why not `Bio.Entrez.read`: it builds the whole document in memory (PubMed's set 
 recordings and baseline files, and it is several times slower than expat through ElementTree.
 This parser streams with lxml's `iterparse` (no network, no DTD loading, no entity
 expansion), keeps one record in memory at a time, and imports nothing from Django. Bio.Entrez still does
-every network call (see pubmed.py).
+every network call (client.py); worker.py runs this parser in a process of its own.
 
 Some publishers send structured abstracts as one unlabelled block with the headings run into
 the text ("Study DesignRetrospective….ObjectiveIn general…"); those are split into labelled
@@ -18,21 +18,19 @@ and MathML kept, any other tag dropped with its text kept — never lost, never 
 from __future__ import annotations
 
 import gzip
-import multiprocessing
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from html import escape
 from io import BytesIO
-from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
 from lxml import etree
 from lxml.etree import _Element as Element
 
-from .markup import INLINE_TAGS, MATHML_TAGS
+from ..markup import INLINE_TAGS, MATHML_TAGS
 
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
@@ -193,40 +191,6 @@ def iter_records(source: BinaryIO | str) -> Iterator[PubMedRecord]:
         raise EutilsErrorPayload(f"E-utilities answered with an error: {' '.join(filter(None, errors))}")
     if events.root.tag != "PubmedArticleSet":
         raise PubMedXMLError(f"Expected a PubmedArticleSet, got <{events.root.tag}>.")
-
-
-def read_batches(path: str | Path, size: int, annotate: Callable | None = None) -> Iterator[list[tuple]]:
-    """Batches of (record, annotate(record)) from an XML file (.gz too), parsed in a second process.
-
-    Parsing (and `annotate`, e.g. the tagger) is most of an import's CPU time; on a second
-    core it overlaps with the database work. The queue holds a few batches, so memory stays
-    flat. A fault in the file raises PubMedXMLError here after the batches before it; the batch
-    it cut short is not yielded.
-    """
-    context = multiprocessing.get_context("spawn")  # a clean interpreter: no Django, no connections
-    queue = context.Queue(maxsize=4)
-    worker = context.Process(target=_parse_into, args=(str(path), size, annotate, queue), daemon=True)
-    worker.start()
-    try:
-        while (message := queue.get())[0] == "batch":
-            yield message[1]
-        if message[0] == "error":
-            raise PubMedXMLError(message[1])
-    finally:
-        worker.kill()
-        worker.join()
-
-
-def _parse_into(path: str, size: int, annotate: Callable | None, queue) -> None:
-    try:
-        with open_xml(path) as handle:
-            records = iter_records(handle)
-            while batch := list(islice(records, size)):
-                queue.put(("batch", [(r, annotate(r) if annotate else None) for r in batch]))
-    except (OSError, PubMedXMLError) as error:
-        queue.put(("error", str(error)))
-    else:
-        queue.put(("done", None))
 
 
 def parse_records(data: bytes) -> list[PubMedRecord]:

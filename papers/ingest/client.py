@@ -5,7 +5,7 @@ and its rate limit (0.37 s between calls, 0.1 s with an API key). What it lacks,
 a time-out, a base URL other than NCBI's (tests point it at a local server), back-off between
 retries (Entrez retries 429/5xx at once and never retries a time-out), one lock so threads
 do not break its rate limiter, and one exception type with a message a curator can act on.
-No Django here: the caller passes an `EutilsConfig`.
+`PubMedClient` takes an `EutilsConfig`; only `pubmed_client()` reads Django's settings.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from Bio import Entrez
+from django.conf import settings
 
 from .medline import EutilsErrorPayload, PubMedRecord, parse_records
 
@@ -156,3 +157,18 @@ class PubMedClient:
                 log.warning("%s; trying again in %.1f s (%d/%d)", fault, delay, number, self.config.max_tries)
                 self.sleep(delay)
         raise EutilsError(f"{fault} — gave up after {self.config.max_tries} tries.")
+
+
+def pubmed_client() -> PubMedClient:
+    """The E-utilities client configured from settings (raises EutilsError without NCBI_EMAIL)."""
+    return PubMedClient(
+        EutilsConfig(
+            email=settings.NCBI_EMAIL,
+            api_key=settings.NCBI_API_KEY,
+            tool=settings.NCBI_TOOL,
+            base_url=settings.EUTILS_BASE_URL,
+            timeout=settings.EUTILS_TIMEOUT,
+            max_tries=settings.EUTILS_MAX_TRIES,
+            backoff=settings.EUTILS_BACKOFF,
+        )
+    )

@@ -1,0 +1,31 @@
+"""The parsing worker process: batches in order, faults reported, a dead worker not waited for."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from papers.ingest.medline import PubMedXMLError, parse_records
+from papers.ingest.worker import read_batches
+
+FIVE = Path(__file__).resolve().parent / "data" / "pubmed-samples" / "efetch_pubmed_five_records_medlinedate.xml"
+
+
+def pmid(record) -> int:
+    return record.pmid
+
+
+def die(record):
+    os._exit(9)  # as the kernel's out-of-memory killer would leave it: no last word
+
+
+def test_batches_of_records_with_what_annotate_found():
+    batches = list(read_batches(FIVE, 2, annotate=pmid))
+    expected = [r.pmid for r in parse_records(FIVE.read_bytes())]
+    assert [len(batch) for batch in batches] == [2, 2, 1]
+    assert [(r.pmid, found) for batch in batches for r, found in batch] == list(zip(expected, expected, strict=True))
+
+
+def test_a_worker_that_dies_is_a_fault_not_a_wait_for_ever():
+    with pytest.raises(PubMedXMLError, match=r"The parsing process stopped \(exit code 9\)"):
+        list(read_batches(FIVE, 2, annotate=die))
