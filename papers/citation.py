@@ -18,14 +18,14 @@ def citation_meta(paper: Paper, authors) -> list[tuple[str, str]]:
         meta += [("citation_journal_title", paper.journal_title), ("citation_journal_abbrev", paper.journal_iso)]
     first, last, _ = page_range(paper.pages)
     meta += [
-        ("citation_publication_date", "/".join(str(p) for p in (paper.pub_year, paper.pub_month, paper.pub_day) if p)),
+        ("citation_publication_date", "/".join(str(p) for p in paper.known_date if p)),
         ("citation_volume", paper.volume), ("citation_issue", paper.issue),
         ("citation_firstpage", first), ("citation_lastpage", last),
         ("citation_issn", paper.issn), ("citation_doi", paper.doi),
         ("citation_pmid", str(paper.pmid or "")),
         ("citation_abstract", to_text(paper.abstract)),
     ]
-    meta += [("citation_language", language) for language in paper.languages]
+    meta += [("citation_language", language) for language in paper.shaped.languages]
     return [(name, content) for name, content in meta if content]
 
 
@@ -39,7 +39,7 @@ def coins(paper: Paper, authors) -> str:
         ("rft.genre", "book" if book else "article"),
         ("rft.btitle" if book else "rft.atitle", to_text(paper.title or paper.vernacular_title)),
         ("rft.jtitle", paper.journal_title), ("rft.stitle", paper.journal_iso),
-        ("rft.date", str(paper.pub_year or "")), ("rft.volume", paper.volume), ("rft.issue", paper.issue),
+        ("rft.date", str(paper.known_year or "")), ("rft.volume", paper.volume), ("rft.issue", paper.issue),
         ("rft.spage", first), ("rft.epage", last), ("rft.issn", paper.issn),
     ]
     fields += [("rft.au", name) for name in author_names(authors)]

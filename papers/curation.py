@@ -7,7 +7,10 @@ API or a command never changes a paper without leaving a trace. A broken rule ra
 CurationError and changes nothing.
 """
 
+import copy
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -106,6 +109,7 @@ def edit_paper(paper: Paper, user, values: dict, note: str = "") -> Paper:
     no change, no write and no event. Status and bookkeeping fields are refused (NOT_EDITABLE)."""
     _require(user, EDIT, "You may not edit papers.")
     _check_editable(values)
+    _check_values(paper, values)
     with transaction.atomic():
         current = Paper.objects.select_for_update().get(pk=paper.pk)
         changes = {}
@@ -129,6 +133,7 @@ def add_paper(paper: Paper, user, values: dict) -> Paper:
     """Store a paper entered by hand (`paper` unsaved, `values` as for edit_paper) and index it."""
     _require(user, ADD, "You may not add papers.")
     _check_editable(values)
+    _check_values(paper, values)
     with transaction.atomic():
         _apply(paper, values, None)
         index_papers([paper.pk])
@@ -144,6 +149,20 @@ def _check_editable(values: dict) -> None:
     refused = sorted(set(values) - EDITABLE)
     if refused:
         raise CurationError(f"Not edited by hand: {', '.join(refused)}.")
+
+
+def _check_values(paper: Paper, values: dict) -> None:
+    """Raise unless the model's validators (date ranges, the JSON fields' shapes) accept every
+    column value given; the message names each field refused and why."""
+    columns = [name for name in values if not Paper._meta.get_field(name).many_to_many]
+    trial = copy.copy(paper)  # the caller's paper keeps its values when refused
+    for name in columns:
+        setattr(trial, name, values[name])
+    try:
+        trial.clean_fields(exclude=[f.name for f in Paper._meta.fields if f.name not in columns])
+    except ValidationError as error:
+        raise CurationError(" ".join(message if message.startswith(name) else f"{name}: {message}"
+                                     for name, messages in error.message_dict.items() for message in messages)) from None
 
 
 def _value(paper: Paper, name: str):

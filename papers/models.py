@@ -1,18 +1,36 @@
 """The schema of the collection: papers as PubMed describes them, plus what curators decide."""
 
+import calendar
 import json
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.backends.ddl_references import Statement
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
+
+from .shapes import JSONShape, Shaped, ShapedJSONField
+
+
+# The publication years a curator may enter and the importer stores; a stored year outside (an
+# older version's, raw SQL's) is shown as unknown, as are a month outside 1-12 and a day not in its month.
+PUB_YEARS = range(1000, 2101)
+
+
+class PubDate(NamedTuple):
+    """A publication date as far as it is known: None from the first unknown part on."""
+
+    year: int | None
+    month: int | None
+    day: int | None
 
 
 class SlugQuerySet(models.QuerySet):
@@ -64,7 +82,7 @@ class Tag(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="tags")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     description = models.CharField(max_length=300)
-    synonyms = models.JSONField(
+    synonyms = ShapedJSONField(
         default=list,
         blank=True,
         help_text="Other names, gene symbols and spellings. Written all in capitals "
@@ -178,15 +196,17 @@ class Paper(models.Model):
     pmid = models.PositiveIntegerField("PMID", unique=True, null=True, blank=True)
     doi = models.CharField("DOI", max_length=255, blank=True)
     pmcid = models.CharField("PMCID", max_length=20, blank=True)
-    article_ids = models.JSONField(default=dict, blank=True, help_text="Every ArticleId PubMed gives, by type.")
+    article_ids = ShapedJSONField(default=dict, blank=True, validators=[JSONShape("article_ids")],
+                                  help_text="Every ArticleId PubMed gives, by type.")
     record_type = models.CharField(max_length=10, choices=RecordType.choices, default=RecordType.ARTICLE)
 
     # Text. Titles and abstracts hold sanitised inline markup (i, b, u, sup, sub, MathML).
     title = models.TextField(blank=True)
     vernacular_title = models.TextField(blank=True)
     abstract = models.TextField(blank=True)
-    abstract_sections = models.JSONField(
-        default=list, blank=True, help_text="[{label, category, text}] as PubMed labels them."
+    abstract_sections = ShapedJSONField(
+        default=list, blank=True, validators=[JSONShape("abstract_sections")],
+        help_text="[{label, category, text}] as PubMed labels them.",
     )
     copyright = models.TextField(blank=True)
 
@@ -197,25 +217,29 @@ class Paper(models.Model):
     volume = models.CharField(max_length=50, blank=True)
     issue = models.CharField(max_length=100, blank=True)
     pages = models.CharField(max_length=100, blank=True)
-    pub_year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
-    pub_month = models.PositiveSmallIntegerField(null=True, blank=True)
-    pub_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    pub_year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True, validators=[
+        MinValueValidator(PUB_YEARS[0]), MaxValueValidator(PUB_YEARS[-1])])
+    pub_month = models.PositiveSmallIntegerField(null=True, blank=True, validators=[
+        MinValueValidator(1), MaxValueValidator(12)])
+    pub_day = models.PositiveSmallIntegerField(null=True, blank=True, validators=[
+        MinValueValidator(1), MaxValueValidator(31)])
     pub_date_text = models.CharField("date as given", max_length=100, blank=True)
     book_title = models.TextField(blank=True)
     publisher = models.CharField(max_length=300, blank=True)
 
     # Indexing.
-    languages = models.JSONField(default=list, blank=True)
+    languages = ShapedJSONField(default=list, blank=True, validators=[JSONShape("languages")])
     publication_types = models.ManyToManyField(PublicationType, blank=True, related_name="papers")
-    keywords = models.JSONField(default=list, blank=True)
-    mesh_headings = models.JSONField(
-        default=list, blank=True, help_text="[{ui, name, major, qualifiers: [{ui, name, major}]}]"
+    keywords = ShapedJSONField(default=list, blank=True, validators=[JSONShape("keywords")])
+    mesh_headings = ShapedJSONField(
+        default=list, blank=True, validators=[JSONShape("mesh_headings")],
+        help_text="[{ui, name, major, qualifiers: [{ui, name, major}]}]",
     )
-    chemicals = models.JSONField(default=list, blank=True)
+    chemicals = ShapedJSONField(default=list, blank=True, validators=[JSONShape("chemicals")])
 
     # Corrections and retractions ([{type, source, pmid}]); is_retracted is kept as a column
     # because the admin and search filter on it.
-    corrections = models.JSONField(default=list, blank=True)
+    corrections = ShapedJSONField(default=list, blank=True, validators=[JSONShape("corrections")])
     is_retracted = models.BooleanField(default=False)
 
     # PubMed's bookkeeping.
@@ -283,6 +307,26 @@ class Paper(models.Model):
         return reverse("paper", args=[self.pmid]) if self.pmid else ""
 
     @property
+    def known_year(self) -> int | None:
+        """The publication year, None when unknown or outside PUB_YEARS."""
+        return self.pub_year if self.pub_year in PUB_YEARS else None
+
+    @property
+    def known_date(self) -> PubDate:
+        """The publication date as display code reads it: a month outside 1-12, a day its month
+        has not, and any part after an unknown one are None."""
+        year = self.known_year
+        month = self.pub_month if year and self.pub_month in range(1, 13) else None
+        day = self.pub_day if month and self.pub_day in range(1, calendar.monthrange(year, month)[1] + 1) else None
+        return PubDate(year, month, day)
+
+    @property
+    def shaped(self) -> Shaped:
+        """The JSON fields as display code reads them: `paper.shaped.corrections` holds only the
+        corrections of the right shape (papers.shapes.well_formed)."""
+        return Shaped(self)
+
+    @property
     def pubmed_url(self) -> str:
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
 
@@ -302,7 +346,7 @@ class Authorship(models.Model):
                               db_index=False)  # authorship_unique_position's index serves paper look-ups
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
     position = models.PositiveSmallIntegerField()
-    affiliations = models.JSONField(default=list, blank=True)
+    affiliations = ShapedJSONField(default=list, blank=True, validators=[JSONShape("affiliations")])
     orcid = models.CharField("ORCID", max_length=40, blank=True)
     equal_contribution = models.BooleanField(default=False)
 
@@ -314,6 +358,11 @@ class Authorship(models.Model):
 
     def __str__(self):
         return f"{self.position}. {self.author}"
+
+    @property
+    def shaped(self) -> Shaped:
+        """The affiliations as display code reads them (papers.shapes.well_formed)."""
+        return Shaped(self)
 
 
 class PaperTag(models.Model):

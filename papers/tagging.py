@@ -115,9 +115,10 @@ class TaggableText(NamedTuple):
 
     @classmethod
     def of_paper(cls, paper) -> TaggableText:
-        """From a saved Paper (its MeSH headings stored as dicts)."""
-        mesh = [h["name"] for h in paper.mesh_headings] + list(paper.chemicals)
-        return cls(paper.pk, paper.title, paper.abstract, paper.keywords, mesh)
+        """From a saved Paper (its MeSH headings stored as dicts; values of a wrong shape left out)."""
+        shaped = paper.shaped
+        mesh = [h["name"] for h in shaped.mesh_headings] + shaped.chemicals
+        return cls(paper.pk, paper.title, paper.abstract, shaped.keywords, mesh)
 
     @classmethod
     def of_record(cls, record: PubMedRecord, paper_id: int | None = None) -> TaggableText:

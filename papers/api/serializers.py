@@ -34,6 +34,16 @@ class LinkField(serializers.URLField):
         return value or None
 
 
+class PaperLinkField(serializers.HyperlinkedIdentityField):
+    """The paper's API address, by PMID: null for a paper outside PubMed, which has no page."""
+
+    def __init__(self, **kwargs):
+        super().__init__(view_name="api:paper-detail", lookup_field="pmid", allow_null=True, **kwargs)
+
+    def get_url(self, obj, view_name, request, format):
+        return super().get_url(obj, view_name, request, format) if obj.pmid else None
+
+
 def api_url(request, name: str, *args, query: str = "") -> str:
     return request.build_absolute_uri(reverse(f"api:{name}", args=args) + query)
 
@@ -93,7 +103,7 @@ class AuthorSerializer(serializers.ModelSerializer):
     initials = serializers.CharField(source="author.initials")
     suffix = serializers.CharField(source="author.suffix")
     collective_name = serializers.CharField(source="author.collective_name")
-    affiliations = serializers.ListField(child=serializers.CharField())
+    affiliations = serializers.ListField(child=serializers.CharField(), source="shaped.affiliations")
 
     class Meta:
         model = Authorship
@@ -143,11 +153,12 @@ class LinksSerializer(serializers.Serializer):
 
 
 class PaperSummarySerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:paper-detail", lookup_field="pmid")
+    url = PaperLinkField()
     title = PlainTextField()
     title_html = MarkupField(source="title")
     authors = serializers.SerializerMethodField()
     publication_types = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    pub_year = serializers.IntegerField(source="known_year", allow_null=True, help_text="Null when unknown.")
 
     class Meta:
         model = Paper
@@ -163,14 +174,16 @@ class PaperSerializer(PaperSummarySerializer):
 
     vernacular_title = PlainTextField()
     abstract = PlainTextField()
-    abstract_sections = AbstractSectionSerializer(many=True)
+    abstract_sections = AbstractSectionSerializer(many=True, source="shaped.abstract_sections")
     authors = AuthorSerializer(many=True, source="authorships")
     tags = ConfirmedTagSerializer(many=True, source="confirmed_tags")
-    mesh_headings = MeshHeadingSerializer(many=True)
-    keywords = serializers.ListField(child=serializers.CharField())
-    chemicals = serializers.ListField(child=serializers.CharField())
-    languages = serializers.ListField(child=serializers.CharField())
-    corrections = CorrectionSerializer(many=True)
+    mesh_headings = MeshHeadingSerializer(many=True, source="shaped.mesh_headings")
+    keywords = serializers.ListField(child=serializers.CharField(), source="shaped.keywords")
+    chemicals = serializers.ListField(child=serializers.CharField(), source="shaped.chemicals")
+    languages = serializers.ListField(child=serializers.CharField(), source="shaped.languages")
+    corrections = CorrectionSerializer(many=True, source="shaped.corrections")
+    pub_month = serializers.IntegerField(source="known_date.month", allow_null=True, help_text="Null when unknown.")
+    pub_day = serializers.IntegerField(source="known_date.day", allow_null=True, help_text="Null when unknown.")
     links = LinksSerializer(source="*")
 
     class Meta(PaperSummarySerializer.Meta):

@@ -93,6 +93,8 @@ def record(paper: Paper) -> Record:
     if paper.record_type == Paper.RecordType.BOOK:
         kind = "chapter" if book_title and title != book_title else "book"
     first, last, pages = page_range(clean(paper.pages))
+    year, month, day = paper.known_date
+    shaped = paper.shaped
     tags = getattr(paper, "confirmed_tags", None)
     if tags is None:
         tags = paper.paper_tags.filter(status=PaperTag.Status.CONFIRMED).select_related("tag")
@@ -101,15 +103,14 @@ def record(paper: Paper) -> Record:
         title=title, authors=tuple(_name(a.author) for a in paper.authorships.all()),
         journal=clean(paper.journal_title), journal_iso=clean(paper.journal_iso),
         book_title=book_title, publisher=clean(paper.publisher),
-        year=paper.pub_year, month=paper.pub_month if paper.pub_year else None,
-        day=paper.pub_day if paper.pub_year and paper.pub_month else None,
+        year=year, month=month, day=day,
         volume=clean(paper.volume), issue=clean(paper.issue), first_page=first, last_page=last, pages=pages,
         issn=clean(paper.issn), abstract=_abstract(paper),
-        languages=tuple(_LANGUAGES.get(code, (code, code)) for code in map(clean, paper.languages) if code),
+        languages=tuple(_LANGUAGES.get(code, (code, code)) for code in map(clean, shaped.languages) if code),
         publication_types=tuple(clean(t.name) for t in paper.publication_types.all()),
         tags=tuple(sorted(clean(t.tag.name) for t in tags)),
-        author_keywords=tuple(filter(None, map(clean, paper.keywords))),
-        mesh=tuple(map(_mesh, paper.mesh_headings)), url=paper.pubmed_url, is_retracted=paper.is_retracted,
+        author_keywords=tuple(filter(None, map(clean, shaped.keywords))),
+        mesh=tuple(map(_mesh, shaped.mesh_headings)), url=paper.pubmed_url, is_retracted=paper.is_retracted,
     )
     return replace(unkeyed, key=_citation_key(unkeyed))
 
@@ -124,7 +125,7 @@ def _name(author) -> Name:
 def _abstract(paper: Paper) -> str:
     """Structured abstracts keep their labels ("BACKGROUND: … METHODS: …"). The sections are
     used only while they still make up the abstract, i.e. a curator has not rewritten it."""
-    sections = paper.abstract_sections or []
+    sections = paper.shaped.abstract_sections
     if sections and " ".join(s["text"] for s in sections) == paper.abstract:
         return clean(" ".join(f"{s['label']}: {to_text(s['text'])}" if s.get("label") else to_text(s["text"])
                                for s in sections))

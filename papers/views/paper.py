@@ -34,7 +34,7 @@ def paper_page(request, pmid: int):
         .annotate(shared=Count("paper_tags"))
         .order_by("-shared", *NEWEST_FIRST)[:RELATED_SHOWN]
     ) if tag_ids else []
-    notices = [c for c in paper.corrections if c["type"] in WARNINGS]
+    notices = [c for c in paper.shaped.corrections if c["type"] in WARNINGS]
     held = set(Paper.objects.public().filter(pmid__in=[c["pmid"] for c in notices if c["pmid"]])
                .values_list("pmid", flat=True)) if notices else set()
     return render(request, "papers/paper.html", {
