@@ -76,13 +76,6 @@ class AuthorAdmin(admin.ModelAdmin):
     search_fields = ("last_name", "fore_name", "collective_name")
 
 
-class AuthorshipInline(admin.TabularInline):
-    model = Authorship
-    fields = ("position", "author", "orcid", "affiliations")
-    autocomplete_fields = ("author",)
-    extra = 0
-
-
 class Shown(forms.Widget):
     """A stored row's value as HTML, where a new row has its input (and no autocomplete look-up)."""
 
@@ -244,10 +237,12 @@ class PaperAdmin(ModerationActions, admin.ModelAdmin):
     date_hierarchy = "created_at"
     autocomplete_fields = ("publication_types",)
     actions = [approve_papers, reject_papers, revoke_papers, retag_papers]
-    readonly_fields = ("pubmed_links", *curation.NOT_EDITABLE)
-    inlines = [PaperTagInline, AuthorshipInline, PaperEventInline]
+    readonly_fields = ("pubmed_links", "authors_shown", *curation.NOT_EDITABLE)
+    # Authors are shown, not edited, here (the Authorship pages edit them): a record may list
+    # thousands, which as inline rows made a page of megabytes that no browser could post back.
+    inlines = [PaperTagInline, PaperEventInline]
     fieldsets = (
-        (None, {"fields": ("pmid", "pubmed_links", "title", "vernacular_title", "abstract", "curator_note")}),
+        (None, {"fields": ("pmid", "pubmed_links", "authors_shown", "title", "vernacular_title", "abstract", "curator_note")}),
         ("Moderation", {"fields": ("status", "status_reason", "status_note", "reviewed_by", "reviewed_at",
                                    "imported_by")}),
         ("Publication", {"fields": ("journal_title", "journal_iso", "issn", "volume", "issue", "pages",
@@ -270,6 +265,22 @@ class PaperAdmin(ModerationActions, admin.ModelAdmin):
     def pubmed_links(self, paper):
         links = [(paper.pubmed_url, "PubMed"), (paper.doi_url, "DOI"), (paper.pmc_url, "PMC")]
         return format_html_join(" · ", '<a href="{}" rel="noopener">{}</a>', ((url, name) for url, name in links if url))
+
+    @admin.display(description="authors")
+    def authors_shown(self, paper):
+        """How many, the first and the last, and a link to all of them: three queries, however many."""
+        if paper.pk is None:
+            return "Added on the authorship pages once the paper is saved."
+        authorships = paper.authorships.select_related("author").order_by("position")
+        count = authorships.count()
+        if not count:
+            return format_html('None listed. <a href="{}">Add an author</a>', reverse("admin:papers_authorship_add"))
+        names = str(authorships.first().author)
+        if count > 1:
+            names += (", " if count == 2 else " … ") + str(authorships.last().author)
+        listing = reverse("admin:papers_authorship_changelist")
+        return format_html('{} author{}: {} (<a href="{}?paper__id__exact={}">list all</a>)',
+                           f"{count:,}", "" if count == 1 else "s", names, listing, paper.pk)
 
     def save_model(self, request, obj, form, change):
         """The paper's own fields, through papers.curation, which records and audits hand edits."""
