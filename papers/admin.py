@@ -274,7 +274,8 @@ class PaperAdmin(ModerationActions, admin.ModelAdmin):
         authorships = paper.authorships.select_related("author").order_by("position")
         count = authorships.count()
         if not count:
-            return format_html('None listed. <a href="{}">Add an author</a>', reverse("admin:papers_authorship_add"))
+            return format_html('None listed. <a href="{}?paper={}">Add an author</a>',
+                               reverse("admin:papers_authorship_add"), paper.pk)
         names = str(authorships.first().author)
         if count > 1:
             names += (", " if count == 2 else " … ") + str(authorships.last().author)

@@ -195,3 +195,15 @@ def test_deeply_nested_json_is_refused_with_a_message(client, paper, field):
     assert "nested more than" in str(response.context["adminform"].form.errors[field]).lower()
     with pytest.raises(curation.CurationError, match=field):
         curation.edit_paper(paper, _boss(), {field: json.loads("[" * 900 + "]" * 900)})
+
+
+def test_deeply_nested_json_sent_to_the_api_is_a_400(client, staff):
+    from papers.models import ImportRun
+
+    client.force_login(staff.curator)
+    response = client.post("/api/imports/", "[" * 2000 + "]" * 2000, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested more than" in response.json()["detail"]
+    response = client.post("/api/imports/", {"pmids": [[[["1"]]]]}, content_type="application/json")
+    assert response.status_code == 400 and "pmids" in response.json()  # read, and refused by its rules
+    assert not ImportRun.objects.exists()

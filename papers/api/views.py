@@ -5,6 +5,8 @@ serializer first; anything out of bounds, and any parameter an endpoint does not
 400 whose JSON names the parameter.
 """
 
+import io
+
 from django.db.models import Count, Q, prefetch_related_objects
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
@@ -12,7 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes, renderer_classes
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -27,6 +29,7 @@ from ..ingest.pmids import MAX_PMID
 from ..models import ImportRun, Paper, PaperTag, Tag, Topic
 from ..prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
 from ..search import NEWEST_FIRST, Facets, Hit, Results
+from ..shapes import MAX_DEPTH, text_depth
 from ..tasks import start_import
 from . import serializers as api
 from .filters import SLUG_PATTERN, PaperSearch, TagFilter
@@ -84,13 +87,24 @@ class PublicView(generics.GenericAPIView):
             raise ValidationError({name: ["This endpoint takes no such parameter."] for name in unknown})
 
 
+class BoundedJSONParser(JSONParser):
+    """JSON bodies, refused (400) when nested deeper than papers.shapes.MAX_DEPTH before they are
+    parsed: a 2,000-level array would otherwise end in Python's RecursionError (a 500)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        body = stream.read() if stream is not None else b""
+        if text_depth(body.decode("utf-8", errors="replace")) > MAX_DEPTH:
+            raise ParseError(f"JSON parse error - nested more than {MAX_DEPTH} levels deep.")
+        return super().parse(io.BytesIO(body), media_type, parser_context)
+
+
 class CuratorView(generics.GenericAPIView):
     """Token (or admin session) authentication; permissions as in the admin."""
 
     authentication_classes = (TokenAuthentication, SessionAuthentication)
     throttle_classes = (CuratorThrottle,)
     renderer_classes = (JSONRenderer,)
-    parser_classes = (JSONParser,)
+    parser_classes = (BoundedJSONParser,)
     queryset = ImportRun.objects.select_related("requested_by")
     serializer_class = api.ImportRunSerializer
 
