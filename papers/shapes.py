@@ -5,7 +5,6 @@ the rest, so a wrong shape stored by an older version or raw SQL never breaks a 
 
 import re
 
-import jsonschema
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -49,7 +48,7 @@ class JSONShape:
         self.shape = shape
 
     def __call__(self, value):
-        error = jsonschema.exceptions.best_match(_validators()[self.shape].iter_errors(value))
+        error = _first_error(self.shape, value)
         if error is not None:
             where = "".join(f"[{part}]" if isinstance(part, int) else f"[{part!r}]" for part in error.absolute_path)
             raise ValidationError(f"{self.shape}{where}: {_problem(error)}", code="wrong_shape")
@@ -64,7 +63,7 @@ def _problem(error) -> str:
         expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         return f"should be {' or '.join(_TYPE_WORDS[t] for t in expected)}."
     if error.validator == "additionalProperties":
-        return f"unexpected key (allowed: {', '.join(error.schema.get('properties', {})) or 'text values only'})."
+        return f"unexpected key (allowed: {', '.join(error.schema['properties'])})."
     return error.message[:200] + "."
 
 
@@ -72,10 +71,15 @@ _TYPE_WORDS = {"string": "text", "array": "a list", "object": "an object", "bool
                "integer": "a whole number", "null": "null"}
 
 
-def _validators() -> dict:
-    if not _VALIDATORS:
-        _VALIDATORS.update({name: jsonschema.Draft202012Validator(schema) for name, schema in SCHEMAS.items()})
-    return _VALIDATORS
+def _first_error(shape: str, value):
+    """jsonschema's most relevant error of the value against SCHEMAS[shape], or None. jsonschema
+    is imported at the first check: pages, which only read values, never load it."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    if shape not in _VALIDATORS:
+        _VALIDATORS[shape] = Draft202012Validator(SCHEMAS[shape])
+    return best_match(_VALIDATORS[shape].iter_errors(value))
 
 
 _VALIDATORS: dict = {}
@@ -169,7 +173,14 @@ class BoundedJSONFormField(forms.JSONField):
 
 class ShapedJSONField(models.JSONField):
     """A JSONField that refuses values nested deeper than MAX_DEPTH, as parsed values (before its
-    validators, a JSONShape, walk them) and as form input (BoundedJSONFormField)."""
+    validators, a JSONShape, walk them) and as form input (BoundedJSONFormField), and reads a
+    stored value too deep for Python's parser as None, which well_formed() reads as empty."""
+
+    def from_db_value(self, value, expression, connection):
+        try:
+            return super().from_db_value(value, expression, connection)
+        except RecursionError:
+            return None
 
     def validate(self, value, model_instance):
         if depth(value) > MAX_DEPTH:

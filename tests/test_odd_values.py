@@ -207,3 +207,16 @@ def test_deeply_nested_json_sent_to_the_api_is_a_400(client, staff):
     response = client.post("/api/imports/", {"pmids": [[[["1"]]]]}, content_type="application/json")
     assert response.status_code == 400 and "pmids" in response.json()  # read, and refused by its rules
     assert not ImportRun.objects.exists()
+
+
+def test_a_stored_json_value_too_deep_for_python_is_read_as_empty(client, paper):
+    """Both databases hold JSON nested 990 levels (SQLite's json_valid() allows 1,000), deeper
+    than Python's parser reads within a request."""
+    from django.db import connection
+
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE papers_paper SET keywords = %s{cast} WHERE id = %s", ["[" * 990 + "]" * 990, paper.pk])
+    stored = Paper.objects.get(pk=paper.pk)
+    assert stored.keywords is None and stored.shaped.keywords == []  # json.loads: RecursionError
+    assert_all_answer(client)
