@@ -88,7 +88,7 @@ def test_the_change_page_shows_the_count_the_first_and_last_and_all_on_demand(cl
     assert not [name for name in form_data(change_page(client, real)[0]) if re.match(r"authorships-", name)]
 
 
-def test_saving_the_large_record_works_and_its_tags_can_be_reviewed(client, people, papers, settings):
+def test_saving_the_large_record_works_and_its_tags_can_be_reviewed(client, people, papers):
     _, large = papers
     client.force_login(people.superuser)
 
