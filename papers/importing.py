@@ -76,7 +76,8 @@ class ImportReport:
         will_fail = f"{lasting} record(s) or file(s) will fail again as they are (see the reasons above)"
         if not again:
             return f"{len(self.failed)} failure(s): {will_fail}."
-        return f"{len(self.failed)} failure(s): run the same command again for the {again} a re-run can fix; {will_fail}."
+        return (f"{len(self.failed)} failure(s): run the same command again for the {again} a re-run can fix; "
+                f"{will_fail}.")
 
 
 def fingerprint(record: PubMedRecord) -> str:
@@ -299,7 +300,8 @@ class Importer:
             applied = differing - conflicts.keys()
             relations_differ = (
                 stored_authors.get(paper.pk, []) != _authorship_rows(record)
-                or stored_types.get(paper.pk, set()) != {publication_type_name(t.name) for t in record.publication_types}
+                or stored_types.get(paper.pk, set())
+                != {publication_type_name(t.name) for t in record.publication_types}
             )
             for name in applied:
                 setattr(paper, name, fields[name])

@@ -87,7 +87,8 @@ def test_a_publication_type_longer_than_its_column_is_stored_cut_and_found_again
     first = pmids()[0]
     name = ("Journal Article, " + "an unusually long publication type name " * 4)[:150]
     path = tmp_path / "long_type.xml"
-    path.write_bytes(altered(r1=sub(rb"(<PublicationType [^>]*>)Journal Article(<)", rb"\g<1>" + name.encode() + rb"\2")))
+    longer = sub(rb"(<PublicationType [^>]*>)Journal Article(<)", rb"\g<1>" + name.encode() + rb"\2")
+    path.write_bytes(altered(r1=longer))
     out, _, _ = run_xml(path, fails=False)
     assert out.splitlines()[-1].endswith("created 5, updated 0, unchanged 0, not found 0, failed 0")
     stored = PublicationType.objects.get(name__startswith="Journal Article, ")

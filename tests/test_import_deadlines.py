@@ -87,7 +87,8 @@ def test_the_curator_is_told_queued_not_started(staff, eutils, taxonomy, task_wo
     small = ImportRun.objects.create(source="pmids", requested_by=staff.curator, requested_pmids=[MYELOMA], total=1)
     assert start_import(small) == (f"Import #{small.pk} done: 1 created, 0 updated, 0 unchanged, 0 not found, "
                                    "0 failed.")
-    large = ImportRun.objects.create(source="pmids", requested_by=staff.curator, requested_pmids=demo_pmids()[:REQUEST_PMIDS + 1])
+    large = ImportRun.objects.create(source="pmids", requested_by=staff.curator,
+                                     requested_pmids=demo_pmids()[:REQUEST_PMIDS + 1])
     with django_capture_on_commit_callbacks(execute=True):
         told = start_import(large)
     assert told == f"Import #{large.pk} queued: the task worker runs it; this page shows its progress."

@@ -1,12 +1,13 @@
 """The parsing worker process: batches in order, faults reported, a dead worker not waited for."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 
 from papers.ingest.medline import BadRecord, PubMedXMLError, parse_records
-from papers.ingest.worker import read_batches
+from papers.ingest.worker import ParserStopped, read_batches
 
 from .altered_records import labels, pmids, three_bad
 
@@ -22,6 +23,10 @@ def picky(record):
     if record.pmid == pmids()[4]:
         raise KeyError("no such tag")
     return record.pmid
+
+
+def stall(record):
+    time.sleep(30)  # a worker alive but stuck
 
 
 def die(record):
@@ -51,3 +56,10 @@ def test_bad_records_come_in_their_place_and_a_tagger_fault_fails_its_record_alo
     tagger_fault = batches[2][0][0]
     assert isinstance(tagger_fault, BadRecord) and tagger_fault.pmid == fifth
     assert tagger_fault.reason == "the tagger failed on it (KeyError: 'no such tag')"
+
+
+def test_a_worker_alive_but_silent_is_given_up_on_not_waited_for():
+    began = time.monotonic()
+    with pytest.raises(ParserStopped, match=r"The parsing process sent nothing for 2 s and was stopped\."):
+        list(read_batches(FIVE, 2, annotate=stall, batch_seconds=2))
+    assert time.monotonic() - began < 10

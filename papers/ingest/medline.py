@@ -254,7 +254,8 @@ def _required(children: dict[str, Element], tag: str, parent: str) -> Element:
     return children[tag]
 
 
-def _checked_date(year: int | None, month: int | None, day: int | None) -> tuple[int | None, int | None, int | None, tuple[str, ...]]:
+def _checked_date(year: int | None, month: int | None, day: int | None) -> tuple[
+        int | None, int | None, int | None, tuple[str, ...]]:
     """The publication date's parts that are possible; the others become unknown, with a warning."""
     warnings = []
     if year is not None and year not in YEARS:
