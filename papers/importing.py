@@ -73,11 +73,10 @@ class ImportReport:
         lasting = len(self.failed) - again
         if not lasting:
             return f"{len(self.failed)} failure(s); run the same command again to finish."
-        will_fail = f"{lasting} record(s) or file(s) will fail again as they are (see the reasons above)"
         if not again:
-            return f"{len(self.failed)} failure(s): {will_fail}."
+            return f"{len(self.failed)} failure(s) that running again cannot fix (see the reasons above)."
         return (f"{len(self.failed)} failure(s): run the same command again for the {again} a re-run can fix; "
-                f"{will_fail}.")
+                f"running again cannot fix the other {lasting} (see the reasons above).")
 
 
 def fingerprint(record: PubMedRecord) -> str:

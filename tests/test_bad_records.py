@@ -12,6 +12,7 @@ from papers.models import ImportRun, Paper, PublicationType
 
 from .altered_records import FIVE, altered, labels, pmids, sub, three_bad
 from .test_api import auth, post_import
+from .test_import import MYELOMA
 
 def test_each_unreadable_record_is_named_in_its_place_and_the_others_are_read():
     first, second, third, fourth, fifth = pmids()
@@ -45,7 +46,7 @@ def test_a_file_with_bad_records_stores_the_rest_and_says_a_rerun_will_not_help(
     assert "failed PMID '12abc': cannot be read: its PMID '12abc' is not a whole number" in err
     assert f"failed PMID {second}: cannot be read: it has no <Article>" in err
     assert "failed record 3: cannot be read: it has no <MedlineCitation>" in err
-    assert message == "3 failure(s): 3 record(s) or file(s) will fail again as they are (see the reasons above)."
+    assert message == "3 failure(s) that running again cannot fix (see the reasons above)."
     assert "run the same command again" not in message
     run = ImportRun.objects.get()
     assert (run.state, run.created, run.failed) == ("partial", 2, 3)
@@ -63,6 +64,19 @@ def test_over_the_network_bad_records_fail_alone_and_the_api_answers(client, sta
     assert sorted(Paper.objects.values_list("pmid", flat=True)) == sorted([fourth, fifth])
     # The two whose PMID could not be read are, as far as anyone can tell, not in PubMed's answer.
     assert body["not_found"] == 2
+
+
+def test_run_again_is_advised_only_for_the_failures_a_rerun_can_fix(eutils, taxonomy, settings):
+    first_batch = pmids() + list(range(90_000_001, 90_000_196))  # 200: the five, then unknown ones
+    eutils.fail_next("efetch", body=three_bad(), when_id=first_batch[0])
+    eutils.fail_next("efetch", status=500, times=settings.EUTILS_MAX_TRIES, when_id=MYELOMA)
+    err = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_pubmed", *map(str, first_batch + [MYELOMA]), stdout=io.StringIO(), stderr=err)
+    assert str(raised.value) == ("4 failure(s): run the same command again for the 1 a re-run can fix; "
+                                 "running again cannot fix the other 3 (see the reasons above).")
+    assert f"failed {MYELOMA}: PubMed answered HTTP 500" in err.getvalue()
+    assert Paper.objects.count() == 2
 
 
 def test_impossible_dates_are_stored_as_unknown_with_a_warning_and_the_batch_is_stored(taxonomy, tmp_path):
