@@ -226,7 +226,7 @@ class TagDetail(PublicView, generics.RetrieveAPIView):
     OpenApiExample("A PubMed query", value={"query": '"multiple myeloma" AND RANKL AND review[pt]', "max": 500},
                    request_only=True),
 ], responses={
-    201: OpenApiResponse(api.ImportRunSerializer, description="Imported already (one batch of PMIDs)."),
+    201: OpenApiResponse(api.ImportRunSerializer, description="Imported already (up to REQUEST_PMIDS, 20, PMIDs run inside the request)."),
     202: OpenApiResponse(api.ImportRunSerializer, description="Queued: follow url for progress."),
     400: BAD_PARAMETERS, 401: DETAIL, 403: DETAIL,
 })
