@@ -265,8 +265,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# Long imports run as background tasks. "immediate" runs them in the request (tests, demo);
-# "database" queues them for `manage.py db_worker` (production).
+# Imports larger than a request can hold (papers.tasks) run as background tasks. "immediate"
+# runs them in the request (tests); "database" queues them for `manage.py db_worker`, which
+# ./start runs beside the site (production runs it too).
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
 _TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
@@ -288,6 +289,8 @@ EUTILS_BASE_URL = env_url("EUTILS_BASE_URL", "https://eutils.ncbi.nlm.nih.gov/en
 EUTILS_TIMEOUT = env_number("EUTILS_TIMEOUT", 30.0, minimum=0.1, maximum=600)
 EUTILS_MAX_TRIES = env_number("EUTILS_MAX_TRIES", 4, minimum=1, maximum=10, kind=int)
 EUTILS_BACKOFF = env_number("EUTILS_BACKOFF", 2.0, minimum=0.0, maximum=120)
+# One E-utilities request, all its tries and back-off included, is given up on after this long.
+EUTILS_DEADLINE = env_number("EUTILS_DEADLINE", 60.0, minimum=1.0, maximum=3600)
 
 # One-person teams may let a curator approve the papers they imported themselves.
 ALLOW_SELF_APPROVAL = env_bool("ALLOW_SELF_APPROVAL", False)

@@ -456,8 +456,7 @@ class ImportRunAdmin(ViewOnlyAdmin):
         if form.is_bound and form.is_valid():
             run = form.import_run(request.user)
             run.save()
-            start_import(run)
-            messages.success(request, f"{run} started.")
+            messages.success(request, start_import(run))
             return redirect(reverse("admin:papers_importrun_change", args=[run.pk]))
         context = {**self.admin_site.each_context(request), "form": form, "title": "Import from PubMed",
                    "opts": self.model._meta}

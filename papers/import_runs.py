@@ -18,14 +18,30 @@ from .models import ImportRun
 _RUN_COUNTS = ("created", "updated", "unchanged", "not_found", "failed")
 
 
-def perform(run: ImportRun, progress: Callable[[int], None] | None = None) -> ImportReport:
+def perform(run: ImportRun, progress: Callable[[int], None] | None = None,
+            retrying: Callable[[str], None] | None = None, deadline: float | None = None) -> ImportReport:
     """Carry out the import an ImportRun describes; `progress` hears how many records each step
-    finished (a progress bar)."""
+    finished (a progress bar), `retrying` each E-utilities retry as it happens, and `deadline`
+    shortens each E-utilities request's (a web request's time-out).
+
+    An unexpected error marks the run failed, saying so, before it is raised: a run is never
+    left "running" by a crash."""
+    try:
+        return _perform(run, progress, retrying, deadline)
+    except Exception as error:
+        if run.pk and not run.dry_run:
+            ImportRun.objects.filter(pk=run.pk).update(
+                state=ImportRun.State.FAILED, finished_at=timezone.now(),
+                messages=[*run.messages, f"The import stopped on an unexpected error: {error!r}"])
+        raise
+
+
+def _perform(run: ImportRun, progress, retrying, deadline) -> ImportReport:
     importer = Importer(user=run.requested_by, dry_run=run.dry_run, progress=RunProgress(run, progress))
     if run.source == ImportRun.Source.XML:
         return importer.import_xml(run.query.splitlines())
     try:
-        client = pubmed_client()
+        client = pubmed_client(retrying=retrying, deadline=deadline)
     except EutilsError as error:
         importer.report.failed["configuration"] = str(error)
         return importer.finish()

@@ -3,7 +3,9 @@
 Records arrive as plain `PubMedRecord`s, from the network (`import_pmids`, `import_query`) or
 from recorded XML (`import_xml`); the importer never knows which. Each batch of at most 200
 records is one transaction: it is stored whole or not at all, so a fault or a killed process
-never leaves half a paper, and running the same import again finishes the job.
+never leaves half a paper, and running the same import again finishes the job. A record that
+cannot be read (a `BadRecord`) or stored fails alone, and the report says whether a re-run can
+fix a failure (network, database, time-out) or the record will always fail.
 
 A re-import refreshes PubMed's fields but never what curators decided: moderation status,
 tag decisions, notes, and any field a curator edited by hand (those are listed in
@@ -25,8 +27,8 @@ from django.utils import timezone
 
 from .bulk import asynchronous_commit, chunks, insert_rows, row_adapter, select_in
 from .ingest.client import BATCH_SIZE, ESEARCH_LIMIT, EutilsError, PubMedClient
-from .ingest.medline import AuthorRecord, PubMedRecord, PubMedXMLError
-from .ingest.worker import read_batches
+from .ingest.medline import AuthorRecord, BadRecord, PubMedRecord, PubMedXMLError
+from .ingest.worker import ParserStopped, read_batches
 from .models import Author, Authorship, Paper, PublicationType
 from .search.indexing import PAPER_FIELDS as SEARCHED_FIELDS
 from .search.indexing import compact_after_write, index_new_papers, index_papers
@@ -52,6 +54,7 @@ class ImportReport:
     unchanged: list[int] = field(default_factory=list)
     not_found: list[int] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # PMID (or a range of a query) → reason
+    retryable: set[str] = field(default_factory=set)  # the keys of `failed` a re-run can fix
     conflicts: dict[int, list[str]] = field(default_factory=dict)  # PMID → hand-edited fields PubMed changed
     messages: list[str] = field(default_factory=list)
 
@@ -64,10 +67,26 @@ class ImportReport:
             text += f"; {len(self.conflicts)} hand-edited paper(s) differ from PubMed"
         return text
 
+    def advice(self) -> str:
+        """What to do about the failures: run again only if that can fix some of them."""
+        again = len(self.retryable & self.failed.keys())
+        lasting = len(self.failed) - again
+        if not lasting:
+            return f"{len(self.failed)} failure(s); run the same command again to finish."
+        if not again:
+            return f"{len(self.failed)} failure(s) that running again cannot fix (see the reasons above)."
+        return (f"{len(self.failed)} failure(s): run the same command again for the {again} a re-run can fix; "
+                f"running again cannot fix the other {lasting} (see the reasons above).")
+
 
 def fingerprint(record: PubMedRecord) -> str:
     """A hash of everything PubMed said: equal fingerprints mean nothing to update."""
     return hashlib.sha256(repr(record).encode()).hexdigest()
+
+
+def publication_type_name(name: str) -> str:
+    """A publication type's name as its column holds it: the key of every lookup by name."""
+    return name[:PublicationType._meta.get_field("name").max_length]
 
 
 def paper_fields(record: PubMedRecord) -> dict:
@@ -162,9 +181,9 @@ class Importer:
         for batch in chunks(pmids, BATCH_SIZE):
             asked = set(batch)
             try:
-                records = [r for r in client.fetch(batch) if r.pmid in asked]
+                records = [r for r in client.fetch(batch) if r.pmid in asked or isinstance(r, BadRecord)]
             except EutilsError as error:
-                self._fail({str(p): str(error) for p in batch})
+                self._fail({str(p): str(error) for p in batch}, retryable=error.transient)
                 continue
             found = {r.pmid for r in records}
             self.report.not_found.extend(p for p in batch if p not in found)
@@ -177,7 +196,7 @@ class Importer:
         try:
             search = client.search(query)
         except EutilsError as error:
-            self.report.failed["search"] = str(error)
+            self._fail({"search": str(error)}, count=0, retryable=error.transient)
             return self.finish()
         wanted = search.count if limit is None else min(search.count, limit)
         if wanted > ESEARCH_LIMIT:
@@ -195,7 +214,7 @@ class Importer:
             try:
                 records = client.fetch_page(search, start, size)
             except EutilsError as error:
-                self._fail({f"records {start + 1}-{start + size}": str(error)}, count=size)
+                self._fail({f"records {start + 1}-{start + size}": str(error)}, count=size, retryable=error.transient)
                 continue
             self._store(records)
         return self.finish()
@@ -207,28 +226,36 @@ class Importer:
             try:
                 self.store_batches(self.read_xml(path))
             except PubMedXMLError as error:
-                self.report.failed[str(path)] = f"{Path(path).name}: {error}"
+                self._fail({str(path): f"{Path(path).name}: {error}"}, count=0,
+                           retryable=isinstance(error, ParserStopped))
                 self.report.messages.append(
                     f"{Path(path).name}: stopped at a fault; the batch being read was not stored."
                 )
         return self.finish()
 
-    def read_xml(self, path: str | Path) -> Iterator[list[tuple[PubMedRecord, list]]]:
+    def read_xml(self, path: str | Path) -> Iterator[list[tuple[PubMedRecord | BadRecord, list | None]]]:
         """Batches of (record, the tagger's findings) of an XML file, parsed and tagged in a second
         process; raises PubMedXMLError at a fault in the file."""
         return read_batches(path, BATCH_SIZE, annotate=self.suggester.tagger.suggest_record)
 
-    def store_batches(self, batches: Iterable[list[tuple[PubMedRecord, list]]]) -> None:
+    def store_batches(self, batches: Iterable[list[tuple[PubMedRecord | BadRecord, list | None]]]) -> None:
         """Store batches as read_xml yields them, one transaction each (call finish() after)."""
         for batch in batches:
-            self._store([record for record, _ in batch], {r.pmid: found for r, found in batch})
+            self._store([record for record, _ in batch], {r.pmid: found for r, found in batch if found is not None})
 
     # --- batches ---------------------------------------------------------------------------
 
-    def _store(self, records: list[PubMedRecord], suggestions: dict[int, list] | None = None) -> None:
-        """Store one batch in one transaction; on a database fault report it and store nothing.
+    def _store(self, records: list[PubMedRecord | BadRecord], suggestions: dict[int, list] | None = None) -> None:
+        """Store one batch in one transaction; the records that cannot be read fail alone, and so
+        does a record the database refuses (the batch is tried again record by record).
         `suggestions`: the tagger's findings by PMID, when already computed."""
-        records = list({r.pmid: r for r in records}.values())  # a PMID twice in a batch: last wins
+        bad = [r for r in records if isinstance(r, BadRecord)]
+        if bad:
+            self._fail({r.label: f"cannot be read: {r.reason}" for r in bad}, retryable=False)
+        # A PMID twice in a batch: last wins.
+        records = list({r.pmid: r for r in records if not isinstance(r, BadRecord)}.values())
+        if not records:
+            return
         batch_report = ImportReport()
         try:
             with transaction.atomic():
@@ -239,11 +266,16 @@ class Importer:
                 if self.dry_run:
                     transaction.set_rollback(True)
         except DatabaseError as error:
-            self._fail({str(r.pmid): f"database error: {error}" for r in records})
+            if len(records) == 1:
+                self._fail({str(records[0].pmid): f"database error: {error}"})
+            else:  # which record? each alone tells; a database that is gone fails them all
+                for record in records:
+                    self._store([record], suggestions)
             return
         for name in ("created", "updated", "unchanged"):
             getattr(self.report, name).extend(getattr(batch_report, name))
         self.report.conflicts.update(batch_report.conflicts)
+        self.report.messages.extend(f"PMID {r.pmid}: {warning}" for r in records for warning in r.warnings)
         self._advance(len(records))
 
     def _upsert(self, records: list[PubMedRecord], report: ImportReport, suggestions: dict[int, list]) -> None:
@@ -267,7 +299,8 @@ class Importer:
             applied = differing - conflicts.keys()
             relations_differ = (
                 stored_authors.get(paper.pk, []) != _authorship_rows(record)
-                or stored_types.get(paper.pk, set()) != {t.name for t in record.publication_types}
+                or stored_types.get(paper.pk, set())
+                != {publication_type_name(t.name) for t in record.publication_types}
             )
             for name in applied:
                 setattr(paper, name, fields[name])
@@ -335,7 +368,7 @@ class Importer:
             [
                 (paper_id, type_ids[name])
                 for paper_id, record in pairs
-                for name in dict.fromkeys(t.name for t in record.publication_types)
+                for name in dict.fromkeys(publication_type_name(t.name) for t in record.publication_types)
             ],
         )
 
@@ -360,10 +393,12 @@ class Importer:
         return ids
 
     def _publication_type_id_map(self, types) -> dict[str, int]:
-        wanted = {t.name: t.ui for t in types if t.name not in self._publication_type_ids}
+        """Publication type ids by their stored name (publication_type_name), adding new types."""
+        wanted = {publication_type_name(t.name): t.ui for t in types}
+        wanted = {name: ui for name, ui in wanted.items() if name not in self._publication_type_ids}
         if wanted:
             PublicationType.objects.bulk_create(
-                (PublicationType(name=name[:120], ui=ui[:12]) for name, ui in wanted.items()), ignore_conflicts=True
+                (PublicationType(name=name, ui=ui[:12]) for name, ui in wanted.items()), ignore_conflicts=True
             )
             self._publication_type_ids.update(
                 PublicationType.objects.filter(name__in=wanted).values_list("name", "id")
@@ -392,9 +427,15 @@ class Importer:
 
     # --- progress --------------------------------------------------------------------------
 
-    def _fail(self, failures: dict[str, str], count: int | None = None) -> None:
+    def _fail(self, failures: dict[str, str], count: int | None = None, retryable: bool = True) -> None:
+        """Report failures (key → reason); `retryable`: a re-run can fix them (network, database)."""
         self.report.failed.update(failures)
-        self._advance(len(failures) if count is None else count)
+        if retryable:
+            self.report.retryable.update(failures)
+        else:
+            self.report.retryable.difference_update(failures)
+        if count != 0:
+            self._advance(len(failures) if count is None else count)
 
     def _advance(self, count: int) -> None:
         self.progress.advanced(count, self.report)

@@ -40,6 +40,15 @@ def test_kept_entries_give_the_same_document_for_one_query(corpus, page_cache, d
             assert exports.export(ids, key) == expected
 
 
+def test_an_export_written_anew_loads_its_papers_once(corpus, page_cache, django_assert_max_num_queries):
+    """Papers whose citation keys collide are renamed from the records in hand: the token, then
+    load()'s four queries, whatever the export holds."""
+    ids = pks(*SAME_KEY, SAME_KEY_TOO, PAPER)
+    with django_assert_max_num_queries(5):
+        both = exports.export(ids, "bib")
+    assert "ono1977purificationa" in both
+
+
 def test_a_citation_key_taken_earlier_in_the_file_gets_a_letter_also_from_kept_entries(corpus, page_cache):
     first, second = pks(*SAME_KEY)
     for key in ("bib", "json"):

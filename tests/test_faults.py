@@ -10,13 +10,14 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from ops.loadtest import free_port
 from papers.models import Paper
 
-from .conftest import ROOT
+from .conftest import DEMO_DIR, ROOT
 from .scratch import manage, manage_env
 from .test_import import demo_pmids, fails, run
 
@@ -107,6 +108,51 @@ def test_an_import_killed_midway_leaves_whole_batches_and_a_rerun_completes(euti
     complete = stored(url)
     assert sorted(complete) == sorted(pmids)
     assert {pmid: complete[pmid] for pmid in survivors} == survivors
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def is_parser(pid: int) -> bool:
+    try:
+        return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return False
+
+
+def is_gone(pid: int) -> bool:
+    """Ended (a zombie no one has reaped yet has ended too)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
+def test_the_parsing_process_ends_with_an_import_killed_by_sigkill(scratch_database, tmp_path):
+    url = scratch_database()
+    manage(url, "migrate", "-v0")
+    data = (DEMO_DIR / "pubmed20n0014_myeloma.xml").read_bytes()
+    first, end = data.index(b"<PubmedArticle>"), data.rindex(b"</PubmedArticleSet>")
+    many = tmp_path / "many.xml"  # the recorded records twenty times over: a long parse
+    many.write_bytes(data[:first] + data[first:end] * 20 + data[end:])
+    process = subprocess.Popen([sys.executable, "manage.py", "import_pubmed", "--from-xml", str(many)], cwd=ROOT,
+                               env=manage_env(url), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not (parsers := [pid for pid in children(process.pid) if is_parser(pid)]):
+            assert process.poll() is None and time.monotonic() < deadline, "no parsing process"
+            time.sleep(0.05)
+        time.sleep(1)
+        assert process.poll() is None and not is_gone(parsers[0])  # both at work
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    deadline = time.monotonic() + 5
+    while not is_gone(parsers[0]):
+        assert time.monotonic() < deadline, "the parsing process outlived its import"
+        time.sleep(0.1)
 
 
 # --- the database going away ---------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from papers.importing import perform
+from papers.import_runs import perform
 from papers.models import ImportRun
 
 MYELOMA = 38856741

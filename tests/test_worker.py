@@ -1,18 +1,32 @@
 """The parsing worker process: batches in order, faults reported, a dead worker not waited for."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 
-from papers.ingest.medline import PubMedXMLError, parse_records
-from papers.ingest.worker import read_batches
+from papers.ingest.medline import BadRecord, PubMedXMLError, parse_records
+from papers.ingest.worker import ParserStopped, read_batches
+
+from .altered_records import labels, pmids, three_bad
 
 FIVE = Path(__file__).resolve().parent / "data" / "pubmed-samples" / "efetch_pubmed_five_records_medlinedate.xml"
 
 
 def pmid(record) -> int:
     return record.pmid
+
+
+def picky(record):
+    """A tagger that fails on one record."""
+    if record.pmid == pmids()[4]:
+        raise KeyError("no such tag")
+    return record.pmid
+
+
+def stall(record):
+    time.sleep(30)  # a worker alive but stuck
 
 
 def die(record):
@@ -29,3 +43,23 @@ def test_batches_of_records_with_what_annotate_found():
 def test_a_worker_that_dies_is_a_fault_not_a_wait_for_ever():
     with pytest.raises(PubMedXMLError, match=r"The parsing process stopped \(exit code 9\)"):
         list(read_batches(FIVE, 2, annotate=die))
+
+
+def test_bad_records_come_in_their_place_and_a_tagger_fault_fails_its_record_alone(tmp_path):
+    first, second, third, fourth, fifth = pmids()
+    path = tmp_path / "bad.xml"
+    path.write_bytes(three_bad())
+    batches = list(read_batches(path, 2, annotate=picky))
+    assert [[(labels([r])[0], found) for r, found in batch] for batch in batches] == [
+        [("PMID '12abc'", None), (f"PMID {second}", None)], [("record 3", None), (fourth, fourth)],
+        [(f"PMID {fifth}", None)]]
+    tagger_fault = batches[2][0][0]
+    assert isinstance(tagger_fault, BadRecord) and tagger_fault.pmid == fifth
+    assert tagger_fault.reason == "the tagger failed on it (KeyError: 'no such tag')"
+
+
+def test_a_worker_alive_but_silent_is_given_up_on_not_waited_for():
+    began = time.monotonic()
+    with pytest.raises(ParserStopped, match=r"The parsing process sent nothing for 2 s and was stopped\."):
+        list(read_batches(FIVE, 2, annotate=stall, batch_seconds=2))
+    assert time.monotonic() - began < 10

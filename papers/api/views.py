@@ -10,7 +10,7 @@ import io
 from django.db.models import Count, Q, prefetch_related_objects
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes, renderer_classes
@@ -235,8 +235,12 @@ class TagDetail(PublicView, generics.RetrieveAPIView):
     lookup_field = "slug"
 
 
-@extend_schema(request=api.ImportRequestSerializer, responses={
-    201: OpenApiResponse(api.ImportRunSerializer, description="Imported already (one batch of PMIDs)."),
+@extend_schema(request=api.ImportRequestSerializer, examples=[
+    OpenApiExample("PMIDs", value={"pmids": ["38856741", "PMID: 27797938"]}, request_only=True),
+    OpenApiExample("A PubMed query", value={"query": '"multiple myeloma" AND RANKL AND review[pt]', "max": 500},
+                   request_only=True),
+], responses={
+    201: OpenApiResponse(api.ImportRunSerializer, description="Imported already (up to REQUEST_PMIDS, 20, PMIDs run inside the request)."),
     202: OpenApiResponse(api.ImportRunSerializer, description="Queued: follow url for progress."),
     400: BAD_PARAMETERS, 401: DETAIL, 403: DETAIL,
 })

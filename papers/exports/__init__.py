@@ -79,5 +79,7 @@ def export(ids: list[int], key: str) -> str:
         if key_here != citation_key:  # an earlier paper of this file has the key: written anew below
             renamed[pk] = key_here
         entries.append((pk, entry))
-    rewritten = {paper.pk: writer.entry(replace(record(paper), key=renamed[paper.pk])) for paper in load(list(renamed))}
+    # Records in hand are renamed as they are; only kept entries' papers are loaded again.
+    fresh.update((paper.pk, record(paper)) for paper in load([pk for pk in renamed if pk not in fresh]))
+    rewritten = {pk: writer.entry(replace(fresh[pk], key=key_here)) for pk, key_here in renamed.items()}
     return writer.document([rewritten.get(pk, entry) for pk, entry in entries])

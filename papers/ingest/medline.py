@@ -31,6 +31,7 @@ from lxml import etree
 from lxml.etree import _Element as Element
 
 from ..markup import INLINE_TAGS, MATHML_TAGS
+from .pmids import MAX_PMID
 
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
@@ -44,6 +45,8 @@ CORRECTION_TYPES = frozenset({
 })
 
 RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle")
+# Publication years a record may hold; anything else is a typo in the record, stored as unknown.
+YEARS = range(1000, 2101)
 _RUN_IN_HEADING = re.compile(
     r"(?:^|(?<=[.!?]))\s*(Study Design|Background|Introduction|Purpose|Objectives?|Aims?|Design|Setting|"
     r"Participants|Patients|Materials and Methods|Methods|Results|Findings|Conclusions?|Interpretation|"
@@ -57,6 +60,19 @@ class PubMedXMLError(ValueError):
 
 class EutilsErrorPayload(PubMedXMLError):
     """E-utilities answered with an <ERROR> document instead of records."""
+
+
+class UnreadableRecord(ValueError):
+    """One record lacks what every record has (its PMID, its MedlineCitation…): it fails alone."""
+
+
+@dataclass(frozen=True)
+class BadRecord:
+    """A record of the set that could not be read, yielded in its place: the others are good."""
+
+    label: str  # "PMID 123", "PMID '12abc'", or "record 3" (its place in the set) without a PMID
+    reason: str
+    pmid: int | None = None  # when its PMID itself is readable
 
 
 @dataclass(frozen=True)
@@ -137,6 +153,9 @@ class PubMedRecord:
     pubmed_status: str = ""
     publication_status: str = ""
     date_revised: date | None = None
+    # Values refused while reading (stored as unknown); not part of what PubMed said (repr: the
+    # importer's fingerprint), so a record does not look changed for having been checked.
+    warnings: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def abstract(self) -> str:
@@ -163,24 +182,26 @@ def open_xml(path: str | Path) -> BinaryIO:
     return (gzip.open if str(path).endswith(".gz") else open)(path, "rb")
 
 
-def iter_records(source: BinaryIO | str) -> Iterator[PubMedRecord]:
+def iter_records(source: BinaryIO | str) -> Iterator[PubMedRecord | BadRecord]:
     """Yield the records of a PubmedArticleSet one by one, holding one record in memory.
 
-    Raises PubMedXMLError for malformed or truncated XML (after yielding the records before
-    the fault) and EutilsErrorPayload for an E-utilities error document.
+    A record that cannot be read is yielded as a BadRecord saying why, in its place: it fails
+    alone. Raises PubMedXMLError for malformed or truncated XML (after yielding the records
+    before the fault) and EutilsErrorPayload for an E-utilities error document.
     """
     events = etree.iterparse(
         source, events=("end",), tag=(*RECORD_TAGS, "ERROR"),
         resolve_entities=False, no_network=True, load_dtd=False,
     )
-    errors = []
+    errors, position = [], 0
     try:
         for _, element in events:
             parent = element.getparent()
             if element.tag == "ERROR":
                 errors.append(_text(element))
             elif parent is not None and parent.tag == "PubmedArticleSet" and parent.getparent() is None:
-                record = _article(element) if element.tag == "PubmedArticle" else _book(element)
+                position += 1
+                record = _record(element, position)
                 element.clear()
                 while element.getprevious() is not None:  # drop finished records: memory stays flat
                     del parent[0]
@@ -193,25 +214,77 @@ def iter_records(source: BinaryIO | str) -> Iterator[PubMedRecord]:
         raise PubMedXMLError(f"Expected a PubmedArticleSet, got <{events.root.tag}>.")
 
 
-def parse_records(data: bytes) -> list[PubMedRecord]:
-    """All records of one efetch answer; all or nothing."""
+def parse_records(data: bytes) -> list[PubMedRecord | BadRecord]:
+    """All records of one efetch answer (bad ones as BadRecords); a fault in the XML: nothing."""
     return list(iter_records(BytesIO(data)))
 
 
 # --- records -------------------------------------------------------------------------------
 
 
+def _record(element: Element, position: int) -> PubMedRecord | BadRecord:
+    """The record, or a BadRecord naming it (PMID, else position) and why it cannot be read.
+
+    Whatever a record holds, only that record fails: its XML is data, not our code."""
+    try:
+        return _article(element) if element.tag == "PubmedArticle" else _book(element)
+    except Exception as error:  # noqa: BLE001 — any fault of one record stays that record's
+        path = "MedlineCitation/PMID" if element.tag == "PubmedArticle" else "BookDocument/PMID"
+        raw = " ".join((element.findtext(path) or "").split())[:30]
+        reason = str(error) if isinstance(error, UnreadableRecord) else f"unreadable ({type(error).__name__}: {error})"
+        if _is_pmid(raw):
+            return BadRecord(label=f"PMID {raw}", reason=reason, pmid=int(raw))
+        return BadRecord(label=f"PMID {raw!r}" if raw else f"record {position}", reason=reason)
+
+
+def _is_pmid(text: str) -> bool:
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_PMID
+
+
+def _pmid(element: Element | None) -> int:
+    text = _text(element)
+    if not _is_pmid(text):
+        raise UnreadableRecord(f"its PMID {text[:30]!r} is not a whole number from 1 to {MAX_PMID:,}")
+    return int(text)
+
+
+def _required(children: dict[str, Element], tag: str, parent: str) -> Element:
+    if tag not in children:
+        raise UnreadableRecord(f"it has no <{tag}> in its <{parent}>")
+    return children[tag]
+
+
+def _checked_date(year: int | None, month: int | None, day: int | None) -> tuple[
+        int | None, int | None, int | None, tuple[str, ...]]:
+    """The publication date's parts that are possible; the others become unknown, with a warning."""
+    warnings = []
+    if year is not None and year not in YEARS:
+        warnings.append(f"publication year {year} is not within {YEARS.start}-{YEARS.stop - 1}; stored as unknown")
+        year = None
+    if month is not None and not 1 <= month <= 12:
+        warnings.append(f"publication month {month} is not 1-12; stored as unknown")
+        month = day = None
+    if day is not None and not 1 <= day <= 31:
+        warnings.append(f"publication day {day} is not 1-31; stored as unknown")
+        day = None
+    return year, month, day, tuple(warnings)
+
+
 def _article(element: Element) -> PubMedRecord:
     # Child maps instead of find(): ElementPath lookups were a third of the parse time.
     record = _children(element)
-    citation = _children(record["MedlineCitation"])
-    article = _children(citation["Article"])
-    journal = _children(article["Journal"])
-    issue = _children(journal["JournalIssue"])
+    medline_citation = _required(record, "MedlineCitation", "PubmedArticle")
+    citation = _children(medline_citation)
+    pmid = _pmid(_required(citation, "PMID", "MedlineCitation"))
+    article_element = _required(citation, "Article", "MedlineCitation")
+    article = _children(article_element)
+    journal = _children(article.get("Journal"))
+    issue = _children(journal.get("JournalIssue"))
     year, month, day, date_text = _pub_date(issue.get("PubDate"))
+    year, month, day, warnings = _checked_date(year, month, day)
     data = record.get("PubmedData")
     return PubMedRecord(
-        pmid=int(_text(citation["PMID"])),
+        pmid=pmid,
         title=_markup(article.get("ArticleTitle")),
         vernacular_title=_markup(article.get("VernacularTitle")),
         abstract_sections=_abstract(article.get("Abstract")),
@@ -221,29 +294,30 @@ def _article(element: Element) -> PubMedRecord:
         issn=_text(journal.get("ISSN")),
         volume=_text(issue.get("Volume")),
         issue=_text(issue.get("Issue")),
-        pages=_pages(citation["Article"]),
+        pages=_pages(article_element),
         pub_year=year,
         pub_month=month,
         pub_day=day,
         pub_date_text=date_text,
-        languages=tuple(_text(e) for e in citation["Article"].iterchildren("Language")),
+        languages=tuple(_text(e) for e in article_element.iterchildren("Language")),
         publication_types=_publication_types(article.get("PublicationTypeList")),
-        keywords=_keywords(record["MedlineCitation"]),
+        keywords=_keywords(medline_citation),
         mesh_headings=_mesh(citation.get("MeshHeadingList")),
         chemicals=tuple(_text(_child(e, "NameOfSubstance")) for e in _grandchildren(citation.get("ChemicalList"), "Chemical")),
         corrections=_corrections(citation.get("CommentsCorrectionsList")),
-        article_ids=_article_ids(data, citation["Article"]),
+        article_ids=_article_ids(data, article_element),
         authors=_authors(article.get("AuthorList")),
-        pubmed_status=record["MedlineCitation"].get("Status", ""),
+        pubmed_status=medline_citation.get("Status", ""),
         publication_status=_text(_child(data, "PublicationStatus")),
         date_revised=_date(citation.get("DateRevised")),
+        warnings=warnings,
     )
 
 
-def _children(element: Element) -> dict[str, Element]:
-    """The first child of each tag."""
+def _children(element: Element | None) -> dict[str, Element]:
+    """The first child of each tag (none of an absent element)."""
     children = {}
-    for child in element:
+    for child in () if element is None else element:
         children.setdefault(child.tag, child)
     return children
 
@@ -257,9 +331,12 @@ def _grandchildren(element: Element | None, tag: str):
 
 
 def _book(element: Element) -> PubMedRecord:
-    document = element.find("BookDocument")
-    book = document.find("Book")
+    document = _required(_children(element), "BookDocument", "PubmedBookArticle")
+    parts = _children(document)
+    pmid = _pmid(_required(parts, "PMID", "BookDocument"))
+    book = _required(parts, "Book", "BookDocument")
     year, month, day, date_text = _pub_date(book.find("PubDate"))
+    year, month, day, warnings = _checked_date(year, month, day)
     book_title = _markup(book.find("BookTitle"))
     authors = document.find("AuthorList")
     data = element.find("PubmedBookData")
@@ -268,7 +345,7 @@ def _book(element: Element) -> PubMedRecord:
         ids.update({e.get("IdType", ""): _text(e) for e in data.findall("ArticleIdList/ArticleId")})
     ids.pop("pubmed", None)
     return PubMedRecord(
-        pmid=int(_text(document.find("PMID"))),
+        pmid=pmid,
         record_type="book",
         title=_markup(document.find("ArticleTitle")) or book_title,
         vernacular_title=_markup(document.find("VernacularTitle")),
@@ -287,6 +364,7 @@ def _book(element: Element) -> PubMedRecord:
         authors=_authors(authors if authors is not None else book.find("AuthorList")),
         publication_status=_text(data.find("PublicationStatus")) if data is not None else "",
         date_revised=_date(document.find("DateRevised")),
+        warnings=warnings,
     )
 
 

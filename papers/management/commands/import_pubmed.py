@@ -46,7 +46,7 @@ class Command(BaseCommand):
             run.save()
 
         with tqdm(total=run.total or None, unit="record", disable=verbosity < 1 or not sys.stderr.isatty()) as bar:
-            report = perform(run, progress=bar.update)
+            report = perform(run, progress=bar.update, retrying=lambda line: self._retrying(bar, line))
 
         for message in report.messages:
             self.stdout.write(message)
@@ -59,7 +59,12 @@ class Command(BaseCommand):
         prefix = "dry run, nothing stored: " if dry_run else f"import #{run.pk}: "
         self.stdout.write(prefix + report.summary())
         if report.failed:
-            raise CommandError(f"{len(report.failed)} failure(s); run the same command again to finish.", returncode=1)
+            raise CommandError(report.advice(), returncode=1)
+
+    def _retrying(self, bar, line: str) -> None:
+        """An E-utilities retry, shown as it happens (above the progress bar, when there is one)."""
+        with bar.external_write_mode():
+            self.stderr.write(line)
 
     def _requested(self, pmids, file, query, limit) -> ImportRequestForm:
         """The request checked by the import form, as the admin and the API check theirs."""

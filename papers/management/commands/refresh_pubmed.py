@@ -33,11 +33,11 @@ class Command(BaseCommand):
         run = ImportRun(source=ImportRun.Source.REFRESH, requested_pmids=pmids, total=len(pmids), dry_run=dry_run)
         if not dry_run:
             run.save()
-        report = perform(run)
+        report = perform(run, retrying=self.stderr.write)
         for key, reason in report.failed.items():
             self.stderr.write(f"failed {key}: {reason}")
         if report.not_found:
             self.stdout.write("no longer in PubMed: " + ", ".join(map(str, report.not_found)))
         self.stdout.write(f"refreshed {len(pmids)} paper(s): {report.summary()}")
         if report.failed:
-            raise CommandError(f"{len(report.failed)} failure(s); run the same command again to finish.", returncode=1)
+            raise CommandError(report.advice(), returncode=1)
