@@ -17,12 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 
+from .ingest.medline import YEARS
 from .shapes import JSONShape, Shaped, ShapedJSONField
 
 
-# The publication years a curator may enter and the importer stores; a stored year outside (an
-# older version's, raw SQL's) is shown as unknown, as are a month outside 1-12 and a day not in its month.
-PUB_YEARS = range(1000, 2101)
+# The publication years a curator may enter, as the importer accepts them (papers.ingest.medline);
+# a stored year outside (an older version's, raw SQL's) is shown as unknown, as are a month
+# outside 1-12 and a day not in its month.
+PUB_YEARS = YEARS
 
 
 class PubDate(NamedTuple):
