@@ -1,5 +1,7 @@
 """A curator's journey in a real browser: log in, import PMIDs, read the report, find the paper."""
 
+import re
+
 import pytest
 
 from papers.models import ImportRun, Paper
@@ -25,7 +27,7 @@ def test_curator_imports_from_the_admin_and_finds_the_paper(page, live_server, p
 
     page.fill("textarea[name=pmids]", f"PMID: {MYELOMA}")
     page.click("input[value=Import]")
-    assert "started" in page.inner_text(".messagelist")
+    assert re.search(r"Import #\d+ done: 1 created", page.inner_text(".messagelist"))
     assert "Succeeded" in page.content()
     assert Paper.objects.get(pmid=MYELOMA).imported_by == people.superuser
 

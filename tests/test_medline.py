@@ -204,6 +204,7 @@ def test_every_efetch_sample_parses():
         "efetch_pubmed_28775130_escaped_lt_in_abstract.xml": 1,
         "efetch_pubmed_29963580_mathml_collective_author.xml": 1,
         "efetch_pubmed_33279447_empty_title_vernacular.xml": 1,
+        "efetch_pubmed_34095513_hundred_authors.xml": 1,
         "efetch_pubmed_38147649_erratum_in_nonascii.xml": 1,
         "efetch_pubmed_38856741_myeloma_lytic_lesions.xml": 1,
         "efetch_pubmed_993_retracted_legacy_http_doctype.xml": 1,
