@@ -358,4 +358,7 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own configuration gives "django" a console handler of its own under DEBUG, which
+    # printed each of its lines twice (there and through the root's): the root's alone here.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
