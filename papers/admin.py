@@ -122,6 +122,7 @@ class TagReviewForm(forms.ModelForm):
         self.fields["evidence"].widget = Shown(self.instance.evidence_html())
         decisions = {self.instance.status, PaperTag.Status.CONFIRMED, PaperTag.Status.REJECTED}
         status.choices = [(value, label) for value, label in PaperTag.Status.choices if value in decisions]
+        status.widget.attrs["aria-label"] = f"Decision on the tag {self.instance.tag}"  # a table cell has no label
 
 
 class PaperTagInline(admin.TabularInline):
@@ -235,6 +236,13 @@ def _ask(modeladmin, request, queryset, form, action, title):
     return TemplateResponse(request, "admin/papers/moderation_confirmation.html", context)
 
 
+class CuratorStyles:
+    """The admin.css of the pages curators work in (readable links, sized fields, lists that fit)."""
+
+    class Media:
+        css = {"all": ["papers/admin.css"]}
+
+
 class ModerationActions:
     """Who may use the moderation and tagger actions, for every changelist that offers them."""
 
@@ -253,8 +261,9 @@ DECISIONS = {  # the paper page's buttons: what each asks for, and whether the p
 
 
 @admin.register(Paper)
-class PaperAdmin(ModerationActions, admin.ModelAdmin):
-    list_display = ("pmid", "short_title", "journal_iso", "pub_year", "status", "is_retracted", "created_at")
+class PaperAdmin(CuratorStyles, ModerationActions, admin.ModelAdmin):
+    # Five columns fit beside the menu and the filters at 1,280 px; dates and retractions are filters.
+    list_display = ("pmid", "short_title", "journal_iso", "pub_year", "status")
     list_filter = ("status", "is_retracted", "record_type", "publication_types", "pub_year")
     search_fields = ("=pmid", "doi", "title", "journal_title")
     date_hierarchy = "created_at"
@@ -291,6 +300,8 @@ class PaperAdmin(ModerationActions, admin.ModelAdmin):
         if field is not None and db_field.name in JSON_HELP:
             field.help_text = JSON_HELP[db_field.name]
             field.widget.attrs.update(rows=3, cols=80)
+        if db_field.name in {"title", "vernacular_title"}:  # a sentence or two, not a page
+            field.widget.attrs.update(rows=2, cols=80)
         return field
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -394,7 +405,7 @@ class ViewOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(PendingPaper)
-class ModerationQueueAdmin(ModerationActions, ViewOnlyAdmin):
+class ModerationQueueAdmin(CuratorStyles, ModerationActions, ViewOnlyAdmin):
     """Pending papers, oldest first, with the counts per status above the list."""
 
     list_display = ("pmid", "paper_link", "journal_iso", "pub_year", "imported_by", "suggested_tags", "created_at")
@@ -491,7 +502,7 @@ class AuthorshipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(ViewOnlyAdmin):
+class ImportRunAdmin(CuratorStyles, ViewOnlyAdmin):
     """Import reports; imports start from the import page, which checks the input. A stalled run
     shows as interrupted without being written (ImportRun.shown_state): no page writes."""
 
