@@ -97,10 +97,11 @@ class ImportReport:
 
 def failure_groups(failed: dict[str, str]) -> list[tuple[str, list[str]]]:
     """Failures (key → reason) grouped by cause, the largest group first: one fault that failed
-    several batches is one cause (papers.ingest.client.cause_of)."""
+    several batches is one cause (papers.ingest.client.cause_of). PMIDs come in numeric order,
+    then other keys (a record's position, a range of a query)."""
     groups: dict[str, list[str]] = {}
-    for key, reason in failed.items():
-        groups.setdefault(cause_of(reason), []).append(key)
+    for key in sorted(failed, key=lambda key: (0, int(key), "") if key.isdigit() else (1, 0, key)):
+        groups.setdefault(cause_of(failed[key]), []).append(key)  # PMIDs in order (jsonb keeps none)
     return sorted(groups.items(), key=lambda group: -len(group[1]))
 
 

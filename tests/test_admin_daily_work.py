@@ -109,7 +109,7 @@ def test_a_failed_import_explains_itself_in_sentences_grouped_by_cause(client, s
     run = ImportRun.objects.get()
     assert run.state == "failed"
     assert f'class="error">Import #{run.pk} done: 0 created' in page and "The reasons are below." in page
-    assert f"2 failed ({MYELOMA}, {TELOMERE}): PubMed answered HTTP 500" in page
+    assert f"2 failed ({TELOMERE}, {MYELOMA}): PubMed answered HTTP 500" in page
     assert "2 failure(s); ask for the same import again to finish." in page
     assert '{"' not in page  # no raw JSON
 
