@@ -12,9 +12,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from . import curation
-from .markup import to_text
 from .importing import failure_groups, listed
 from .ingest.requests import ImportRequestForm
+from .markup import to_text
 from .models import (
     Author,
     Authorship,
@@ -529,7 +529,7 @@ class ImportRunAdmin(CuratorStyles, ViewOnlyAdmin):
 
     @admin.display(description="PMIDs")
     def pmids_shown(self, run):
-        return ", ".join(map(str, run.requested_pmids))
+        return listed([str(pmid) for pmid in run.requested_pmids], shown=100)  # a refresh may name 100,000
 
     @admin.display(description="failures")
     def failures(self, run):
