@@ -1,7 +1,8 @@
 """Settings for myeloma-lit, all driven by environment variables (see the README's table).
 
 A malformed value stops start-up with ImproperlyConfigured naming the variable, so a typo in
-production fails loudly instead of running with a silent default.
+production fails loudly instead of running with a silent default. A checkout's own values may
+sit in its `.env` file (./start writes one for development; see myeloma_lit.local_env).
 """
 
 import os
@@ -13,7 +14,10 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from .local_env import load_local_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+load_local_env(BASE_DIR)
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -354,4 +358,7 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own configuration gives "django" a console handler of its own under DEBUG, which
+    # printed each of its lines twice (there and through the root's): the root's alone here.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }

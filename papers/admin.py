@@ -6,13 +6,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import Count, Q
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from . import curation
+from .importing import failure_groups, listed
 from .ingest.requests import ImportRequestForm
+from .markup import to_text
 from .models import (
     Author,
     Authorship,
@@ -27,6 +29,20 @@ from .models import (
 )
 from .retagging import retag
 from .tasks import start_import
+
+
+def shortened(text: str, length: int = 90) -> str:
+    """At most `length` characters, cut at a word with an ellipsis."""
+    return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + " …"
+
+
+# What the JSON fields hold, shown under each (papers.shapes checks the shape on saving).
+JSON_HELP = {
+    "languages": 'Languages as PubMed codes, a list: ["eng"] or ["eng", "fre"].',
+    "article_ids": 'Identifiers by kind: {"doi": "10.1000/xyz", "pmc": "PMC123", "pii": "S0000"}.',
+    "corrections": 'Each a correction notice: [{"type": "ErratumIn", "source": "Blood. 2020;1:2", "pmid": 123}] '
+                   "(pmid may be null).",
+}
 
 
 class TagInline(admin.TabularInline):
@@ -106,6 +122,7 @@ class TagReviewForm(forms.ModelForm):
         self.fields["evidence"].widget = Shown(self.instance.evidence_html())
         decisions = {self.instance.status, PaperTag.Status.CONFIRMED, PaperTag.Status.REJECTED}
         status.choices = [(value, label) for value, label in PaperTag.Status.choices if value in decisions]
+        status.widget.attrs["aria-label"] = f"Decision on the tag {self.instance.tag}"  # a table cell has no label
 
 
 class PaperTagInline(admin.TabularInline):
@@ -219,6 +236,13 @@ def _ask(modeladmin, request, queryset, form, action, title):
     return TemplateResponse(request, "admin/papers/moderation_confirmation.html", context)
 
 
+class CuratorStyles:
+    """The admin.css of the pages curators work in (readable links, sized fields, lists that fit)."""
+
+    class Media:
+        css = {"all": ["papers/admin.css"]}
+
+
 class ModerationActions:
     """Who may use the moderation and tagger actions, for every changelist that offers them."""
 
@@ -229,9 +253,17 @@ class ModerationActions:
         return request.user.has_perm(curation.REVIEW_TAGS)
 
 
+DECISIONS = {  # the paper page's buttons: what each asks for, and whether the paper's status allows it
+    "approve": ("Approve", lambda status: status != Paper.Status.APPROVED),
+    "reject": ("Reject…", lambda status: status != Paper.Status.REJECTED),
+    "revoke": ("Revoke approval…", lambda status: status == Paper.Status.APPROVED),
+}
+
+
 @admin.register(Paper)
-class PaperAdmin(ModerationActions, admin.ModelAdmin):
-    list_display = ("pmid", "short_title", "journal_iso", "pub_year", "status", "is_retracted", "created_at")
+class PaperAdmin(CuratorStyles, ModerationActions, admin.ModelAdmin):
+    # Five columns fit beside the menu and the filters at 1,280 px; dates and retractions are filters.
+    list_display = ("pmid", "short_title", "journal_iso", "pub_year", "status")
     list_filter = ("status", "is_retracted", "record_type", "publication_types", "pub_year")
     search_fields = ("=pmid", "doi", "title", "journal_title")
     date_hierarchy = "created_at"
@@ -257,9 +289,56 @@ class PaperAdmin(ModerationActions, admin.ModelAdmin):
             "edited_fields", "pubmed_conflicts", "created_at", "updated_at")}),
     )
 
+    change_form_template = "admin/papers/paper/change_form.html"
+
     @admin.display(description="title", ordering="title")
     def short_title(self, paper):
-        return paper.title[:90]
+        return shortened(to_text(paper.title))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in JSON_HELP:
+            field.help_text = JSON_HELP[db_field.name]
+            field.widget.attrs.update(rows=3, cols=80)
+        if db_field.name in {"title", "vernacular_title"}:  # a sentence or two, not a page
+            field.widget.attrs.update(rows=2, cols=80)
+        return field
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and self.has_moderate_permission(request):
+            context["decisions"] = [(name, label) for name, (label, allowed) in DECISIONS.items() if allowed(obj.status)]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        moderate = self.admin_site.admin_view(self.moderate_view)
+        return [path("<int:pk>/moderate/", moderate, name="papers_paper_moderate")] + super().get_urls()
+
+    def moderate_view(self, request, pk):
+        """Approve, reject or revoke one paper from its page: the list's actions, with the same
+        reason form, going back to the paper."""
+        paper = get_object_or_404(Paper, pk=pk)
+        back = redirect("admin:papers_paper_change", pk)
+        decision = request.POST.get("decision")
+        if request.method != "POST" or decision not in DECISIONS:
+            return back
+        if decision == "approve":
+            _moderate(request, Paper.objects.filter(pk=pk), "approved", lambda p: curation.approve(p, request.user))
+            return back
+        form_class, title = (RejectForm, "Reject paper") if decision == "reject" else (RevokeForm, "Revoke approval")
+        form = form_class(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            context = {**self.admin_site.each_context(request), "title": title, "opts": self.model._meta,
+                       "form": form, "papers": [paper], "decision": decision,
+                       "changelist_url": reverse("admin:papers_paper_changelist"),
+                       "cancel_url": reverse("admin:papers_paper_change", args=[pk])}
+            return TemplateResponse(request, "admin/papers/paper/moderate.html", context)
+        data = form.cleaned_data
+        if decision == "reject":
+            change, verb = (lambda p: curation.reject(p, request.user, data["reason"], data["note"])), "rejected"
+        else:
+            change, verb = (lambda p: curation.revoke_approval(p, request.user, data["note"])), "sent back to the queue"
+        _moderate(request, Paper.objects.filter(pk=pk), verb, change)
+        return back
 
     @admin.display(description="links")
     def pubmed_links(self, paper):
@@ -326,7 +405,7 @@ class ViewOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(PendingPaper)
-class ModerationQueueAdmin(ModerationActions, ViewOnlyAdmin):
+class ModerationQueueAdmin(CuratorStyles, ModerationActions, ViewOnlyAdmin):
     """Pending papers, oldest first, with the counts per status above the list."""
 
     list_display = ("pmid", "paper_link", "journal_iso", "pub_year", "imported_by", "suggested_tags", "created_at")
@@ -344,11 +423,13 @@ class ModerationQueueAdmin(ModerationActions, ViewOnlyAdmin):
     def changelist_view(self, request, extra_context=None):
         counts = dict(Paper.objects.order_by().values_list("status").annotate(Count("pk")))
         statuses = [(label, counts.get(value, 0)) for value, label in Paper.Status.choices]
-        return super().changelist_view(request, {**(extra_context or {}), "status_counts": statuses})
+        return super().changelist_view(request, {**(extra_context or {}), "status_counts": statuses,
+                                                 "title": "Moderation queue: pending papers, oldest first"})
 
     @admin.display(description="title", ordering="title")
     def paper_link(self, paper):
-        return format_html('<a href="{}">{}</a>', reverse("admin:papers_paper_change", args=[paper.pk]), paper.title[:90])
+        return format_html('<a href="{}">{}</a>', reverse("admin:papers_paper_change", args=[paper.pk]),
+                           shortened(to_text(paper.title)))
 
     @admin.display(description="suggested tags", ordering="suggested")
     def suggested_tags(self, paper):
@@ -421,21 +502,41 @@ class AuthorshipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(ViewOnlyAdmin):
+class ImportRunAdmin(CuratorStyles, ViewOnlyAdmin):
     """Import reports; imports start from the import page, which checks the input. A stalled run
     shows as interrupted without being written (ImportRun.shown_state): no page writes."""
 
-    list_display = ("__str__", "requested_by", "created_at", "shown_state", "progress", "created", "updated",
-                    "unchanged", "not_found", "failed")
+    list_display = ("__str__", "requested_by", "created_at", "shown_state", "progress", "results")
     list_filter = ("state", "source")
     search_fields = ("query", "requested_pmids")
-    fields = readonly_fields = [{"state": "shown_state", "messages": "shown_messages"}.get(f.name, f.name)
-                                for f in ImportRun._meta.fields]
+    fieldsets = (
+        (None, {"fields": ("shown_state", "requested_by", "source", "query", "pmids_shown", "limit", "dry_run",
+                           "created_at", "started_at", "heartbeat_at", "finished_at")}),
+        ("Result", {"fields": ("progress", "results", "failures", "shown_messages")}),
+        ("Task", {"classes": ["collapse"], "fields": ("task_id",)}),
+    )
+    readonly_fields = [name for _, options in fieldsets for name in options["fields"]]
     change_list_template = "admin/papers/importrun/change_list.html"
 
     @admin.display(description="progress")
     def progress(self, run):
         return f"{run.processed} / {run.total}" if run.total else str(run.processed)
+
+    @admin.display(description="result")
+    def results(self, run):
+        return (f"{run.created} created, {run.updated} updated, {run.unchanged} unchanged, "
+                f"{run.not_found} not found, {run.failed} failed")
+
+    @admin.display(description="PMIDs")
+    def pmids_shown(self, run):
+        return listed([str(pmid) for pmid in run.requested_pmids], shown=100)  # a refresh may name 100,000
+
+    @admin.display(description="failures")
+    def failures(self, run):
+        """Grouped by cause, a sentence each: how many, which, why (what to do is in the messages)."""
+        groups = failure_groups({str(key): str(reason) for key, reason in run.errors.items()})
+        return format_html_join("", "<p>{} failed ({}): {}</p>",
+                                ((f"{len(keys):,}", listed(keys), cause) for cause, keys in groups)) or "None."
 
     @admin.display(description="state", ordering="state")
     def shown_state(self, run):
@@ -456,7 +557,11 @@ class ImportRunAdmin(ViewOnlyAdmin):
         if form.is_bound and form.is_valid():
             run = form.import_run(request.user)
             run.save()
-            messages.success(request, start_import(run))
+            said = start_import(run)
+            run.refresh_from_db(fields=["state"])
+            level = {ImportRun.State.FAILED: messages.ERROR, ImportRun.State.PARTIAL: messages.WARNING}
+            messages.add_message(request, level.get(run.state, messages.SUCCESS),
+                                 said + (" The reasons are below." if run.state in level else ""))
             return redirect(reverse("admin:papers_importrun_change", args=[run.pk]))
         context = {**self.admin_site.each_context(request), "form": form, "title": "Import from PubMed",
                    "opts": self.model._meta}

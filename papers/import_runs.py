@@ -16,6 +16,7 @@ from .ingest.client import EutilsError, pubmed_client
 from .models import ImportRun
 
 _RUN_COUNTS = ("created", "updated", "unchanged", "not_found", "failed")
+AGAIN = "ask for the same import again"  # a run's report advises it only for what a re-run can fix
 
 
 def perform(run: ImportRun, progress: Callable[[int], None] | None = None,
@@ -87,7 +88,7 @@ class RunProgress(Progress):
         self.run.messages = report.messages + [
             f"PMID {pmid}: PubMed now differs in hand-edited {', '.join(fields)}"
             for pmid, fields in report.conflicts.items()
-        ]
+        ] + ([report.advice(again=AGAIN)] if report.failed else [])
         self.run.finished_at = timezone.now()
         self.run.state = (
             ImportRun.State.SUCCEEDED if not report.failed

@@ -26,7 +26,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from .bulk import asynchronous_commit, chunks, insert_rows, row_adapter, select_in
-from .ingest.client import BATCH_SIZE, ESEARCH_LIMIT, EutilsError, PubMedClient
+from .ingest.client import BATCH_SIZE, ESEARCH_LIMIT, EutilsError, PubMedClient, cause_of
 from .ingest.medline import AuthorRecord, BadRecord, PubMedRecord, PubMedXMLError
 from .ingest.worker import ParserStopped, read_batches
 from .models import Author, Authorship, Paper, PublicationType
@@ -67,16 +67,48 @@ class ImportReport:
             text += f"; {len(self.conflicts)} hand-edited paper(s) differ from PubMed"
         return text
 
-    def advice(self) -> str:
-        """What to do about the failures: run again only if that can fix some of them."""
-        again = len(self.retryable & self.failed.keys())
-        lasting = len(self.failed) - again
+    def causes(self) -> list[tuple[str, list[str]]]:
+        """The failures grouped by cause, the largest group first: (cause, failed keys)."""
+        return failure_groups(self.failed)
+
+    def failure_lines(self, again: str = "run the same command again") -> list[str]:
+        """One sentence per cause: how many failed, which, why, and what to do: `again` (the way
+        to re-run) only where a re-run can fix it. An offline PubMed is one line, not one a PMID."""
+        lines = []
+        for cause, keys in self.causes():
+            if self.retryable.issuperset(keys):
+                todo = f"{again} to finish: what was stored is kept, without duplicates"
+            else:
+                todo = "running again fails the same way"
+            lines.append(f"{len(keys):,} failed ({listed(keys)}): {cause.rstrip('.')}. What to do: {todo}.")
+        return lines
+
+    def advice(self, again: str = "run the same command again") -> str:
+        """What to do about the failures: `again` (the way to re-run) only if that can fix some."""
+        retry = len(self.retryable & self.failed.keys())
+        lasting = len(self.failed) - retry
         if not lasting:
-            return f"{len(self.failed)} failure(s); run the same command again to finish."
-        if not again:
+            return f"{len(self.failed)} failure(s); {again} to finish."
+        if not retry:
             return f"{len(self.failed)} failure(s) that running again cannot fix (see the reasons above)."
-        return (f"{len(self.failed)} failure(s): run the same command again for the {again} a re-run can fix; "
+        return (f"{len(self.failed)} failure(s): {again} for the {retry} a re-run can fix; "
                 f"running again cannot fix the other {lasting} (see the reasons above).")
+
+
+def failure_groups(failed: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """Failures (key → reason) grouped by cause, the largest group first: one fault that failed
+    several batches is one cause (papers.ingest.client.cause_of). PMIDs come in numeric order,
+    then other keys (a record's position, a range of a query)."""
+    groups: dict[str, list[str]] = {}
+    for key in sorted(failed, key=lambda key: (0, int(key), "") if key.isdigit() else (1, 0, key)):
+        groups.setdefault(cause_of(failed[key]), []).append(key)  # PMIDs in order (jsonb keeps none)
+    return sorted(groups.items(), key=lambda group: -len(group[1]))
+
+
+def listed(keys: Sequence[str], shown: int = 10) -> str:
+    """The first few keys and how many more."""
+    more = f" and {len(keys) - shown:,} more" if len(keys) > shown else ""
+    return ", ".join(keys[:shown]) + more
 
 
 def fingerprint(record: PubMedRecord) -> str:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 
 from .ingest.medline import YEARS
+from .markup import to_text
 from .shapes import JSONShape, Shaped, ShapedJSONField
 
 
@@ -302,7 +303,8 @@ class Paper(models.Model):
         ]
 
     def __str__(self):
-        return f"PMID {self.pmid}: {self.title[:80]}" if self.pmid else self.title[:90]
+        title = to_text(self.title)  # a name in lists, menus and labels: the title's text, not its markup
+        return f"PMID {self.pmid}: {title[:80]}" if self.pmid else title[:90]
 
     def get_absolute_url(self) -> str:
         # PMIDs are the permalinks researchers already know; a paper outside PubMed has no page.

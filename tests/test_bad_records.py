@@ -43,9 +43,9 @@ def test_a_file_with_bad_records_stores_the_rest_and_says_a_rerun_will_not_help(
     path.write_bytes(three_bad())
     out, err, message = run_xml(path)
     assert sorted(Paper.objects.values_list("pmid", flat=True)) == sorted([fourth, fifth])
-    assert "failed PMID '12abc': cannot be read: its PMID '12abc' is not a whole number" in err
-    assert f"failed PMID {second}: cannot be read: it has no <Article>" in err
-    assert "failed record 3: cannot be read: it has no <MedlineCitation>" in err
+    assert "1 failed (PMID '12abc'): cannot be read: its PMID '12abc' is not a whole number" in err
+    assert f"1 failed (PMID {second}): cannot be read: it has no <Article>" in err
+    assert "1 failed (record 3): cannot be read: it has no <MedlineCitation>" in err
     assert message == "3 failure(s) that running again cannot fix (see the reasons above)."
     assert "run the same command again" not in message
     run = ImportRun.objects.get()
@@ -75,7 +75,7 @@ def test_run_again_is_advised_only_for_the_failures_a_rerun_can_fix(eutils, taxo
         call_command("import_pubmed", *map(str, first_batch + [MYELOMA]), stdout=io.StringIO(), stderr=err)
     assert str(raised.value) == ("4 failure(s): run the same command again for the 1 a re-run can fix; "
                                  "running again cannot fix the other 3 (see the reasons above).")
-    assert f"failed {MYELOMA}: PubMed answered HTTP 500" in err.getvalue()
+    assert f"1 failed ({MYELOMA}): PubMed answered HTTP 500" in err.getvalue()
     assert Paper.objects.count() == 2
 
 

@@ -238,7 +238,7 @@ def test_an_upload_over_the_import_limit_is_refused_with_a_message(client, peopl
     upload = SimpleUploadedFile("pmids.txt", b"38856741\n" * 120_000)  # 1.08 MB
     response = client.post(IMPORT_URL, {"pmid_file": upload})
     assert response.status_code == 200
-    assert "The file is larger than 1 MB." in response.content.decode()
+    assert "The file pmids.txt is larger than 1 MB: split it." in response.content.decode()
 
 
 def test_an_accepted_upload_stays_in_memory(settings):

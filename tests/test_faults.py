@@ -47,7 +47,7 @@ def test_a_batch_that_keeps_failing_is_skipped_whole_and_a_rerun_completes(eutil
     failing = pmids[batch * BATCH:(batch + 1) * BATCH]
     eutils.fail_next("efetch", times=settings.EUTILS_MAX_TRIES, when_id=failing[0], **FAULTS[fault])
     message, err = fails(*pmids)
-    assert f"{len(failing)} failure(s)" in message and f"failed {failing[0]}: " in err
+    assert f"{len(failing)} failure(s)" in message and f"{len(failing)} failed ({min(failing)}, " in err
     assert sorted(Paper.objects.values_list("pmid", flat=True)) == sorted(set(pmids) - set(failing))
     survivors = snapshot()
 

@@ -7,6 +7,7 @@ from itertools import pairwise
 import pytest
 from django.core.management import CommandError, call_command
 
+from papers.ingest.client import MISSING_EMAIL
 from papers.models import Author, Authorship, ImportRun, Paper, PaperTag
 
 from .conftest import DEMO_DIR, SAMPLES
@@ -156,7 +157,8 @@ def test_batches_of_200_by_post_and_a_failed_batch_does_not_undo_the_others(euti
     eutils.fail_next("efetch", status=500, times=3, when_id=pmids[200])
     message, err = fails(*pmids)
     assert f"{len(pmids) - 200} failure(s)" in message
-    assert f"failed {pmids[200]}: PubMed answered HTTP 500" in err and "gave up after 3 tries" in err
+    assert f"{len(pmids) - 200} failed ({min(pmids[200:])}, " in err and "PubMed answered HTTP 500" in err
+    assert "gave up after 3 tries. What to do: run the same command again to finish" in err
     assert Paper.objects.count() == 200
     first, *retries = eutils.requests_for("efetch")
     assert first.method == "POST" and len(first.params["id"].split(",")) == 200
@@ -198,7 +200,8 @@ def test_persistent_timeout_fails_cleanly(eutils, settings):
 def test_error_payload_is_reported_at_once(eutils):
     eutils.fail_next("efetch", body=b"<eFetchResult><ERROR>Empty id list - nothing todo</ERROR></eFetchResult>")
     message, err = fails(MYELOMA)
-    assert f"failed {MYELOMA}: E-utilities answered with an error: Empty id list - nothing todo" in err
+    assert (f"1 failed ({MYELOMA}): E-utilities answered with an error: Empty id list - nothing todo. "
+            "What to do: running again fails the same way.") in err
     assert len(eutils.requests_for("efetch")) == 1  # not retried: asking again gives the same answer
     assert Paper.objects.count() == 0
 
@@ -271,8 +274,25 @@ def test_refresh_picks_up_pubmed_revisions(eutils, taxonomy):
     assert ImportRun.objects.latest("pk").source == "refresh"
 
 
-def test_missing_email_is_a_clear_failure(eutils, settings):
+def test_missing_email_is_refused_before_anything_starts_in_one_sentence(eutils, settings, taxonomy):
+    call_command("import_pubmed", str(MYELOMA), stdout=io.StringIO())
     settings.NCBI_EMAIL = ""
-    _, err = fails(MYELOMA)
-    assert "Set NCBI_EMAIL" in err
-    assert eutils.requests == []
+    eutils.reset()
+    for command in (["import_pubmed", str(MYELOMA)], ["refresh_pubmed", "--all"]):
+        with pytest.raises(CommandError) as raised:
+            call_command(*command, stdout=io.StringIO(), stderr=io.StringIO())
+        assert str(raised.value) == MISSING_EMAIL and "\n" not in MISSING_EMAIL
+    assert "Set NCBI_EMAIL" in MISSING_EMAIL
+    assert eutils.requests == [] and ImportRun.objects.count() == 1
+
+
+def test_an_offline_refresh_prints_one_cause_not_one_line_a_paper(corpus, eutils, settings):
+    settings.EUTILS_BASE_URL = "http://127.0.0.1:9/entrez/eutils/"  # the discard port: connection refused
+    err = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("refresh_pubmed", "--all", stdout=io.StringIO(), stderr=err)
+    failures = [line for line in err.getvalue().splitlines() if "attempt" not in line]
+    assert len(failures) == 1, failures
+    assert failures[0].startswith(f"{Paper.objects.count()} failed (") and "and 212 more): PubMed could not be reached" in failures[0]
+    assert failures[0].endswith("What to do: run the same command again to finish: what was stored is kept, without duplicates.")
+    assert str(raised.value) == "222 failure(s); run the same command again to finish."

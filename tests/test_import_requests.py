@@ -1,6 +1,7 @@
 """One import request, one set of rules: the admin's import page, the API and `import_pubmed`
 accept and refuse the same requests, with the same messages (papers.ingest.requests)."""
 
+import gzip
 import html
 import io
 
@@ -8,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
+from papers.ingest.client import MISSING_EMAIL
 from papers.ingest.requests import MAX_FILE_BYTES, MAX_PMIDS, ImportRequestForm
 from papers.models import ImportRun, Paper
 
@@ -67,8 +69,8 @@ def test_a_file_over_the_size_limit_is_refused_alike_by_the_page_and_the_command
     page = client.post(IMPORT_URL, {"pmid_file": SimpleUploadedFile("pmids.txt", content)}).content.decode()
     with pytest.raises(CommandError) as command:
         call_command("import_pubmed", "--file", str(big), stdout=io.StringIO())
-    message = "The file is larger than 1 MB."
-    assert message in page and str(command.value) == message
+    message = "The file pmids.txt is larger than 1 MB: split it."
+    assert message in page and str(command.value) == "--file: " + message
     assert ImportRun.objects.count() == 0
 
 
@@ -115,4 +117,29 @@ def test_import_page_refuses_bad_input_and_changes_nothing(client, people, eutil
 def test_bad_import_requests_are_a_400_and_change_nothing(client, staff, eutils, body, named):
     response = post_import(client, body, **auth(staff.curator))
     assert response.status_code == 400 and named in response.json(), response.content
+    assert (ImportRun.objects.count(), eutils.requests) == (0, [])
+
+
+def test_without_the_ncbi_email_setting_every_door_refuses_before_starting(everywhere, settings):
+    settings.NCBI_EMAIL = ""
+    page, api, command = everywhere({"pmids": "38856741"}, {"pmids": [38856741]}, ["38856741"])
+    assert MISSING_EMAIL in page and MISSING_EMAIL in api and command == MISSING_EMAIL
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "The file pmids.txt holds no PMIDs: it is empty, or only blank lines and # comments."),
+    (b"# to import next week\n\n", "The file pmids.txt holds no PMIDs: it is empty, or only blank lines and # comments."),
+    (gzip.compress(b"38856741\n27797938\n"), "The file pmids.txt is not a text file (a spreadsheet or a PDF?)"),
+    ("38856741\n".encode("utf-16"), "The file pmids.txt is not a text file (a spreadsheet or a PDF?)"),
+])
+def test_an_empty_or_binary_file_is_refused_with_its_reason_on_the_page_and_by_the_command(
+        client, staff, eutils, tmp_path, content, message):
+    client.force_login(staff.superuser)
+    page = html.unescape(client.post(IMPORT_URL, {"pmid_file": SimpleUploadedFile("pmids.txt", content)}).content.decode())
+    path = tmp_path / "pmids.txt"
+    path.write_bytes(content)
+    with pytest.raises(CommandError) as command:
+        call_command("import_pubmed", "--file", str(path), stdout=io.StringIO())
+    assert message in page and str(command.value).startswith("--file: " + message)
+    assert "No PMIDs given" not in page and "one of the two" not in page
     assert (ImportRun.objects.count(), eutils.requests) == (0, [])

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import http.client
 import logging
+import re
 import threading
 import time
 import urllib.error
@@ -32,6 +33,8 @@ NCBI_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 BATCH_SIZE = 200  # NCBI's advice: at most ~200 ids per request; keeps each failure small
 ESEARCH_LIMIT = 10_000  # ESearch hands out at most the first 10,000 ids of a PubMed query
 _ENTREZ_LOCK = threading.Lock()
+MISSING_EMAIL = ("Set NCBI_EMAIL to the operator's e-mail address (in .env, for a checkout set up by ./start): "
+                 "NCBI requires a contact address with every request, so nothing can be fetched without one.")
 
 
 class EutilsError(Exception):
@@ -41,6 +44,15 @@ class EutilsError(Exception):
     def __init__(self, message: str, transient: bool = False):
         super().__init__(message)
         self.transient = transient
+
+
+_REQUEST_NAMED = re.compile(r" \((?:efetch|esearch)\b[^()]*(?:\([^()]*\)[^()]*)*\)(?=\.?$)")
+
+
+def cause_of(reason: str) -> str:
+    """A failure's reason without the request it befell (`… (efetch of 200 PMIDs (1…)).`), so
+    the batches one fault failed read as one cause."""
+    return _REQUEST_NAMED.sub("", reason)
 
 
 @dataclass(frozen=True)
@@ -89,7 +101,7 @@ class PubMedClient:
         """`retrying` hears one line per retry as it happens (which request, attempt n of m,
         why, the wait), besides the log."""
         if not config.email:
-            raise EutilsError("Set NCBI_EMAIL: NCBI requires a contact address with every request.")
+            raise EutilsError(MISSING_EMAIL)
         self.config = config
         self.sleep = sleep
         self.retrying = retrying or (lambda line: None)

@@ -7,10 +7,13 @@ with the same message, wherever it comes from.
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from django import forms
+from django.conf import settings
 
 from ..models import ImportRun
-from .client import ESEARCH_LIMIT
+from .client import ESEARCH_LIMIT, MISSING_EMAIL
 from .pmids import InvalidPMIDs, parse_pmids
 
 MAX_PMIDS = 10_000  # per request; a larger list is split by the curator (one run stays reviewable)
@@ -29,7 +32,7 @@ class ImportRequestForm(forms.Form):
         help_text=f"One or many (at most {MAX_PMIDS:,}): spaces, commas or new lines; "
                   "'PMID: 123' and PubMed links work too.",
     )
-    pmid_file = forms.FileField(label="or a file of PMIDs", required=False,
+    pmid_file = forms.FileField(label="or a file of PMIDs", required=False, allow_empty_file=True,
                                 help_text=f"Plain text, one PMID per line, at most {_FILE_LIMIT}.")
     query = forms.CharField(label="or a PubMed query", required=False, max_length=MAX_QUERY_LENGTH,
                             widget=forms.TextInput(attrs={"size": 80}))
@@ -38,15 +41,24 @@ class ImportRequestForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if not settings.NCBI_EMAIL:  # refused before anything starts: every import would fail
+            self.add_error(None, MISSING_EMAIL)
         typed = data.get("pmids", "").strip()
+        upload = data.get("pmid_file")
         where = "pmids" if typed else "pmid_file"  # the field a PMID error is shown at
         try:
-            data["pmid_list"] = pmids = parse_pmids(self._with_file(typed, data.get("pmid_file")))
+            data["pmid_list"] = pmids = parse_pmids(self._with_file(typed, upload))
         except InvalidPMIDs as error:
             self.add_error(where, str(error))
             return data
+        except forms.ValidationError as error:  # the file itself
+            self.add_error("pmid_file", error)
+            return data
         query = data.get("query", "")
-        if bool(pmids) == bool(query) and "query" not in self.errors:  # not when a query was too long
+        if upload and not typed and not pmids:
+            self.add_error("pmid_file", f"The file {PurePath(upload.name).name} holds no PMIDs: it is empty, or "
+                                        "only blank lines and # comments. Put one PMID per line.")
+        elif bool(pmids) == bool(query) and "query" not in self.errors:  # not when a query was too long
             raise forms.ValidationError("Give PMIDs (typed or as a file) or a PubMed query — one of the two.")
         if len(pmids) > MAX_PMIDS:
             self.add_error(where, f"Too many PMIDs: {len(pmids):,}. One import takes at most {MAX_PMIDS:,}; "
@@ -59,12 +71,15 @@ class ImportRequestForm(forms.Form):
         """The typed PMIDs followed by the file's; the file must be small UTF-8 text."""
         if not upload:
             return typed
+        name = PurePath(upload.name).name
         if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(f"The file is larger than {_FILE_LIMIT}.")
-        try:
-            return (typed + "\n" + upload.read().decode("utf-8-sig")).strip()
-        except UnicodeDecodeError:
-            raise forms.ValidationError("The file is not UTF-8 text.") from None
+            raise forms.ValidationError(f"The file {name} is larger than {_FILE_LIMIT}: split it.")
+        content = upload.read()
+        text = None if b"\0" in content else content.decode("utf-8-sig", errors="replace")  # NUL: binary
+        if text is None or "\ufffd" in text:
+            raise forms.ValidationError(f"The file {name} is not a text file (a spreadsheet or a PDF?): "
+                                        "save the PMIDs as plain text, one per line.")
+        return (typed + "\n" + text).strip()
 
     def import_run(self, user, *, dry_run: bool = False) -> ImportRun:
         """The ImportRun this (valid) request asks for, not yet saved."""

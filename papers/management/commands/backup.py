@@ -45,6 +45,8 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
 
     def handle(self, *args, path: Path, **options):
+        if not path.parent.is_dir():
+            raise CommandError(f"No folder {path.parent} to write {path.name} in: create it, or give another path.")
         partial = path.with_name(path.name + ".partial")
         try:
             if connection.vendor == "postgresql":

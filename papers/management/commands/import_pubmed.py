@@ -3,7 +3,6 @@
 import sys
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
@@ -12,6 +11,8 @@ from tqdm import tqdm
 from papers.import_runs import perform
 from papers.ingest.requests import MAX_PMIDS, MAX_QUERY_RECORDS, ImportRequestForm
 from papers.models import ImportRun
+
+from ._importer import add_identity_argument, importer
 
 # The import form's fields as this command's options (PMIDs and the form's own rules: no prefix).
 OPTIONS = {"pmids": "", "pmid_file": "--file: ", "query": "--query: ", "limit": "--max: ", NON_FIELD_ERRORS: ""}
@@ -29,10 +30,10 @@ class Command(BaseCommand):
         parser.add_argument("--max", type=int,
                             help=f"With --query: import at most this many records (≤ {MAX_QUERY_RECORDS:,}).")
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; store nothing.")
-        parser.add_argument("--user", help="Username to record as the importer.")
+        add_identity_argument(parser)
 
-    def handle(self, *args, pmids, file, query, from_xml, max, dry_run, user, verbosity, **options):
-        user = self._user(user)
+    def handle(self, *args, pmids, file, query, from_xml, max, dry_run, as_user, verbosity, **options):
+        user = importer(as_user)
         if from_xml:
             if pmids:
                 raise CommandError("Give PMIDs or --from-xml, not both.")
@@ -50,8 +51,8 @@ class Command(BaseCommand):
 
         for message in report.messages:
             self.stdout.write(message)
-        for key, reason in report.failed.items():
-            self.stderr.write(f"failed {key}: {reason}")
+        for line in report.failure_lines():
+            self.stderr.write(line)
         if report.not_found:
             self.stdout.write("not found in PubMed: " + ", ".join(map(str, report.not_found)))
         for pmid, fields in report.conflicts.items():
@@ -76,15 +77,6 @@ class Command(BaseCommand):
                 return _checked(ImportRequestForm(data, {"pmid_file": File(handle, name=file)}))
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error}") from None
-
-    def _user(self, username):
-        if username is None:
-            return None
-        try:
-            return get_user_model().objects.get(username=username)
-        except get_user_model().DoesNotExist:
-            raise CommandError(f"No user named {username!r}.") from None
-
 
 def _checked(form: ImportRequestForm) -> ImportRequestForm:
     """The form if valid; otherwise its messages, each after the option it is about."""

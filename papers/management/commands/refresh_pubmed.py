@@ -2,12 +2,16 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import timezone
 
 from papers.import_runs import perform
+from papers.ingest.client import MISSING_EMAIL
 from papers.models import ImportRun, Paper
+
+from ._importer import add_identity_argument, importer
 
 
 class Command(BaseCommand):
@@ -18,8 +22,12 @@ class Command(BaseCommand):
         which.add_argument("--all", action="store_true", help="Every paper with a PMID.")
         which.add_argument("--older-than", type=int, metavar="DAYS", help="Papers last fetched more than DAYS ago.")
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; store nothing.")
+        add_identity_argument(parser)
 
-    def handle(self, *args, all, older_than, dry_run, **options):
+    def handle(self, *args, all, older_than, dry_run, as_user, **options):
+        user = importer(as_user)
+        if not settings.NCBI_EMAIL:  # every request would fail: say so once, before starting
+            raise CommandError(MISSING_EMAIL)
         papers = Paper.objects.filter(pmid__isnull=False)
         if older_than is not None:
             if older_than < 0:
@@ -30,12 +38,13 @@ class Command(BaseCommand):
         if not pmids:
             self.stdout.write("Nothing to refresh.")
             return
-        run = ImportRun(source=ImportRun.Source.REFRESH, requested_pmids=pmids, total=len(pmids), dry_run=dry_run)
+        run = ImportRun(source=ImportRun.Source.REFRESH, requested_pmids=pmids, total=len(pmids), dry_run=dry_run,
+                        requested_by=user)
         if not dry_run:
             run.save()
         report = perform(run, retrying=self.stderr.write)
-        for key, reason in report.failed.items():
-            self.stderr.write(f"failed {key}: {reason}")
+        for line in report.failure_lines():
+            self.stderr.write(line)
         if report.not_found:
             self.stdout.write("no longer in PubMed: " + ", ".join(map(str, report.not_found)))
         self.stdout.write(f"refreshed {len(pmids)} paper(s): {report.summary()}")

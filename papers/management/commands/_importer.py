@@ -1,0 +1,28 @@
+"""Who a command-line import is recorded as: `--as USER`, or the account named after the
+operating-system user who runs the command when there is one (an admin's own login)."""
+
+import getpass
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+
+
+def add_identity_argument(parser) -> None:
+    parser.add_argument("--as", dest="as_user", metavar="USER",
+                        help="The site account to record as the importer (default: the account named "
+                             "after the operating-system user, if there is one).")
+
+
+def importer(username: str | None):
+    """The site account named `username` (an error if none), or the OS user's account, or None."""
+    users = get_user_model().objects
+    if username is not None:
+        try:
+            return users.get(username=username)
+        except users.model.DoesNotExist:
+            raise CommandError(f"--as {username}: no site account has that user name.") from None
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):  # no name for this process's user id (a bare container)
+        return None
+    return users.filter(username=login).first()
