@@ -47,6 +47,19 @@ def coins(paper: Paper, authors) -> str:
     fields += [("rft_id", f"info:doi/{paper.doi}")] if paper.doi else []
     return urlencode([(key, value) for key, value in fields if value])
 
+# PubMed's month names, whatever the server's locale.
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def pubmed_date(paper: Paper) -> str:
+    """The publication date as PubMed writes it: '2020 Feb 5', '2019 Jan-Feb', '2005 Spring'. A
+    date given in words is kept as given; one given in numbers ('2020 02') is written with the
+    month's name."""
+    if any(c.isalpha() for c in paper.pub_date_text):
+        return paper.pub_date_text
+    year, month, day = paper.known_date
+    return " ".join(str(p) for p in (year, month and MONTH_NAMES[month - 1], day) if p) or paper.pub_date_text
+
 
 def author_names(authors) -> list[str]:
     """'Last, First' per author (a group's name as it is), in order."""

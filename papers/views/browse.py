@@ -47,7 +47,7 @@ def topic_page(request, slug):
     subtopics = list({tag.topic.pk: tag.topic for tag in tags if tag.topic_id != topic.pk}.values())
     return render_results(
         request, "papers/topic.html", {"topic": topic, "subtopics": subtopics, "topic_tags": tags},
-        listing=topic_listing(topic, tags), export=("topic_export", [slug]), facets=("tags",),
+        listing=topic_listing(topic, tags), route=("topic", [slug]), facets=("tags",),
     )
 
 
@@ -55,4 +55,4 @@ def tag_page(request, slug):
     """A tag's papers with a chart per year and related tags."""
     tag = get_object_or_404(Tag.objects.select_related("topic__parent"), slug=slug)
     return render_results(request, "papers/tag.html", {"tag": tag}, listing=tag_listing(tag),
-                          export=("tag_export", [slug]), facets=("tags",))
+                          route=("tag", [slug]), facets=("tags",))
