@@ -35,6 +35,8 @@ class SearchForm(forms.Form):
     sort = forms.ChoiceField(required=False, choices=SORTS, label="Sort")
     synonyms = forms.ChoiceField(required=False, choices=[("on", "on"), ("off", "off")], label="Synonyms",
                                  help_text="off: search only the words typed")
+    approved_since = forms.DateField(required=False, input_formats=["%Y-%m-%d"], label="Approved since",
+                                     help_text="YYYY-MM-DD: papers approved on or after this day")
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, label="Page")
     page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE, label="Page size")
 
@@ -49,7 +51,8 @@ class SearchForm(forms.Form):
         data = self.cleaned_data
         return SearchFilters(tags=tuple(dict.fromkeys(data.get("tag") or ())), topic=data.get("topic") or "",
                              year_from=data.get("year_from"), year_to=data.get("year_to"),
-                             journal=data.get("journal") or "", publication_type=data.get("type") or "")
+                             journal=data.get("journal") or "", publication_type=data.get("type") or "",
+                             approved_since=data.get("approved_since"))
 
     def search_kwargs(self, default_page_size: int = 20) -> dict:
         """Keyword arguments for papers.search.search() (call after is_valid())."""

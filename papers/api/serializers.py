@@ -2,9 +2,11 @@
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from ..corrections import linked_corrections
 from ..ingest.requests import MAX_PMIDS, MAX_QUERY_LENGTH, MAX_QUERY_RECORDS, ImportRequestForm
 from ..markup import sanitize, to_text
 from ..models import Authorship, ImportRun, Paper, PaperTag, Tag, Topic
@@ -129,9 +131,19 @@ class MeshHeadingSerializer(MeshQualifierSerializer):
 
 
 class CorrectionSerializer(serializers.Serializer):
-    type = serializers.CharField(help_text="PubMed's RefType: RetractionIn, ErratumIn…")
-    source = serializers.CharField()
-    pmid = serializers.IntegerField(allow_null=True)
+    type = serializers.CharField(help_text="PubMed's RefType: RetractionIn, ErratumIn, ErratumFor…")
+    source = serializers.CharField(help_text="The other paper's citation, as PubMed gives it.")
+    pmid = serializers.IntegerField(allow_null=True, help_text="The other paper's PMID.")
+    text = serializers.CharField(help_text="What the other paper is to this one, as the page says it.")
+    notice = serializers.BooleanField(help_text="True when it calls this paper into question (retraction, erratum…).")
+    in_collection = serializers.BooleanField(help_text="True when the other paper is in the collection.")
+    url = serializers.SerializerMethodField(help_text="The other paper here, else on PubMed; null without a PMID.")
+
+    def get_url(self, correction) -> str | None:
+        if not correction.url:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(correction.url) if request else correction.url
 
 
 class ConfirmedTagSerializer(serializers.ModelSerializer):
@@ -181,7 +193,8 @@ class PaperSerializer(PaperSummarySerializer):
     keywords = serializers.ListField(child=serializers.CharField(), source="shaped.keywords")
     chemicals = serializers.ListField(child=serializers.CharField(), source="shaped.chemicals")
     languages = serializers.ListField(child=serializers.CharField(), source="shaped.languages")
-    corrections = CorrectionSerializer(many=True, source="shaped.corrections")
+    corrections = serializers.SerializerMethodField(help_text="Corrections, retractions and what they correct, "
+                                                                   "notices first, each linked.")
     pub_month = serializers.IntegerField(source="known_date.month", allow_null=True, help_text="Null when unknown.")
     pub_day = serializers.IntegerField(source="known_date.day", allow_null=True, help_text="Null when unknown.")
     links = LinksSerializer(source="*")
@@ -191,6 +204,11 @@ class PaperSerializer(PaperSummarySerializer):
                   "abstract_sections", "copyright", "issn", "volume", "issue", "pages", "pub_month", "pub_day",
                   "book_title", "publisher", "languages", "pmcid", "links", "tags", "mesh_headings", "keywords",
                   "chemicals", "corrections", "publication_status")
+
+
+    @extend_schema_field(CorrectionSerializer(many=True))
+    def get_corrections(self, paper):
+        return CorrectionSerializer(linked_corrections(paper), many=True, context=self.context).data
 
 
 class HitSerializer(serializers.Serializer):

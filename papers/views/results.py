@@ -1,21 +1,25 @@
 """One page of results for the search, topic and tag pages: read the parameters, search, and
 build what the result list template shows."""
 
+from dataclasses import replace
+
 from django.shortcuts import render
 from django.urls import reverse
 
 from ..charts import year_chart
 from ..forms import SearchForm
-from ..search import FACETS, search
-from .listing import Listing, active_filters, export_links, facet_links, pagination, query_string, with_authors_and_tags
+from ..search import FACETS, search, search_ids
+from .listing import (Listing, active_filters, export_links, facet_links, pagination, query_string, recent_since,
+                      with_authors_and_tags)
 
 
 def render_results(request, template: str, context: dict, *, listing: Listing, route: tuple[str, list],
-                   facets=FACETS):
+                   facets=FACETS, whats_new: bool = False):
     """Render `template` with the results of the request's search parameters for `listing`, with
     links to export and follow them all (`route`: the page's route name and arguments, whose
-    `_export` and `_feed` routes serve the list). Bad parameters give the page with a message
-    and a 400."""
+    `_export` and `_feed` routes serve the list); with `whats_new`, how many of its papers were
+    approved in the last RECENT_DAYS, linked. Bad parameters give the page with a message and a
+    400."""
     form = SearchForm(request.GET)
     if not form.is_valid():
         return render(request, template, {**context, "form": form, "error": form.error_text()}, status=400)
@@ -25,6 +29,11 @@ def render_results(request, template: str, context: dict, *, listing: Listing, r
     results = search(text, facets=facets, **kwargs)
     papers = [hit.paper for hit in results.hits]
     with_authors_and_tags(papers)
+    if whats_new and not data.get("approved_since"):
+        since = recent_since()
+        _, count = search_ids("", filters=replace(kwargs["filters"], approved_since=since), limit=0)
+        context = {**context, "recent": {"count": count, "since": since,
+                                         "url": query_string(data, approved_since=since, page=None)}}
     return render(request, template, {
         **context,
         "form": form,
