@@ -21,9 +21,13 @@ from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import http_date
 
 HEADER = "X-Page-Cache"  # hit or miss: for the load test and anyone tuning a deployment
-_KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Link")
+_KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Link", "ETag", "Last-Modified", "Cache-Control")
+# Browsers and proxies may keep a page but must ask again each time: a repeat visit with the
+# page's ETag (its cache key: collection token, day and URL) costs a 304 and no body.
+CACHE_CONTROL = "public, no-cache"
 
 
 def collection_version() -> str:
@@ -53,6 +57,9 @@ def cached_page(view):
             return response
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming:
+            response["ETag"] = f'"{key.removeprefix("page:")[:32]}"'
+            response["Last-Modified"] = http_date()
+            response["Cache-Control"] = CACHE_CONTROL
             pages.set(key, (response.content, {h: response[h] for h in _KEPT_HEADERS if h in response}),
                       timeout=settings.PAGE_CACHE_SECONDS)
         response[HEADER] = "miss"

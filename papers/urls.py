@@ -1,10 +1,11 @@
 """The public site's routes: stable URLs, since researchers cite and bookmark them. Pages and
 exports are cached until the collection changes."""
 
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import path
 
 from .page_cache import cached_page
-from .views import browse, export, feeds, paper, search
+from .views import browse, crawlers, export, feeds, paper, search
 
 FORMAT = "<str:fmt>"
 
@@ -21,4 +22,10 @@ urlpatterns = [
     path(f"tags/<slug:slug>/feed.{FORMAT}", cached_page(feeds.tag_feed), name="tag_feed"),
     path("papers/<int:pmid>/", cached_page(paper.paper_page), name="paper"),
     path(f"papers/<int:pmid>/export.{FORMAT}", cached_page(export.paper_export), name="paper_export"),
+    path("robots.txt", crawlers.robots_txt, name="robots"),
+    path("sitemap.xml", cached_page(sitemaps.index), {"sitemaps": crawlers.SITEMAPS, "sitemap_url_name": "sitemap_section"},
+         name="sitemap"),
+    path("sitemap-<section>.xml", cached_page(sitemaps.sitemap), {"sitemaps": crawlers.SITEMAPS},
+         name="sitemap_section"),
+    path("favicon.ico", crawlers.favicon),
 ]

@@ -58,6 +58,17 @@ class TopicRefSerializer(serializers.ModelSerializer):
         fields = ("slug", "name", "url")
 
 
+# Described inline: OpenAPI 3.0 honours `nullable` only beside a `type`, and drf-spectacular
+# would write it beside an allOf of the TopicRef component, which rejects a top-level topic.
+@extend_schema_field({
+    "type": "object", "nullable": True, "description": "The parent topic; null for a top-level topic.",
+    "properties": {"slug": {"type": "string"}, "name": {"type": "string"}, "url": {"type": "string", "format": "uri"}},
+    "required": ["slug", "name", "url"],
+})
+class ParentTopicSerializer(TopicRefSerializer):
+    """A topic's parent."""
+
+
 class CountedTopicSerializer(TopicRefSerializer):
     paper_count = serializers.IntegerField(help_text="Approved papers with a confirmed tag of the topic or its subtopics.")
 
@@ -80,7 +91,7 @@ class TagSerializer(serializers.ModelSerializer):
 
 
 class TopicSerializer(CountedTopicSerializer):
-    parent = TopicRefSerializer(allow_null=True)
+    parent = ParentTopicSerializer(allow_null=True)
     children = CountedTopicSerializer(many=True, source="counted_children")
     papers_url = serializers.SerializerMethodField()
 
