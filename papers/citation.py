@@ -42,8 +42,10 @@ def coins(paper: Paper, authors) -> str:
     fields = [
         ("ctx_ver", "Z39.88-2004"), ("rfr_id", SITE_ID),
         ("rft_val_fmt", "info:ofi/fmt:kev:mtx:book" if book else "info:ofi/fmt:kev:mtx:journal"),
-        ("rft.genre", "book" if book else "article"),
-        ("rft.btitle" if book else "rft.atitle", to_text(paper.title or paper.vernacular_title)),
+        # A chapter is a "bookitem": its own title, then the book's; a whole book has one title.
+        ("rft.genre", ("bookitem" if paper.book_title else "book") if book else "article"),
+        ("rft.atitle" if not book or paper.book_title else "rft.btitle", to_text(paper.title or paper.vernacular_title)),
+        ("rft.btitle", to_text(paper.book_title) if book else ""), ("rft.pub", paper.publisher if book else ""),
         ("rft.jtitle", paper.journal_title), ("rft.stitle", paper.journal_iso),
         ("rft.date", date), ("rft.volume", paper.volume), ("rft.issue", paper.issue),
         ("rft.spage", first), ("rft.epage", last), ("rft.issn", paper.issn),
@@ -66,6 +68,12 @@ def pubmed_date(paper: Paper) -> str:
         return paper.pub_date_text
     year, month, day = paper.known_date
     return " ".join(str(p) for p in (year, month and MONTH_NAMES[month - 1], day) if p) or paper.pub_date_text
+
+
+def bookshelf_url(paper: Paper) -> str:
+    """The NCBI Bookshelf page of a book or chapter (its NBK accession), else ''."""
+    accession = paper.shaped.article_ids.get("bookaccession", "")
+    return f"https://www.ncbi.nlm.nih.gov/books/{accession}/" if accession else ""
 
 
 def author_names(authors) -> list[str]:

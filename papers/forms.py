@@ -24,8 +24,16 @@ class SlugsField(forms.MultipleChoiceField):
         return bool(SLUG.fullmatch(value))
 
 
+class QueryField(forms.CharField):
+    """The words searched for, NUL bytes dropped (no database stores them, and a hostile query
+    gets results or a polite word, never an error)."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\x00", "")
+
+
 class SearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=MAX_LENGTH, strip=True, label="Search")
+    q = QueryField(required=False, max_length=MAX_LENGTH, strip=True, label="Search")
     tag = SlugsField(required=False, label="Tags", error_messages={"invalid_choice": "%(value)s is not a tag's short name."})
     topic = forms.SlugField(required=False, max_length=80, label="Topic")
     year_from = forms.IntegerField(required=False, **YEAR_RANGE, label="From year")

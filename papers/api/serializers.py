@@ -224,7 +224,8 @@ class PaperSerializer(PaperSummarySerializer):
 
 class HitSerializer(serializers.Serializer):
     paper = PaperSummarySerializer()
-    snippet = serializers.CharField(allow_null=True, help_text="Safe HTML with <mark> around matches; null without q.")
+    snippet = serializers.CharField(allow_null=True, help_text="Safe HTML of the abstract with <mark> around matches; "
+                                                                  "empty for a paper without an abstract; null without q.")
     rank = serializers.FloatField(allow_null=True, help_text="Higher is better; null without q.")
 
 

@@ -86,7 +86,7 @@ def facet_links(form: SearchForm, results: Results, *, fixed_tags: tuple[str, ..
         return Link(f.label, query_string(data, tag=[*chosen_tags, f.value], page=None), f.count, f.value in chosen_tags)
 
     links = {
-        "Tags": [tag_link(f) for f in results.facets.tags if f.value not in fixed_tags],
+        "Related tags" if fixed_tags else "Tags": [tag_link(f) for f in results.facets.tags if f.value not in fixed_tags],
         "Years": [Link(f.label, query_string(data, year_from=f.value, year_to=f.value, page=None), f.count,
                        data.get("year_from") == data.get("year_to") == f.value) for f in results.facets.years],
         "Journals": [Link(f.label, query_string(data, journal=f.value, page=None), f.count, data.get("journal") == f.value)

@@ -3,8 +3,9 @@
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
-from ..citation import citation_meta, coins
+from ..citation import bookshelf_url, citation_meta, coins, pubmed_date
 from ..corrections import linked_corrections
+from ..exports.records import LANGUAGES
 from ..models import Paper, PaperTag
 from ..prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
 from ..search import NEWEST_FIRST
@@ -31,6 +32,10 @@ def paper_page(request, pmid: int):
         "paper": paper,
         "authorships": paper.authorships.all(),
         "corrections": linked_corrections(paper),
+        "date": pubmed_date(paper),
+        # PubMed's language codes, named; English goes without saying.
+        "languages": [LANGUAGES.get(code, (code, code))[1] for code in paper.shaped.languages if code != "eng"],
+        "bookshelf_url": bookshelf_url(paper),
         "related": related,
         "citation_meta": citation_meta(paper, authors),
         "coins": coins(paper, authors),
