@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "axes",  # admin login lock-outs (LOGIN_FAILURE_LIMIT below)
     "django_tasks",
     "django_tasks_db",
@@ -150,6 +151,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.gzip.GZipMiddleware",  # pages, JSON and exports; static files come compressed
+    "django.middleware.http.ConditionalGetMiddleware",  # 304 for a matching ETag (papers.page_cache sets them)
     "myeloma_lit.middleware.limit_request_body",
     "myeloma_lit.middleware.content_security_policy",
     "django.contrib.sessions.middleware.SessionMiddleware",

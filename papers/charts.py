@@ -6,6 +6,7 @@ from django.utils.safestring import SafeString
 
 WIDTH, HEIGHT = 640, 160
 _TOP, _BOTTOM, _LEFT = 12, 22, 30  # room for the tallest count, the year labels and the axis
+_RIGHT = 16  # room for half the last year's label, centred on its bar
 _WIDEST_BAR = 40
 
 
@@ -17,7 +18,7 @@ def year_chart(counts: dict[int, int]) -> SafeString:
     first, last = min(counts), max(counts)
     years = range(first, last + 1)
     peak = max(counts.values())
-    slot = min((WIDTH - _LEFT) / len(years), _WIDEST_BAR / 0.8)
+    slot = min((WIDTH - _LEFT - _RIGHT) / len(years), _WIDEST_BAR / 0.8)
     plot = HEIGHT - _TOP - _BOTTOM
     label_every = max(1, round(len(years) / 10))  # about ten year labels, however long the span
     bars = []

@@ -24,8 +24,16 @@ class SlugsField(forms.MultipleChoiceField):
         return bool(SLUG.fullmatch(value))
 
 
+class QueryField(forms.CharField):
+    """The words searched for, NUL bytes dropped (no database stores them, and a hostile query
+    gets results or a polite word, never an error)."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\x00", "")
+
+
 class SearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=MAX_LENGTH, strip=True, label="Search")
+    q = QueryField(required=False, max_length=MAX_LENGTH, strip=True, label="Search")
     tag = SlugsField(required=False, label="Tags", error_messages={"invalid_choice": "%(value)s is not a tag's short name."})
     topic = forms.SlugField(required=False, max_length=80, label="Topic")
     year_from = forms.IntegerField(required=False, **YEAR_RANGE, label="From year")
@@ -35,6 +43,8 @@ class SearchForm(forms.Form):
     sort = forms.ChoiceField(required=False, choices=SORTS, label="Sort")
     synonyms = forms.ChoiceField(required=False, choices=[("on", "on"), ("off", "off")], label="Synonyms",
                                  help_text="off: search only the words typed")
+    approved_since = forms.DateField(required=False, input_formats=["%Y-%m-%d"], label="Approved since",
+                                     help_text="YYYY-MM-DD: papers approved on or after this day")
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, label="Page")
     page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE, label="Page size")
 
@@ -49,7 +59,8 @@ class SearchForm(forms.Form):
         data = self.cleaned_data
         return SearchFilters(tags=tuple(dict.fromkeys(data.get("tag") or ())), topic=data.get("topic") or "",
                              year_from=data.get("year_from"), year_to=data.get("year_to"),
-                             journal=data.get("journal") or "", publication_type=data.get("type") or "")
+                             journal=data.get("journal") or "", publication_type=data.get("type") or "",
+                             approved_since=data.get("approved_since"))
 
     def search_kwargs(self, default_page_size: int = 20) -> dict:
         """Keyword arguments for papers.search.search() (call after is_valid())."""

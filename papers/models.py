@@ -4,6 +4,7 @@ import calendar
 import json
 from datetime import timedelta
 from typing import NamedTuple
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -336,7 +337,8 @@ class Paper(models.Model):
 
     @property
     def doi_url(self) -> str:
-        return f"https://doi.org/{self.doi}" if self.doi else ""
+        # Percent-encoded as the DOI Handbook asks (a DOI may hold <, >, #, ?, % or a space).
+        return "https://doi.org/" + quote(self.doi, safe="/:;()._-") if self.doi else ""
 
     @property
     def pmc_url(self) -> str:

@@ -3,7 +3,8 @@
 A public page is the same for every visitor, and the database itself says when anything such
 a page shows has changed: a token that every committed write renews (migration 0007). So a
 page is computed once per URL and token; the next visitor gets the stored bytes after one
-primary-key read. Nothing can be served stale: the token is read before the page's own
+primary-key read; pages are also keyed by the day, since "what's new" covers the last 30 days.
+Nothing can be served stale: the token is read before the page's own
 queries, so a page stored under it is at least as new as the token, and a write that hides a
 paper renews the token in the same commit.
 
@@ -19,9 +20,14 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import http_date
 
 HEADER = "X-Page-Cache"  # hit or miss: for the load test and anyone tuning a deployment
-_KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Link")
+_KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Link", "ETag", "Last-Modified", "Cache-Control")
+# Browsers and proxies may keep a page but must ask again each time: a repeat visit with the
+# page's ETag (its cache key: collection token, day and URL) costs a 304 and no body.
+CACHE_CONTROL = "public, no-cache"
 
 
 def collection_version() -> str:
@@ -41,7 +47,8 @@ def cached_page(view):
             return view(request, *args, **kwargs)
         pages = caches["pages"]
         # The whole URL: a paper page's canonical link names the scheme and host it was asked by.
-        key = "page:" + hashlib.sha256(f"{collection_version()} {request.build_absolute_uri()}".encode()).hexdigest()
+        day = timezone.localdate()
+        key = "page:" + hashlib.sha256(f"{collection_version()} {day} {request.build_absolute_uri()}".encode()).hexdigest()
         stored = pages.get(key)
         if stored is not None:
             content, headers = stored
@@ -50,6 +57,9 @@ def cached_page(view):
             return response
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming:
+            response["ETag"] = f'"{key.removeprefix("page:")[:32]}"'
+            response["Last-Modified"] = http_date()
+            response["Cache-Control"] = CACHE_CONTROL
             pages.set(key, (response.content, {h: response[h] for h in _KEPT_HEADERS if h in response}),
                       timeout=settings.PAGE_CACHE_SECONDS)
         response[HEADER] = "miss"

@@ -51,7 +51,8 @@ def test_search_page_ranks_highlights_and_links_each_paper(client, corpus):
     titles = [unescape(t) for t in re.findall(r'class="result-title" href="/papers/\d+/">(.*?)</a>', html)]
     assert titles == [to_text(Paper.objects.get(pmid=p).title) for p in pmids(response)]
     # Each engine cuts its own window (FTS5 snippet(), PostgreSQL ts_headline()); both mark the
-    # words searched, synonyms included (bortezomib is a proteasome inhibitor).
+    # words searched, synonyms included (bortezomib is a proteasome inhibitor). The second paper
+    # has no abstract: its title, shown above, is not repeated as a snippet.
     snippets = re.findall(r'<p class="snippet">(.*?)</p>', html, re.S)
     assert snippets == SNIPPETS[connection.vendor]
     assert "3 papers, showing 1–3." in html
@@ -62,16 +63,12 @@ SNIPPETS = {
         "In the phase 3 OPTIMISMM trial, pomalidomide, <mark>bortezomib</mark>, and dexamethasone (PVd) demonstrated "
         "superior efficacy vs <mark>bortezomib</mark> and dexamethasone (Vd) in patients with relapsed or refractory "
         "multiple myeloma previously treated with lenalidomide, including those refractory to…",
-        "RFWD2 induces cellular proliferation and selective <mark>proteasome inhibitor</mark> resistance by mediating "
-        "P27 ubiquitination in multiple myeloma.",
         "…status of 0-2, had at least one previous line of therapy, including lenalidomide and a <mark>proteasome "
         "inhibitor</mark>, had a partial response or better to one or more previous lines of antimyeloma therapy, and were…",
     ],
     "postgresql": [
         "<mark>bortezomib</mark>, and dexamethasone (PVd) demonstrated superior efficacy vs <mark>bortezomib</mark> and "
         "dexamethasone (Vd) in patients with",
-        "induces cellular proliferation and selective <mark>proteasome</mark> <mark>inhibitor</mark> resistance by "
-        "mediating P27 ubiquitination in multiple myeloma.",
         "<mark>proteasome</mark> <mark>inhibitor</mark>, had a partial response or better to one or more previous lines "
         "of antimyeloma",
     ],
@@ -142,8 +139,8 @@ def test_a_hostile_query_gets_results_or_a_polite_word(client, corpus, query):
     assert response.status_code in (200, 400)
     html = response.content.decode()
     assert "<script>alert" not in html
-    if response.status_code == 400:  # too long, or a NUL byte: the form says so
-        assert re.search(r'role="alert">Search: (Ensure this value has at most 500 characters|Null characters are not allowed)', html)
+    if response.status_code == 400:  # too long: the form says so
+        assert re.search(r'role="alert">Search: Ensure this value has at most 500 characters', html)
     else:
         results = response.context["results"]
         assert results.hits or results.message
@@ -217,7 +214,7 @@ def test_tag_page_shows_synonyms_papers_and_related_tags(client, tagged):
     assert sorted(pmids(response)) == [32879426, 33596528, 34088671]
     html = response.content.decode()
     assert "interleukin-6" in html
-    related = {link.label: link.url for link in response.context["facet_links"].get("Tags", [])}
+    related = {link.label: link.url for link in response.context["facet_links"].get("Related tags", [])}
     assert "IL-6" not in related
     assert related["NF-κB"] == reverse("tag", args=["nf-kb"])
     assert client.get(reverse("tag", args=["no-such-tag"])).status_code == 404

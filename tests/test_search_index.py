@@ -399,10 +399,11 @@ def test_an_import_stands_when_the_index_cannot_be_compacted(taxonomy, demo_file
 
 @pytest.mark.django_db
 def test_documents_strip_control_characters():
-    paper = Paper.objects.create(pmid=7, status=Paper.Status.APPROVED, title="Bone\x02 marrow\x03 niche")
+    paper = Paper.objects.create(pmid=7, status=Paper.Status.APPROVED, title="Bone\x02 marrow\x03 niche",
+                                 abstract="Bone\x02 marrow\x03 niche")
     index_papers([paper.pk, paper.pk])
-    assert SearchDocument.objects.get().title == "Bone marrow niche"
-    assert [h.snippet for h in search("niche").hits] == ["Bone marrow <mark>niche</mark>"]
+    assert (SearchDocument.objects.get().title, SearchDocument.objects.get().abstract) == ("Bone marrow niche",) * 2
+    assert [h.snippet for h in search("niche").hits] == ["Bone marrow <mark>niche</mark>"]  # of the abstract
 
 
 def test_index_follows_a_hand_edit_in_the_admin(client, people, taxonomy):

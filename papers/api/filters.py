@@ -30,6 +30,8 @@ def _schema(field: forms.Field) -> dict:
         return {"type": "string", "enum": [value for value, _ in field.choices]}
     if isinstance(field, forms.IntegerField):
         return {"type": "integer", "minimum": field.min_value, "maximum": field.max_value}
+    if isinstance(field, forms.DateField):
+        return {"type": "string", "format": "date"}
     schema = {"type": "string", "maxLength": field.max_length}
     if isinstance(field, forms.SlugField):
         schema["pattern"] = SLUG_PATTERN
@@ -65,6 +67,7 @@ class PaperSearch(django_filters.FilterSet):
     year_to = parameter("year_to")
     journal = parameter("journal")
     type = parameter("type")
+    approved_since = parameter("approved_since")
     sort = parameter("sort")
     synonyms = parameter("synonyms")
     page = parameter("page")

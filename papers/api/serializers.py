@@ -2,9 +2,11 @@
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from ..corrections import linked_corrections
 from ..ingest.requests import MAX_PMIDS, MAX_QUERY_LENGTH, MAX_QUERY_RECORDS, ImportRequestForm
 from ..markup import sanitize, to_text
 from ..models import Authorship, ImportRun, Paper, PaperTag, Tag, Topic
@@ -56,6 +58,17 @@ class TopicRefSerializer(serializers.ModelSerializer):
         fields = ("slug", "name", "url")
 
 
+# Described inline: OpenAPI 3.0 honours `nullable` only beside a `type`, and drf-spectacular
+# would write it beside an allOf of the TopicRef component, which rejects a top-level topic.
+@extend_schema_field({
+    "type": "object", "nullable": True, "description": "The parent topic; null for a top-level topic.",
+    "properties": {"slug": {"type": "string"}, "name": {"type": "string"}, "url": {"type": "string", "format": "uri"}},
+    "required": ["slug", "name", "url"],
+})
+class ParentTopicSerializer(TopicRefSerializer):
+    """A topic's parent."""
+
+
 class CountedTopicSerializer(TopicRefSerializer):
     paper_count = serializers.IntegerField(help_text="Approved papers with a confirmed tag of the topic or its subtopics.")
 
@@ -78,7 +91,7 @@ class TagSerializer(serializers.ModelSerializer):
 
 
 class TopicSerializer(CountedTopicSerializer):
-    parent = TopicRefSerializer(allow_null=True)
+    parent = ParentTopicSerializer(allow_null=True)
     children = CountedTopicSerializer(many=True, source="counted_children")
     papers_url = serializers.SerializerMethodField()
 
@@ -129,9 +142,19 @@ class MeshHeadingSerializer(MeshQualifierSerializer):
 
 
 class CorrectionSerializer(serializers.Serializer):
-    type = serializers.CharField(help_text="PubMed's RefType: RetractionIn, ErratumIn…")
-    source = serializers.CharField()
-    pmid = serializers.IntegerField(allow_null=True)
+    type = serializers.CharField(help_text="PubMed's RefType: RetractionIn, ErratumIn, ErratumFor…")
+    source = serializers.CharField(help_text="The other paper's citation, as PubMed gives it.")
+    pmid = serializers.IntegerField(allow_null=True, help_text="The other paper's PMID.")
+    text = serializers.CharField(help_text="What the other paper is to this one, as the page says it.")
+    notice = serializers.BooleanField(help_text="True when it calls this paper into question (retraction, erratum…).")
+    in_collection = serializers.BooleanField(help_text="True when the other paper is in the collection.")
+    url = serializers.SerializerMethodField(help_text="The other paper here, else on PubMed; null without a PMID.")
+
+    def get_url(self, correction) -> str | None:
+        if not correction.url:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(correction.url) if request else correction.url
 
 
 class ConfirmedTagSerializer(serializers.ModelSerializer):
@@ -181,7 +204,8 @@ class PaperSerializer(PaperSummarySerializer):
     keywords = serializers.ListField(child=serializers.CharField(), source="shaped.keywords")
     chemicals = serializers.ListField(child=serializers.CharField(), source="shaped.chemicals")
     languages = serializers.ListField(child=serializers.CharField(), source="shaped.languages")
-    corrections = CorrectionSerializer(many=True, source="shaped.corrections")
+    corrections = serializers.SerializerMethodField(help_text="Corrections, retractions and what they correct, "
+                                                                   "notices first, each linked.")
     pub_month = serializers.IntegerField(source="known_date.month", allow_null=True, help_text="Null when unknown.")
     pub_day = serializers.IntegerField(source="known_date.day", allow_null=True, help_text="Null when unknown.")
     links = LinksSerializer(source="*")
@@ -193,9 +217,15 @@ class PaperSerializer(PaperSummarySerializer):
                   "chemicals", "corrections", "publication_status")
 
 
+    @extend_schema_field(CorrectionSerializer(many=True))
+    def get_corrections(self, paper):
+        return CorrectionSerializer(linked_corrections(paper), many=True, context=self.context).data
+
+
 class HitSerializer(serializers.Serializer):
     paper = PaperSummarySerializer()
-    snippet = serializers.CharField(allow_null=True, help_text="Safe HTML with <mark> around matches; null without q.")
+    snippet = serializers.CharField(allow_null=True, help_text="Safe HTML of the abstract with <mark> around matches; "
+                                                                  "empty for a paper without an abstract; null without q.")
     rank = serializers.FloatField(allow_null=True, help_text="Higher is better; null without q.")
 
 

@@ -8,6 +8,7 @@ from . import views
 app_name = "api"
 
 urlpatterns = [
+    path("", views.index, name="index"),
     path("papers/", views.PaperList.as_view(), name="paper-list"),
     path("papers/<int:pmid>/", views.PaperDetail.as_view(), name="paper-detail"),
     path("facets/", views.FacetList.as_view(), name="facets"),
@@ -18,6 +19,6 @@ urlpatterns = [
     path("imports/", views.ImportCreate.as_view(), name="import-list"),
     path("imports/<int:pk>/", views.ImportDetail.as_view(), name="import-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", template_name="papers/api_docs.html"), name="docs"),
     re_path(r"", views.not_found),  # any other address under /api/, a PMID that is no number included
 ]

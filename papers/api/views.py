@@ -8,6 +8,7 @@ serializer first; anything out of bounds, and any parameter an endpoint does not
 import io
 
 from django.db.models import Count, Q, prefetch_related_objects
+from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -42,6 +43,21 @@ ERRORS = {"type": "object", "additionalProperties": {
 DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
 BAD_PARAMETERS = OpenApiResponse(ERRORS, description="A parameter is unknown or out of bounds; its name is the key.")
 NOT_FOUND = OpenApiResponse(DETAIL, description="No such approved paper, topic, tag or import.")
+
+
+# The index at /api/: each endpoint's route, and the documentation's.
+INDEX = {"papers": "api:paper-list", "facets": "api:facets", "topics": "api:topic-list", "tags": "api:tag-list",
+         "imports": "api:import-list", "schema": "api:schema", "docs": "api:docs"}
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "HEAD"])
+@authentication_classes(())
+@permission_classes((AllowAny,))
+@renderer_classes((JSONRenderer,))
+def index(request):
+    """Where each part of the API is, and its documentation (the schema, Swagger UI)."""
+    return Response({name: request.build_absolute_uri(reverse(route)) for name, route in INDEX.items()})
 
 
 @extend_schema(exclude=True)

@@ -39,7 +39,6 @@ def _csl_item(r: Record) -> dict:
         "abstract": r.abstract,
         "keyword": ", ".join(r.keywords),
         "language": r.languages[0][0] if r.languages else "",
-        "genre": "; ".join(r.publication_types),
         "note": "Retracted publication" if r.is_retracted else "",
     }
     return {name: value for name, value in item.items() if value}

@@ -106,7 +106,7 @@ def record(paper: Paper) -> Record:
         year=year, month=month, day=day,
         volume=clean(paper.volume), issue=clean(paper.issue), first_page=first, last_page=last, pages=pages,
         issn=clean(paper.issn), abstract=_abstract(paper),
-        languages=tuple(_LANGUAGES.get(code, (code, code)) for code in map(clean, shaped.languages) if code),
+        languages=tuple(LANGUAGES.get(code, (code, code)) for code in map(clean, shaped.languages) if code),
         publication_types=tuple(clean(t.name) for t in paper.publication_types.all()),
         tags=tuple(sorted(clean(t.tag.name) for t in tags)),
         author_keywords=tuple(filter(None, map(clean, shaped.keywords))),
@@ -169,7 +169,7 @@ def _letters(n: int) -> str:
 
 
 # MEDLINE's language codes (ISO 639-2/B) → ISO 639-1 (for CSL) and the English name.
-_LANGUAGES = {
+LANGUAGES = {
     "eng": ("en", "English"), "fre": ("fr", "French"), "ger": ("de", "German"), "ita": ("it", "Italian"),
     "spa": ("es", "Spanish"), "por": ("pt", "Portuguese"), "rus": ("ru", "Russian"), "jpn": ("ja", "Japanese"),
     "chi": ("zh", "Chinese"), "pol": ("pl", "Polish"), "nor": ("no", "Norwegian"), "fin": ("fi", "Finnish"),

@@ -97,6 +97,17 @@ def search_ids(query: str, *, filters: SearchFilters | None = None, limit: int,
     return [pk for pk, _ in ranked], total
 
 
+def approved_last_ids(query: str, *, filters: SearchFilters | None = None, limit: int,
+                      expand_synonyms: bool = True) -> list[int]:
+    """The ids of the `limit` matching public papers approved last, newest approval first (a
+    feed's entries). Without words every filtered paper matches, as on a topic page; an
+    unusable query matches nothing."""
+    found = match(query, filters, expand_synonyms)
+    if found.parsed.is_empty and query and not query.isspace():
+        return []
+    return found.approved_last(limit)
+
+
 def match(query: str, filters: SearchFilters | None = None, expand_synonyms: bool = True) -> "Matching":
     """The query parsed (tag synonyms looked up once) and the public papers the filters leave.
     Without words but with filters, every filtered paper matches: browsing a tag, a topic or a
@@ -130,6 +141,16 @@ class Matching:
         with connection.cursor() as cursor:
             cursor.execute(settings + sql, params)
             return _read_page(cursor.fetchall())
+
+    def approved_last(self, limit: int) -> list[int]:
+        """Ids of the `limit` matching papers approved last: the order lives on the paper
+        (reviewed_at, its approval time while it is approved), not on its search document."""
+        sql, params = self._matches()
+        settings = "" if self.parsed.is_empty else self.engine.statement_settings()
+        with connection.cursor() as cursor:
+            cursor.execute(f"{settings}{sql} SELECT m.id FROM m CROSS JOIN {Paper._meta.db_table} p WHERE p.id = m.id"
+                           " ORDER BY p.reviewed_at DESC NULLS LAST, m.id DESC LIMIT %s", [*params, limit])
+            return [pk for (pk,) in cursor.fetchall()]
 
     def hits(self, page_ids: list[tuple[int, float]]) -> list[Hit]:
         ids = [pk for pk, _ in page_ids]

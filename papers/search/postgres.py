@@ -22,8 +22,7 @@ VECTOR = "vector"
 _HEADLINE_OPTIONS = 'StartSel="<mark>", StopSel="</mark>", MaxWords=35, MinWords=15'
 # The snippet's source text, HTML-escaped before ts_headline adds its <mark>s.
 _ESCAPED_SOURCE = (
-    "replace(replace(replace(CASE WHEN abstract <> '' THEN abstract ELSE title END,"
-    " '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
+    "replace(replace(replace(abstract, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
 )
 
 
@@ -215,8 +214,9 @@ TYPE_COUNTS = ("SELECT type_id, SUM(n)::bigint AS n FROM (SELECT unnest(ids) AS 
 
 
 def snippets(parsed: ParsedQuery, ids: list[int]) -> dict[int, str]:
-    """Safe HTML snippets for these papers only (ts_headline is costly): the source is escaped
-    in SQL before <mark>s are added, so a hostile abstract stays text."""
+    """Safe HTML snippets of the abstracts of these papers only (ts_headline is costly; a paper
+    without an abstract has none: its title is already shown): the source is escaped in SQL
+    before <mark>s are added, so a hostile abstract stays text."""
     if not ids:
         return {}
     # Every word searched for (not those excluded), as one OR: ts_headline marks each of them
@@ -224,7 +224,7 @@ def snippets(parsed: ParsedQuery, ids: list[int]) -> dict[int, str]:
     readings = _readings(parsed)
     words = " | ".join(dict.fromkeys(lexeme for group in parsed.groups for t in group for lexeme in readings[t.text].lexemes))
     sql = (f"SELECT paper_id, ts_headline('english', {_ESCAPED_SOURCE}, {_READING}, %s)"
-           f" FROM {DOCUMENTS} WHERE paper_id = ANY(%s)")
+           f" FROM {DOCUMENTS} WHERE paper_id = ANY(%s) AND abstract <> ''")
     with connection.cursor() as cursor:
         cursor.execute(sql, [words, _HEADLINE_OPTIONS, list(ids)])
         return dict(cursor.fetchall())

@@ -3,21 +3,28 @@ public flag, date, journal and publication types (papers.search.indexing): a sea
 other table but for tags."""
 
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from functools import cached_property
 
 from django.db.models import Q
+from django.utils import timezone
 
-from ..models import PaperTag, PublicationType, SearchDocument
+from ..models import Paper, PaperTag, PublicationType, SearchDocument
 
 DOCUMENTS = SearchDocument._meta.db_table
 # What each match gives of its document: the columns a page sorts and counts by.
 MATCH_COLUMNS = "paper_id AS id, pub_year, pub_month, pub_day, journal_title, publication_type_ids"
 
 
+def day_start(day: date) -> datetime:
+    """The first moment of a day in the site's time zone: "approved since" a day starts there."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
 @dataclass(frozen=True)
 class SearchFilters:
     """Narrowing of the results: every tag (by slug), a topic with its subtopics (by slug), a year
-    range, a journal, a publication type."""
+    range, a journal, a publication type, approved on or after a day."""
 
     tags: tuple[str, ...] = ()
     topic: str = ""
@@ -25,6 +32,7 @@ class SearchFilters:
     year_to: int | None = None
     journal: str = ""
     publication_type: str = ""
+    approved_since: date | None = None
 
     def __bool__(self) -> bool:
         return self != SearchFilters()
@@ -63,6 +71,12 @@ class Scope:
         if filters.publication_type:
             conditions.append(has_type)
             params.append(self.type_id)
+        if filters.approved_since is not None:
+            # The approval time lives on the paper (reviewed_at), not on its search document.
+            recent = Paper.objects.filter(reviewed_at__gte=day_start(filters.approved_since)).order_by().values("pk")
+            subquery, subquery_params = recent.query.sql_with_params()
+            conditions.append(f"paper_id IN ({subquery})")
+            params += subquery_params
         return " AND ".join(conditions), params
 
     def tagged(self) -> list:

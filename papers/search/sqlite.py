@@ -111,18 +111,18 @@ def ranked_matches(parsed: ParsedQuery, scope: Scope) -> tuple[str, list]:
 
 
 def snippets(parsed: ParsedQuery, ids: list[int]) -> dict[int, str]:
-    """Safe HTML snippets (abstract, or the title when there is none) for these papers only:
-    snippet() marks matches with control characters, the text is escaped, then marked up."""
+    """Safe HTML snippets of the abstracts of these papers only (a paper without an abstract has
+    none: its title is already shown): snippet() marks matches with control characters, the
+    text is escaped, then marked up."""
     if not ids:
         return {}
     sql = (
-        f"SELECT rowid, CASE WHEN abstract <> '' THEN snippet({TABLE}, 2, %s, %s, '…', 35)"
-        f" ELSE snippet({TABLE}, 0, %s, %s, '…', 35) END FROM {TABLE}"
-        f" WHERE {TABLE} MATCH %s AND +rowid IN ({', '.join(['%s'] * len(ids))})"
+        f"SELECT rowid, snippet({TABLE}, 2, %s, %s, '…', 35) FROM {TABLE}"
+        f" WHERE {TABLE} MATCH %s AND abstract <> '' AND +rowid IN ({', '.join(['%s'] * len(ids))})"
     )
     # `+rowid`: one MATCH scan, then the list filters, whatever the query. Looked up by rowid,
     # FTS5 evaluates the expression once per paper: cheap for one word, costly for a synonym
     # list of twenty phrases.
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_OPEN, _CLOSE, _OPEN, _CLOSE, _expression(parsed), *ids])
+        cursor.execute(sql, [_OPEN, _CLOSE, _expression(parsed), *ids])
         return {pk: escape(text, quote=False).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>") for pk, text in cursor.fetchall()}

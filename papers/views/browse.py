@@ -1,20 +1,31 @@
 """The home page and the topic and tag pages."""
 
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from ..counts import counted_tree
 from ..models import Paper, Tag, Topic
-from .listing import Listing
+from ..search import LISTED
+from ..search.scope import day_start
+from .listing import Listing, query_string, recent_since
 from .results import render_results
+
+RECENT_SHOWN = 10  # papers listed on the home page
 
 
 def home(request):
-    """The topic tree with counts of approved papers, the newest additions and a search box."""
-    topics = counted_tree()
-    newest = Paper.objects.public().order_by("-created_at", "-pmid")[:10]
+    """The topic tree with counts of approved papers, what was approved in the last RECENT_DAYS
+    (approved last first) and a search box."""
+    since = recent_since()
+    # One query: the papers approved last, each with how many were approved since.
+    newest = list(Paper.objects.public().filter(reviewed_at__gte=day_start(since)).only(*LISTED)
+                  .annotate(recent_count=Window(Count("pk"))).order_by("-reviewed_at", "-pk")[:RECENT_SHOWN])
     return render(request, "papers/home.html", {
-        "topics": topics, "newest": newest, "total": Paper.objects.public().count(),
+        "topics": counted_tree(), "newest": newest, "total": Paper.objects.public().count(),
+        "recent_count": newest[0].recent_count if newest else 0,
+        "recent_url": reverse("search") + query_string({"approved_since": since}),
+        "feed_url": reverse("search_feed", args=["atom"]),
     })
 
 
@@ -47,7 +58,7 @@ def topic_page(request, slug):
     subtopics = list({tag.topic.pk: tag.topic for tag in tags if tag.topic_id != topic.pk}.values())
     return render_results(
         request, "papers/topic.html", {"topic": topic, "subtopics": subtopics, "topic_tags": tags},
-        listing=topic_listing(topic, tags), export=("topic_export", [slug]), facets=("tags",),
+        listing=topic_listing(topic, tags), route=("topic", [slug]), facets=("tags",), whats_new=True,
     )
 
 
@@ -55,4 +66,4 @@ def tag_page(request, slug):
     """A tag's papers with a chart per year and related tags."""
     tag = get_object_or_404(Tag.objects.select_related("topic__parent"), slug=slug)
     return render_results(request, "papers/tag.html", {"tag": tag}, listing=tag_listing(tag),
-                          export=("tag_export", [slug]), facets=("tags",))
+                          route=("tag", [slug]), facets=("tags",), whats_new=True)

@@ -3,11 +3,13 @@ links, pagination, and the authors and confirmed tags of one page in two queries
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from math import ceil
 from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 
 from ..exports import FORMATS
 from ..forms import SearchForm
@@ -15,10 +17,16 @@ from ..models import Author, Authorship, PaperTag
 from ..search import Results
 
 # Parameter order in every link we write, so one search has exactly one permalink.
-PARAMS = ("q", "tag", "topic", "year_from", "year_to", "journal", "type", "sort", "synonyms", "page_size", "page")
+PARAMS = ("q", "tag", "topic", "year_from", "year_to", "journal", "type", "approved_since", "sort", "synonyms", "page_size", "page")
 # Sort is always written out: its default differs between the search page and topic pages.
 _DEFAULTS = {"synonyms": "on", "page": 1}
 AUTHORS_SHOWN = 3
+RECENT_DAYS = 30  # what "what's new" covers
+
+
+def recent_since() -> date:
+    """The first day of "what's new". Pages are cached per day too (papers.page_cache)."""
+    return timezone.localdate() - timedelta(days=RECENT_DAYS)
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,7 @@ def facet_links(form: SearchForm, results: Results, *, fixed_tags: tuple[str, ..
         return Link(f.label, query_string(data, tag=[*chosen_tags, f.value], page=None), f.count, f.value in chosen_tags)
 
     links = {
-        "Tags": [tag_link(f) for f in results.facets.tags if f.value not in fixed_tags],
+        "Related tags" if fixed_tags else "Tags": [tag_link(f) for f in results.facets.tags if f.value not in fixed_tags],
         "Years": [Link(f.label, query_string(data, year_from=f.value, year_to=f.value, page=None), f.count,
                        data.get("year_from") == data.get("year_to") == f.value) for f in results.facets.years],
         "Journals": [Link(f.label, query_string(data, journal=f.value, page=None), f.count, data.get("journal") == f.value)
@@ -101,6 +109,8 @@ def active_filters(form: SearchForm) -> list[Link]:
         active.append(Link(f"Journal: {data['journal']}", query_string(data, journal=None, page=None)))
     if data.get("type"):
         active.append(Link(f"Type: {data['type']}", query_string(data, type=None, page=None)))
+    if data.get("approved_since"):
+        active.append(Link(f"Approved since {data['approved_since']:%d %b %Y}", query_string(data, approved_since=None, page=None)))
     return active
 
 

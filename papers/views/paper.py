@@ -3,21 +3,15 @@
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
-from ..citation import citation_meta, coins
+from ..citation import bookshelf_url, citation_meta, coins, pubmed_date
+from ..corrections import linked_corrections
+from ..exports.records import LANGUAGES
 from ..models import Paper, PaperTag
 from ..prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
 from ..search import NEWEST_FIRST
 from .listing import export_links
 
 RELATED_SHOWN = 8
-# PubMed's CommentsCorrections types that call a paper into question, and how we name them.
-WARNINGS = {
-    "RetractionIn": "This paper has been retracted",
-    "ExpressionOfConcernIn": "An expression of concern has been published about this paper",
-    "ErratumIn": "An erratum has been published for this paper",
-    "CorrectedandRepublishedIn": "A corrected version of this paper has been published",
-    "PartialRetractionIn": "Part of this paper has been retracted",
-}
 
 
 def paper_page(request, pmid: int):
@@ -34,13 +28,14 @@ def paper_page(request, pmid: int):
         .annotate(shared=Count("paper_tags"))
         .order_by("-shared", *NEWEST_FIRST)[:RELATED_SHOWN]
     ) if tag_ids else []
-    notices = [c for c in paper.shaped.corrections if c["type"] in WARNINGS]
-    held = set(Paper.objects.public().filter(pmid__in=[c["pmid"] for c in notices if c["pmid"]])
-               .values_list("pmid", flat=True)) if notices else set()
     return render(request, "papers/paper.html", {
         "paper": paper,
         "authorships": paper.authorships.all(),
-        "warnings": [{**c, "text": WARNINGS[c["type"]], "held": c["pmid"] in held} for c in notices],
+        "corrections": linked_corrections(paper),
+        "date": pubmed_date(paper),
+        # PubMed's language codes, named; English goes without saying.
+        "languages": [LANGUAGES.get(code, (code, code))[1] for code in paper.shaped.languages if code != "eng"],
+        "bookshelf_url": bookshelf_url(paper),
         "related": related,
         "citation_meta": citation_meta(paper, authors),
         "coins": coins(paper, authors),

@@ -6,4 +6,4 @@ from .results import render_results
 
 def search_page(request):
     """Ranked, synonym-aware full-text search with facets; its URL is its permalink."""
-    return render_results(request, "papers/search.html", {}, listing=Listing(), export=("search_export", []))
+    return render_results(request, "papers/search.html", {}, listing=Listing(), route=("search", []))
