@@ -226,7 +226,7 @@ def _readings(sentence, mentions, triggers, trigger) -> Iterable[tuple[Mention, 
             yield from ((clause, target) for target in _governed(sentence, after, trigger.end, triggers, trigger))
         return
     # Active: "DKK-1 inhibits Wnt signalling", "TNF-α and IL-1β induce X and Y".
-    if word.endswith(("ion", "ment", "ance")) or re.match(r"\w+(?:ors?|ists?)$", word):
+    if word.endswith(("ion", "ment", "ance")) or re.match(r"\w+(?:ers?|ors?|ists?)$", word):
         return
     agents = _subject(sentence, before, trigger, triggers)
     if not agents and re.search(r"(?:,\s*|\s)(?:and|but)\s+$", sentence[: trigger.start]):
