@@ -257,3 +257,64 @@ def test_export_claims_writes_json_lines(imported):
     assert out.getvalue() == ""
     with pytest.raises(CommandError, match="Not in the collection: 7"):
         call_command("export_claims", "--pmid", "7", stdout=io.StringIO())
+
+
+# --- review in the admin ---------------------------------------------------------------------
+
+def claim_row(data):
+    return next(key[: -len("-id")] for key in data if key.startswith("claims-") and key.endswith("-id"))
+
+
+def decide_on_the_paper_page(client, paper, decision):
+    from .conftest import post_paper_form
+
+    def change(data):
+        data[claim_row(data) + "-decision"] = decision
+    return post_paper_form(client, paper, change)
+
+
+def test_paper_page_shows_claims_beside_tags_with_the_sentence_marked_and_escaped(client, imported):
+    from django.urls import reverse
+
+    people, paper = imported
+    Claim.objects.update(sentence="<b>TNF-α</b> induces NF-κB.", agent_start=3, agent_end=8, trigger_start=13,
+                         trigger_end=20, target_start=21, target_end=26)
+    client.force_login(people.curator)
+    page = client.get(reverse("admin:papers_paper_change", args=[paper.pk])).content.decode()
+    import re
+
+    inlines = re.findall(r'<h2[^>]*id="[\w-]+-heading"[^>]*>\s*([^<]+?)\s*<', page)
+    assert inlines[inlines.index("Paper tags"):] == ["Paper tags", "Claims", "History"]
+    assert ('&lt;b&gt;<mark class="claim-agent">TNF-α</mark>&lt;/b&gt; <mark class="claim-trigger">induces</mark> '
+            '<mark class="claim-target">NF-κB</mark>.') in page
+
+
+def test_decisions_on_the_paper_page_go_through_review(client, imported):
+    people, paper = imported
+    client.force_login(people.curator)
+    assert decide_on_the_paper_page(client, paper, "swap").status_code == 302
+    assert claims_of(TNF_PAPER) == {("tnf-a", "increases", "nf-kb"): "rejected",
+                                    ("nf-kb", "increases", "tnf-a"): "confirmed"}
+    assert PaperEvent.objects.filter(kind="claim", user=people.curator).count() == 1
+    # The page lists both now; rejecting the first row again is refused and changes nothing.
+    response = decide_on_the_paper_page(client, paper, "reject")
+    assert response.status_code == 200 and "Already rejected." in response.content.decode()
+    assert PaperEvent.objects.filter(kind="claim").count() == 1
+
+
+def test_bulk_review_in_the_admin_takes_the_tag_review_permission(client, imported, django_user_model):
+    from django.urls import reverse
+
+    people, paper = imported
+    url = reverse("admin:papers_claim_changelist")
+    claim = Claim.objects.get()
+    outsider = django_user_model.objects.create_user("outsider", is_staff=True)
+    client.force_login(outsider)
+    assert client.get(url).status_code == 403
+    client.force_login(people.curator)
+    listing = client.get(url, {"status__exact": "suggested"}).content.decode()
+    assert "suggested of this type" in listing and '<mark class="claim-trigger">induces</mark>' in listing
+    response = client.post(url, {"action": "confirm_claims", "_selected_action": [claim.pk]})
+    assert response.status_code == 302
+    assert claims_of(TNF_PAPER) == {("tnf-a", "increases", "nf-kb"): "confirmed"}
+    assert PaperEvent.objects.get(kind="claim").user == people.curator
