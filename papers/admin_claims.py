@@ -139,11 +139,10 @@ class ClaimAdmin(admin.ModelAdmin):
     def has_module_permission(self, request):
         return self.has_review_permission(request)
 
-    def has_add_permission(self, request):
-        return False
-
     def has_change_permission(self, request, obj=None):
-        return False
+        return False  # decisions are the actions above; a deleted claim would only be suggested again
 
-    def has_delete_permission(self, request, obj=None):
+    has_delete_permission = has_change_permission
+
+    def has_add_permission(self, request):
         return False
