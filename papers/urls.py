@@ -4,7 +4,7 @@ exports are cached until the collection changes."""
 from django.urls import path
 
 from .page_cache import cached_page
-from .views import browse, export, paper, search
+from .views import browse, claims, export, paper, search
 
 FORMAT = "<str:fmt>"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path(f"topics/<slug:slug>/export.{FORMAT}", cached_page(export.topic_export), name="topic_export"),
     path("tags/<slug:slug>/", cached_page(browse.tag_page), name="tag"),
     path(f"tags/<slug:slug>/export.{FORMAT}", cached_page(export.tag_export), name="tag_export"),
+    path("tags/<slug:slug>/mechanisms/", cached_page(claims.neighbourhood_page), name="neighbourhood"),
+    path("mechanisms/", cached_page(claims.finder_page), name="claim_finder"),
+    path("mechanisms/coverage/", cached_page(claims.coverage_page), name="coverage"),
     path("papers/<int:pmid>/", cached_page(paper.paper_page), name="paper"),
     path(f"papers/<int:pmid>/export.{FORMAT}", cached_page(export.paper_export), name="paper_export"),
 ]
