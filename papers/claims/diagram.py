@@ -17,7 +17,7 @@ MAX_ROWS = 12  # per side; the lists below the diagram hold every link
 # Relation → (colour, the sign drawn on its edge). Colours keep 4.5:1 contrast on white.
 STYLE = {"increases": ("#1b6e20", "+"), "decreases": ("#b71c1c", "−"), "binds": ("#5e2a84", "≈"),
          "produces": ("#0d4f8b", "▸")}
-_NAME = 12  # characters of a name shown; the whole name is its title
+_NAME = 11  # characters of a name shown; the whole name is its title
 
 
 def finder_url(link: Link) -> str:
@@ -34,14 +34,14 @@ def neighbourhood_svg(found: Neighbourhood) -> SafeString:
     height = TOP + rows * ROW + 8
     middle = TOP + rows * ROW / 2
     centre = format_html(
-        '<rect x="130" y="{}" width="100" height="30" rx="6" fill="#f4f4f4" stroke="#555"/>'
+        '<rect x="140" y="{}" width="80" height="30" rx="6" fill="#f4f4f4" stroke="#555"/>'
         '<text x="180" y="{}" text-anchor="middle" font-weight="bold"><title>{}</title>{}</text>',
-        middle - 15, middle + 5, found.tag.name, _short(found.tag.name))
+        middle - 15, middle + 5, found.tag.name, _short(found.tag.name, 10))
     edges = [_edge(link, i, middle, incoming=True) for i, link in enumerate(left)]
     edges += [_edge(link, i, middle, incoming=False) for i, link in enumerate(right)]
     return format_html(
         '<svg class="neighbourhood" viewBox="0 0 {w} {h}" role="img" aria-labelledby="neighbourhood-title" '
-        'font-size="11">'
+        'font-size="12">'
         '<title id="neighbourhood-title">{name}: {n_in} kind(s) of claim acting on it, {n_out} it makes on others</title>'
         '<text x="4" y="14" fill="#555">acts on it</text><text x="{w4}" y="14" fill="#555" text-anchor="end">'
         "it acts on</text>{edges}{centre}</svg>",
@@ -54,9 +54,9 @@ def _edge(link: Link, index: int, middle: float, incoming: bool) -> SafeString:
     colour, sign = STYLE[link.relation]
     y = TOP + index * ROW + ROW / 2
     if incoming:  # name at the left, edge into the centre box
-        x1, x2, text_x, anchor = 104, 128, 4, "start"
+        x1, x2, text_x, anchor = 108, 138, 4, "start"
     else:  # edge out of the centre box, name at the right
-        x1, x2, text_x, anchor = 232, 256, WIDTH - 4, "end"
+        x1, x2, text_x, anchor = 222, 252, WIDTH - 4, "end"
     (ax, ay), (bx, by) = ((x1, y), (x2, middle)) if incoming else ((x1, middle), (x2, y))
     label = f"{sign} {link.papers}"
     return format_html(
@@ -70,8 +70,8 @@ def _edge(link: Link, index: int, middle: float, incoming: bool) -> SafeString:
     )
 
 
-def _short(name: str) -> str:
-    return name if len(name) <= _NAME else name[: _NAME - 1] + "…"
+def _short(name: str, most: int = _NAME) -> str:
+    return name if len(name) <= most else name[: most - 1] + "…"
 
 
 def legend() -> SafeString:
