@@ -19,6 +19,7 @@ urlpatterns = [
     path("tags/<slug:slug>/mechanisms/", cached_page(claims.neighbourhood_page), name="neighbourhood"),
     path("mechanisms/", cached_page(claims.finder_page), name="claim_finder"),
     path("mechanisms/coverage/", cached_page(claims.coverage_page), name="coverage"),
+    path(f"mechanisms/export.{FORMAT}", cached_page(claims.claims_export), name="claims_export"),
     path("papers/<int:pmid>/", cached_page(paper.paper_page), name="paper"),
     path(f"papers/<int:pmid>/export.{FORMAT}", cached_page(export.paper_export), name="paper_export"),
 ]

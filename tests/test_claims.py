@@ -318,3 +318,76 @@ def test_bulk_review_in_the_admin_takes_the_tag_review_permission(client, import
     assert response.status_code == 302
     assert claims_of(TNF_PAPER) == {("tnf-a", "increases", "nf-kb"): "confirmed"}
     assert PaperEvent.objects.get(kind="claim").user == people.curator
+
+
+# --- API and exports ---------------------------------------------------------------------------
+
+PENDING = 33933570  # a claim record left pending: its confirmed claims are never public
+
+
+@pytest.fixture
+def public_claims(taxonomy):
+    """The demo's claim records, approved but one, with the curated claims confirmed and one of
+    them rejected again; the rest stay suggested."""
+    from papers.claims.demo import confirm_demo_claims, record_files
+
+    from .conftest import set_status
+
+    call_command("import_pubmed", "--from-xml", *map(str, record_files()), stdout=io.StringIO())
+    set_status(Paper.objects.exclude(pmid=PENDING), Paper.Status.APPROVED)
+    confirm_demo_claims()
+    Claim.objects.filter(paper__pmid=33155662).update(status=Claim.Status.REJECTED)
+    public = Claim.objects.public()
+    assert 15 < public.count() < Claim.objects.filter(status="confirmed").count() < Claim.objects.count()
+    return public
+
+
+def test_api_lists_public_claims_with_the_finders_filters(client, public_claims):
+    body = client.get("/api/claims/").json()
+    assert body["total"] == public_claims.count() == len(body["results"])
+    assert {(r["pmid"], r["agent"], r["relation"], r["target"]) for r in body["results"]} == {
+        (c.paper.pmid, c.agent.slug, c.relation, c.target.slug) for c in public_claims.select_related("paper", "agent", "target")}
+    assert PENDING not in {r["pmid"] for r in body["results"]} and 33155662 not in {r["pmid"] for r in body["results"]}
+    rankl = client.get("/api/claims/", {"agent": "rankl", "relation": "increases", "target": "osteoclastogenesis"}).json()
+    assert rankl["total"] == public_claims.filter(agent__slug="rankl", target__slug="osteoclastogenesis").count() == 3
+    first = rankl["results"][0]
+    assert first["sentence"][first["agent_span"]["start"]:first["agent_span"]["end"]] in ("RANKL", "sRANKL")
+    assert client.get("/api/claims/", {"page": 2}).json()["results"] == []
+    for bad, name in (({"relation": "causes"}, "relation"), ({"page": "0"}, "page"), ({"who": "x"}, "who"),
+                      ({"agent": "not a slug"}, "agent")):
+        response = client.get("/api/claims/", bad)
+        assert response.status_code == 400 and name in response.json(), bad
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    names = {p["name"] for p in schema["paths"]["/api/claims/"]["get"]["parameters"]}
+    assert names == {"agent", "relation", "target", "page"}
+
+
+def test_paper_api_shows_the_papers_confirmed_claims_only(client, public_claims):
+    claims = client.get("/api/papers/34090510/").json()["claims"]
+    assert [(c["agent"], c["relation"], c["target"]) for c in claims] == [("il-1b", "decreases", "dkk1")]
+    assert Claim.objects.filter(paper__pmid=34090510, status="suggested").exists()
+    assert client.get(f"/api/papers/{PENDING}/").status_code == 404
+
+
+def test_claims_export_as_csv_sif_and_graphml(client, public_claims):
+    import csv
+
+    import networkx
+
+    rows = list(csv.DictReader(io.StringIO(client.get("/mechanisms/export.csv").content.decode())))
+    assert len(rows) == public_claims.count()
+    assert {int(row["pmid"]) for row in rows} == set(public_claims.values_list("paper__pmid", flat=True))
+    assert rows[0]["paper_url"].startswith("http://testserver/papers/")
+    sif = client.get("/mechanisms/export.sif", {"target": "nf-kb"}).content.decode().splitlines()
+    assert sorted(sif) == sorted({f"{a}\t{r}\tnf-kb" for a, r in public_claims.filter(target__slug="nf-kb")
+                                 .values_list("agent__slug", "relation")})
+    response = client.get("/mechanisms/export.graphml")
+    assert response["Content-Type"].startswith("application/graphml+xml")
+    graph = networkx.parse_graphml(response.content.decode())
+    triples = set(public_claims.values_list("agent__slug", "relation", "target__slug"))
+    assert {(a, data["relation"], b) for a, b, data in graph.edges(data=True)} == triples
+    assert graph.nodes["rankl"]["name"] == "RANKL"
+    papers = {(a, data["relation"], b): data["papers"] for a, b, data in graph.edges(data=True)}
+    assert papers[("rankl", "increases", "osteoclastogenesis")] == 3
+    assert client.get("/mechanisms/export.sif", {"agent": "nope"}).status_code == 400
+    assert client.get("/mechanisms/export.xls").status_code == 404

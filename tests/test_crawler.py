@@ -45,7 +45,8 @@ def seeds() -> list[str]:
     urls = ["/", *(f"/search/?q={q}" for q in searches), "/api/papers/", "/api/topics/", "/api/tags/",
             "/api/facets/?q=myeloma", "/api/papers/?q=bortezomib", "/api/papers/?tag=il-6", "/api/schema/"]
     urls += [reverse("tag", args=[slug]) for slug in tags] + [reverse("api:tag-detail", args=[slug]) for slug in tags]
-    urls += ["/mechanisms/", "/mechanisms/coverage/", *(reverse("neighbourhood", args=[slug]) for slug in tags)]
+    urls += ["/mechanisms/", "/mechanisms/coverage/", "/api/claims/", *(reverse("neighbourhood", args=[slug]) for slug in tags)]
+    urls += [reverse("claims_export", args=[key]) for key in ("csv", "sif", "graphml")]
     for pmid in Paper.objects.public().values_list("pmid", flat=True):
         urls += [reverse("paper", args=[pmid]), reverse("paper_export", args=[pmid, "json"]),
                  reverse("api:paper-detail", args=[pmid])]

@@ -63,8 +63,8 @@ def neighbourhood(tag: Tag) -> Neighbourhood:
     return found
 
 
-def find_claims(agent: Tag | None, relation: str, target: Tag | None, limit: int = FINDER_LIMIT):
-    """(the newest `limit` claims matching, their number, the number of their papers): two queries."""
+def matching(agent: Tag | None, relation: str, target: Tag | None):
+    """The public claims of this agent, relation and target (each optional)."""
     claims = Claim.objects.public()
     if agent:
         claims = claims.filter(agent=agent)
@@ -72,6 +72,12 @@ def find_claims(agent: Tag | None, relation: str, target: Tag | None, limit: int
         claims = claims.filter(relation=relation)
     if target:
         claims = claims.filter(target=target)
+    return claims
+
+
+def find_claims(agent: Tag | None, relation: str, target: Tag | None, limit: int = FINDER_LIMIT):
+    """(the newest `limit` claims matching, their number, the number of their papers): two queries."""
+    claims = matching(agent, relation, target)
     counts = claims.aggregate(claims=Count("pk"), papers=Count("paper_id", distinct=True))
     shown = (claims.select_related("paper", "agent", "target")
              .only("relation", "negated", "hedged", "sentence", "agent_start", "agent_end", "target_start",
