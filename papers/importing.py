@@ -166,13 +166,15 @@ class Importer:
     would do while the database stays as it was. `user` is recorded as the new papers' importer.
     """
 
-    def __init__(self, *, user=None, dry_run: bool = False, progress: Progress | None = None):
+    def __init__(self, *, user=None, dry_run: bool = False, progress: Progress | None = None,
+                 suggest_claims: bool = True):
         self.user = user
         self.dry_run = dry_run
         self.progress = progress or Progress()
         self.report = ImportReport()
         self.suggester = TagSuggester.from_database()
-        self.claim_suggester = ClaimSuggester(self.suggester)
+        # Off only for the benchmark, which measures what claim suggestion costs an import.
+        self.claim_suggester = ClaimSuggester(self.suggester) if suggest_claims else None
         self._publication_type_ids: dict[str, int] = {}
 
     # --- entry points ----------------------------------------------------------------------
@@ -330,7 +332,8 @@ class Importer:
         texts = [TaggableText.of_record(record, pk) for pk, record in created] + changed_text
         known = {pk: suggestions[record.pmid] for pk, record in created if record.pmid in suggestions}
         self.suggester.suggest_for(texts, known=known)
-        self.claim_suggester.suggest_for(texts, tags=known)
+        if self.claim_suggester:
+            self.claim_suggester.suggest_for(texts, tags=known)
         index_new_papers([TaggableText.of_record(record, pk) for pk, record in created])
         index_papers(reindexed)
 
