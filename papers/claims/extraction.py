@@ -29,8 +29,6 @@ from dataclasses import dataclass
 
 from ..tagging import Mention, Tagger, _sentence_starts
 
-RELATIONS = ("increases", "decreases", "binds", "produces")
-
 # Word stems of each relation's triggers; a trigger is a whole word starting with a stem.
 _STEMS = {
     "increases": r"induc|stimulat|up-?regulat|promot|enhanc|activat|increas|elevat|trigger|augment|potentiat"
