@@ -391,3 +391,29 @@ def test_claims_export_as_csv_sif_and_graphml(client, public_claims):
     assert papers[("rankl", "increases", "osteoclastogenesis")] == 3
     assert client.get("/mechanisms/export.sif", {"agent": "nope"}).status_code == 400
     assert client.get("/mechanisms/export.xls").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_decision_reaches_the_cached_maps_at_once(client, taxonomy, page_cache, django_user_model):
+    """The maps are cached until the collection changes: papers_claim renews the token as the
+    tables of tags do, whatever writes it (review, raw SQL). These writes commit, as the app's do."""
+    from django.db import connection
+
+    from papers.models import Tag
+    from papers.page_cache import HEADER
+
+    boss = django_user_model.objects.create_superuser("boss", password="boss-pass")
+    paper = Paper.objects.create(pmid=5, title="RANKL induces osteoclasts.", status=Paper.Status.APPROVED)
+    claim = Claim.objects.create(paper=paper, agent=Tag.objects.get(slug="rankl"), relation="increases",
+                                 target=Tag.objects.get(slug="osteoclasts"), sentence=paper.title, agent_end=5,
+                                 trigger_start=6, trigger_end=13, target_start=14, target_end=25)
+    url = "/tags/rankl/mechanisms/"
+    assert client.get(url)[HEADER] == "miss"
+    assert client.get(url)[HEADER] == "hit"
+    review.confirm_claim(claim, boss)
+    after = client.get(url)
+    assert after[HEADER] == "miss" and [link.other.slug for link in after.context["found"].it_acts_on] == ["osteoclasts"]
+    assert client.get(url)[HEADER] == "hit"
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE papers_claim SET status = 'rejected'")
+    assert client.get(url).context["found"].it_acts_on == []
