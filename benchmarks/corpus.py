@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from papers.importing import Importer
 from papers.ingest.medline import iter_records, open_xml
-from papers.models import Paper, PaperTag
+from papers.models import Claim, Paper, PaperTag
 from papers.search.indexing import rebuild
 
 COPY_STRIDE = 100_000_000  # real PMIDs are below 40 million; MAX_PMID allows nine copies
@@ -73,9 +73,9 @@ def parse_only(files: list[Path], papers: int, repeat: int) -> dict:
     return {"records": records, "seconds": statistics.median(times)}
 
 
-def import_originals(files: list[Path], papers: int) -> dict:
+def import_originals(files: list[Path], papers: int, suggest_claims: bool = True) -> dict:
     """Import up to `papers` of the real records into the current (empty) database."""
-    importer = Importer()
+    importer = Importer(suggest_claims=suggest_claims)
     batches = (batch for path in files for batch in importer.read_xml(path))
     return _timed_import(importer, _first_batches(batches, papers))
 
@@ -95,20 +95,22 @@ def import_copies(files: list[Path], originals: int, papers: int) -> dict:
 
 
 def curate() -> dict:
-    """Approve a share of papers, confirm every suggestion, and rebuild the index (it holds
-    confirmed tags): what makes tag pages, topic pages and facets worth measuring."""
+    """Approve a share of papers, confirm every tag and claim suggestion, and rebuild the index
+    (it holds confirmed tags): what makes tag pages, topic pages, facets and the claim maps worth
+    measuring."""
     now = timezone.now()
     start = time.perf_counter()
     approved = Paper.objects.alias(tenth=Mod("id", 10)).filter(tenth__lt=APPROVED_TENTHS).update(
         status=Paper.Status.APPROVED, reviewed_at=now)
     confirmed = PaperTag.objects.filter(status=PaperTag.Status.SUGGESTED).update(
         status=PaperTag.Status.CONFIRMED, reviewed_at=now)
+    claims = Claim.objects.filter(status=Claim.Status.SUGGESTED).update(status=Claim.Status.CONFIRMED, reviewed_at=now)
     curated = time.perf_counter() - start
     start = time.perf_counter()
     indexed = rebuild()
     rebuilt = time.perf_counter() - start
     _analyze()
-    return {"approved": approved, "tags_confirmed": confirmed, "curation_s": round(curated, 1),
+    return {"approved": approved, "tags_confirmed": confirmed, "claims_confirmed": claims, "curation_s": round(curated, 1),
             "index_rebuild_s": round(rebuilt, 1), "index_rebuild_per_s": round(indexed / rebuilt)}
 
 

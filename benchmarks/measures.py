@@ -20,9 +20,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from papers.claims.maps import coverage, find_claims, neighbourhood
 from papers.exports import EXPORT_LIMIT
 from papers.forms import SearchForm
-from papers.models import Paper, PaperTag, Topic
+from papers.models import Claim, Paper, PaperTag, Tag, Topic
 from papers.search import match, search_ids
 
 from . import queries
@@ -164,15 +165,43 @@ def browsing(pages: Pages, samples_each: int = 10) -> dict:
 
 
 def _browse_kind(pages: Pages, name: str, args_list: list[tuple], floor) -> dict:
+    return _timed_pages(pages, [(pages.url(name, *args), floor(*args)) for args in args_list])
+
+
+def claim_maps(pages: Pages, samples_each: int = 5) -> dict:
+    """The claim maps: neighbourhoods of the tags in the most public claims, the finder (all
+    claims, one agent's, one relation and target) and the coverage map, each beside its data
+    queries (papers.claims.maps) as floor."""
+    busiest = list(Claim.objects.public().values("agent__slug").annotate(n=Count("pk")).order_by("-n")
+                   .values_list("agent__slug", flat=True)[:samples_each])
+    tags = {tag.slug: tag for tag in Tag.objects.filter(slug__in=busiest)}
+    first = Claim.objects.public().select_related("target").order_by("pk").first()
+    finder = [({}, (None, "", None))]
+    if busiest:
+        finder.append(({"agent": busiest[0]}, (tags[busiest[0]], "", None)))
+    if first:
+        finder.append(({"relation": first.relation, "target": first.target.slug}, (None, first.relation, first.target)))
+    figures = {
+        "neighbourhood": guarded(_browse_kind)(pages, "neighbourhood", [(slug,) for slug in busiest],
+                                               lambda slug: lambda: neighbourhood(tags[slug])) if busiest else None,
+        "finder": guarded(_timed_pages)(pages, [(pages.url("claim_finder", params=params), lambda a=args: find_claims(*a))
+                                                for params, args in finder]),
+        "coverage": guarded(_timed_pages)(pages, [(pages.url("coverage"), coverage)]),
+    }
+    return figures
+
+
+def _timed_pages(pages: Pages, urls: list[tuple[str, Callable[[], object]]]) -> dict:
+    """Pages, each beside its floor, summed up."""
     timed, floors, repeats, counts = [], [], [], []
-    for args in args_list:
-        page_times, floor_times, repeat_times, count = pages.side_by_side(pages.url(name, *args), floor(*args))
+    for url, floor in urls:
+        page_times, floor_times, repeat_times, count = pages.side_by_side(url, floor)
         timed += page_times
         floors += floor_times
         repeats += repeat_times
         counts.append(count)
     return {"page": summary(timed), "floor": summary(floors), "repeat": summary(repeats), "max_sql_queries": max(counts),
-            "pages": len(args_list)}
+            "pages": len(urls)}
 
 
 @guarded

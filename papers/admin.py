@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from . import curation
+from .admin_claims import ClaimInline
 from .importing import failure_groups, listed
 from .ingest.requests import ImportRequestForm
 from .markup import to_text
@@ -272,7 +273,7 @@ class PaperAdmin(CuratorStyles, ModerationActions, admin.ModelAdmin):
     readonly_fields = ("pubmed_links", "authors_shown", *curation.NOT_EDITABLE)
     # Authors are shown, not edited, here (the Authorship pages edit them): a record may list
     # thousands, which as inline rows made a page of megabytes that no browser could post back.
-    inlines = [PaperTagInline, PaperEventInline]
+    inlines = [PaperTagInline, ClaimInline, PaperEventInline]
     fieldsets = (
         (None, {"fields": ("pmid", "pubmed_links", "authors_shown", "title", "vernacular_title", "abstract", "curator_note")}),
         ("Moderation", {"fields": ("status", "status_reason", "status_note", "reviewed_by", "reviewed_at",

@@ -32,6 +32,7 @@ from .ingest.worker import ParserStopped, read_batches
 from .models import Author, Authorship, Paper, PublicationType
 from .search.indexing import PAPER_FIELDS as SEARCHED_FIELDS
 from .search.indexing import compact_after_write, index_new_papers, index_papers
+from .claims.suggestions import ClaimSuggester
 from .suggestions import TagSuggester
 from .tagging import TaggableText
 
@@ -197,12 +198,15 @@ class Importer:
     would do while the database stays as it was. `user` is recorded as the new papers' importer.
     """
 
-    def __init__(self, *, user=None, dry_run: bool = False, progress: Progress | None = None):
+    def __init__(self, *, user=None, dry_run: bool = False, progress: Progress | None = None,
+                 suggest_claims: bool = True):
         self.user = user
         self.dry_run = dry_run
         self.progress = progress or Progress()
         self.report = ImportReport()
         self.suggester = TagSuggester.from_database()
+        # Off only for the benchmark, which measures what claim suggestion costs an import.
+        self.claim_suggester = ClaimSuggester(self.suggester) if suggest_claims else None
         self._publication_type_ids: dict[str, int] = {}
 
     # --- entry points ----------------------------------------------------------------------
@@ -357,10 +361,11 @@ class Importer:
         created = list(zip(self._insert_papers(new, now), (record for record, _ in new), strict=True))
         report.created.extend(record.pmid for _, record in created)
         self._replace_relations(created + changed_relations, replace=bool(changed_relations))
-        self.suggester.suggest_for(
-            [TaggableText.of_record(record, pk) for pk, record in created] + changed_text,
-            known={pk: suggestions[record.pmid] for pk, record in created if record.pmid in suggestions},
-        )
+        texts = [TaggableText.of_record(record, pk) for pk, record in created] + changed_text
+        known = {pk: suggestions[record.pmid] for pk, record in created if record.pmid in suggestions}
+        self.suggester.suggest_for(texts, known=known)
+        if self.claim_suggester:
+            self.claim_suggester.suggest_for(texts, tags=known)
         index_new_papers([TaggableText.of_record(record, pk) for pk, record in created])
         index_papers(reindexed)
 

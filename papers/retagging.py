@@ -7,6 +7,7 @@ does: confirmed, rejected and curator-added tags are never touched.
 from django.db import transaction
 from django.db.models import QuerySet
 
+from .claims.suggestions import ClaimSuggester
 from .models import Paper
 from .suggestions import TagSuggester
 from .tagging import TaggableText
@@ -18,14 +19,16 @@ _TEXT_FIELDS = ("title", "abstract", "keywords", "mesh_headings", "chemicals")
 def retag(papers: QuerySet[Paper], chunk_size: int = RETAG_CHUNK) -> tuple[int, int]:
     """Refresh the suggestions of these papers, one transaction per chunk.
 
-    Returns (papers read, suggestion rows added, updated or withdrawn).
+    Returns (papers read, tag and claim suggestion rows added, updated or withdrawn).
     """
     suggester = TagSuggester.from_database()
+    claims = ClaimSuggester(suggester)
     # By id, so any queryset (annotated, ordered, select_related) can be passed in.
     papers = Paper.objects.filter(pk__in=papers.values("pk")).order_by("pk").only(*_TEXT_FIELDS)
     read = changed = last = 0
     while chunk := list(papers.filter(pk__gt=last)[:chunk_size]):
         with transaction.atomic():
-            changed += suggester.suggest_for([TaggableText.of_paper(paper) for paper in chunk])
+            texts = [TaggableText.of_paper(paper) for paper in chunk]
+            changed += suggester.suggest_for(texts) + claims.suggest_for(texts)
         read, last = read + len(chunk), chunk[-1].pk
     return read, changed

@@ -95,6 +95,16 @@ class TagTerms:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """A tag named in plain text, at text[start:end]."""
+
+    slug: str
+    start: int
+    end: int
+    matched: str
+
+
+@dataclass(frozen=True)
 class Suggestion:
     """A tag proposed for a paper, with what supports it, for a curator to confirm."""
 
@@ -150,6 +160,12 @@ class Tagger:
         self._slugs = {f"t{i}": tuple(slugs) for i, slugs in enumerate(slugs_at_leaf)}
         names = _alternation(trie) if trie else "(?!)"
         self._pattern = re.compile(rf"(?<![^\W_])(?:{names})(?![^\W_])")
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Every tag mention in plain text (caller applies markup.to_text), left to right,
+        non-overlapping, longest name winning; a name shared by two tags yields one Mention per tag."""
+        return [Mention(slug, match.start(), match.end(), match.group())
+                for match in self._pattern.finditer(text) for slug in self._slugs[match.lastgroup]]
 
     def suggest(
         self, *, title: str, abstract: str, keywords: Sequence[str] = (), mesh: Sequence[str] = ()

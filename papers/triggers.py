@@ -13,11 +13,12 @@ from importlib import import_module
 from .search import sqlite
 
 _collection = import_module("papers.migrations.0007_collection_version")
+_claims = import_module("papers.migrations.0019_claims")
 
 
 def sqlite_triggers() -> list[tuple[str, str, str]]:
     """(name, table, CREATE TRIGGER statement) of every trigger the app keeps on SQLite."""
-    statements = [*_collection.SQLITE_FORWARD[2:], *sqlite.TRIGGERS]
+    statements = [*_collection.SQLITE_FORWARD[2:], *_claims.SQLITE_FORWARD, *sqlite.TRIGGERS]
     return [(statement.split()[2], statement.split(" ON ", 1)[1].split()[0], statement) for statement in statements]
 
 

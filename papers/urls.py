@@ -5,7 +5,7 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import path
 
 from .page_cache import cached_page
-from .views import browse, crawlers, export, feeds, paper, search
+from .views import browse, claims, crawlers, export, feeds, paper, search
 
 FORMAT = "<str:fmt>"
 
@@ -20,6 +20,10 @@ urlpatterns = [
     path("tags/<slug:slug>/", cached_page(browse.tag_page), name="tag"),
     path(f"tags/<slug:slug>/export.{FORMAT}", cached_page(export.tag_export), name="tag_export"),
     path(f"tags/<slug:slug>/feed.{FORMAT}", cached_page(feeds.tag_feed), name="tag_feed"),
+    path("tags/<slug:slug>/mechanisms/", cached_page(claims.neighbourhood_page), name="neighbourhood"),
+    path("mechanisms/", cached_page(claims.finder_page), name="claim_finder"),
+    path("mechanisms/coverage/", cached_page(claims.coverage_page), name="coverage"),
+    path(f"mechanisms/export.{FORMAT}", cached_page(claims.claims_export), name="claims_export"),
     path("papers/<int:pmid>/", cached_page(paper.paper_page), name="paper"),
     path(f"papers/<int:pmid>/export.{FORMAT}", cached_page(export.paper_export), name="paper_export"),
     path("robots.txt", crawlers.robots_txt, name="robots"),

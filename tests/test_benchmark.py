@@ -46,7 +46,15 @@ def test_benchmark_reports_every_figure_on_a_tiny_corpus():
     assert imported["peak_rss_mb_main"] > 0
     assert figures["corpus"]["approved"] == 240 and figures["corpus"]["tags_confirmed"] > 0
 
-    pages = [row for row in [*figures["search"].values(), *figures["browse"].values(), figures["export"]] if row]
+    assert imported["import_without_claims_seconds_median"] > 0
+    assert imported["claim_suggestion_overhead_pct"] == figures["targets"]["claim_suggestion_overhead_pct"]["value"]
+    claims = figures["claims"]
+    assert set(claims) == {"neighbourhood", "finder", "coverage"} and figures["corpus"]["claims_confirmed"] >= 1
+    # The demo's one claim may fall outside the approved share: then only the unfiltered finder is timed.
+    assert claims["finder"]["pages"] in (1, 3) and claims["coverage"]["max_sql_queries"] <= 10
+    assert figures["targets"]["claim_pages_p95_ms"]["value"] is not None
+    pages = [row for row in [*figures["search"].values(), *figures["browse"].values(), figures["export"],
+                             *claims.values()] if row]
     if figures["deep_pagination"]:
         pages += [figures["deep_pagination"]["page_1"]]
     assert pages, "no page was measured"

@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from papers import curation, exports
 from papers.markup import to_text
-from papers.models import Paper, PaperTag, Tag
+from papers.claims.demo import record_files
+from papers.models import Claim, Paper, PaperTag, Tag
 
 from .conftest import set_status
 
@@ -28,9 +29,11 @@ _JSON_URL = re.compile(r'"(?:next|previous|url|html_url|papers_url)": ?"([^"]+)"
 @pytest.fixture
 def collection(corpus, people):
     """The demo corpus with IL-6, NF-κB and bortezomib's class confirmed, three papers hidden:
-    papers that match the common words, carry those tags and are related to visible ones."""
+    papers that match the common words, carry those tags and are related to visible ones; every
+    claim confirmed (the demo's one is of the hidden 34088671)."""
     for paper_tag in PaperTag.objects.filter(tag__slug__in=["il-6", "nf-kb", "proteasome-inhibitors"]):
         curation.confirm_tag(paper_tag, people.superuser)
+    assert Claim.objects.update(status=Claim.Status.CONFIRMED) >= 1
     for pmid, status in HIDDEN.items():
         set_status(Paper.objects.filter(pmid=pmid), status, Paper.Reason.OTHER if status == "rejected" else "")
     return {pmid: to_text(Paper.objects.get(pmid=pmid).title) for pmid in HIDDEN}
@@ -42,6 +45,8 @@ def seeds() -> list[str]:
     urls = ["/", *(f"/search/?q={q}" for q in searches), "/api/papers/", "/api/topics/", "/api/tags/",
             "/api/facets/?q=myeloma", "/api/papers/?q=bortezomib", "/api/papers/?tag=il-6", "/api/schema/"]
     urls += [reverse("tag", args=[slug]) for slug in tags] + [reverse("api:tag-detail", args=[slug]) for slug in tags]
+    urls += ["/mechanisms/", "/mechanisms/coverage/", "/api/claims/", *(reverse("neighbourhood", args=[slug]) for slug in tags)]
+    urls += [reverse("claims_export", args=[key]) for key in ("csv", "sif", "graphml")]
     for pmid in Paper.objects.public().values_list("pmid", flat=True):
         urls += [reverse("paper", args=[pmid]), reverse("paper_export", args=[pmid, "json"]),
                  reverse("api:paper-detail", args=[pmid])]
@@ -86,7 +91,7 @@ def test_no_hidden_paper_or_count_leaks_anywhere(client, collection):
         for title in collection.values():
             assert title[:60] not in unescape(body), f"a hidden title on {url}"
     assert 900 < visited < MAX_URLS  # everything reachable was visited
-    assert {"home", "search", "tags", "topics", "papers", "api"} <= kinds
+    assert {"home", "search", "tags", "topics", "papers", "api", "mechanisms"} <= kinds
     for pmid in HIDDEN:
         assert client.get(reverse("paper", args=[pmid])).status_code == 404
         assert client.get(reverse("api:paper-detail", args=[pmid])).status_code == 404
@@ -107,3 +112,58 @@ def test_every_public_count_counts_approved_papers_only(client, collection):
         assert api["paper_count"] == tag.public, tag.slug
     facet = {link.label: link.count for link in client.get("/search/?q=cells").context["facet_links"]["Tags"]}
     assert facet.get("IL-6") == client.get("/search/?q=cells&tag=il-6").context["results"].total == 1
+
+
+# Claims of visible papers that stay suggested or are rejected: never on a public page.
+UNDECIDED = {(34090510, "il-1b", "produces", "dkk1"): Claim.Status.SUGGESTED,
+             (34052656, "rankl", "increases", "nf-kb"): Claim.Status.REJECTED}
+
+
+@pytest.fixture
+def claims_collection(collection):
+    """The collection plus the demo's claim records, approved, every tag and every claim confirmed
+    but the UNDECIDED claims."""
+    import io
+
+    from django.core.management import call_command
+
+    before = set(Paper.objects.values_list("pk", flat=True))
+    call_command("import_pubmed", "--from-xml", *map(str, record_files()), stdout=io.StringIO())
+    set_status(Paper.objects.exclude(pk__in=before), Paper.Status.APPROVED)
+    PaperTag.objects.update(status=PaperTag.Status.CONFIRMED)
+    Claim.objects.update(status=Claim.Status.CONFIRMED)
+    for (pmid, agent, relation, target), status in UNDECIDED.items():
+        assert Claim.objects.filter(paper__pmid=pmid, agent__slug=agent, relation=relation, target__slug=target).update(
+            status=status) == 1
+
+
+def test_claim_pages_show_confirmed_claims_of_approved_papers_only(client, claims_collection):
+    public = Claim.objects.public()
+    assert public.count() > 15 and Claim.objects.get(paper__pmid=34088671).status == Claim.Status.CONFIRMED
+    slugs = list(Tag.objects.values_list("slug", flat=True))
+    shown = set()
+    for query in [{}, *({side: slug} for slug in slugs for side in ("agent", "target"))]:
+        page = client.get("/mechanisms/", query)
+        claims = page.context["claims"]
+        assert {c.pk for c in claims} <= set(public.values_list("pk", flat=True)), query
+        assert page.context["total"] == len(claims) == public.filter(**{f"{k}__slug": v for k, v in query.items()}).count()
+        assert "34088671" not in page.content.decode()
+        shown |= {c.pk for c in claims}
+    assert shown == set(public.values_list("pk", flat=True))
+    for (pmid, agent, relation, target) in UNDECIDED:
+        finder = client.get("/mechanisms/", {"agent": agent, "relation": relation, "target": target})
+        same = public.filter(agent__slug=agent, relation=relation, target__slug=target)
+        assert finder.context["total"] == same.count() and str(pmid) not in finder.content.decode()
+    for slug in slugs:
+        found = client.get(reverse("neighbourhood", args=[slug])).context["found"]
+        for link in [*found.acting_on_it, *found.it_acts_on]:
+            expected = public.filter(agent=link.agent.pk, relation=link.relation, target=link.target.pk)
+            assert link.papers == expected.values("paper").distinct().count() > 0, (slug, link)
+    cells = [cell for _, row in client.get("/mechanisms/coverage/").context["rows"] for cell in row]
+    for cell in cells:
+        both = Paper.objects.public().filter(paper_tags__tag=cell.mechanism, paper_tags__status="confirmed").filter(
+            paper_tags__tag=cell.therapy, paper_tags__status="confirmed").distinct().count()
+        assert cell.papers == both, (cell.mechanism.slug, cell.therapy.slug)
+        assert cell.claims == public.filter(Q(agent=cell.mechanism, target=cell.therapy)
+                                            | Q(agent=cell.therapy, target=cell.mechanism)).count()
+    assert any(cell.papers for cell in cells) and any(cell.claims for cell in cells)

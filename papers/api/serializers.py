@@ -9,7 +9,7 @@ from rest_framework.settings import api_settings
 from ..corrections import linked_corrections
 from ..ingest.requests import MAX_PMIDS, MAX_QUERY_LENGTH, MAX_QUERY_RECORDS, ImportRequestForm
 from ..markup import sanitize, to_text
-from ..models import Authorship, ImportRun, Paper, PaperTag, Tag, Topic
+from ..models import Authorship, Claim, ImportRun, Paper, PaperTag, Tag, Topic
 
 
 class MarkupField(serializers.CharField):
@@ -169,6 +169,40 @@ class ConfirmedTagSerializer(serializers.ModelSerializer):
         fields = ("slug", "name", "kind", "topic", "evidence", "evidence_field", "matched", "url")
 
 
+class SpanSerializer(serializers.Serializer):
+    start = serializers.IntegerField(help_text="Offset in the sentence.")
+    end = serializers.IntegerField()
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    """A claim of a paper: agent → relation → target, with its sentence and the spans in it."""
+
+    agent = serializers.CharField(source="agent.slug", help_text="The acting tag's slug.")
+    agent_name = serializers.CharField(source="agent.name")
+    target = serializers.CharField(source="target.slug", help_text="The tag acted on.")
+    target_name = serializers.CharField(source="target.name")
+    agent_span = serializers.SerializerMethodField()
+    target_span = serializers.SerializerMethodField()
+    trigger_span = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Claim
+        fields = ("agent", "agent_name", "relation", "target", "target_name", "negated", "hedged", "field", "sentence",
+                  "agent_span", "target_span", "trigger_span")
+
+    @extend_schema_field(SpanSerializer)
+    def get_agent_span(self, claim) -> dict:
+        return {"start": claim.agent_start, "end": claim.agent_end}
+
+    @extend_schema_field(SpanSerializer)
+    def get_target_span(self, claim) -> dict:
+        return {"start": claim.target_start, "end": claim.target_end}
+
+    @extend_schema_field(SpanSerializer)
+    def get_trigger_span(self, claim) -> dict:
+        return {"start": claim.trigger_start, "end": claim.trigger_end}
+
+
 class LinksSerializer(serializers.Serializer):
     pubmed = LinkField(source="pubmed_url")
     doi = LinkField(source="doi_url")
@@ -200,6 +234,7 @@ class PaperSerializer(PaperSummarySerializer):
     abstract_sections = AbstractSectionSerializer(many=True, source="shaped.abstract_sections")
     authors = AuthorSerializer(many=True, source="authorships")
     tags = ConfirmedTagSerializer(many=True, source="confirmed_tags")
+    claims = ClaimSerializer(many=True, source="confirmed_claims", help_text="Confirmed mechanism claims.")
     mesh_headings = MeshHeadingSerializer(many=True, source="shaped.mesh_headings")
     keywords = serializers.ListField(child=serializers.CharField(), source="shaped.keywords")
     chemicals = serializers.ListField(child=serializers.CharField(), source="shaped.chemicals")
@@ -213,7 +248,7 @@ class PaperSerializer(PaperSummarySerializer):
     class Meta(PaperSummarySerializer.Meta):
         fields = (*PaperSummarySerializer.Meta.fields, "record_type", "vernacular_title", "abstract",
                   "abstract_sections", "copyright", "issn", "volume", "issue", "pages", "pub_month", "pub_day",
-                  "book_title", "publisher", "languages", "pmcid", "links", "tags", "mesh_headings", "keywords",
+                  "book_title", "publisher", "languages", "pmcid", "links", "tags", "claims", "mesh_headings", "keywords",
                   "chemicals", "corrections", "publication_status")
 
 

@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import views
+from . import claims, views
 
 app_name = "api"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.TopicDetail.as_view(), name="topic-detail"),
     path("tags/", views.TagList.as_view(), name="tag-list"),
     path("tags/<slug:slug>/", views.TagDetail.as_view(), name="tag-detail"),
+    path("claims/", claims.ClaimList.as_view(), name="claim-list"),
     path("imports/", views.ImportCreate.as_view(), name="import-list"),
     path("imports/<int:pk>/", views.ImportDetail.as_view(), name="import-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

