@@ -291,6 +291,7 @@ def test_whole_taxonomy_on_a_demo_record_about_imid_resistance():
               "noncanonical NF-κB, and downstream ERK signaling in MM cells, whereas interleukin-6 directly triggers ERK "
               "activation.")
     assert tagger.suggest_text(TaggableText.of_record(record)) == [
+        Suggestion("bmsc", "abstract", stroma, "bone marrow (BM) stromal cell"),
         Suggestion("il-6", "abstract", stroma, "interleukin-6"),
         Suggestion("imids", "title", "ERK signaling mediates resistance to immunomodulatory drugs in the bone marrow "
                    "microenvironment.", "immunomodulatory drugs"),
