@@ -163,7 +163,7 @@ class Tagger:
     def __init__(self, tags: Iterable[TagTerms]):
         trie: dict = {}
         slugs_of: dict[tuple[str, ...], list[str]] = {}
-        self._exclusions: dict[str, re.Pattern] = {}
+        self._exclusions: dict[str, list[re.Pattern]] = {}
         for tag in tags:
             for name in tag.names:
                 pieces = _name_pieces(name)
@@ -177,7 +177,7 @@ class Tagger:
                 if tag.slug not in slugs:
                     slugs.append(tag.slug)
             if tag.exclusions:
-                self._exclusions[tag.slug] = re.compile("|".join(f"(?:{p})" for p in tag.exclusions))
+                self._exclusions[tag.slug] = [re.compile(pattern) for pattern in tag.exclusions]
         self._names: dict[str, list[_Name]] = {}
         for pieces, slugs in slugs_of.items():
             name = _Name(re.compile("".join(pieces) + r"(?![^\W_])"), tuple(slugs))
@@ -229,11 +229,11 @@ class Tagger:
     def _is_excluded(self, slug: str, text: str, start: int, end: int, spans: dict) -> bool:
         """Whether a match of one of the tag's exclusions covers this mention (the exclusions'
         matches in this text are found once per tag)."""
-        pattern = self._exclusions.get(slug)
-        if pattern is None:
+        patterns = self._exclusions.get(slug)
+        if not patterns:
             return False
         if slug not in spans:
-            spans[slug] = [m.span() for m in pattern.finditer(text)]
+            spans[slug] = [m.span() for pattern in patterns for m in pattern.finditer(text)]
         return any(low <= start and end <= high for low, high in spans[slug])
 
     def _scan(self, field: str, text: str, found: dict[str, Suggestion]) -> None:

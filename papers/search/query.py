@@ -133,7 +133,7 @@ def _alternatives(typed: str, slugs: list[str], names: TagNames, expanded) -> li
     """The typed text first, then every other name of these tags, reported in `expanded`."""
     others: list[str] = []
     for slug in slugs:
-        others.extend(t for t in names.terms[slug] if t.casefold() != typed.casefold() and t not in others)
+        others.extend(t for t in names.terms[slug] if clean(t).casefold() != typed.casefold() and t not in others)
     expanded.append((typed, others))
     terms = [Term(typed)]
     for other in others:
