@@ -21,8 +21,9 @@ Matching rules
   OPGL or TOPGEAR, nor IL-6 in IL-60 or IL-6R. A name that is not a symbol and ends in a word
   of three or more letters also matches that word with or without a plural s
   (osteoclasts; bisphosphonates also matches bisphosphonate).
-- Abbreviations inside a name: between two words of a name that is not a symbol, the text may
-  carry a bracketed abbreviation ("bone marrow (BM) stromal cells", "natural killer (NK) cells").
+- Abbreviations inside a name: after a word of a name that is not a symbol, where the name goes
+  on after a space or a dash, the text may carry a bracketed abbreviation ("bone marrow (BM)
+  stromal cells", "transforming growth factor (TGF)-β1").
 - Overlaps: text is read left to right and each stretch of it belongs to one name: where names
   start at the same place the longest match wins, whatever the order of the tags and names
   (OPGL over OPG, "IL-6 receptor" over IL-6); so "receptor activator of NF-κB ligand" suggests
@@ -266,7 +267,7 @@ def _name_pieces(name: str) -> list[str]:
     for token in _NAME_TOKEN.finditer(name):
         kind, text = token.lastgroup, token.group()
         if pieces and pieces[-1] != _SEP and (kind == "sep" or {previous, kind} <= _ALNUM):
-            if kind == "sep" and previous == "letters" and not symbol and text.isspace():
+            if kind == "sep" and previous == "letters" and not symbol:
                 pieces.append(_INSERTED_ABBREVIATION)
             pieces.append(_SEP)
         if kind == "greek":
