@@ -120,7 +120,8 @@ def test_gold_report_lists_misses_and_false_alarms_with_their_sentences(corpus, 
             "ERK signaling in MM cells, whereas interleukin-6 directly triggers ERK activation.") in lines
     search = lines[lines.index("Search: each tag's name typed as is, over the labelled records") + 2:]
     assert len(search) == Tag.objects.count()
-    assert [line.split()[-4:] for line in search if line.startswith("IL-6 ")] == [["1", "1", "1.00", "1.00"]]
+    assert [line.split() for line in search if line.startswith("IL-6 ")] == [
+        ["IL-6", "1", "1", "1.00", "1.00"], ["IL-6", "receptor", "0", "0", "—", "—"]]
 
 
 @pytest.mark.parametrize(("content", "message"), [
