@@ -112,7 +112,7 @@ def _add_run(run: list[str], names: TagNames | None, parsed: ParsedQuery) -> Non
     position = 0
     for (start, end), slugs in [*spans.items(), ((len(text), len(text)), [])]:
         for low, high in words:
-            if (rest := clean(text[max(low, position):min(high, start)])) and low < start and high > position:
+            if low < start and high > position and (rest := clean(text[max(low, position):min(high, start)])):
                 parsed.groups.append(_expand(rest, names, parsed.expanded))
         if slugs:
             parsed.groups.append(_alternatives(clean(text[start:end]), slugs, names, parsed.expanded))
