@@ -2,6 +2,7 @@
 
 import calendar
 import json
+import re
 from datetime import timedelta
 from typing import NamedTuple
 from urllib.parse import quote
@@ -92,6 +93,12 @@ class Tag(models.Model):
         help_text="Other names, gene symbols and spellings. Written all in capitals "
         "(OPG, IL-6) they match case-sensitively; otherwise case-insensitively.",
     )
+    exclusions = ShapedJSONField(
+        default=list,
+        blank=True,
+        help_text='Text that names the tag without meaning it, as [{"pattern": a Python regular expression, '
+        '"reason": why}]: a mention inside a match of a pattern is not suggested.',
+    )
 
     objects = SlugQuerySet.as_manager()
 
@@ -116,6 +123,16 @@ class Tag(models.Model):
             isinstance(s, str) and s.strip() for s in self.synonyms
         ):
             raise ValidationError({"synonyms": "A list of non-empty names."})
+        if not isinstance(self.exclusions, list) or not all(
+            isinstance(e, dict) and set(e) == {"pattern", "reason"} and all(isinstance(v, str) and v.strip() for v in e.values())
+            for e in self.exclusions
+        ):
+            raise ValidationError({"exclusions": 'A list of {"pattern": …, "reason": …}, both non-empty text.'})
+        for exclusion in self.exclusions:
+            try:
+                re.compile(exclusion["pattern"])
+            except re.error as error:
+                raise ValidationError({"exclusions": f"{exclusion['pattern']!r} is not a regular expression: {error}."})
 
     @property
     def terms(self) -> list[str]:

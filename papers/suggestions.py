@@ -18,7 +18,7 @@ from .tagging import Suggestion, TaggableText, Tagger, TagTerms
 class TagSuggester:
     def __init__(self, tags: Sequence[Tag]):
         self.tag_ids = {tag.slug: tag.pk for tag in tags}
-        self.tagger = Tagger(TagTerms(slug=tag.slug, names=tuple(tag.terms)) for tag in tags)
+        self.tagger = Tagger(map(tag_terms, tags))
 
     @classmethod
     def from_database(cls) -> TagSuggester:
@@ -62,6 +62,11 @@ class TagSuggester:
         PaperTag.objects.bulk_update(update, ["evidence", "evidence_field", "matched"])
         PaperTag.objects.filter(pk__in=withdraw).delete()
         return len(create) + len(update) + len(withdraw)
+
+
+def tag_terms(tag: Tag) -> TagTerms:
+    """What the tagger needs of a Tag: its names and its exclusions' patterns."""
+    return TagTerms(tag.slug, tuple(tag.terms), tuple(e["pattern"] for e in tag.exclusions))
 
 
 def _evidence(suggestion) -> tuple[str, str, str]:

@@ -21,9 +21,16 @@ Matching rules
   OPGL or TOPGEAR, nor IL-6 in IL-60 or IL-6R. A name that is not a symbol and ends in a word
   of three or more letters also matches that word with or without a plural s
   (osteoclasts; bisphosphonates also matches bisphosphonate).
-- Overlaps: text is read left to right and each stretch of it belongs to one name, a longer
-  name winning over a shorter one it starts with (OPGL over OPG); so "receptor activator of
-  NF-κB ligand" suggests RANKL and not also NF-κB.
+- Abbreviations inside a name: after a word of a name that is not a symbol, where the name goes
+  on after a space or a dash, the text may carry a bracketed abbreviation ("bone marrow (BM)
+  stromal cells", "transforming growth factor (TGF)-β1").
+- Overlaps: text is read left to right and each stretch of it belongs to one name: where names
+  start at the same place the longest match wins, whatever the order of the tags and names
+  (OPGL over OPG, "IL-6 receptor" over IL-6); so "receptor activator of NF-κB ligand" suggests
+  RANKL and not also NF-κB. A name shared by two tags is a mention of each.
+- Exclusions: a tag may list patterns of text that name it without meaning it (a radiotracer,
+  a sorting marker, an unrelated acronym; fixtures/TAXONOMY.md); a mention inside a match of
+  one of its tag's exclusions is not that tag.
 """
 
 from __future__ import annotations
@@ -72,6 +79,8 @@ _NAME_TOKEN = re.compile(
     re.S,
 )
 _ALNUM = {"greek", "digits", "letters"}
+# A bracketed abbreviation the text may insert between two words of a name: "bone marrow (BM)".
+_INSERTED_ABBREVIATION = r"(?:\s?\([A-Za-z0-9\u0370-\u03ff]{1,8}s?\))?"
 
 
 # Where a sentence may end: ., ! or ? (and closing quotes or brackets) before a space and a
@@ -92,16 +101,25 @@ class TagTerms:
 
     slug: str
     names: tuple[str, ...]  # Tag.name followed by its synonyms
+    exclusions: tuple[str, ...] = ()  # regex patterns of text that names the tag without meaning it
 
 
 @dataclass(frozen=True)
 class Mention:
-    """A tag named in plain text, at text[start:end]."""
+    """Where a tag is named in a plain text."""
 
     slug: str
-    start: int
+    start: int  # character offsets in the plain text given
     end: int
-    matched: str
+    matched: str  # text[start:end]
+
+
+@dataclass(frozen=True)
+class _Name:
+    """One compiled dictionary name: matched alone at a place where some name starts."""
+
+    pattern: re.Pattern
+    slugs: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -137,13 +155,16 @@ class TaggableText(NamedTuple):
 
 
 class Tagger:
-    """All dictionary names compiled into one regex shaped as a trie of pattern pieces: at each
-    word start the engine follows only the names sharing its first characters instead of trying
-    every name in turn (several times faster than a flat alternation)."""
+    """All dictionary names compiled into one regex shaped as a trie of pattern pieces, which
+    finds where the next name starts (at each word start the engine follows only the names
+    sharing its first characters instead of trying every name in turn). A regex alternation
+    takes the first branch that matches, not the longest, so at that place each name starting
+    with the same character is then matched alone and the longest wins."""
 
     def __init__(self, tags: Iterable[TagTerms]):
         trie: dict = {}
-        slugs_at_leaf: list[list[str]] = []
+        slugs_of: dict[tuple[str, ...], list[str]] = {}
+        self._exclusions: dict[str, list[re.Pattern]] = {}
         for tag in tags:
             for name in tag.names:
                 pieces = _name_pieces(name)
@@ -152,20 +173,41 @@ class Tagger:
                 node = trie
                 for piece in pieces:
                     node = node.setdefault(piece, {})
-                if None not in node:
-                    node[None] = len(slugs_at_leaf)
-                    slugs_at_leaf.append([])
-                if tag.slug not in slugs_at_leaf[node[None]]:
-                    slugs_at_leaf[node[None]].append(tag.slug)
-        self._slugs = {f"t{i}": tuple(slugs) for i, slugs in enumerate(slugs_at_leaf)}
+                node[None] = True
+                slugs = slugs_of.setdefault(tuple(pieces), [])
+                if tag.slug not in slugs:
+                    slugs.append(tag.slug)
+            if tag.exclusions:
+                self._exclusions[tag.slug] = [re.compile(pattern) for pattern in tag.exclusions]
+        self._names: dict[str, list[_Name]] = {}
+        for pieces, slugs in slugs_of.items():
+            name = _Name(re.compile("".join(pieces) + r"(?![^\W_])"), tuple(slugs))
+            for first in _first_characters(pieces[0]):
+                self._names.setdefault(first, []).append(name)
         names = _alternation(trie) if trie else "(?!)"
         self._pattern = re.compile(rf"(?<![^\W_])(?:{names})(?![^\W_])")
 
     def mentions(self, text: str) -> list[Mention]:
-        """Every tag mention in plain text (caller applies markup.to_text), left to right,
-        non-overlapping, longest name winning; a name shared by two tags yields one Mention per tag."""
-        return [Mention(slug, match.start(), match.end(), match.group())
-                for match in self._pattern.finditer(text) for slug in self._slugs[match.lastgroup]]
+        """Every tag mention in plain text (the caller applies markup.to_text), left to right,
+        non-overlapping, the longest name winning whatever the row order, exclusions applied.
+        A name shared by two tags yields one Mention per tag at the same span."""
+        found: list[Mention] = []
+        excluded: dict[str, list[tuple[int, int]]] = {}
+        position = 0
+        while hit := self._pattern.search(text, position):
+            start, end, slugs = hit.start(), hit.end(), []
+            for name in self._names.get(text[start], ()):
+                match = name.pattern.match(text, start)
+                if match is None or match.end() < end:
+                    continue
+                if match.end() > end:
+                    end, slugs = match.end(), []
+                slugs.extend(slug for slug in name.slugs if slug not in slugs)
+            for slug in slugs:
+                if not self._is_excluded(slug, text, start, end, excluded):
+                    found.append(Mention(slug, start, end, text[start:end]))
+            position = end
+        return found
 
     def suggest(
         self, *, title: str, abstract: str, keywords: Sequence[str] = (), mesh: Sequence[str] = ()
@@ -185,28 +227,37 @@ class Tagger:
         """For a parsed record; picklable as a bound method, so a parsing process can call it."""
         return self.suggest_text(TaggableText.of_record(record))
 
+    def _is_excluded(self, slug: str, text: str, start: int, end: int, spans: dict) -> bool:
+        """Whether a match of one of the tag's exclusions covers this mention (the exclusions'
+        matches in this text are found once per tag)."""
+        patterns = self._exclusions.get(slug)
+        if not patterns:
+            return False
+        if slug not in spans:
+            spans[slug] = [m.span() for pattern in patterns for m in pattern.finditer(text)]
+        return any(low <= start and end <= high for low, high in spans[slug])
+
     def _scan(self, field: str, text: str, found: dict[str, Suggestion]) -> None:
         """Adds a Suggestion for each tag first seen in this text."""
         sentences = None
-        for match in self._pattern.finditer(text):
-            new = [slug for slug in self._slugs[match.lastgroup] if slug not in found]
-            if not new:
+        for mention in self.mentions(text):
+            if mention.slug in found:
                 continue
             start, end = 0, len(text)
             if field in ("title", "abstract"):
                 if sentences is None:
                     sentences = _sentence_starts(text)
-                i = bisect.bisect_right(sentences, match.start())
+                i = bisect.bisect_right(sentences, mention.start)
                 start = sentences[i - 1]
                 end = sentences[i] if i < len(sentences) else end
-            evidence = _clip(text[start:end].rstrip(), match.start() - start, match.end() - start)
-            for slug in new:
-                found[slug] = Suggestion(slug, field, evidence, match.group())
+            evidence = _clip(text[start:end].rstrip(), mention.start - start, mention.end - start)
+            found[mention.slug] = Suggestion(mention.slug, field, evidence, mention.matched)
 
 
 def _name_pieces(name: str) -> list[str]:
     """A dictionary name as regex pieces: one per character, a flexible separator between
-    tokens, an alternation per Greek letter, and an optional plural s."""
+    tokens (where words of a non-symbol are spaced, also room for a bracketed abbreviation), an
+    alternation per Greek letter, and an optional plural s."""
     if not any(c.isalnum() for c in name):
         return []
     name = _SPELLED_GREEK.sub(lambda m: _LETTER_OF_NAME[m.group().lower()], name.replace("µ", "μ"))
@@ -216,6 +267,8 @@ def _name_pieces(name: str) -> list[str]:
     for token in _NAME_TOKEN.finditer(name):
         kind, text = token.lastgroup, token.group()
         if pieces and pieces[-1] != _SEP and (kind == "sep" or {previous, kind} <= _ALNUM):
+            if kind == "sep" and previous == "letters" and not symbol:
+                pieces.append(_INSERTED_ABBREVIATION)
             pieces.append(_SEP)
         if kind == "greek":
             pieces.append(_GREEK_PIECE.get(text.lower(), re.escape(text)))
@@ -226,7 +279,7 @@ def _name_pieces(name: str) -> list[str]:
         if kind != "sep":
             last_word = text if kind == "letters" else ""
         previous = kind
-    if pieces[-1] == _SEP:
+    while pieces[-1] in (_SEP, _INSERTED_ABBREVIATION):
         pieces.pop()
     if not symbol and len(last_word) >= 3:
         if last_word.endswith("s") and not last_word.lower().endswith(("ss", "us", "is")):
@@ -248,8 +301,18 @@ def _alternation(node: dict) -> str:
     """The regex of a trie node; a name ending here is tried after the longer ones."""
     branches = [piece + _alternation(child) for piece, child in node.items() if piece is not None]
     if None in node:
-        branches.append(f"(?P<t{node[None]}>)")
+        branches.append("")
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+def _first_characters(piece: str) -> set[str]:
+    """The characters a name's first piece can match first (see _name_pieces for the shapes)."""
+    if piece.startswith("(?i:"):  # a Greek letter and its spelled names and look-alikes
+        alternatives = piece[4:-1].split("|")
+        return {case for a in alternatives for case in (a[0], a[0].lower(), a[0].upper())}
+    if len(piece) == 4 and piece[0] == "[" and piece[3] == "]":  # either case of a letter
+        return {piece[1], piece[2]}
+    return {piece[-1]}  # a literal character, maybe escaped
 
 
 def _sentence_starts(text: str) -> list[int]:

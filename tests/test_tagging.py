@@ -283,7 +283,8 @@ def test_whole_taxonomy_on_a_demo_record_about_imid_resistance():
     root = Path(__file__).resolve().parent.parent
     taxonomy = json.loads((root / "fixtures" / "taxonomy.json").read_text())
     tagger = Tagger(
-        TagTerms(o["fields"]["slug"], (o["fields"]["name"], *o["fields"]["synonyms"]))
+        TagTerms(o["fields"]["slug"], (o["fields"]["name"], *o["fields"]["synonyms"]),
+                 tuple(e["pattern"] for e in o["fields"]["exclusions"]))
         for o in taxonomy if o["model"] == "papers.tag"
     )
     (record,) = [r for r in iter_records(str(root / "fixtures" / "demo" / "pubmed21n1298_myeloma.xml")) if r.pmid == 34088671]
@@ -291,6 +292,7 @@ def test_whole_taxonomy_on_a_demo_record_about_imid_resistance():
               "noncanonical NF-κB, and downstream ERK signaling in MM cells, whereas interleukin-6 directly triggers ERK "
               "activation.")
     assert tagger.suggest_text(TaggableText.of_record(record)) == [
+        Suggestion("bmsc", "abstract", stroma, "bone marrow (BM) stromal cell"),
         Suggestion("il-6", "abstract", stroma, "interleukin-6"),
         Suggestion("imids", "title", "ERK signaling mediates resistance to immunomodulatory drugs in the bone marrow "
                    "microenvironment.", "immunomodulatory drugs"),

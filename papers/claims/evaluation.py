@@ -40,9 +40,10 @@ class Score:
 
 
 def taxonomy_tagger(path: Path = TAXONOMY) -> Tagger:
-    rows = json.loads(path.read_text())
-    return Tagger(TagTerms(row["fields"]["slug"], (row["fields"]["name"], *row["fields"]["synonyms"]))
-                  for row in rows if row["model"] == "papers.tag")
+    """The tagger of the taxonomy file, names and exclusions, as the app builds it from the tags."""
+    rows = [row["fields"] for row in json.loads(path.read_text()) if row["model"] == "papers.tag"]
+    return Tagger(TagTerms(row["slug"], (row["name"], *row["synonyms"]),
+                           tuple(e["pattern"] for e in row.get("exclusions", ()))) for row in rows)
 
 
 def labelled(path: Path = LABELLED) -> list[dict]:

@@ -9,6 +9,7 @@ through public() again.
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from django.db import connection
@@ -16,8 +17,10 @@ from django.db.models import F
 from django.utils.safestring import mark_safe
 
 from ..models import Paper, PaperTag, PublicationType, Tag
+from ..suggestions import tag_terms
+from ..tagging import Tagger, TagTerms
 from . import postgres, sqlite
-from .query import ParsedQuery, parse
+from .query import ParsedQuery, TagNames, parse
 from .scope import DOCUMENTS, MATCH_COLUMNS, Scope, SearchFilters
 
 FACETS = ("tags", "years", "journals", "publication_types")
@@ -112,7 +115,7 @@ def match(query: str, filters: SearchFilters | None = None, expand_synonyms: boo
     """The query parsed (tag synonyms looked up once) and the public papers the filters leave.
     Without words but with filters, every filtered paper matches: browsing a tag, a topic or a
     journal."""
-    parsed = parse(query, _synonyms() if expand_synonyms and query and not query.isspace() else None)
+    parsed = parse(query, tag_names() if expand_synonyms and query and not query.isspace() else None)
     return Matching(parsed, backend(), Scope(filters or SearchFilters()))
 
 
@@ -170,14 +173,19 @@ class Matching:
         return f"WITH m AS MATERIALIZED ({ranked})", ranked_params
 
 
-def _synonyms() -> dict[str, list[str]]:
-    """Every tag term, casefolded, mapped to all the terms of its tag."""
-    lookup: dict[str, list[str]] = {}
-    for name, synonyms in Tag.objects.values_list("name", "synonyms"):
-        terms = [name, *synonyms]
-        for term in terms:
-            lookup.setdefault(term.casefold(), terms)
-    return lookup
+def tag_names() -> TagNames:
+    """The tags' names as the query parser reads them: read on each search (a few dozen rows),
+    compiled into a matcher only when they have changed."""
+    return _compiled_names(tuple(map(tag_terms, Tag.objects.only("slug", "name", "synonyms", "exclusions"))))
+
+
+@lru_cache(maxsize=2)
+def _compiled_names(tags: tuple[TagTerms, ...]) -> TagNames:
+    slug_of: dict[str, str] = {}
+    for tag in tags:
+        for name in tag.names:
+            slug_of.setdefault(name.casefold(), tag.slug)
+    return TagNames(Tagger(tags), {tag.slug: tag.names for tag in tags}, slug_of)
 
 
 def _page_statement(matches: tuple[str, list], type_counts: str, names: Collection[str], order: str, limit: int,

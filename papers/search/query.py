@@ -1,6 +1,9 @@
 """The user's query, parsed PubMed-style into plain data that each backend renders safely.
 
 `word`, `"a phrase"`, `a OR b`, `-word` / `NOT word` and an implicit AND between the rest.
+A tag's name or synonym is found by the tagger's own matcher (papers.tagging), quoted or not: in
+`proteasome inhibitors myeloma` the first two words are one term, the tag, searched with all its
+names; a word typed in another case than its tag's name (rankl) is that tag too.
 Gene symbols keep their hyphens, digits and Greek letters (IL-6, MIP-1α, NF-κB). Anything a
 full-text engine would read as an operator (* : ^ ( ) …) is turned into a space, NULs are
 dropped and the text is capped, so no input can raise: at worst the query is empty and
@@ -9,6 +12,8 @@ dropped and the text is capped, so no input can raise: at worst the query is emp
 
 import re
 from dataclasses import dataclass, field
+
+from ..tagging import Tagger
 
 MAX_LENGTH = 500
 MAX_TERMS = 30  # words and phrases typed; each may expand to its tag's synonyms
@@ -37,22 +42,33 @@ class ParsedQuery:
         return not self.groups
 
 
+@dataclass(frozen=True)
+class TagNames:
+    """What expanding a query needs of the tags."""
+
+    tagger: Tagger
+    terms: dict[str, tuple[str, ...]]  # slug -> the tag's name and synonyms
+    slug_of: dict[str, str]  # a name or synonym, casefolded -> its tag's slug
+
+
 def clean(text: str) -> str:
     """Term text without operators, stray punctuation at the edges and extra spaces."""
     words = (w.strip("-/.,'+") for w in _NOT_TERM.sub(" ", text).split())
     return " ".join(w for w in words if any(c.isalnum() for c in w))
 
 
-def parse(query: str, synonyms: dict[str, list[str]] | None = None) -> ParsedQuery:
-    """Parse the query; with `synonyms` (a casefolded term → all its tag's terms), a term equal
-    to a tag term becomes an OR over that tag's terms, reported in `expanded`."""
+def parse(query: str, names: TagNames | None = None) -> ParsedQuery:
+    """Parse the query; with `names`, a run of words or a phrase naming a tag becomes an OR over
+    that tag's names, reported in `expanded`."""
     text = (query or "").replace("\x00", "")[:MAX_LENGTH]
     parsed = ParsedQuery()
     join_next = negate_next = False
     typed = 0
+    run: list[str] = []  # plain words in a row, in which names are looked for together
     for match in _TOKEN.finditer(text):
         minus, phrase, bare = match.groups()
         if bare in ("OR", "AND", "NOT"):
+            _add_run(run, names, parsed)
             join_next, negate_next = bare == "OR" and bool(parsed.groups), bare == "NOT"
             continue
         negate = bool(minus) or negate_next
@@ -62,7 +78,11 @@ def parse(query: str, synonyms: dict[str, list[str]] | None = None) -> ParsedQue
         if not term_text or typed == MAX_TERMS:
             continue
         typed += 1
-        terms = _expand(Term(term_text), synonyms, parsed.expanded)
+        if bare is not None and not negate and not join_next:
+            run.append(term_text)
+            continue
+        _add_run(run, names, parsed)
+        terms = _expand(term_text, names, parsed.expanded)
         if negate:
             parsed.excluded.extend(terms)
         elif join_next:
@@ -70,16 +90,53 @@ def parse(query: str, synonyms: dict[str, list[str]] | None = None) -> ParsedQue
         else:
             parsed.groups.append(terms)
         join_next = negate_next = False
+    _add_run(run, names, parsed)
     if parsed.is_empty:
         parsed.message = ("Only words to leave out were given: add a word or phrase to search for."
                           if parsed.excluded else "Type a word, a gene symbol or a phrase in quotes to search for.")
     return parsed
 
 
-def _expand(term: Term, synonyms, expanded) -> list[Term]:
-    alternatives = (synonyms or {}).get(term.text.casefold())
-    if not alternatives:
-        return [term]
-    others = [t for t in alternatives if t.casefold() != term.text.casefold()]
-    expanded.append((term.text, others))
-    return [term, *(Term(clean(t)) for t in others if clean(t))]
+def _add_run(run: list[str], names: TagNames | None, parsed: ParsedQuery) -> None:
+    """Each tag named in the run of words becomes a group of its names, each other word (or
+    what a name leaves of it) a group of its own; the run is emptied."""
+    text = " ".join(run)
+    words, offset = [], 0
+    for word in run:
+        words.append((offset, offset + len(word)))
+        offset += len(word) + 1
+    run.clear()
+    spans: dict[tuple[int, int], list[str]] = {}
+    for mention in names.tagger.mentions(text) if names and text else ():
+        spans.setdefault((mention.start, mention.end), []).append(mention.slug)
+    position = 0
+    for (start, end), slugs in [*spans.items(), ((len(text), len(text)), [])]:
+        for low, high in words:
+            if low < start and high > position and (rest := clean(text[max(low, position):min(high, start)])):
+                parsed.groups.append(_expand(rest, names, parsed.expanded))
+        if slugs:
+            parsed.groups.append(_alternatives(clean(text[start:end]), slugs, names, parsed.expanded))
+        position = end
+
+
+def _expand(term_text: str, names: TagNames | None, expanded) -> list[Term]:
+    """A term, or its tag's names if the whole term names a tag."""
+    if names:
+        slugs = [m.slug for m in names.tagger.mentions(term_text) if (m.start, m.end) == (0, len(term_text))]
+        slug = names.slug_of.get(term_text.casefold())
+        if slugs or slug:
+            return _alternatives(term_text, slugs or [slug], names, expanded)
+    return [Term(term_text)]
+
+
+def _alternatives(typed: str, slugs: list[str], names: TagNames, expanded) -> list[Term]:
+    """The typed text first, then every other name of these tags, reported in `expanded`."""
+    others: list[str] = []
+    for slug in slugs:
+        others.extend(t for t in names.terms[slug] if clean(t).casefold() != typed.casefold() and t not in others)
+    expanded.append((typed, others))
+    terms = [Term(typed)]
+    for other in others:
+        if (cleaned := clean(other)) and Term(cleaned) not in terms:
+            terms.append(Term(cleaned))
+    return terms

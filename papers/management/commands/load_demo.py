@@ -1,4 +1,5 @@
-"""`manage.py load_demo`: the taxonomy and the demo papers, approved, for a first look."""
+"""`manage.py load_demo`: the taxonomy and the demo papers, approved, for a first look: the
+myeloma records (fixtures/demo) and the records on the mechanisms (fixtures/demo_mechanisms)."""
 
 from pathlib import Path
 
@@ -17,16 +18,16 @@ FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
 class Command(BaseCommand):
     help = (
-        "Load the topic/tag taxonomy and import the demo records (real MEDLINE records on myeloma, "
-        "see fixtures/DEMO.md), approving them and confirming their suggested tags so the public pages "
+        "Load the topic/tag taxonomy and import the demo records (real MEDLINE records on myeloma and on "
+        "its mechanisms, see fixtures/DEMO.md), approving them and confirming their suggested tags so the public pages "
         "have something to show. Idempotent."
     )
 
     def handle(self, *args, **options):
         call_command("loaddata", FIXTURES / "taxonomy.json", verbosity=0)
-        files = sorted((FIXTURES / "demo").glob("*.xml")) + record_files()
+        files = sorted((FIXTURES / "demo").glob("*.xml")) + sorted((FIXTURES / "demo_mechanisms").glob("*.xml")) + record_files()
         if not files:
-            raise CommandError("fixtures/demo holds no XML files.")
+            raise CommandError("fixtures/demo and fixtures/demo_mechanisms hold no XML files.")
         run = ImportRun.objects.create(source=ImportRun.Source.XML, query="\n".join(map(str, files)))
         report = perform(run)
         if report.failed:
