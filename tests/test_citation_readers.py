@@ -88,5 +88,7 @@ def test_csl_json_renders_without_publication_types_as_a_genre(corpus):
     rendered = [str(entry) for entry in bibliography.bibliography()]
     assert len(rendered) == len(items)
     assert not any(re.search(r"\[(Journal Article|Review|Case Reports)\]", entry) for entry in rendered)
+    # MEDLINE's final full stop left out: a style's punctuation follows the title ("… myeloma.”," otherwise).
+    assert not any(re.search(r"\.[”\"']\s*[,.]", entry) for entry in rendered), rendered[:3]
     titled = [item for item in items if item.get("title")]
     assert sum(any(item["title"][:30] in entry for entry in rendered) for item in titled) == len(titled)

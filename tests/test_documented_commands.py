@@ -119,6 +119,8 @@ def one_line_reason(result: subprocess.CompletedProcess) -> str | None:
     """None when the command succeeded or failed with a one-line reason; else what went wrong."""
     if result.returncode == 0:
         return None
+    if result.returncode in (126, 127):  # the shell's "not found" / "not executable": the docs are wrong
+        return f"exit {result.returncode}: {result.stderr.strip()[:300]}"
     lines = [line for line in result.stderr.splitlines() if line.strip() and " WARNING " not in line]
     if len(lines) == 1 and "Traceback" not in result.stderr:
         return None

@@ -16,11 +16,17 @@ def document(entries: list[str]) -> str:
     return ("[\n" + ",\n".join(entries) + "\n]\n") if entries else "[]\n"
 
 
+def _without_final_stop(title: str) -> str:
+    """MEDLINE ends every title with a full stop, and a CSL style puts its own punctuation after
+    the title ("… cells.," otherwise); a question or exclamation mark stays, styles keep those."""
+    return title[:-1] if title.endswith(".") and not title.endswith("..") else title
+
+
 def _csl_item(r: Record) -> dict:
     item = {
         "id": r.key,
         "type": {"article": "article-journal", "book": "book", "chapter": "chapter"}[r.kind],
-        "title": r.title,
+        "title": _without_final_stop(r.title),
         "author": [{"literal": a.literal} if a.literal else
                    {k: v for k, v in (("family", a.family), ("given", a.given), ("suffix", a.suffix)) if v}
                    for a in r.authors],
