@@ -50,10 +50,28 @@ def test_passives_and_compounds_read_the_agent_after_by_or_before_the_hyphen(ext
     compound = ("IL-10, also an inhibitory cytokine, suppresses the receptor activator of nuclear factor κB (NF-κB) "
                 "ligand (RANKL)-induced osteoclast differentiation.")
     assert read(extractor, compound) == {("rankl", "increases", "osteoclastogenesis"): (False, False)}
+    # IL1β heads a participle phrase of its own ("secreted by …"): it is no second agent of "produced by".
     produced = ("Here, we found that tumor necrosis factor α (TNFα) produced by CAR-T cells upon tumor recognition and "
                 "interleukin 1β (IL1β) secreted by activated myeloid cells were the main cytokines in inducing "
                 "endothelial activation.")
     assert read(extractor, produced) == {("car-t", "produces", "tnf-a"): (False, False)}
+
+
+def test_a_participle_with_its_source_modifies_the_name_before_it(extractor):
+    # "sRANKL released from osteogenic cells": no "RANKL produces osteoblasts"; the subject of
+    # "binds" is sRANKL, not the cells the clause names.
+    sentence = ("Even though soluble RANKL (sRANKL) and membrane-bound RANKL (mRANKL) both stimulate osteoclast "
+                "formation in vitro, their biological roles are different. mRANKL triggers osteoclastogenesis by "
+                "binding to RANK through cell-cell interaction; however, sRANKL released from osteogenic cells binds "
+                "to RANK without cell-cell interaction.")
+    assert read(extractor, sentence) == {("rankl", "increases", "osteoclastogenesis"): (False, False),
+                                         ("rankl", "binds", "rank"): (False, False)}
+
+
+def test_the_treatment_of_an_agentless_passive_is_its_agent(extractor):
+    sentence = ("In this study, we found that ICAM-1 and VCAM-1 expression was induced when GBM cells were treated with "
+                "IL-1β, and that adhesive interaction between monocytes and GBM cells increased accordingly.")
+    assert read(extractor, sentence) == {("il-1b", "increases", "vcam-1"): (False, False)}
 
 
 def test_nominalisation_reads_inhibition_of_x_by_y_the_right_way_round():
@@ -114,6 +132,18 @@ def test_the_labelled_set_meets_the_targets_and_beats_the_naive_baseline():
     call_command("claim_quality", stdout=out)
     overall = out.getvalue().splitlines()[-1].split()
     assert overall[:3] == ["all", "250", "34"] and float(overall[3]) == round(ours.precision, 2)
+
+
+def test_claim_quality_lists_the_mistakes_of_one_split():
+    split_of = {row["id"]: row["split"] for row in labelled()}
+    listed = {}
+    for split in ("dev", "held-out", "all"):
+        out = io.StringIO()
+        call_command("claim_quality", "--mistakes", "--split", split, stdout=out)
+        listed[split] = out.getvalue().splitlines()[4:]  # after the header and the three rows
+        assert all(split in ("all", split_of[int(line.split()[0][1:])]) for line in listed[split])
+    assert sorted(listed["all"]) == sorted(listed["dev"] + listed["held-out"])
+    assert len(listed["all"]) == len(evaluate(labelled(), taxonomy_tagger())[0].mistakes)
 
 
 # --- lifecycle -------------------------------------------------------------------------------

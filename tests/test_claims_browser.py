@@ -47,8 +47,8 @@ def test_researcher_finds_mechanisms_and_follows_the_maps(page, live_server, map
     first.locator("strong a:text-is('RANKL')").click()
     page.wait_for_url("**/tags/rankl/mechanisms/")
     svg = page.locator("svg.neighbourhood")
-    assert svg.locator("a").count() == 3  # osteoclastogenesis, osteoclasts, NF-κB
-    assert page.locator("section[aria-labelledby=acts-heading] li").count() == 3
+    assert svg.locator("a").count() == 4  # osteoclastogenesis, osteoclasts, NF-κB, RANK (binds)
+    assert page.locator("section[aria-labelledby=acts-heading] li").count() == 4
     svg.locator("a text", has_text="Osteoclasts").click()
     page.wait_for_url("**/mechanisms/?agent=rankl&relation=increases&target=osteoclasts")
     assert page.locator("ol.claims > li").count() == 1

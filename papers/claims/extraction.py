@@ -12,7 +12,12 @@ around one trigger word (fixtures/claims/LABELLING.md says what counts):
   (coordinated subjects, "X overexpression", "can", "did not" allowed between), the targets the
   first names after it in the same clause;
 - compound: "RANKL-induced osteoclast differentiation", "IL-1β-induced NF-κB activation";
-- passive: "osteoclastogenesis induced by RANKL", "angiogenesis was inhibited via X";
+- passive: "osteoclastogenesis induced by RANKL", "angiogenesis was inhibited via X", and the
+  treatment of an agentless passive: "VCAM-1 expression was induced when cells were treated with IL-1β";
+- reduced relative: "sRANKL released from osteogenic cells binds to RANK" — the participle with its
+  source or agent modifies the name before it (no active reading; that name stays the subject),
+  and a name heading such a phrase is no conjunct of an earlier "by" ("TNFα produced by CAR-T
+  cells and IL1β secreted by …");
 - nominalisation: "inhibition of X by Y", "the role of Y in the activation of X";
 - agent noun: "the Wnt antagonist Dickkopf-1", "Y, a ligand of X".
 
@@ -66,6 +71,14 @@ _SUBJECT_GAP = re.compile(
 _PREPOSITION_BEFORE = re.compile(r"\b(?:of|with|by|from|in|on|to|against|for|than|via|through|without|after)\s*$", re.I)
 _OBJECT_OF_PHRASE = re.compile(r"\b(?:of|with|by|from|in|to|against)\s+(?:[^\s,;]+\s+){1,3}(?:and|or)\s+$", re.I)
 _BY = re.compile(r"\s*(?:\w+ly\s+)?(?:by|via)\s+(?!\w+ing\b)", re.I)
+# A participle with its agent or source after it modifies the noun before it (a reduced relative
+# clause): "sRANKL released from osteogenic cells", "IL1β secreted by activated myeloid cells".
+_REDUCED = re.compile(r"\s*(?:\w+ly\s+)?(?:by|from)\b", re.I)
+_REDUCED_BEFORE = re.compile(r"\b[\w-]+(?:ed|en)\s+(?:\w+ly\s+)?(?:by|from)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_AUXILIARY_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been)\s+(?:\w+ly\s+)?$", re.I)
+_TREATED = re.compile(r"\s*(?:\w+ly\s+)?(?:when|after|upon|following|once)\s+[^;,]{0,40}?"
+                      r"\b(?:treated|stimulated|exposed|incubated|challenged)\s+(?:with|to)\s+", re.I)
+_PARENTHESIS = re.compile(r"\s*(?:\([^()]*\)\s*)?")
 _NEGATION = re.compile(r"\b(?:not(?!\s+only)|n't|no longer|never|failed to|fails to|fail to|neither|nor|without|cannot)\b", re.I)
 _HEDGE = re.compile(
     r"\b(?:may|might|could|possibl[ey]|probabl[ey]|likely|suggest\w*|propos\w*|hypothes\w*|potential(?:ly)?"
@@ -183,8 +196,16 @@ def _readings(sentence, mentions, triggers, trigger) -> Iterable[tuple[Mention, 
     # Passive: "osteoclastogenesis induced by RANKL", "X was inhibited via Y".
     by = _BY.match(sentence, trigger.end) or re.compile(r"[^;,]{0,40}?\b(?:by|via)\s+(?!\w+ing\b)", re.I).match(
         sentence, trigger.end) if _PAST.search(word) else None
+    if by is None and _PAST.search(word) and _AUXILIARY_BEFORE.search(sentence, 0, trigger.start):
+        # "VCAM-1 expression was induced when GBM cells were treated with IL-1β": the treatment
+        # of an agentless passive is its agent (labelled as administering the tag).
+        by = _TREATED.match(sentence, trigger.end)
     if by:
         agents = _governed(sentence, after, by.end(), triggers, trigger, reach=25, strict=True)
+        # "TNFα produced by CAR-T cells … and IL1β secreted by myeloid cells": IL1β begins a
+        # phrase of its own, coordinated with "TNFα produced by …", and is no agent of it.
+        own = [i for i, agent in enumerate(agents) if i and _heads_reduced_relative(sentence, agent, triggers)]
+        agents = agents[: own[0]] if own else agents
         if agents:
             for target in _preceding(sentence, before, trigger, triggers):
                 yield from ((agent, target) for agent in agents)
@@ -226,6 +247,8 @@ def _readings(sentence, mentions, triggers, trigger) -> Iterable[tuple[Mention, 
     # Active: "DKK-1 inhibits Wnt signalling", "TNF-α and IL-1β induce X and Y".
     if word.endswith(("ion", "ment", "ance")) or re.match(r"\w+(?:ers?|ors?|ists?)$", word):
         return
+    if _PAST.search(word) and _REDUCED.match(sentence, trigger.end):
+        return  # "sRANKL released from osteogenic cells": the participle is passive
     agents = _subject(sentence, before, trigger, triggers)
     if not agents and re.search(r"(?:,\s*|\s)(?:and|but)\s+$", sentence[: trigger.start]):
         # A second verb of the subject: "TNFα did not influence X, but induced MMP1".
@@ -294,6 +317,10 @@ def _subject(sentence, before, trigger, triggers, appositive=False) -> list[Ment
           or _crosses(sentence, nearest.end, trigger.start, triggers, nominal=True)
           or (_PAST.search(trigger.word) and re.search(r"\b(?:is|are|was|were|be|been|being)\b", gap, re.I))):
         return []  # (a participle after "was" is passive: its agent comes with "by")
+    head = None if appositive else _reduced_relative_head(sentence, before, nearest)
+    if head is not None:
+        # "sRANKL released from osteogenic cells binds to RANK": the subject is sRANKL.
+        nearest, before = head, [m for m in before if m.end <= head.end]
     if not appositive and (_PREPOSITION_BEFORE.search(sentence, 0, nearest.start) or _OBJECT_OF_PHRASE.search(
             sentence, 0, nearest.start)):
         # "treatment with X inhibited", "inhibition of Y and X blocked": X is not the subject.
@@ -309,6 +336,23 @@ def _subject(sentence, before, trigger, triggers, appositive=False) -> list[Ment
     if len(subject) > 1 and _PREPOSITION_BEFORE.search(sentence, 0, subject[-1].start):
         return []
     return subject
+
+
+def _reduced_relative_head(sentence, before, mention) -> Mention | None:
+    """The name a reduced relative clause ending in `mention` modifies ("sRANKL" of "sRANKL
+    released from osteogenic cells"), or None when `mention` ends no such clause."""
+    participle = _REDUCED_BEFORE.search(sentence, 0, mention.start)
+    if participle is None:
+        return None
+    heads = [m for m in before if m.end <= participle.start()
+             and _PARENTHESIS.fullmatch(sentence, m.end, participle.start())]
+    return heads[-1] if heads else None
+
+
+def _heads_reduced_relative(sentence, mention, triggers) -> bool:
+    """Whether a participle phrase with its own agent or source follows a name ("IL1β secreted by …")."""
+    at = _PARENTHESIS.match(sentence, mention.end).end()
+    return any(t.start == at and _PAST.search(t.word) and _REDUCED.match(sentence, t.end) for t in triggers)
 
 
 def _governed(sentence, after, start, triggers, trigger, reach=_TARGET_REACH, strict=False) -> list[Mention]:
