@@ -507,17 +507,28 @@ class ImportRunAdmin(CuratorStyles, ViewOnlyAdmin):
     """Import reports; imports start from the import page, which checks the input. A stalled run
     shows as interrupted without being written (ImportRun.shown_state): no page writes."""
 
-    list_display = ("__str__", "requested_by", "created_at", "shown_state", "progress", "results")
+    list_display = ("__str__", "imported_by", "created_at", "shown_state", "progress", "results")
+    list_select_related = ("requested_by",)
     list_filter = ("state", "source")
     search_fields = ("query", "requested_pmids")
     fieldsets = (
-        (None, {"fields": ("shown_state", "requested_by", "source", "query", "pmids_shown", "limit", "dry_run",
+        (None, {"fields": ("shown_state", "imported_by", "source", "query", "pmids_shown", "limit", "dry_run",
                            "created_at", "started_at", "heartbeat_at", "finished_at")}),
         ("Result", {"fields": ("progress", "results", "failures", "shown_messages")}),
         ("Task", {"classes": ["collapse"], "fields": ("task_id",)}),
     )
     readonly_fields = [name for _, options in fieldsets for name in options["fields"]]
     change_list_template = "admin/papers/importrun/change_list.html"
+
+    @admin.display(description="imported by", ordering="requested_by__username")
+    def imported_by(self, run):
+        """The site account, and for a command-line import the operating-system user who ran it."""
+        account = run.requested_by.get_username() if run.requested_by else ""
+        if not run.os_user:
+            return account or None  # None: the admin's "-"
+        if not account or account == run.os_user:
+            return f"{run.os_user} (command line)"
+        return f"{account} (command line, run by {run.os_user})"
 
     @admin.display(description="progress")
     def progress(self, run):
