@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 
 from . import curation
 from .admin_claims import ClaimInline
+from .admin_fields import EDITORS
 from .importing import failure_groups, listed
 from .ingest.requests import ImportRequestForm
 from .markup import to_text
@@ -35,15 +36,6 @@ from .tasks import start_import
 def shortened(text: str, length: int = 90) -> str:
     """At most `length` characters, cut at a word with an ellipsis."""
     return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + " …"
-
-
-# What the JSON fields hold, shown under each (papers.shapes checks the shape on saving).
-JSON_HELP = {
-    "languages": 'Languages as PubMed codes, a list: ["eng"] or ["eng", "fre"].',
-    "article_ids": 'Identifiers by kind: {"doi": "10.1000/xyz", "pmc": "PMC123", "pii": "S0000"}.',
-    "corrections": 'Each a correction notice: [{"type": "ErratumIn", "source": "Blood. 2020;1:2", "pmid": 123}] '
-                   "(pmid may be null).",
-}
 
 
 class TagInline(admin.TabularInline):
@@ -297,10 +289,9 @@ class PaperAdmin(CuratorStyles, ModerationActions, admin.ModelAdmin):
         return shortened(to_text(paper.title))
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in EDITORS:  # labelled text, not raw JSON
+            return EDITORS[db_field.name]()
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None and db_field.name in JSON_HELP:
-            field.help_text = JSON_HELP[db_field.name]
-            field.widget.attrs.update(rows=3, cols=80)
         if db_field.name in {"title", "vernacular_title"}:  # a sentence or two, not a page
             field.widget.attrs.update(rows=2, cols=80)
         return field
