@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 
 from . import curation
 from .admin_claims import ClaimInline
+from .admin_fields import EDITORS
 from .importing import failure_groups, listed
 from .ingest.requests import ImportRequestForm
 from .markup import to_text
@@ -35,15 +36,6 @@ from .tasks import start_import
 def shortened(text: str, length: int = 90) -> str:
     """At most `length` characters, cut at a word with an ellipsis."""
     return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + " …"
-
-
-# What the JSON fields hold, shown under each (papers.shapes checks the shape on saving).
-JSON_HELP = {
-    "languages": 'Languages as PubMed codes, a list: ["eng"] or ["eng", "fre"].',
-    "article_ids": 'Identifiers by kind: {"doi": "10.1000/xyz", "pmc": "PMC123", "pii": "S0000"}.',
-    "corrections": 'Each a correction notice: [{"type": "ErratumIn", "source": "Blood. 2020;1:2", "pmid": 123}] '
-                   "(pmid may be null).",
-}
 
 
 class TagInline(admin.TabularInline):
@@ -297,10 +289,9 @@ class PaperAdmin(CuratorStyles, ModerationActions, admin.ModelAdmin):
         return shortened(to_text(paper.title))
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in EDITORS:  # labelled text, not raw JSON
+            return EDITORS[db_field.name]()
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None and db_field.name in JSON_HELP:
-            field.help_text = JSON_HELP[db_field.name]
-            field.widget.attrs.update(rows=3, cols=80)
         if db_field.name in {"title", "vernacular_title"}:  # a sentence or two, not a page
             field.widget.attrs.update(rows=2, cols=80)
         return field
@@ -507,17 +498,28 @@ class ImportRunAdmin(CuratorStyles, ViewOnlyAdmin):
     """Import reports; imports start from the import page, which checks the input. A stalled run
     shows as interrupted without being written (ImportRun.shown_state): no page writes."""
 
-    list_display = ("__str__", "requested_by", "created_at", "shown_state", "progress", "results")
+    list_display = ("__str__", "imported_by", "created_at", "shown_state", "progress", "results")
+    list_select_related = ("requested_by",)
     list_filter = ("state", "source")
     search_fields = ("query", "requested_pmids")
     fieldsets = (
-        (None, {"fields": ("shown_state", "requested_by", "source", "query", "pmids_shown", "limit", "dry_run",
+        (None, {"fields": ("shown_state", "imported_by", "source", "query", "pmids_shown", "limit", "dry_run",
                            "created_at", "started_at", "heartbeat_at", "finished_at")}),
         ("Result", {"fields": ("progress", "results", "failures", "shown_messages")}),
         ("Task", {"classes": ["collapse"], "fields": ("task_id",)}),
     )
     readonly_fields = [name for _, options in fieldsets for name in options["fields"]]
     change_list_template = "admin/papers/importrun/change_list.html"
+
+    @admin.display(description="imported by", ordering="requested_by__username")
+    def imported_by(self, run):
+        """The site account, and for a command-line import the operating-system user who ran it."""
+        account = run.requested_by.get_username() if run.requested_by else ""
+        if not run.os_user:
+            return account or None  # None: the admin's "-"
+        if not account or account == run.os_user:
+            return f"{run.os_user} (command line)"
+        return f"{account} (command line, run by {run.os_user})"
 
     @admin.display(description="progress")
     def progress(self, run):

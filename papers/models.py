@@ -594,6 +594,10 @@ class ImportRun(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_runs"
     )
+    # Who ran a command-line import, as the operating system names them: recorded even when no
+    # site account has that name (requested_by is then empty).
+    os_user = models.CharField("operating-system user", max_length=150, blank=True,
+                               help_text="The operating-system user who ran the command-line import.")
     source = models.CharField(max_length=10, choices=Source.choices)
     query = models.TextField(blank=True, help_text="The PubMed query or the file names.")
     requested_pmids = models.JSONField(default=list, blank=True)

@@ -90,6 +90,44 @@ def test_the_importer_of_a_command_line_import_is_recorded_and_may_not_approve_i
     assert pending.status == "pending"
 
 
+def imported_by_shown(client, run) -> tuple[str, str]:
+    """The "Imported by" of the run as the import-run list and the run's own page show it."""
+    listing = client.get(reverse("admin:papers_importrun_changelist")).content.decode()
+    own = client.get(reverse("admin:papers_importrun_change", args=[run.pk])).content.decode()
+    cell = re.search(r'<td class="field-imported_by">(.*?)</td>', listing).group(1)
+    field = re.search(r'<label>Imported by:</label>\s*<div class="readonly">(.*?)</div>', own).group(1)
+    return cell, field
+
+
+@pytest.mark.parametrize(("os_user", "options", "account", "shown"), [
+    ("jdoe", [], None, "jdoe (command line)"),  # no account of that name: the OS user's alone
+    ("curator", [], "curator", "curator (command line)"),  # the OS user's own account
+    ("jdoe", ["--as", "curator"], "curator", "curator (command line, run by jdoe)"),
+])
+def test_a_command_line_import_records_the_operating_system_user(client, staff, taxonomy, eutils, monkeypatch,
+                                                                  os_user, options, account, shown):
+    monkeypatch.setenv("LOGNAME", os_user)  # where the operating system's name is read first
+    call_command("import_pubmed", MYELOMA, *options, stdout=io.StringIO())
+    run = ImportRun.objects.get()
+    assert (run.os_user, run.requested_by and run.requested_by.username) == (os_user, account)
+    assert Paper.objects.get(pmid=MYELOMA).imported_by == run.requested_by
+    client.force_login(staff.superuser)
+    assert imported_by_shown(client, run) == (shown, shown)
+
+
+def test_a_refresh_records_the_operating_system_user_and_an_import_from_the_admin_none(client, staff, taxonomy,
+                                                                                       eutils, monkeypatch):
+    client.force_login(staff.superuser)
+    client.post(IMPORT_URL, {"pmids": str(MYELOMA)})
+    from_admin = ImportRun.objects.get()
+    assert from_admin.os_user == "" and imported_by_shown(client, from_admin) == ("boss", "boss")
+    monkeypatch.setenv("LOGNAME", "jdoe")
+    call_command("refresh_pubmed", "--all", stdout=io.StringIO())
+    refresh = ImportRun.objects.get(source="refresh")
+    assert (refresh.os_user, refresh.requested_by) == ("jdoe", None)
+    assert imported_by_shown(client, refresh) == ("jdoe (command line)", "jdoe (command line)")
+
+
 def test_lists_show_titles_as_text_and_the_queue_says_what_it_is(client, staff, pending):
     client.force_login(staff.superuser)
     structured = Paper.objects.get(pmid=STRUCTURED)

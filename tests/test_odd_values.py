@@ -125,17 +125,26 @@ WRONG_SHAPES = {
 }
 
 
+# The fields the paper page edits as text (papers.admin_fields): the text of each shape above.
+AS_TEXT = {
+    "corrections": ("ErratumIn", "ErratumIn | Blood. 2020;1:2 | 123"),
+    "article_ids": ("doi 10.1/x", "doi: 10.1/x\npubmed: 1"),
+    "languages": ("eng, 3", "eng"),
+}
+
+
 @pytest.mark.parametrize("field", WRONG_SHAPES)
 def test_a_json_field_of_the_wrong_shape_is_refused_naming_the_field(client, paper, field):
     wrong, right = WRONG_SHAPES[field]
+    typed_wrong, typed_right = AS_TEXT.get(field, (json.dumps(wrong), json.dumps(right)))
     client.force_login(_boss())
-    response = post_paper_form(client, paper, lambda data: data.update({field: json.dumps(wrong)}))
+    response = post_paper_form(client, paper, lambda data: data.update({field: typed_wrong}))
     assert response.status_code == 200
     assert field in response.context["adminform"].form.errors
     with pytest.raises(curation.CurationError, match=field):
         curation.edit_paper(paper, _boss(), {field: wrong})
     assert getattr(Paper.objects.get(pk=paper.pk), field) != wrong
-    response = post_paper_form(client, paper, lambda data: data.update({field: json.dumps(right)}))
+    response = post_paper_form(client, paper, lambda data: data.update({field: typed_right}))
     assert response.status_code == 302
     assert getattr(Paper.objects.get(pk=paper.pk), field) == right
 
@@ -186,7 +195,7 @@ def test_a_paper_without_a_pmid_has_no_url_and_breaks_no_list(client, paper):
         assert client.get(f"/search/export.{fmt}?q=telomere").status_code == 200
 
 
-@pytest.mark.parametrize("field", ["corrections", "abstract_sections", "keywords"])
+@pytest.mark.parametrize("field", ["mesh_headings", "abstract_sections", "keywords"])
 def test_deeply_nested_json_is_refused_with_a_message(client, paper, field):
     client.force_login(_boss())
     deep = "[" * 2000 + "]" * 2000

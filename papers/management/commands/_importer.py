@@ -1,5 +1,6 @@
 """Who a command-line import is recorded as: `--as USER`, or the account named after the
-operating-system user who runs the command when there is one (an admin's own login)."""
+operating-system user who runs the command when there is one (an admin's own login); and, on
+the run, that operating-system user's name, with an account or without."""
 
 import getpass
 
@@ -21,8 +22,13 @@ def importer(username: str | None):
             return users.get(username=username)
         except users.model.DoesNotExist:
             raise CommandError(f"--as {username}: no site account has that user name.") from None
+    name = login()
+    return users.filter(username=name).first() if name else None
+
+
+def login() -> str:
+    """The operating-system user's name, or '' when this process's user id has none (a bare container)."""
     try:
-        login = getpass.getuser()
-    except (KeyError, OSError):  # no name for this process's user id (a bare container)
-        return None
-    return users.filter(username=login).first()
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""

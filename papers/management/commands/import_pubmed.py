@@ -12,7 +12,7 @@ from papers.import_runs import perform
 from papers.ingest.requests import MAX_PMIDS, MAX_QUERY_RECORDS, ImportRequestForm
 from papers.models import ImportRun
 
-from ._importer import add_identity_argument, importer
+from ._importer import add_identity_argument, importer, login
 
 # The import form's fields as this command's options (PMIDs and the form's own rules: no prefix).
 OPTIONS = {"pmids": "", "pmid_file": "--file: ", "query": "--query: ", "limit": "--max: ", NON_FIELD_ERRORS: ""}
@@ -43,6 +43,7 @@ class Command(BaseCommand):
             run = ImportRun(dry_run=dry_run, requested_by=user, source=ImportRun.Source.XML, query="\n".join(from_xml))
         else:
             run = self._requested(pmids, file, query, max).import_run(user, dry_run=dry_run)
+        run.os_user = login()
         if not dry_run:
             run.save()
 

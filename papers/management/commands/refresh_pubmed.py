@@ -11,7 +11,7 @@ from papers.import_runs import perform
 from papers.ingest.client import MISSING_EMAIL
 from papers.models import ImportRun, Paper
 
-from ._importer import add_identity_argument, importer
+from ._importer import add_identity_argument, importer, login
 
 
 class Command(BaseCommand):
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             self.stdout.write("Nothing to refresh.")
             return
         run = ImportRun(source=ImportRun.Source.REFRESH, requested_pmids=pmids, total=len(pmids), dry_run=dry_run,
-                        requested_by=user)
+                        requested_by=user, os_user=login())
         if not dry_run:
             run.save()
         report = perform(run, retrying=self.stderr.write)
