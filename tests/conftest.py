@@ -1,5 +1,6 @@
 """Shared fixtures: recorded PubMed data, the local E-utilities server, the taxonomy, people."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,66 @@ def curated(corpus):
 
     PaperTag.objects.update(status=PaperTag.Status.CONFIRMED)
     index_papers(Paper.objects.values_list("pk", flat=True))
+
+
+_READ_ONCE: dict[tuple, list] = {}
+
+
+@pytest.fixture(autouse=True)
+def xml_read_once(monkeypatch):
+    """An XML file the importer reads in-process is parsed and tagged for real the first time,
+    and kept: later imports of the same file (same size and time, same taxonomy) store the kept
+    batches. The parsing process costs about a second a file, and many tests import the demo.
+    A file read with a fault is never kept; the process itself is tested in test_worker and
+    test_faults, and manage.py subprocesses always parse."""
+    from papers.importing import Importer
+    from papers.models import Tag
+
+    read = Importer.read_xml
+
+    def read_once(importer, path):
+        stat = Path(path).stat()
+        taxonomy = json.dumps(list(Tag.objects.order_by("slug").values_list("slug", "name", "synonyms", "exclusions")))
+        key = (str(path), stat.st_size, stat.st_mtime_ns, taxonomy)
+        return iter(_READ_ONCE[key]) if key in _READ_ONCE else _kept(read(importer, path), key)
+
+    def _kept(batches, key):
+        kept = []
+        for batch in batches:
+            kept.append(batch)
+            yield batch
+        _READ_ONCE[key] = kept  # read to its end without a fault
+
+    monkeypatch.setattr(Importer, "read_xml", read_once)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def roles_after_a_flush():
+    """A transactional test (live server, committed writes) ends by emptying every table, the
+    roles migration's groups with them. With the suite spread over workers by file, other tests
+    may follow it, so the groups are made again as the migration made them, right after Django
+    re-creates content types and permissions (its flush sends post_migrate), and the cache of
+    content types, whose rows were made anew, is emptied."""
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models.signals import post_migrate
+
+    roles = importlib.import_module("papers.migrations.0003_roles").ROLES
+
+    def restore(sender, **kwargs):
+        if sender.label != "papers":  # by then, every content type and permission the roles name is there
+            return
+        ContentType.objects.clear_cache()
+        for name, wanted in roles.items():
+            group, _ = Group.objects.get_or_create(name=name)
+            group.permissions.add(*[Permission.objects.get(content_type__app_label=app, codename=codename)
+                                    for app, codename in wanted])
+
+    post_migrate.connect(restore, dispatch_uid="tests-roles-after-a-flush")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests-roles-after-a-flush")
 
 
 @pytest.fixture(scope="session")
@@ -142,12 +203,54 @@ def staff(people):
     return people
 
 
+@pytest.fixture(scope="session")
+def scratch_templates(tmp_path_factory):
+    """template(vendor, start) → a database made once a session that scratch databases are
+    copied from: "migrated" (every migration run), or "demo" (migrated, and load_demo run).
+    Migrating an empty database takes seconds; copying one, a fraction of a second."""
+    import os
+
+    from .scratch import admin_sql, manage, postgres_url
+
+    folder = tmp_path_factory.mktemp("templates")
+    made: dict[tuple[str, str], str] = {}
+
+    def template(vendor: str, start: str) -> str:
+        """The SQLite file's path, or the PostgreSQL database's name."""
+        if (vendor, start) in made:
+            return made[vendor, start]
+        if vendor == "sqlite":
+            where = str(folder / f"{start}.sqlite3")
+            url = f"sqlite:///{where}"
+        else:
+            where = f"mlit_template_{os.getpid()}_{start}"
+            admin_sql(f'CREATE DATABASE "{where}"')
+            url = postgres_url(where)
+        try:
+            manage(url, "migrate", "-v0")
+            if start == "demo":
+                manage(url, "load_demo")
+        except BaseException:
+            if vendor == "postgresql":
+                admin_sql(f'DROP DATABASE IF EXISTS "{where}" WITH (FORCE)')
+            raise
+        made[vendor, start] = where
+        return where
+
+    yield template
+    for (vendor, _), where in made.items():
+        if vendor == "postgresql":
+            admin_sql(f'DROP DATABASE IF EXISTS "{where}" WITH (FORCE)')
+
+
 @pytest.fixture
-def scratch_database(tmp_path):
-    """new(vendor=None) → the DATABASE_URL of a new, empty database (the suite's vendor unless
-    "postgresql" is asked for). PostgreSQL ones are dropped after the test."""
+def scratch_database(tmp_path, scratch_templates):
+    """new(vendor=None, start="empty") → the DATABASE_URL of a new database of the suite's vendor
+    (unless "postgresql" is asked for): empty, or a copy of a template ("migrated", "demo").
+    PostgreSQL ones are dropped after the test."""
     import os
     import secrets
+    import sqlite3
 
     from django.db import connection
 
@@ -155,11 +258,21 @@ def scratch_database(tmp_path):
 
     made = []
 
-    def new(vendor: str | None = None) -> str:
-        if (vendor or connection.vendor) == "sqlite":
-            return f"sqlite:///{tmp_path / f'scratch{len(made)}-{secrets.token_hex(3)}.sqlite3'}"
+    def new(vendor: str | None = None, start: str = "empty") -> str:
+        vendor = vendor or connection.vendor
+        if vendor == "sqlite":
+            path = tmp_path / f"scratch-{secrets.token_hex(3)}.sqlite3"
+            if start != "empty":
+                source, copy = sqlite3.connect(scratch_templates(vendor, start)), sqlite3.connect(path)
+                try:
+                    source.backup(copy)
+                finally:
+                    source.close()
+                    copy.close()
+            return f"sqlite:///{path}"
         name = f"mlit_scratch_{os.getpid()}_{secrets.token_hex(4)}"
-        admin_sql(f'CREATE DATABASE "{name}"')
+        template = "" if start == "empty" else f' TEMPLATE "{scratch_templates(vendor, start)}"'
+        admin_sql(f'CREATE DATABASE "{name}"{template}')
         made.append(name)
         return postgres_url(name)
 

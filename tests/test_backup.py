@@ -34,8 +34,7 @@ def everything(url: str) -> list[dict]:
 
 
 def test_a_restored_backup_gives_back_every_row(scratch_database, tmp_path):
-    source, target = scratch_database(), scratch_database()
-    manage(source, "migrate", "-v0")
+    source, target = scratch_database(start="migrated"), scratch_database()
     loaded = manage(source, "load_demo").stdout
     manage(source, "shell", "-c", CURATION)
     backup = tmp_path / "site.backup"
@@ -57,8 +56,7 @@ def test_a_restored_backup_gives_back_every_row(scratch_database, tmp_path):
 
 
 def test_restore_refuses_a_database_in_use(scratch_database, tmp_path):
-    source = scratch_database()
-    manage(source, "migrate", "-v0")
+    source = scratch_database(start="migrated")
     backup = tmp_path / "site.backup"
     manage(source, "backup", str(backup))
     refused = manage(source, "restore", str(backup), check=False)

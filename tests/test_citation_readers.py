@@ -8,7 +8,6 @@ from html import unescape
 from urllib.parse import parse_qsl
 
 import bibtexparser
-import pytest
 import rispy
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON

@@ -170,7 +170,7 @@ def test_every_documented_command_works_as_written_after_start(checkout, eutils_
     eutils_server.reset()
     outcomes = {}
     for document, command in documented_commands():
-        if not_run(command):
+        if not_run(command) or command in outcomes:  # a command shown twice is run once
             continue
         result = run(path, command)
         problem = one_line_reason(result)
@@ -184,10 +184,10 @@ def test_every_documented_command_works_as_written_after_start(checkout, eutils_
     with (path / ".env").open("a") as env:
         env.write(f"NCBI_EMAIL=curator@example.org\nEUTILS_BASE_URL={eutils_server.base_url}\n")
     eutils_server.reset()
-    imports = [(d, c) for d, c in documented_commands()
-               if not not_run(c) and ("import_pubmed" in c or "refresh_pubmed" in c)]
+    imports = dict((c, d) for d, c in documented_commands()
+                   if not not_run(c) and ("import_pubmed" in c or "refresh_pubmed" in c)).items()
     assert len(imports) >= 6
-    for document, command in imports:
+    for command, document in imports:
         result = run(path, command)
         reader_file = next((name for name in READERS_FILES if name in command), None)
         if reader_file:  # an example of the reader's own file: refused in one line, naming it

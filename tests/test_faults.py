@@ -72,8 +72,7 @@ def stored(url: str) -> dict[int, int]:
 
 @pytest.mark.parametrize("moment", ["storing the first batch", "waiting for the second batch"])
 def test_an_import_killed_midway_leaves_whole_batches_and_a_rerun_completes(eutils, scratch_database, tmp_path, moment):
-    url = scratch_database()
-    manage(url, "migrate", "-v0")
+    url = scratch_database(start="migrated")
     manage(url, "loaddata", str(ROOT / "fixtures" / "taxonomy.json"))
     pmids = demo_pmids()
     pmid_file = tmp_path / "pmids.txt"
@@ -131,8 +130,7 @@ def is_gone(pid: int) -> bool:
 
 
 def test_the_parsing_process_ends_with_an_import_killed_by_sigkill(scratch_database, tmp_path):
-    url = scratch_database()
-    manage(url, "migrate", "-v0")
+    url = scratch_database(start="migrated")
     data = (DEMO_DIR / "pubmed20n0014_myeloma.xml").read_bytes()
     first, end = data.index(b"<PubmedArticle>"), data.rindex(b"</PubmedArticleSet>")
     many = tmp_path / "many.xml"  # the recorded records twenty times over: a long parse
@@ -218,8 +216,7 @@ def test_the_site_answers_503_while_postgresql_is_unreachable_and_recovers_by_it
     reach is a server; a SQLite file is part of the web process itself."""
     from .scratch import postgres_server, postgres_url
 
-    name = scratch_database("postgresql").rsplit("/", 1)[1]
-    manage(postgres_url(name), "migrate", "-v0")
+    name = scratch_database("postgresql", start="migrated").rsplit("/", 1)[1]
     server = postgres_server()
     proxy = Proxy((server["HOST"], int(server["PORT"] or 5432)))
     proxy.start()

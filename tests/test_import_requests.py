@@ -129,7 +129,7 @@ def test_without_the_ncbi_email_setting_every_door_refuses_before_starting(every
 @pytest.mark.parametrize(("content", "message"), [
     (b"", "The file pmids.txt holds no PMIDs: it is empty, or only blank lines and # comments."),
     (b"# to import next week\n\n", "The file pmids.txt holds no PMIDs: it is empty, or only blank lines and # comments."),
-    (gzip.compress(b"38856741\n27797938\n"), "The file pmids.txt is not a text file (a spreadsheet or a PDF?)"),
+    (gzip.compress(b"38856741\n27797938\n", mtime=0), "The file pmids.txt is not a text file (a spreadsheet or a PDF?)"),
     ("38856741\n".encode("utf-16"), "The file pmids.txt is not a text file (a spreadsheet or a PDF?)"),
 ])
 def test_an_empty_or_binary_file_is_refused_with_its_reason_on_the_page_and_by_the_command(

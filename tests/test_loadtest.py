@@ -5,13 +5,11 @@ import subprocess
 import sys
 
 from .conftest import ROOT
-from .scratch import manage, manage_env
+from .scratch import manage_env
 
 
 def test_load_test_reports_each_kind_with_its_cache_hits(scratch_database):
-    url = scratch_database()
-    manage(url, "migrate")
-    manage(url, "load_demo")
+    url = scratch_database(start="demo")
     result = subprocess.run(
         [sys.executable, "ops/loadtest.py", "--clients", "2", "--seconds", "2", "--workers", "2",
          "--only", "search", "--only", "search-new", "--json"],

@@ -70,8 +70,7 @@ class Browser:
 
 
 def test_gunicorn_workers_share_the_lock_and_it_expires(scratch_database, tmp_path):
-    url = scratch_database()
-    manage(url, "migrate", "-v0")
+    url = scratch_database(start="migrated")
     manage(url, "createsuperuser", "--noinput", "--username", "boss", "--email", "boss@example.org",
            DJANGO_SUPERUSER_PASSWORD="a-long-boss-password")
     with gunicorn(url, tmp_path / "gunicorn.log", workers=3, LOGIN_LOCKOUT_SECONDS="3", LOGIN_FAILURE_LIMIT="5") as server:

@@ -17,7 +17,7 @@ from myeloma_lit.clients import client_address
 from papers.api.views import PublicThrottle
 
 from .conftest import ROOT
-from .scratch import manage, manage_env
+from .scratch import manage_env
 from .served import REDIS_URL, gunicorn, redis_prefix  # noqa: F401 (a fixture)
 
 
@@ -92,8 +92,7 @@ def test_a_redis_out_of_reach_gives_the_503_page_within_seconds(client, db, sett
 def test_the_first_429_comes_at_the_stated_rate_across_gunicorn_workers(scratch_database, redis_prefix, tmp_path):
     """Several workers, one count: the stated rate, not the rate times the workers, whatever
     X-Forwarded-For says."""
-    url = scratch_database()
-    manage(url, "migrate", "-v0")
+    url = scratch_database(start="migrated")
     rate = PublicThrottle().num_requests
     with gunicorn(url, tmp_path / "gunicorn.log", workers=3, CACHE_URL=REDIS_URL, CACHE_KEY_PREFIX=redis_prefix) as server:
         statuses = [server.get("/api/topics/", headers={"X-Forwarded-For": f"203.0.{i // 250}.{i % 250}"})[0]
@@ -106,8 +105,7 @@ def test_the_first_429_comes_at_the_stated_rate_across_gunicorn_workers(scratch_
 def test_concurrent_requests_of_one_client_are_each_counted(scratch_database, redis_prefix, tmp_path):
     """Ten clients of one address at once, on as many workers as gunicorn.conf.py gives: exactly
     the stated rate gets through (without the throttle's lock, 464 of 600 for a rate of 240)."""
-    url = scratch_database()
-    manage(url, "migrate", "-v0")
+    url = scratch_database(start="migrated")
     rate, statuses = PublicThrottle().num_requests, []
 
     def client(server):

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.text import Truncator
 
 from ..citation import pubmed_date

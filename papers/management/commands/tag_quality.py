@@ -65,7 +65,7 @@ class Command(BaseCommand):
             out(f"\n{title}: {len(labels)}")
             for label in labels:
                 out(f"  PMID {label.pmid}  {label.slug}: {label.sentence}")
-        out(f"\nSearch: each tag's name typed as is, over the labelled records")
+        out("\nSearch: each tag's name typed as is, over the labelled records")
         out(f"{'tag':<{width}}  labelled  found  P@10  recall")
         for row in report.search:
             out(f"{row.name:<{width}}  {row.labelled:>8}  {row.found:>5}  {_ratio(row.precision_at_10):>4}  {_ratio(row.recall):>6}")
