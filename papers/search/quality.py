@@ -1,0 +1,140 @@
+"""How well search ranks, against the labelled relevance set (fixtures/search/RULES.md).
+
+Each question runs through `search()`, the function the search page calls, with the page's
+default order (relevance) and the question's synonym mode; its first 10 results are scored:
+
+- nDCG@10: DCG = sum of grade / log2(place + 1) over the first 10 results, divided by the DCG of
+  the best possible order of the question's judged papers (linear gains: grades 0-3);
+- P@10: results graded 2 or 3 (relevant) among the first 10, over 10.
+
+A paper without a judgment counts as grade 0. The held-out split is reported first: it is never
+used to tune ranking.
+"""
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..models import Paper
+from . import search
+
+DEPTH = 10
+RELEVANT = 2  # the lowest grade counted relevant by P@10
+GRADES = range(4)
+SPLITS = ("held-out", "dev")
+KINDS = ("name", "pair", "drug-effect", "phrase")
+MODES = {"on": True, "off": False}
+
+
+class RelevanceError(ValueError):
+    """The relevance set cannot be read, or names papers the collection lacks."""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    split: str
+    query: str
+    synonyms: str  # "on" or "off", as the search page's switch
+    kind: str
+    judgments: dict[int, int]  # pmid -> grade
+
+
+@dataclass(frozen=True)
+class Score:
+    question: Question
+    ranked: list[int]  # the PMIDs of the first DEPTH results
+    total: int  # how many papers the search found
+    ndcg: float
+    precision: float
+
+
+@dataclass(frozen=True)
+class Summary:
+    name: str  # the split, or "all"
+    questions: int
+    ndcg: float
+    precision: float
+
+
+def read_questions(lines: Iterable[str]) -> list[Question]:
+    """The questions of a JSON-lines relevance set, in file order; a bad line is a RelevanceError
+    that names it."""
+    questions: list[Question] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            question = Question(row["id"], row["split"], row["query"], row["synonyms"], row["kind"],
+                                {int(pmid): grade for pmid, grade in row["judgments"].items()})
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise RelevanceError(f"line {number}: expected {{id, split, query, synonyms, kind, judgments: {{pmid: grade}}}}"
+                                 f" ({error}).") from None
+        problem = _problem(question, {q.id for q in questions})
+        if problem:
+            raise RelevanceError(f"line {number}: {problem}")
+        questions.append(question)
+    if not questions:
+        raise RelevanceError("no questions.")
+    return questions
+
+
+def _problem(question: Question, seen: set[str]) -> str:
+    if question.id in seen:
+        return f"question {question.id} appears twice."
+    if question.split not in SPLITS:
+        return f"split must be one of {', '.join(SPLITS)}, not {question.split!r}."
+    if question.synonyms not in MODES:
+        return f"synonyms must be on or off, not {question.synonyms!r}."
+    if question.kind not in KINDS:
+        return f"kind must be one of {', '.join(KINDS)}, not {question.kind!r}."
+    if not isinstance(question.query, str) or not question.query.strip():
+        return "the query is empty."
+    if any(grade not in GRADES or isinstance(grade, bool) for grade in question.judgments.values()):
+        return "grades are 0, 1, 2 or 3."
+    if not any(grade >= RELEVANT for grade in question.judgments.values()):
+        return f"no paper is graded {RELEVANT} or more, so nothing can be ranked first."
+    return ""
+
+
+def ndcg(ranked: list[int], judgments: dict[int, int], depth: int = DEPTH) -> float:
+    """nDCG of the first `depth` of `ranked` (PMIDs): linear gains, log2 discounts."""
+    ideal = _dcg(sorted(judgments.values(), reverse=True)[:depth])
+    return _dcg([judgments.get(pmid, 0) for pmid in ranked[:depth]]) / ideal if ideal else 0.0
+
+
+def precision(ranked: list[int], judgments: dict[int, int], depth: int = DEPTH) -> float:
+    """Results graded RELEVANT or more among the first `depth`, over `depth` (fewer results count
+    as misses)."""
+    return sum(judgments.get(pmid, 0) >= RELEVANT for pmid in ranked[:depth]) / depth
+
+
+def _dcg(grades: list[int]) -> float:
+    return sum(grade / math.log2(place + 1) for place, grade in enumerate(grades, 1))
+
+
+def score(questions: list[Question]) -> list[Score]:
+    """Each question searched as the search page does and scored, held-out first, then dev, in
+    file order within a split. The judged papers must be in the collection (`manage.py load_demo`
+    loads the demo's)."""
+    judged = {pmid for question in questions for pmid in question.judgments}
+    missing = sorted(judged - set(Paper.objects.filter(pmid__in=judged).values_list("pmid", flat=True)))
+    if missing:
+        raise RelevanceError(f"{len(missing)} judged PMID(s) not in the collection (first: {missing[0]}); "
+                             "load them first (manage.py load_demo).")
+    scores = []
+    for question in sorted(questions, key=lambda q: SPLITS.index(q.split)):
+        results = search(question.query, page_size=DEPTH, expand_synonyms=MODES[question.synonyms], facets=())
+        ranked = [hit.paper.pmid for hit in results.hits]
+        scores.append(Score(question, ranked, results.total, ndcg(ranked, question.judgments),
+                            precision(ranked, question.judgments)))
+    return scores
+
+
+def summaries(scores: list[Score]) -> list[Summary]:
+    """The mean nDCG@10 and P@10 of each split present, then of all."""
+    groups = [(split, [s for s in scores if s.question.split == split]) for split in SPLITS]
+    return [Summary(name, len(group), sum(s.ndcg for s in group) / len(group), sum(s.precision for s in group) / len(group))
+            for name, group in [*groups, ("all", scores)] if group]
