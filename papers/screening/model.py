@@ -61,7 +61,8 @@ def fit(decided: csr_matrix, labels: Sequence[bool]) -> Scorer:
     y = np.asarray(labels, dtype=bool)
     included, excluded = int(y.sum()), int((~y).sum())
     if included >= MIN_PER_CLASS and excluded >= MIN_PER_CLASS:
-        classifier = LinearSVC(C=C, class_weight="balanced").fit(decided, y)
+        # A fixed random_state: its solver shuffles rows, and replays must repeat exactly under a seed.
+        classifier = LinearSVC(C=C, class_weight="balanced", random_state=0).fit(decided, y)
         return lambda rows: expit(classifier.decision_function(rows))
     if not (included or excluded):
         return lambda rows: np.full(rows.shape[0], 0.5)
