@@ -124,6 +124,11 @@ def table(compared: dict) -> list[str]:
         ratio = "-" if row["ratio"] is None else f"{row['ratio']:.2f}"
         lines.append(f"  {name:<52} {_shown(row['new']):>10} {_shown(row['ref']):>10} {ratio:>7}"
                      f"{' !' if row['worse'] else ''}")
+    # The targets this version is held to alone (the claim pages, which older versions lack).
+    lines += ["", "targets, new (last round)"] + [
+        f"  {name:<52} {_shown(check['value']):>10} {check['target']:>10} "
+        f"{ {True: 'met', False: 'NOT MET', None: 'not measured'}[check['met']]}"
+        for name, check in compared["figures"]["new"][-1].get("targets", {}).items()]
     worse = [name for name, row in compared["ratios"].items() if row["worse"]]
     lines += ["", f"{len(worse)} figure(s) worse by more than {WORSE:.0%}" + (": " + ", ".join(worse) if worse else "")]
     return lines
