@@ -260,3 +260,39 @@ def test_the_plan_check_finds_a_planted_full_scan(few_thousand, client, monkeypa
     monkeypatch.setattr(Scope, "conditions", planted)
     url, _, _ = _pages()["topic"]
     assert any("papers_paper" in scan for scan in _scans(client, url))
+
+
+def _vm_steps(statement) -> int:
+    """Tens of SQLite virtual-machine steps that `statement()` takes, FTS5's own reads of
+    the documents included: a count, unlike a time, that a busy machine does not change."""
+    steps = [0]
+
+    def count():
+        steps[0] += 1
+        return 0
+
+    connection.ensure_connection()
+    connection.connection.set_progress_handler(count, 10)
+    try:
+        statement()
+    finally:
+        connection.connection.set_progress_handler(None, 100)
+    return steps[0]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's virtual machine")
+def test_sqlite_snippets_read_the_listed_papers_documents_only(corpus):
+    """Two papers' snippets cost a few scans of the word's matches (about two at the demo's size),
+    not a read of every matching document's row too (eight, as testing for an abstract in the
+    condition did before issue 28)."""
+    from papers.search import sqlite
+
+    found = match("patients", expand_synonyms=False)
+    listed = [pk for pk, _ in found.page("relevance", limit=20, offset=0)[2]]
+    ids = list(Paper.objects.filter(pk__in=listed).exclude(abstract="").values_list("pk", flat=True)[:2])
+    with connection.cursor() as cursor:
+        scan = _vm_steps(lambda: cursor.execute(f"SELECT count(*) FROM {sqlite.TABLE} WHERE {sqlite.TABLE} MATCH %s",
+                                                ['"patients"']).fetchall())
+    assert found.page("relevance", limit=0, offset=0)[0] > 50
+    assert len(sqlite.snippets(found.parsed, ids)) == 2
+    assert _vm_steps(lambda: sqlite.snippets(found.parsed, ids)) < 4 * scan
