@@ -7,6 +7,7 @@ it runs in a child process, as a user runs it, rather than inside the test datab
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -81,3 +82,24 @@ def test_benchmark_refuses_a_database_name_that_is_not_throw_away():
     )
     assert result.returncode == 1
     assert "throw-away database" in result.stderr
+
+
+def test_a_comparison_marks_what_is_worse_and_what_one_side_lacks():
+    """Ratios are new ÷ REF of the medians of each version's rounds; a rate is worse lower, a time
+    higher; a measure only one version has is shown as such, never as worse."""
+    from benchmarks.compare import ratios, table
+
+    ref = [{"import": {"import_records_per_s": 1000}, "browse": {"topic": {"page": {"p50": 20.0, "n": 5}}}}]
+    new = [{"import": {"import_records_per_s": 950}, "browse": {"topic": {"page": {"p50": 30.0, "n": 5}}},
+            "claims": {"finder": {"page": {"p95": 40.0}}}},
+           {"import": {"import_records_per_s": 850}, "browse": {"topic": {"page": {"p50": 21.0, "n": 5}}},
+            "claims": {"finder": {"page": {"p95": 50.0}}}, "targets": {}}]
+    rows = ratios(new, ref)
+    assert rows == {
+        "import.import_records_per_s": {"new": 900, "ref": 1000, "ratio": 0.9, "worse": False},
+        "browse.topic.page.p50": {"new": 25.5, "ref": 20.0, "ratio": 1.27, "worse": True},
+        "claims.finder.page.p95": {"new": 45.0, "ref": None, "ratio": None, "worse": False},
+    }
+    printed = "\n".join(table({"ref": "e14ca9e", "rounds": 2, "figures": {"new": new, "ref": ref}, "ratios": rows}))
+    assert "1 figure(s) worse by more than 10%: browse.topic.page.p50" in printed
+    assert re.search(r"claims\.finder\.page\.p95 +45 +- only new", printed)

@@ -44,6 +44,8 @@ NOT_RUN = {
         "a synopsis (… and [optional] parts) of a load test of minutes; tests/test_loadtest.py runs it",
     "manage.py benchmark [--papers 100000] [--database NAME] [--repeat 3] [--samples 7] [--json]":
         "a synopsis ([optional] parts) of a benchmark of many minutes; tests/test_benchmark.py runs a small one",
+    "manage.py benchmark --compare REF [--rounds 2] [the options above]":
+        "a synopsis of two benchmarks of many minutes and a pip install; tests/test_benchmark.py tests the comparison's table",
 }
 
 

