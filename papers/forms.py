@@ -87,9 +87,9 @@ class SearchForm(forms.Form):
         }
 
     def error_text(self) -> str:
-        """The errors as one readable sentence per field."""
+        """The errors as one readable sentence per field, naming it and its parameter."""
         parts = []
         for name, errors in self.errors.items():
-            label = self.fields[name].label or name if name in self.fields else ""
+            label = f"{self.fields[name].label} ({name})" if name in self.fields else ""
             parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
         return " ".join(parts)

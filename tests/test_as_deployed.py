@@ -58,7 +58,7 @@ def test_an_unknown_tag_is_refused_naming_the_parameter(client, curated, url):
     response = client.get(url, {"tag": ["il-6", "t299"]})
     assert response.status_code == 400
     body = response.content.decode()
-    assert "No such tag: t299." in body and ('"tag"' in body or "Tags:" in body)
+    assert "No such tag: t299." in body and ('"tag"' in body or "Tags (tag):" in body)
 
 
 def test_tags_together_are_one_subquery_and_find_the_papers_with_every_tag(client, curated):

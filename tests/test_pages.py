@@ -148,10 +148,10 @@ def test_a_hostile_query_gets_results_or_a_polite_word(client, corpus, query):
 
 
 @pytest.mark.parametrize(("params", "message"), [
-    ({"q": "myeloma", "year_from": "nineteen"}, "From year: Enter a whole number."),
+    ({"q": "myeloma", "year_from": "nineteen"}, "From year (year_from): Enter a whole number."),
     ({"q": "myeloma", "page": "0"}, "Page: Ensure this value is greater than or equal to 1."),
-    ({"q": "myeloma", "page_size": "1000"}, "Page size: Ensure this value is less than or equal to 100."),
-    ({"q": "myeloma", "tag": "<b>"}, "Tags: &lt;b&gt; is not a tag&#x27;s short name."),
+    ({"q": "myeloma", "page_size": "1000"}, "Page size (page_size): Ensure this value is less than or equal to 100."),
+    ({"q": "myeloma", "tag": "<b>"}, "Tags (tag): &lt;b&gt; is not a tag&#x27;s short name."),
     ({"q": "myeloma", "year_from": "2020", "year_to": "2010"}, "The first year must not be after the last."),
     ({"q": "myeloma", "sort": "random"}, "Sort: Select a valid choice."),
 ])
