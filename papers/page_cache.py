@@ -15,6 +15,7 @@ this off.
 
 import hashlib
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
@@ -81,9 +82,4 @@ def cached_page(view, params: tuple[str, ...] = ()):
 
 def _known(query: QueryDict, params: tuple[str, ...]) -> QueryDict:
     """The parameters named in `params`, in that order, each with its values as given."""
-    known = QueryDict(mutable=True)
-    for name in params:
-        if name in query:
-            known.setlist(name, query.getlist(name))
-    known._mutable = False
-    return known
+    return QueryDict(urlencode([(name, value) for name in params for value in query.getlist(name)]))
