@@ -1,5 +1,5 @@
-"""Middleware for serving: a cap on request bodies, a content security policy, and a 503 page
-while the database or the shared cache is out of reach."""
+"""Middleware for serving: the Host header's port checked, a cap on request bodies, a content
+security policy, and a 503 page while the database or the shared cache is out of reach."""
 
 import base64
 import hashlib
@@ -7,8 +7,10 @@ import logging
 import re
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 from django.template.loader import render_to_string
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -29,6 +31,21 @@ POLICY = {
 }
 RETRY_AFTER_SECONDS = 5
 _INLINE = re.compile(rb"<(script|style)>(.*?)</\1>", re.S)
+
+
+def host_port(get_response):
+    """Refuse (400) a Host header whose port is neither the one the request reached nor its
+    scheme's default. ALLOWED_HOSTS checks the name only, and the host, port included, names the
+    site in canonical links, feeds, robots.txt and API links, and keys the page cache: a made-up
+    port once went into all of them. A proxy in front passes the host without a port."""
+
+    def middleware(request):
+        port = split_domain_port(request.META.get("HTTP_HOST", ""))[1]
+        if port and port not in (request.META.get("SERVER_PORT"), "443" if request.is_secure() else "80"):
+            raise DisallowedHost(f"Host header's port {port} is not this site's.")
+        return get_response(request)
+
+    return middleware
 
 
 def limit_request_body(get_response):

@@ -89,6 +89,12 @@ PG_PARALLEL_WORKERS = env_number("PG_PARALLEL_WORKERS", 0, minimum=0, maximum=64
 # on 100,000 papers, 197 ms to 128 for a word in half of them, no fewer never-seen searches a
 # second under 8 clients (124-125 against 111-119 without).
 PG_SEARCH_WORKERS = env_number("PG_SEARCH_WORKERS", 2, minimum=0, maximum=64, kind=int)
+# A statement of the site's own (gunicorn's workers: myeloma_lit.wsgi sets SERVES_REQUESTS) is
+# cancelled after this many seconds, before gunicorn's 30 s time-out kills its worker: a killed
+# worker's statement would run on without a client (issue 27: nine of them took the server down).
+# Management commands (imports, backup, restore, migrate, the benchmark) run without it.
+STATEMENT_TIMEOUT = env_number("STATEMENT_TIMEOUT", 20, minimum=1, maximum=3600, kind=int)
+SERVES_REQUESTS = os.environ.get("MYELOMA_LIT_SERVES_REQUESTS") == "1"
 
 
 def database_from_env() -> dict:
@@ -109,7 +115,8 @@ def database_from_env() -> dict:
         config["OPTIONS"] = SQLITE_OPTIONS
     else:
         config.setdefault("OPTIONS", {})["options"] = (
-            f"-c random_page_cost={PG_RANDOM_PAGE_COST} -c max_parallel_workers_per_gather={PG_PARALLEL_WORKERS}")
+            f"-c random_page_cost={PG_RANDOM_PAGE_COST} -c max_parallel_workers_per_gather={PG_PARALLEL_WORKERS}"
+            + (f" -c statement_timeout={STATEMENT_TIMEOUT}s" if SERVES_REQUESTS else ""))
     return config
 
 
@@ -149,6 +156,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "myeloma_lit.middleware.host_port",  # before anything writes the host into a link or a cache key
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",  # pages, JSON and exports; static files come compressed
@@ -270,6 +278,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "papers.api.openapi.throttled_answers"],
 }
 
 # Imports larger than a request can hold (papers.tasks) run as background tasks. "immediate"

@@ -8,6 +8,7 @@ import re
 
 from django import forms
 
+from .models import Tag
 from .search import MAX_PAGE_SIZE, SearchFilters
 from .search.query import MAX_LENGTH
 
@@ -15,13 +16,25 @@ MAX_PAGE = 10_000
 YEAR_RANGE = {"min_value": 1800, "max_value": 2100}
 SLUG = re.compile(r"[-a-z0-9]{1,80}")
 SORTS = [("relevance", "Relevance"), ("newest", "Newest first")]
+# Tags one search may require together: each is a condition on every document searched, and a
+# list of hundreds once took PostgreSQL's memory (issue 27); no reader combines more than a few.
+MAX_TAGS = 10
 
 
 class SlugsField(forms.MultipleChoiceField):
-    """Several slugs (?tag=a&tag=b), checked by shape only: an unknown tag simply matches nothing."""
+    """Several tags (?tag=a&tag=b), at most MAX_TAGS: their number and shape are checked before
+    any SQL, then that each is a tag (one query)."""
 
     def valid_value(self, value) -> bool:
         return bool(SLUG.fullmatch(value))
+
+    def validate(self, value):
+        if len(value) > MAX_TAGS:
+            raise forms.ValidationError(f"At most {MAX_TAGS} tags at once, not {len(value)}.", code="max_tags")
+        super().validate(value)
+        unknown = sorted(set(value) - set(Tag.objects.filter(slug__in=value).values_list("slug", flat=True)))
+        if unknown:
+            raise forms.ValidationError(f"No such tag: {', '.join(unknown)}.", code="unknown_tag")
 
 
 class QueryField(forms.CharField):
@@ -74,9 +87,9 @@ class SearchForm(forms.Form):
         }
 
     def error_text(self) -> str:
-        """The errors as one readable sentence per field."""
+        """The errors as one readable sentence per field, naming it and its parameter."""
         parts = []
         for name, errors in self.errors.items():
-            label = self.fields[name].label or name if name in self.fields else ""
+            label = f"{self.fields[name].label} ({name})" if name in self.fields else ""
             parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
         return " ".join(parts)

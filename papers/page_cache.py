@@ -15,13 +15,15 @@ this off.
 
 import hashlib
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.http import http_date
+from django.views.decorators.http import require_safe
 
 HEADER = "X-Page-Cache"  # hit or miss: for the load test and anyone tuning a deployment
 _KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Link", "ETag", "Last-Modified", "Cache-Control")
@@ -38,17 +40,25 @@ def collection_version() -> str:
     return token.hex() if isinstance(token, bytes) else str(token)
 
 
-def cached_page(view):
-    """Serve a public view's successful GET from the cache while the collection is unchanged."""
+def cached_page(view, params: tuple[str, ...] = ()):
+    """Serve a public view's successful GET from the cache while the collection is unchanged.
+
+    The view sees, and the key holds, only the query parameters it reads (`params`): others are
+    dropped, not refused, since links from elsewhere carry their own (utm_source, fbclid), and a
+    made-up one must neither make a new key nor reach the page. Methods other than GET and HEAD
+    are answered 405 before anything is rendered."""
 
     @wraps(view)
+    @require_safe
     def wrapped(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
+        request.GET = _known(request.GET, params)
+        if not settings.PAGE_CACHE_SECONDS:
             return view(request, *args, **kwargs)
         pages = caches["pages"]
         # The whole URL: a paper page's canonical link names the scheme and host it was asked by.
         day = timezone.localdate()
-        key = "page:" + hashlib.sha256(f"{collection_version()} {day} {request.build_absolute_uri()}".encode()).hexdigest()
+        url = request.build_absolute_uri(request.path) + "?" + request.GET.urlencode()
+        key = "page:" + hashlib.sha256(f"{collection_version()} {day} {url}".encode()).hexdigest()
         stored = pages.get(key)
         if stored is not None:
             content, headers = stored
@@ -57,6 +67,8 @@ def cached_page(view):
             return response
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming:
+            if hasattr(response, "render"):  # a TemplateResponse (the sitemaps') is rendered late
+                response.render()
             response["ETag"] = f'"{key.removeprefix("page:")[:32]}"'
             response["Last-Modified"] = http_date()
             response["Cache-Control"] = CACHE_CONTROL
@@ -66,3 +78,8 @@ def cached_page(view):
         return response
 
     return wrapped
+
+
+def _known(query: QueryDict, params: tuple[str, ...]) -> QueryDict:
+    """The parameters named in `params`, in that order, each with its values as given."""
+    return QueryDict(urlencode([(name, value) for name in params for value in query.getlist(name)]))

@@ -68,10 +68,10 @@ class Server:
 
 
 @contextmanager
-def gunicorn(database_url: str, log_path, workers: int | None = 3, **env):
-    """Serve the site from `workers` gunicorn processes (None: gunicorn.conf.py's number) on the
-    database at `database_url`, with `env` added to the production-like environment; stopped
-    when the block ends."""
+def gunicorn(database_url: str, log_path, workers: int | None = 3, app: str | None = None, **env):
+    """Serve the site (or another WSGI `app`, module:name) from `workers` gunicorn processes
+    (None: gunicorn.conf.py's number) on the database at `database_url`, with `env` added to the
+    production-like environment; stopped when the block ends."""
     port = free_port()
     environment = manage_env(database_url, ALLOWED_HOSTS="127.0.0.1", BIND=f"127.0.0.1:{port}", **env)
     environment.pop("WEB_CONCURRENCY", None)
@@ -79,7 +79,8 @@ def gunicorn(database_url: str, log_path, workers: int | None = 3, **env):
         environment["WEB_CONCURRENCY"] = str(workers)
     with open(log_path, "w+") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--access-logformat", '%(p)s %(h)s "%(r)s" %(s)s'], cwd=ROOT,
+            [sys.executable, "-m", "gunicorn", "--access-logformat", '%(p)s %(h)s "%(r)s" %(s)s', *([app] if app else [])],
+            cwd=ROOT,
             stdout=log, stderr=log,
             env=environment)
         server = Server(port, log)

@@ -1,5 +1,7 @@
 """A crawler over every public URL (pages, search, facets, exports, the API) proving that no
-pending or rejected paper, and no count that includes one, ever reaches the public."""
+pending or rejected paper, and no count that includes one, ever reaches the public; and the
+crawl as deployed (gunicorn, DEBUG=0, the page cache in Redis), where nothing answers 5xx and a
+cached page is the page."""
 
 import json
 import re
@@ -18,6 +20,7 @@ from papers.claims.demo import record_files
 from papers.models import Claim, Paper, PaperTag, Tag
 
 from .conftest import set_status
+from .served import REDIS_URL, gunicorn, redis_prefix  # noqa: F401 (a fixture)
 
 MAX_URLS = 3000
 MAX_PARAMETERS = 2
@@ -167,3 +170,113 @@ def test_claim_pages_show_confirmed_claims_of_approved_papers_only(client, claim
         assert cell.claims == public.filter(Q(agent=cell.mechanism, target=cell.therapy)
                                             | Q(agent=cell.therapy, target=cell.mechanism)).count()
     assert any(cell.papers for cell in cells) and any(cell.claims for cell in cells)
+
+
+# --- The crawl as deployed: gunicorn with production settings (DEBUG=0, the page cache on, Redis
+# as CACHE_URL, the suite's database engine: PostgreSQL in its suite) over the demo as
+# `load_demo` leaves it, every public URL kind asked twice: a miss, then the page cache's hit.
+
+DEPLOYED_MAX_URLS = 260
+LISTED = "q=bone&tag=il-6&year_from=2010"
+DEPLOYED_SEEDS = [
+    "/", "/search/?q=myeloma", f"/search/?{LISTED}", "/search/?q=cells&journal=Blood&sort=newest",
+    "/search/?type=Review&approved_since=2020-01-01", "/search/?q=x&tag=il-6&tag=nf-kb",
+    "/topics/cytokines-growth-factors/", "/topics/cytokines-growth-factors/?tag=il-6", "/tags/il-6/", "/tags/nf-kb/?sort=newest",
+    *(f"/{base}feed.{fmt}{query}" for base, query in (("search/", f"?{LISTED}"), ("topics/therapy/", ""), ("tags/il-6/", ""))
+      for fmt in ("atom", "rss")),
+    *(f"/{base}export.{fmt}{query}" for base, query in (("search/", "?q=bortezomib"), ("topics/bone-lesions/", "?year_from=2020"),
+                                                        ("tags/nf-kb/", "")) for fmt in exports.FORMATS),
+    "/mechanisms/", "/mechanisms/?agent=il-6", "/mechanisms/?relation=increases&target=nf-kb", "/mechanisms/coverage/",
+    "/tags/il-6/mechanisms/", "/tags/rankl/mechanisms/",
+    *(f"/mechanisms/export.{fmt}" for fmt in ("csv", "sif", "graphml")), "/mechanisms/export.csv?agent=il-6",
+    "/sitemap.xml", "/robots.txt", "/favicon.ico",
+    "/api/", "/api/papers/?q=bortezomib", "/api/papers/?tag=il-6&page_size=5", "/api/facets/?q=myeloma", "/api/topics/",
+    "/api/topics/therapy/", "/api/tags/", "/api/tags/il-6/", "/api/claims/?agent=il-6", "/api/schema/",
+    # Deliberate 4xx: a bad parameter, an unknown tag, too many tags, no such page.
+    "/search/?year_from=x", "/search/?tag=no-such-tag", "/search/feed.atom?tag=" + "&tag=".join(f"t{i}" for i in range(300)),
+    "/papers/1/", "/tags/no-such-tag/", "/mechanisms/export.csv?agent=no-such-tag",
+]
+_LOC = re.compile(r"<loc>([^<]+)</loc>")
+_PAPER_EXPORTS = tuple(exports.FORMATS)
+
+
+def deployed_urls(server, seeds: list[str]) -> tuple[list[str], set[str]]:
+    """The seeds, then what the home page, the sitemaps and the pages they name link to (paper
+    pages with each export format), breadth first, up to DEPLOYED_MAX_URLS; and the URLs read
+    to find them (in the page cache since)."""
+    urls, queue, read = list(dict.fromkeys(seeds)), deque(["/", "/sitemap.xml"]), set()
+    while queue and len(urls) < DEPLOYED_MAX_URLS:
+        read.add(queue[0])
+        status, headers, body = server.get(queue.popleft(), headers={"X-Forwarded-For": "192.0.2.1"})
+        if status != 200:
+            continue
+        found = _LOC.findall(body) or _LINK.findall(body)
+        for link in found:
+            parts = urlsplit(urljoin("/", unescape(link)))
+            if parts.netloc not in ("", f"127.0.0.1:{server.port}") or parts.path.startswith(("/admin", "/static")):
+                continue
+            url = parts.path + (f"?{parts.query}" if parts.query else "")
+            more = [url]
+            if re.fullmatch(r"/papers/\d+/", parts.path):
+                more += [f"{parts.path}export.{fmt}" for fmt in _PAPER_EXPORTS]
+            for new in more:
+                if new not in urls and len(urls) < DEPLOYED_MAX_URLS:
+                    urls.append(new)
+                    if new.endswith(".xml"):
+                        queue.append(new)
+    return urls, read
+
+
+def crawl_deployed(server, urls: list[str], read: set[str] = frozenset()) -> dict[str, tuple]:
+    """Each URL twice, from an address of its own (no throttle in the way): never a 5xx, 200
+    or a deliberate refusal, a cached page first a miss (a hit if `read` before) then a hit with
+    the same body. Returns {url: (status, cache header)}; failures are listed together."""
+    seen, failures = {}, []
+    for n, url in enumerate(urls):
+        address = {"X-Forwarded-For": f"198.18.{n // 250}.{n % 250}"}
+        first, second = server.get(url, headers=address), server.get(url, headers=address)
+        cache = (first[1].get("x-page-cache"), second[1].get("x-page-cache"))
+        seen[url] = (first[0], cache)
+        if first[0] not in (200, 302, 400, 404) or second[0] != first[0]:
+            failures.append(f"{url}: {first[0]} then {second[0]}")
+        elif first[0] == 200 and first[2] != second[2]:
+            failures.append(f"{url}: the cached body differs")
+        elif first[0] == 200 and cache[0] and cache != ("hit" if url in read else "miss", "hit"):
+            failures.append(f"{url}: page cache {cache}")
+    assert not failures, "\n".join(failures)
+    return seen
+
+
+@pytest.fixture
+def deployed(scratch_database, redis_prefix, tmp_path):
+    """gunicorn(app) as deployed on a new copy of the demo database: a context manager."""
+    url = scratch_database(start="demo")
+
+    def serve(app=None):
+        return gunicorn(url, tmp_path / "gunicorn.log", workers=2, app=app, DEBUG="0", PAGE_CACHE_SECONDS="3600",
+                        CACHE_URL=REDIS_URL, CACHE_KEY_PREFIX=redis_prefix, TRUSTED_PROXIES="1")
+
+    return serve
+
+
+def test_the_site_as_deployed_answers_every_public_url_twice_alike(deployed):
+    with deployed() as server:
+        seen = crawl_deployed(server, *deployed_urls(server, DEPLOYED_SEEDS))
+        robots = server.get("/robots.txt")[2]
+    kinds = [r"/", r"/search/", r"/topics/[-a-z]+/", r"/tags/[-a-z0-9]+/", r"/papers/\d+/", r"/papers/\d+/export\.bib",
+             r"/(search|topics/[-a-z]+|tags/[-a-z0-9]+)/feed\.(atom|rss)", r"/(search|topics/[-a-z]+|tags/[-a-z0-9]+)/export\.csv",
+             r"/mechanisms/", r"/mechanisms/coverage/", r"/tags/[-a-z0-9]+/mechanisms/", r"/mechanisms/export\.(csv|sif|graphml)",
+             r"/sitemap\.xml", r"/sitemap-papers\.xml", r"/robots\.txt", r"/api/(papers|facets|topics|tags|claims|schema)/"]
+    paths = {urlsplit(url).path for url in seen}
+    assert len(seen) > 200 and not [kind for kind in kinds if not any(re.fullmatch(kind, path) for path in paths)]
+    cached = [url for url, (status, cache) in seen.items() if status == 200 and cache[0]]
+    assert len(cached) > 150 and {seen[url][0] for url in seen} >= {200, 400, 404}
+    assert f"Sitemap: http://127.0.0.1:{server.port}/sitemap.xml" in robots
+
+
+def test_a_fault_only_the_page_cache_shows_fails_the_crawl(deployed):
+    """The same crawl on the site with tests/planted_fault.py's coverage page, which raises only
+    when the page cache is on (the shape of the sitemap's 500 of issue 27)."""
+    with deployed(app="tests.planted_fault:application") as server:
+        with pytest.raises(AssertionError, match="/mechanisms/coverage/: 500 then 500"):
+            crawl_deployed(server, ["/", "/mechanisms/coverage/", "/mechanisms/"])

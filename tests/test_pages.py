@@ -140,7 +140,7 @@ def test_a_hostile_query_gets_results_or_a_polite_word(client, corpus, query):
     html = response.content.decode()
     assert "<script>alert" not in html
     if response.status_code == 400:  # too long: the form says so
-        assert re.search(r'role="alert">Search: Ensure this value has at most 500 characters', html)
+        assert re.search(r'role="alert">Search \(q\): Ensure this value has at most 500 characters', html)
     else:
         results = response.context["results"]
         assert results.hits or results.message
@@ -148,12 +148,12 @@ def test_a_hostile_query_gets_results_or_a_polite_word(client, corpus, query):
 
 
 @pytest.mark.parametrize(("params", "message"), [
-    ({"q": "myeloma", "year_from": "nineteen"}, "From year: Enter a whole number."),
-    ({"q": "myeloma", "page": "0"}, "Page: Ensure this value is greater than or equal to 1."),
-    ({"q": "myeloma", "page_size": "1000"}, "Page size: Ensure this value is less than or equal to 100."),
-    ({"q": "myeloma", "tag": "<b>"}, "Tags: &lt;b&gt; is not a tag&#x27;s short name."),
+    ({"q": "myeloma", "year_from": "nineteen"}, "From year (year_from): Enter a whole number."),
+    ({"q": "myeloma", "page": "0"}, "Page (page): Ensure this value is greater than or equal to 1."),
+    ({"q": "myeloma", "page_size": "1000"}, "Page size (page_size): Ensure this value is less than or equal to 100."),
+    ({"q": "myeloma", "tag": "<b>"}, "Tags (tag): &lt;b&gt; is not a tag&#x27;s short name."),
     ({"q": "myeloma", "year_from": "2020", "year_to": "2010"}, "The first year must not be after the last."),
-    ({"q": "myeloma", "sort": "random"}, "Sort: Select a valid choice."),
+    ({"q": "myeloma", "sort": "random"}, "Sort (sort): Select a valid choice."),
 ])
 def test_bad_parameters_get_a_400_that_says_which(client, corpus, params, message):
     response = client.get("/search/", params)

@@ -13,7 +13,7 @@ from rest_framework.utils.urls import replace_query_param
 
 from ..forms import MAX_PAGE
 from ..models import Claim
-from .filters import SLUG_PATTERN
+from .filters import FILTER_SLUG_PATTERN
 from .serializers import ClaimSerializer
 from .views import BAD_PARAMETERS, PublicView
 
@@ -48,7 +48,7 @@ class SlugFilter(django_filters.CharFilter):
 
 
 def _slug(label: str):
-    return extend_schema_field({"type": "string", "pattern": SLUG_PATTERN, "maxLength": 80})(
+    return extend_schema_field({"type": "string", "pattern": FILTER_SLUG_PATTERN, "maxLength": 80})(
         SlugFilter(field_name=f"{label}__slug", max_length=80, label=f"{label.capitalize()} tag (slug)"))
 
 

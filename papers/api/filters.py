@@ -19,6 +19,7 @@ from ..models import Paper, Tag
 from ..search import FACETS, Results, search
 
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"  # Django's SlugField, in the regex dialect OpenAPI uses
+FILTER_SLUG_PATTERN = "^[-a-zA-Z0-9_]*$"  # a slug filter's: empty is no filter, as forms send an unset field
 
 
 def _schema(field: forms.Field) -> dict:
@@ -34,7 +35,7 @@ def _schema(field: forms.Field) -> dict:
         return {"type": "string", "format": "date"}
     schema = {"type": "string", "maxLength": field.max_length}
     if isinstance(field, forms.SlugField):
-        schema["pattern"] = SLUG_PATTERN
+        schema["pattern"] = FILTER_SLUG_PATTERN
     return schema
 
 

@@ -1,4 +1,5 @@
-"""CSV for spreadsheets: one row a paper, safe from formula injection."""
+"""CSV for spreadsheets: one row a paper; and `line`, the one writer of every CSV row the app
+writes (papers, claims), safe from formula injection."""
 
 import csv
 import io
@@ -13,15 +14,16 @@ CSV_COLUMNS = (
 )
 
 
-def _line(cells) -> str:
+def line(cells) -> str:
+    """One CSV row of these cells, each one that a spreadsheet would run as a formula made text."""
     out = io.StringIO()
-    csv.writer(out).writerow(cells)
+    csv.writer(out).writerow(_cell(cell) for cell in cells)
     return out.getvalue()
 
 
 def document(entries: list[str]) -> str:
     """UTF-8 with a byte-order mark, which Excel needs to read non-ASCII names correctly."""
-    return "\ufeff" + _line(CSV_COLUMNS) + "".join(entries)
+    return "\ufeff" + line(CSV_COLUMNS) + "".join(entries)
 
 
 def entry(r: Record) -> str:
@@ -35,7 +37,7 @@ def entry(r: Record) -> str:
         "keywords": "; ".join(r.author_keywords), "mesh": "; ".join(r.mesh), "abstract": r.abstract,
         "pubmed_url": r.url, "is_retracted": "yes" if r.is_retracted else "no",
     }
-    return _line(_cell(row[column]) for column in CSV_COLUMNS)
+    return line(row[column] for column in CSV_COLUMNS)
 
 
 def _cell(value) -> str:

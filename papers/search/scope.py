@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from functools import cached_property
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from ..models import Paper, PaperTag, PublicationType, SearchDocument
@@ -83,13 +83,20 @@ class Scope:
         return " AND ".join(conditions), params
 
     def tagged(self) -> list:
-        """Querysets of paper ids: the topic's (a confirmed tag of it or of a subtopic), then each
-        tag's (confirmed)."""
+        """Querysets of paper ids: the topic's (a confirmed tag of it or of a subtopic), then
+        the papers with every tag (confirmed): one subquery whatever the number of tags, grouped
+        by paper when there are several (one per tag once grew without bound, issue 27)."""
         # order_by(): PaperTag's default ordering would keep PostgreSQL from flattening the subquery.
         confirmed = PaperTag.objects.filter(status=PaperTag.Status.CONFIRMED).order_by()
         topic = [confirmed.filter(Q(tag__topic__slug=self.filters.topic) | Q(tag__topic__parent__slug=self.filters.topic))
                  ] if self.filters.topic else []
-        return [ids.values("paper_id") for ids in topic + [confirmed.filter(tag__slug=slug) for slug in self.filters.tags]]
+        tags = self.filters.tags
+        if not tags:
+            return [ids.values("paper_id") for ids in topic]
+        every = confirmed.filter(tag__slug__in=tags).values("paper_id")
+        if len(tags) > 1:
+            every = every.annotate(tags=Count("tag_id", distinct=True)).filter(tags=len(tags)).values("paper_id")
+        return [ids.values("paper_id") for ids in topic] + [every]
 
     @cached_property
     def type_id(self) -> int | None:

@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, render
 
 from ..claims.diagram import legend, neighbourhood_svg
 from ..claims.maps import FINDER_LIMIT, coverage, find_claims, matching, neighbourhood
-from ..exports.claims import CLAIM_FORMATS, write_claims
+from ..exports.claims import CLAIM_EXPORT_LIMIT, CLAIM_FORMATS, write_claims
 from ..models import Claim, Tag
-from .export import throttled
+from .export import throttled, too_many
 
 
 def neighbourhood_page(request, slug):
@@ -61,6 +61,8 @@ def claims_export(request, fmt):
     if not form.is_valid():
         return render(request, "papers/claims/finder.html", {"form": form, "limit": FINDER_LIMIT}, status=400)
     claims = matching(form.chosen("agent"), form.cleaned_data["relation"], form.chosen("target"))
+    if fmt == "csv" and (total := claims.count()) > CLAIM_EXPORT_LIMIT:
+        return too_many(request, total, "claims", CLAIM_EXPORT_LIMIT, "an agent, a relation, a target")
     export_format = CLAIM_FORMATS[fmt]
     response = HttpResponse(write_claims(claims, fmt, request.build_absolute_uri("/")[:-1]),
                             content_type=export_format.content_type)

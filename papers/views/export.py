@@ -1,7 +1,7 @@
 """Downloads: one paper, or every page of a search, topic or tag, in RIS, BibTeX, CSV or CSL-JSON.
 
 The routes serve a download from the page cache while the collection is unchanged (papers.urls);
-what is written anew is throttled per client address.
+what is written anew is throttled per client address (feeds too).
 """
 
 import math
@@ -21,29 +21,42 @@ from .listing import Listing
 
 
 class ExportThrottle(ExactRateThrottle):
-    """Exports written anew, per client address, counted in the shared cache (CACHE_URL)."""
+    """Exports and feeds written anew, per client address and kind, counted in the shared cache
+    (CACHE_URL)."""
 
     rate = "20/minute"  # a researcher's downloads; a list of 5,000 papers is a few seconds' work
 
+    def __init__(self, kind: str = "exports"):
+        super().__init__()
+        self.kind = kind
+
     def get_cache_key(self, request, view):
-        return f"throttle_export_{client_address(request)}"
+        return f"throttle_{self.kind}_{client_address(request)}"
 
 
-def throttled(view):
-    """Refuse an export with 429 and Retry-After once the client is over ExportThrottle's rate."""
+def throttled(view, kind: str = "exports"):
+    """Refuse a `kind` of download (exports, feeds) with 429 and Retry-After once the client is
+    over ExportThrottle's rate for it."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        throttle = ExportThrottle()
+        throttle = ExportThrottle(kind)
         if throttle.allow_request(request, None):
             return view(request, *args, **kwargs)
         seconds = math.ceil(throttle.wait() or 1)
-        message = f"Too many exports from your address: try again in {seconds} seconds."
+        message = f"Too many {kind} from your address: try again in {seconds} seconds."
         response = render(request, "papers/export_refused.html", {"message": message}, status=429)
         response["Retry-After"] = str(seconds)
         return response
 
     return wrapped
+
+
+def too_many(request, total: int, things: str, limit: int, filters: str) -> HttpResponse:
+    """The polite 400 of an export over its limit, naming the filters that narrow it."""
+    message = (f"This list has {total:,} {things}; an export holds at most {limit:,}. "
+               f"Narrow it with a filter ({filters}) and export again.")
+    return render(request, "papers/export_refused.html", {"message": message}, status=400)
 
 
 def _download(ids: list[int], fmt: str, stem: str) -> HttpResponse:
@@ -75,9 +88,7 @@ def _results_export(request, fmt: str, stem: str, listing: Listing):
     ids, total = search_ids(query, filters=kwargs["filters"], limit=exports.EXPORT_LIMIT + 1, sort=kwargs["sort"],
                             expand_synonyms=kwargs["expand_synonyms"])
     if total > exports.EXPORT_LIMIT:
-        message = (f"This list has {total:,} papers; an export holds at most {exports.EXPORT_LIMIT:,}. "
-                   "Narrow it with a filter (a tag, a year range, a journal) and export again.")
-        return render(request, "papers/export_refused.html", {"message": message}, status=400)
+        return too_many(request, total, "papers", exports.EXPORT_LIMIT, "a tag, a year range, a journal")
     if not ids:
         return render(request, "papers/export_refused.html",
                       {"message": "Nothing to export: no approved paper matches."}, status=404)

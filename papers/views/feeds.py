@@ -2,7 +2,10 @@
 the matching approved papers approved last, newest approval first (Django's syndication
 framework writes Atom and RSS)."""
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponse
@@ -18,11 +21,13 @@ from ..markup import to_text
 from ..models import Paper, Tag, Topic
 from ..search import approved_last_ids
 from . import browse
+from .export import throttled
 from .listing import Listing, query_string, with_authors_and_tags
 
 FEED_SIZE = 50  # entries per feed: a reader polls often, and a search can match thousands
 ABSTRACT_CHARS = 400  # the abstract's first lines
 FEED_TYPES = {"atom": Atom1Feed, "rss": Rss201rev2Feed}
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _FIELDS = ("pmid", "title", "vernacular_title", "abstract", "journal_title", "journal_iso", "pub_year", "pub_month",
            "pub_day", "pub_date_text", "volume", "issue", "pages", "reviewed_at")
 
@@ -41,23 +46,23 @@ class PapersFeed(Feed):
         return followed
 
     def title(self, followed):
-        return f"{followed.title} — Myeloma literature"
+        return plain(f"{followed.title} — Myeloma literature")
 
     def link(self, followed):
         return followed.page_url
 
     def description(self, followed):
-        return f"Papers newly approved in the collection: {followed.title}."
+        return plain(f"Papers newly approved in the collection: {followed.title}.")
 
     def items(self, followed):
         return followed.papers
 
     def item_title(self, paper):
-        return to_text(paper.title or paper.vernacular_title) or f"PMID {paper.pmid}"
+        return plain(paper.title or paper.vernacular_title) or f"PMID {paper.pmid}"
 
     def item_description(self, paper):
-        abstract = Truncator(to_text(paper.abstract)).chars(ABSTRACT_CHARS)
-        lines = [paper.authors_shown, source_line(paper), abstract]
+        abstract = Truncator(plain(paper.abstract)).chars(ABSTRACT_CHARS)
+        lines = [plain(paper.authors_shown), plain(source_line(paper)), abstract]
         return format_html_join("", "<p>{}</p>", ((line,) for line in lines if line))
 
     def item_link(self, paper):
@@ -70,10 +75,17 @@ class PapersFeed(Feed):
         return paper.reviewed_at
 
     def item_author_name(self, paper):
-        return paper.authors_shown or None
+        return plain(paper.authors_shown) or None
 
     def item_categories(self, paper):
-        return [chip.name for chip in paper.tag_chips]
+        return [plain(chip.name) for chip in paper.tag_chips]
+
+
+def plain(fragment: str) -> str:
+    """Text for any field of a feed: no markup (RSS readers may show a title as HTML, and PubMed
+    escapes what looks like a tag, so tags are dropped again once unescaped) and none of the
+    characters XML 1.0 forbids (a control character typed in a search once gave a 500)."""
+    return _NOT_XML.sub("", to_text(to_text(fragment or "")))
 
 
 def source_line(paper: Paper) -> str:
@@ -84,13 +96,15 @@ def source_line(paper: Paper) -> str:
     return " ".join(p for p in (paper.journal_iso or paper.journal_title, located) if p).strip() + "."
 
 
-def _feed(request, fmt: str, title: str, page_route: tuple[str, list], listing: Listing) -> HttpResponse:
+def _feed(request, fmt: str, title: str | Callable[[str], str], page_route: tuple[str, list], listing: Listing) -> HttpResponse:
     if fmt not in FEED_TYPES:
         raise Http404("No such feed format.")
     form = SearchForm(request.GET)
     if not form.is_valid():
         return HttpResponse(form.error_text(), status=400, content_type="text/plain; charset=utf-8")
     query, kwargs = listing.arguments(form)
+    if callable(title):  # a search's title names the words searched, as the form cleaned them
+        title = title(form.cleaned_data["q"])
     ids = approved_last_ids(query, filters=kwargs["filters"], limit=FEED_SIZE, expand_synonyms=kwargs["expand_synonyms"])
     found = Paper.objects.public().only(*_FIELDS).in_bulk(ids)
     papers = [found[pk] for pk in ids if pk in found]
@@ -102,16 +116,18 @@ def _feed(request, fmt: str, title: str, page_route: tuple[str, list], listing: 
     return feed(request, followed=FollowedList(title, page_url, papers))
 
 
+@partial(throttled, kind="feeds")
 def search_feed(request, fmt: str):
-    q = (request.GET.get("q") or "").strip()
-    return _feed(request, fmt, f"Search: {q}" if q else "All papers", ("search", []), Listing())
+    return _feed(request, fmt, lambda q: f"Search: {q}" if q else "All papers", ("search", []), Listing())
 
 
+@partial(throttled, kind="feeds")
 def topic_feed(request, slug: str, fmt: str):
     topic = get_object_or_404(Topic, slug=slug)
     return _feed(request, fmt, topic.name, ("topic", [slug]), browse.topic_listing(topic, browse.topic_tags(topic)))
 
 
+@partial(throttled, kind="feeds")
 def tag_feed(request, slug: str, fmt: str):
     tag = get_object_or_404(Tag, slug=slug)
     return _feed(request, fmt, tag.name, ("tag", [slug]), browse.tag_listing(tag))
