@@ -11,13 +11,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from . import curation
-from .admin_claims import ClaimInline
-from .admin_fields import EDITORS
-from .importing import failure_groups, listed
-from .ingest.requests import ImportRequestForm
-from .markup import to_text
-from .models import (
+from papers import curation
+from papers.admin_claims import ClaimInline
+from papers.admin_fields import EDITORS
+from papers.importing import failure_groups, listed
+from papers.ingest.requests import ImportRequestForm
+from papers.markup import to_text
+from papers.models import (
     Author,
     Authorship,
     ImportRun,
@@ -29,8 +29,8 @@ from .models import (
     Tag,
     Topic,
 )
-from .retagging import retag
-from .tasks import start_import
+from papers.retagging import retag
+from papers.tasks import start_import
 
 
 def shortened(text: str, length: int = 90) -> str:

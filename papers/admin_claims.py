@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from .claims import review
-from .curation import REVIEW_TAGS, CurationError
-from .models import Claim
+from papers.claims import review
+from papers.curation import REVIEW_TAGS, CurationError
+from papers.models import Claim
 
 KEEP, CONFIRM, REJECT, SWAP = "", "confirm", "reject", "swap"
 DECISIONS = [(KEEP, "—"), (CONFIRM, "Confirm"), (REJECT, "Reject"), (SWAP, "Swap direction (and confirm)"),

@@ -11,8 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 
-from .ingest.medline import CORRECTION_TYPES
-from .shapes import well_formed
+from papers.ingest.medline import CORRECTION_TYPES
+from papers.shapes import well_formed
 
 LANGUAGE = re.compile(r"[a-z]{3}")
 ID_KIND = re.compile(r"[a-z][a-z0-9_.-]*")

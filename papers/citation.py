@@ -4,8 +4,8 @@
 import re
 from urllib.parse import urlencode
 
-from .markup import to_text
-from .models import Paper
+from papers.markup import to_text
+from papers.models import Paper
 
 
 SITE_ID = "info:sid/myeloma-lit"  # COinS rfr_id: who sends the citation

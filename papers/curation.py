@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from .importing import PUBMED_FIELDS
-from .models import Paper, PaperEvent, PaperTag
-from .search.indexing import index_papers, refresh_facts
+from papers.importing import PUBMED_FIELDS
+from papers.models import Paper, PaperEvent, PaperTag
+from papers.search.indexing import index_papers, refresh_facts
 
 MODERATE = "papers.moderate_paper"
 REVIEW_TAGS = "papers.change_papertag"

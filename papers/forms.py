@@ -8,8 +8,8 @@ import re
 
 from django import forms
 
-from .search import MAX_PAGE_SIZE, SearchFilters
-from .search.query import MAX_LENGTH
+from papers.search import MAX_PAGE_SIZE, SearchFilters
+from papers.search.query import MAX_LENGTH
 
 MAX_PAGE = 10_000
 YEAR_RANGE = {"min_value": 1800, "max_value": 2100}

@@ -25,16 +25,16 @@ from pathlib import Path
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from .bulk import asynchronous_commit, chunks, insert_rows, row_adapter, select_in
-from .ingest.client import BATCH_SIZE, ESEARCH_LIMIT, EutilsError, PubMedClient, cause_of
-from .ingest.medline import AuthorRecord, BadRecord, PubMedRecord, PubMedXMLError
-from .ingest.worker import ParserStopped, read_batches
-from .models import Author, Authorship, Paper, PublicationType
-from .search.indexing import PAPER_FIELDS as SEARCHED_FIELDS
-from .search.indexing import compact_after_write, index_new_papers, index_papers
-from .claims.suggestions import ClaimSuggester
-from .suggestions import TagSuggester
-from .tagging import TaggableText
+from papers.bulk import asynchronous_commit, chunks, insert_rows, row_adapter, select_in
+from papers.ingest.client import BATCH_SIZE, ESEARCH_LIMIT, EutilsError, PubMedClient, cause_of
+from papers.ingest.medline import AuthorRecord, BadRecord, PubMedRecord, PubMedXMLError
+from papers.ingest.worker import ParserStopped, read_batches
+from papers.models import Author, Authorship, Paper, PublicationType
+from papers.search.indexing import PAPER_FIELDS as SEARCHED_FIELDS
+from papers.search.indexing import compact_after_write, index_new_papers, index_papers
+from papers.claims.suggestions import ClaimSuggester
+from papers.suggestions import TagSuggester
+from papers.tagging import TaggableText
 
 # Paper columns that come from PubMed (authors and publication types are relations).
 PUBMED_FIELDS = (

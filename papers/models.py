@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 
-from .ingest.medline import YEARS
-from .markup import to_text
-from .shapes import JSONShape, Shaped, ShapedJSONField
+from papers.ingest.medline import YEARS
+from papers.markup import to_text
+from papers.shapes import JSONShape, Shaped, ShapedJSONField
 
 
 # The publication years a curator may enter, as the importer accepts them (papers.ingest.medline);

@@ -7,10 +7,10 @@ does: confirmed, rejected and curator-added tags are never touched.
 from django.db import transaction
 from django.db.models import QuerySet
 
-from .claims.suggestions import ClaimSuggester
-from .models import Paper
-from .suggestions import TagSuggester
-from .tagging import TaggableText
+from papers.claims.suggestions import ClaimSuggester
+from papers.models import Paper
+from papers.suggestions import TagSuggester
+from papers.tagging import TaggableText
 
 RETAG_CHUNK = 500
 _TEXT_FIELDS = ("title", "abstract", "keywords", "mesh_headings", "chemicals")

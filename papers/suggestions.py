@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from .models import PaperTag, Tag
-from .tagging import Suggestion, TaggableText, Tagger, TagTerms
+from papers.models import PaperTag, Tag
+from papers.tagging import Suggestion, TaggableText, Tagger, TagTerms
 
 
 class TagSuggester:

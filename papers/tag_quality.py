@@ -12,10 +12,10 @@ from typing import NamedTuple
 
 from django.db.models import Count, Q
 
-from .models import Paper, PaperTag, Tag
-from .search import search_ids
-from .suggestions import TagSuggester
-from .tagging import TaggableText
+from papers.models import Paper, PaperTag, Tag
+from papers.search import search_ids
+from papers.suggestions import TagSuggester
+from papers.tagging import TaggableText
 
 
 class TagQuality(NamedTuple):

@@ -41,8 +41,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .markup import to_text
-from .ingest.medline import PubMedRecord
+from papers.markup import to_text
+from papers.ingest.medline import PubMedRecord
 
 EVIDENCE_MAX = 500
 

@@ -11,8 +11,8 @@ import logging
 from django.db import transaction
 from django_tasks import task
 
-from .import_runs import perform
-from .models import ImportRun
+from papers.import_runs import perform
+from papers.models import ImportRun
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ exports are cached until the collection changes."""
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import path
 
-from .page_cache import cached_page
-from .views import browse, claims, crawlers, export, feeds, paper, search
+from papers.page_cache import cached_page
+from papers.views import browse, claims, crawlers, export, feeds, paper, search
 
 FORMAT = "<str:fmt>"
 

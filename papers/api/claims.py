@@ -11,11 +11,11 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from ..forms import MAX_PAGE
-from ..models import Claim
-from .filters import SLUG_PATTERN
-from .serializers import ClaimSerializer
-from .views import BAD_PARAMETERS, PublicView
+from papers.forms import MAX_PAGE
+from papers.models import Claim
+from papers.api.filters import SLUG_PATTERN
+from papers.api.serializers import ClaimSerializer
+from papers.api.views import BAD_PARAMETERS, PublicView
 
 PAGE_SIZE = 50
 

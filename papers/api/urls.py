@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import claims, views
+from papers.api import claims, views
 
 app_name = "api"
 

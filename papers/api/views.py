@@ -25,16 +25,16 @@ from rest_framework.utils.urls import replace_query_param
 
 from myeloma_lit.throttling import ExactRateThrottle
 
-from ..counts import counted_tree, public_papers_per_topic, with_counts
-from ..ingest.pmids import MAX_PMID
-from ..models import ImportRun, Paper, PaperTag, Tag, Topic
-from ..prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_CLAIMS, CONFIRMED_TAGS
-from ..search import NEWEST_FIRST, Facets, Hit, Results
-from ..shapes import MAX_DEPTH, text_depth
-from ..tasks import start_import
-from . import serializers as api
-from .filters import SLUG_PATTERN, PaperSearch, TagFilter
-from .permissions import MayImport, MayViewImports
+from papers.counts import counted_tree, public_papers_per_topic, with_counts
+from papers.ingest.pmids import MAX_PMID
+from papers.models import ImportRun, Paper, PaperTag, Tag, Topic
+from papers.prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_CLAIMS, CONFIRMED_TAGS
+from papers.search import NEWEST_FIRST, Facets, Hit, Results
+from papers.shapes import MAX_DEPTH, text_depth
+from papers.tasks import start_import
+from papers.api import serializers as api
+from papers.api.filters import SLUG_PATTERN, PaperSearch, TagFilter
+from papers.api.permissions import MayImport, MayViewImports
 
 # {parameter: [messages]}; a list's item errors come keyed by position ({"pmids": {"0": [...]}}),
 # and a body that is no JSON at all as {"detail": message}.

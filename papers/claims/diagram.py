@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
-from .maps import Link, Neighbourhood
+from papers.claims.maps import Link, Neighbourhood
 
 WIDTH, ROW, TOP = 360, 26, 34
 MAX_ROWS = 12  # per side; the lists below the diagram hold every link

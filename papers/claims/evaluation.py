@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..tagging import Tagger, TagTerms
-from .extraction import naive_claims, sentence_claims
+from papers.tagging import Tagger, TagTerms
+from papers.claims.extraction import naive_claims, sentence_claims
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 LABELLED = FIXTURES / "claims" / "labelled.jsonl"

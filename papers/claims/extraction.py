@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..tagging import Mention, Tagger, _sentence_starts
+from papers.tagging import Mention, Tagger, _sentence_starts
 
 # Word stems of each relation's triggers; a trigger is a whole word starting with a stem.
 _STEMS = {

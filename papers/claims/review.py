@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from ..curation import REVIEW_TAGS, CurationError
-from ..models import Claim, PaperEvent
+from papers.curation import REVIEW_TAGS, CurationError
+from papers.models import Claim, PaperEvent
 
 CONFIRMED, REJECTED, SUGGESTED = Claim.Status.CONFIRMED, Claim.Status.REJECTED, Claim.Status.SUGGESTED
 

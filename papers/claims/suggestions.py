@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..markup import to_text
-from ..models import Claim
-from ..suggestions import TagSuggester
-from ..tagging import Suggestion, TaggableText
-from .extraction import ClaimExtractor, Extracted
+from papers.markup import to_text
+from papers.models import Claim
+from papers.suggestions import TagSuggester
+from papers.tagging import Suggestion, TaggableText
+from papers.claims.extraction import ClaimExtractor, Extracted
 
 _FIELDS = ("title", "abstract")
 _STORED = ("negated", "hedged", "field", "sentence", "sentence_start", "sentence_end", "agent_start", "agent_end",

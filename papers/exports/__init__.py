@@ -14,11 +14,11 @@ from dataclasses import dataclass, replace
 from django.conf import settings
 from django.core.cache import caches
 
-from ..models import Paper
-from ..page_cache import collection_version
-from ..prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
-from . import bibtex, csl, ris, spreadsheet
-from .records import record, records, unique_key
+from papers.models import Paper
+from papers.page_cache import collection_version
+from papers.prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
+from papers.exports import bibtex, csl, ris, spreadsheet
+from papers.exports.records import record, records, unique_key
 
 EXPORT_LIMIT = 5000  # most records in one export; views refuse more with a message
 

@@ -3,7 +3,7 @@
 import json
 import textwrap
 
-from .records import Record
+from papers.exports.records import Record
 
 
 def entry(record: Record) -> str:

@@ -6,9 +6,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from ..citation import page_range
-from ..markup import to_text
-from ..models import Paper, PaperTag
+from papers.citation import page_range
+from papers.markup import to_text
+from papers.models import Paper, PaperTag
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 import rispy
 
-from .records import Name, Record
+from papers.exports.records import Name, Record
 
 
 class _RisWriter(rispy.RisWriter):

@@ -3,8 +3,8 @@
 import csv
 import io
 
-from . import ris
-from .records import Record
+from papers.exports import ris
+from papers.exports.records import Record
 
 CSV_COLUMNS = (
     "pmid", "doi", "pmcid", "title", "authors", "journal", "journal_iso", "year", "month", "volume", "issue",

@@ -30,8 +30,8 @@ from typing import BinaryIO
 from lxml import etree
 from lxml.etree import _Element as Element
 
-from ..markup import INLINE_TAGS, MATHML_TAGS
-from .pmids import MAX_PMID
+from papers.markup import INLINE_TAGS, MATHML_TAGS
+from papers.ingest.pmids import MAX_PMID
 
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}

@@ -16,12 +16,12 @@ from django.db import connection
 from django.db.models import F
 from django.utils.safestring import mark_safe
 
-from ..models import Paper, PaperTag, PublicationType, Tag
-from ..suggestions import tag_terms
-from ..tagging import Tagger, TagTerms
-from . import postgres, sqlite
-from .query import ParsedQuery, TagNames, parse
-from .scope import DOCUMENTS, MATCH_COLUMNS, Scope, SearchFilters
+from papers.models import Paper, PaperTag, PublicationType, Tag
+from papers.suggestions import tag_terms
+from papers.tagging import Tagger, TagTerms
+from papers.search import postgres, sqlite
+from papers.search.query import ParsedQuery, TagNames, parse
+from papers.search.scope import DOCUMENTS, MATCH_COLUMNS, Scope, SearchFilters
 
 FACETS = ("tags", "years", "journals", "publication_types")
 FACET_LIMIT = 20  # journals and tags shown; years and publication types are few

@@ -19,11 +19,11 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from django.db.models.expressions import RawSQL
 
-from ..bulk import chunks, insert_rows
-from ..markup import to_text
-from ..models import IdListField, Paper, PaperQuerySet, PaperTag, SearchDocument
-from ..tagging import TaggableText
-from . import backend
+from papers.bulk import chunks, insert_rows
+from papers.markup import to_text
+from papers.models import IdListField, Paper, PaperQuerySet, PaperTag, SearchDocument
+from papers.tagging import TaggableText
+from papers.search import backend
 
 logger = logging.getLogger(__name__)
 

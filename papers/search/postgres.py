@@ -13,8 +13,8 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db import connection
 
-from .query import ParsedQuery
-from .scope import DOCUMENTS, MATCH_COLUMNS, Scope
+from papers.search.query import ParsedQuery
+from papers.search.scope import DOCUMENTS, MATCH_COLUMNS, Scope
 
 # title A, tags/MeSH/keywords/chemicals B, abstract C: computed once, when a row is written.
 VECTOR = "vector"

@@ -13,7 +13,7 @@ dropped and the text is capped, so no input can raise: at worst the query is emp
 import re
 from dataclasses import dataclass, field
 
-from ..tagging import Tagger
+from papers.tagging import Tagger
 
 MAX_LENGTH = 500
 MAX_TERMS = 30  # words and phrases typed; each may expand to its tag's synonyms

@@ -10,9 +10,9 @@ from html import escape
 
 from django.db import connection
 
-from ..models import Paper
-from .query import ParsedQuery, Term
-from .scope import DOCUMENTS, MATCH_COLUMNS, Scope
+from papers.models import Paper
+from papers.search.query import ParsedQuery, Term
+from papers.search.scope import DOCUMENTS, MATCH_COLUMNS, Scope
 
 TABLE = "papers_search_fts"
 COLUMNS = "title, terms, abstract"

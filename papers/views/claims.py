@@ -5,11 +5,11 @@ from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from ..claims.diagram import legend, neighbourhood_svg
-from ..claims.maps import FINDER_LIMIT, coverage, find_claims, matching, neighbourhood
-from ..exports.claims import CLAIM_FORMATS, write_claims
-from ..models import Claim, Tag
-from .export import throttled
+from papers.claims.diagram import legend, neighbourhood_svg
+from papers.claims.maps import FINDER_LIMIT, coverage, find_claims, matching, neighbourhood
+from papers.exports.claims import CLAIM_FORMATS, write_claims
+from papers.models import Claim, Tag
+from papers.views.export import throttled
 
 
 def neighbourhood_page(request, slug):

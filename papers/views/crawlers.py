@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse
 
-from ..models import Paper, Tag, Topic
+from papers.models import Paper, Tag, Topic
 
 
 class HomeSitemap(Sitemap):

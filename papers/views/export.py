@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404, render
 from myeloma_lit.clients import client_address
 from myeloma_lit.throttling import ExactRateThrottle
 
-from .. import exports
-from ..forms import SearchForm
-from ..models import Paper, Tag, Topic
-from ..search import search_ids
-from . import browse
-from .listing import Listing
+from papers import exports
+from papers.forms import SearchForm
+from papers.models import Paper, Tag, Topic
+from papers.search import search_ids
+from papers.views import browse
+from papers.views.listing import Listing
 
 
 class ExportThrottle(ExactRateThrottle):

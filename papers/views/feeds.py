@@ -12,13 +12,13 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import format_html_join
 from django.utils.text import Truncator
 
-from ..citation import pubmed_date
-from ..forms import SearchForm
-from ..markup import to_text
-from ..models import Paper, Tag, Topic
-from ..search import approved_last_ids
-from . import browse
-from .listing import Listing, query_string, with_authors_and_tags
+from papers.citation import pubmed_date
+from papers.forms import SearchForm
+from papers.markup import to_text
+from papers.models import Paper, Tag, Topic
+from papers.search import approved_last_ids
+from papers.views import browse
+from papers.views.listing import Listing, query_string, with_authors_and_tags
 
 FEED_SIZE = 50  # entries per feed: a reader polls often, and a search can match thousands
 ABSTRACT_CHARS = 400  # the abstract's first lines

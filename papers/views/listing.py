@@ -11,10 +11,10 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 
-from ..exports import FORMATS
-from ..forms import SearchForm
-from ..models import Author, Authorship, PaperTag
-from ..search import Results
+from papers.exports import FORMATS
+from papers.forms import SearchForm
+from papers.models import Author, Authorship, PaperTag
+from papers.search import Results
 
 # Parameter order in every link we write, so one search has exactly one permalink.
 PARAMS = ("q", "tag", "topic", "year_from", "year_to", "journal", "type", "approved_since", "sort", "synonyms", "page_size", "page")

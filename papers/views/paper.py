@@ -3,13 +3,13 @@
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
-from ..citation import bookshelf_url, citation_meta, coins, pubmed_date
-from ..corrections import linked_corrections
-from ..exports.records import LANGUAGES
-from ..models import Paper, PaperTag
-from ..prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
-from ..search import NEWEST_FIRST
-from .listing import export_links
+from papers.citation import bookshelf_url, citation_meta, coins, pubmed_date
+from papers.corrections import linked_corrections
+from papers.exports.records import LANGUAGES
+from papers.models import Paper, PaperTag
+from papers.prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
+from papers.search import NEWEST_FIRST
+from papers.views.listing import export_links
 
 RELATED_SHOWN = 8
 

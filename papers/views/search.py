@@ -1,7 +1,7 @@
 """The search page."""
 
-from .listing import Listing
-from .results import render_results
+from papers.views.listing import Listing
+from papers.views.results import render_results
 
 
 def search_page(request):

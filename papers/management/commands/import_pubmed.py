@@ -12,7 +12,7 @@ from papers.import_runs import perform
 from papers.ingest.requests import MAX_PMIDS, MAX_QUERY_RECORDS, ImportRequestForm
 from papers.models import ImportRun
 
-from ._importer import add_identity_argument, importer, login
+from papers.management.commands._importer import add_identity_argument, importer, login
 
 # The import form's fields as this command's options (PMIDs and the form's own rules: no prefix).
 OPTIONS = {"pmids": "", "pmid_file": "--file: ", "query": "--query: ", "limit": "--max: ", NON_FIELD_ERRORS: ""}

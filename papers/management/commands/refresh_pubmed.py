@@ -11,7 +11,7 @@ from papers.import_runs import perform
 from papers.ingest.client import MISSING_EMAIL
 from papers.models import ImportRun, Paper
 
-from ._importer import add_identity_argument, importer, login
+from papers.management.commands._importer import add_identity_argument, importer, login
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from .backup import run_client
+from papers.management.commands.backup import run_client
 
 SIGNATURES = {"postgresql": b"PGDMP", "sqlite": b"SQLite format 3\x00"}
 
