@@ -23,7 +23,7 @@ from django.utils.http import urlencode
 from papers.claims.maps import coverage, find_claims, neighbourhood
 from papers.exports import EXPORT_LIMIT
 from papers.forms import SearchForm
-from papers.models import Claim, Paper, PaperTag, Tag, Topic
+from papers.catalogue.models import Claim, Paper, PaperTag, Tag, Topic
 from papers.search import match, search_ids
 
 from . import queries

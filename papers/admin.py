@@ -16,8 +16,8 @@ from papers.admin_claims import ClaimInline
 from papers.admin_fields import EDITORS
 from papers.importing import failure_groups, listed
 from papers.ingest.requests import ImportRequestForm
-from papers.markup import to_text
-from papers.models import (
+from papers.catalogue.markup import to_text
+from papers.catalogue.models import (
     Author,
     Authorship,
     ImportRun,

@@ -11,7 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 
-from papers.ingest.medline import CORRECTION_TYPES
+from papers.catalogue.records import CORRECTION_TYPES
 from papers.shapes import well_formed
 
 LANGUAGE = re.compile(r"[a-z]{3}")

@@ -3,7 +3,7 @@
 from django.db.models import Count, F
 from django.db.models.functions import Coalesce
 
-from papers.models import Paper, PaperTag, Topic
+from papers.catalogue.models import Paper, PaperTag, Topic
 
 
 def public_papers_per_topic() -> dict[int, int]:

@@ -25,11 +25,11 @@ from pathlib import Path
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from papers.bulk import asynchronous_commit, chunks, insert_rows, row_adapter, select_in
+from papers.catalogue.bulk import asynchronous_commit, chunks, insert_rows, row_adapter, select_in
 from papers.ingest.client import BATCH_SIZE, ESEARCH_LIMIT, EutilsError, PubMedClient, cause_of
 from papers.ingest.medline import AuthorRecord, BadRecord, PubMedRecord, PubMedXMLError
 from papers.ingest.worker import ParserStopped, read_batches
-from papers.models import Author, Authorship, Paper, PublicationType
+from papers.catalogue.models import Author, Authorship, Paper, PublicationType
 from papers.search.indexing import PAPER_FIELDS as SEARCHED_FIELDS
 from papers.search.indexing import compact_after_write, index_new_papers, index_papers
 from papers.claims.suggestions import ClaimSuggester

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from papers.claims.suggestions import ClaimSuggester
-from papers.models import Paper
+from papers.catalogue.models import Paper
 from papers.suggestions import TagSuggester
 from papers.tagging import TaggableText
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from papers.models import PaperTag, Tag
+from papers.catalogue.models import PaperTag, Tag
 from papers.tagging import Suggestion, TaggableText, Tagger, TagTerms
 
 

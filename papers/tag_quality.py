@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from django.db.models import Count, Q
 
-from papers.models import Paper, PaperTag, Tag
+from papers.catalogue.models import Paper, PaperTag, Tag
 from papers.search import search_ids
 from papers.suggestions import TagSuggester
 from papers.tagging import TaggableText

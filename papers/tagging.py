@@ -41,8 +41,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from papers.markup import to_text
-from papers.ingest.medline import PubMedRecord
+from papers.catalogue.markup import to_text
+from papers.catalogue.records import PubMedRecord
 
 EVIDENCE_MAX = 500
 

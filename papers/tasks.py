@@ -12,7 +12,7 @@ from django.db import transaction
 from django_tasks import task
 
 from papers.import_runs import perform
-from papers.models import ImportRun
+from papers.catalogue.models import ImportRun
 
 log = logging.getLogger(__name__)
 

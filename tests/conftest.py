@@ -28,7 +28,7 @@ def corpus(taxonomy, demo_files):
     """The 222 demo papers, approved, with the tagger's suggestions (none confirmed yet)."""
     import io
 
-    from papers.models import Paper
+    from papers.catalogue.models import Paper
 
     call_command("import_pubmed", "--from-xml", *map(str, demo_files), stdout=io.StringIO())
     set_status(Paper.objects.all(), Paper.Status.APPROVED)
@@ -37,7 +37,7 @@ def corpus(taxonomy, demo_files):
 def set_status(papers, status: str, reason: str = "") -> None:
     """Test set-up: put these papers in a status directly and bring their search documents in
     step, with no audit entry (a curator's decision goes through papers.curation)."""
-    from papers.models import Paper
+    from papers.catalogue.models import Paper
     from papers.search.indexing import refresh_facts
 
     ids = list(papers.values_list("pk", flat=True))
@@ -49,7 +49,7 @@ def set_status(papers, status: str, reason: str = "") -> None:
 def curated(corpus):
     """The demo corpus with every tag suggestion confirmed, and searched as such (the index
     holds confirmed tags)."""
-    from papers.models import Paper, PaperTag
+    from papers.catalogue.models import Paper, PaperTag
     from papers.search.indexing import index_papers
 
     PaperTag.objects.update(status=PaperTag.Status.CONFIRMED)
@@ -67,7 +67,7 @@ def xml_read_once(monkeypatch):
     A file read with a fault is never kept; the process itself is tested in test_worker and
     test_faults, and manage.py subprocesses always parse."""
     from papers.importing import Importer
-    from papers.models import Tag
+    from papers.catalogue.models import Tag
 
     read = Importer.read_xml
 

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from papers.models import Author, Authorship, ImportRun, Paper, PaperTag, PublicationType, Tag, Topic
+from papers.catalogue.models import Author, Authorship, ImportRun, Paper, PaperTag, PublicationType, Tag, Topic
 
 from .conftest import post_paper_form
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from lxml import etree
 
-from papers.models import Paper, PaperTag, Tag
+from papers.catalogue.models import Paper, PaperTag, Tag
 
 from .conftest import SAMPLES, form_data, post_paper_form
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from papers.ingest.client import MISSING_EMAIL
-from papers.models import ImportRun, Paper
+from papers.catalogue.models import ImportRun, Paper
 
 from .axe import described, violations
 from .conftest import ROOT

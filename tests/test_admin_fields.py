@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils.html import escape
 
-from papers.models import Paper, PaperEvent
+from papers.catalogue.models import Paper, PaperEvent
 
 from .axe import violations
 from .conftest import SAMPLES, form_data

@@ -13,8 +13,8 @@ from django.http import QueryDict
 from rest_framework.authtoken.models import Token
 
 from papers.forms import SearchForm
-from papers.markup import to_text
-from papers.models import ImportRun, Paper, PaperTag, Tag, Topic
+from papers.catalogue.markup import to_text
+from papers.catalogue.models import ImportRun, Paper, PaperTag, Tag, Topic
 from papers.search import NEWEST_FIRST, search
 
 from .conftest import set_status

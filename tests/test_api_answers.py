@@ -4,7 +4,7 @@
 import jsonschema
 import pytest
 
-from papers.models import Topic
+from papers.catalogue.models import Topic
 
 
 def json_schema(node):

@@ -8,7 +8,7 @@ from .conftest import SAMPLES
 from .scratch import manage
 
 BEFORE = "0017_paper_value_ranges_and_json_shapes"
-STATE = ("import json; from papers.models import Paper;"
+STATE = ("import json; from papers.catalogue.models import Paper;"
          " print(json.dumps({p.pmid: [p.status, p.reviewed_at and p.reviewed_at.isoformat(), p.updated_at.isoformat()]"
          " for p in Paper.objects.order_by('pmid')}))")
 
@@ -23,7 +23,7 @@ def test_approved_papers_get_their_approval_time(scratch_database):
     url = scratch_database(start="migrated")  # the suite's own database engine: CI runs the suite on both
     manage(url, "import_pubmed", "--from-xml", str(SAMPLES / "efetch_pubmed_five_records_medlinedate.xml"))
     manage(url, "shell", "-c",
-           "from django.utils import timezone; from datetime import timedelta; from papers.models import Paper, PaperEvent;"
+           "from django.utils import timezone; from datetime import timedelta; from papers.catalogue.models import Paper, PaperEvent;"
            " papers = list(Paper.objects.order_by('pmid'));"
            " Paper.objects.filter(pk__in=[p.pk for p in papers[:3]]).update(status='approved');"
            " Paper.objects.update(reviewed_at=None);"

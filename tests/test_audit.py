@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from papers import curation
-from papers.models import Paper, PaperEvent, PaperTag, Tag
+from papers.catalogue.models import Paper, PaperEvent, PaperTag, Tag
 
 from .conftest import post_paper_form
 from .test_curation import add_tag_row, set_tag_status

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from papers.models import ImportRun, Paper
+from papers.catalogue.models import ImportRun, Paper
 
 from .conftest import set_status
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from papers.charts import year_chart
-from papers.citation import page_range
+from papers.catalogue.citation import page_range
 
 
 def test_year_chart_draws_a_bar_per_year_including_empty_years():

@@ -13,7 +13,7 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 from django.urls import reverse
 
-from papers.models import Paper
+from papers.catalogue.models import Paper
 
 from .test_exports import APOLLO, corpus, export  # noqa: F401 - the demo corpus with a book chapter
 

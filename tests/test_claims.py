@@ -14,7 +14,7 @@ from papers.claims import review
 from papers.claims.evaluation import evaluate, labelled, taxonomy_tagger
 from papers.claims.extraction import ClaimExtractor
 from papers.curation import CurationError
-from papers.models import Claim, Paper, PaperEvent
+from papers.catalogue.models import Claim, Paper, PaperEvent
 from papers.tagging import Tagger, TagTerms
 
 TNF_PAPER = 34088671  # a demo record: "TNF-α induces proteasomal degradation of TRAF2, noncanonical NF-κB, …"
@@ -166,7 +166,7 @@ def test_import_suggests_claims_with_sentence_and_spans(imported):
     assert claim.sentence[claim.agent_start:claim.agent_end] == "TNF-α"
     assert claim.sentence[claim.target_start:claim.target_end] == "NF-κB"
     assert claim.sentence[claim.trigger_start:claim.trigger_end] == "induces"
-    from papers.markup import to_text
+    from papers.catalogue.markup import to_text
 
     assert to_text(paper.abstract)[claim.sentence_start:claim.sentence_end] == claim.sentence
     assert '<mark class="claim-agent">TNF-α</mark> <mark class="claim-trigger">induces</mark>' in claim.sentence_html()
@@ -241,7 +241,7 @@ def test_correcting_rejects_the_reading_and_confirms_the_corrected_claim(importe
 
 
 def test_bulk_review_decides_one_claim_type_across_papers(taxonomy, staff):
-    from papers.models import Tag
+    from papers.catalogue.models import Tag
 
     tags = {slug: Tag.objects.get(slug=slug) for slug in ("dkk1", "wnt-signalling", "rankl")}
     papers = [Paper.objects.create(pmid=pmid, title="DKK-1 inhibits Wnt signalling.") for pmid in (1, 2, 3)]
@@ -260,7 +260,7 @@ def test_bulk_review_decides_one_claim_type_across_papers(taxonomy, staff):
 
 
 def test_public_claims_are_confirmed_claims_of_approved_papers(taxonomy):
-    from papers.models import Tag
+    from papers.catalogue.models import Tag
 
     rankl, osteoclasts = Tag.objects.get(slug="rankl"), Tag.objects.get(slug="osteoclasts")
     made = {}
@@ -429,7 +429,7 @@ def test_a_claim_decision_reaches_the_cached_maps_at_once(client, taxonomy, page
     tables of tags do, whatever writes it (review, raw SQL). These writes commit, as the app's do."""
     from django.db import connection
 
-    from papers.models import Tag
+    from papers.catalogue.models import Tag
     from papers.page_cache import HEADER
 
     boss = django_user_model.objects.create_superuser("boss", password="boss-pass")

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from papers.claims.demo import confirm_demo_claims, record_files
-from papers.models import Paper, PaperTag
+from papers.catalogue.models import Paper, PaperTag
 
 from .conftest import ARTIFACTS, set_status
 

@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 from django.core.management import call_command
 
-from papers.models import Paper
+from papers.catalogue.models import Paper
 
 from .conftest import SAMPLES, set_status
 

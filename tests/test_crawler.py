@@ -13,9 +13,9 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from papers import curation, exports
-from papers.markup import to_text
+from papers.catalogue.markup import to_text
 from papers.claims.demo import record_files
-from papers.models import Claim, Paper, PaperTag, Tag
+from papers.catalogue.models import Claim, Paper, PaperTag, Tag
 
 from .conftest import set_status
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from papers import curation
-from papers.models import ImportRun, Paper, PaperEvent, PaperTag, PublicationType, SearchDocument, Tag
+from papers.catalogue.models import ImportRun, Paper, PaperEvent, PaperTag, PublicationType, SearchDocument, Tag
 from papers.curation import CurationError
 
 from .conftest import form_data, post_paper_form

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from papers import exports
-from papers.models import Paper
+from papers.catalogue.models import Paper
 from papers.page_cache import HEADER
 from papers.views.export import ExportThrottle
 

@@ -19,7 +19,7 @@ from django.core.management import call_command
 from lxml import etree
 
 from papers import curation, exports
-from papers.models import Author, Authorship, Paper, PaperTag, Tag
+from papers.catalogue.models import Author, Authorship, Paper, PaperTag, Tag
 
 from .conftest import DEMO_DIR, SAMPLES, set_status
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ops.loadtest import free_port
-from papers.models import Paper
+from papers.catalogue.models import Paper
 
 from .conftest import DEMO_DIR, ROOT
 from .scratch import manage, manage_env
@@ -64,7 +64,7 @@ def test_a_batch_that_keeps_failing_is_skipped_whole_and_a_rerun_completes(eutil
 def stored(url: str) -> dict[int, int]:
     """PMID → number of authorships, of every paper with a search document in the database at `url`
     (a paper without one would be a half-stored paper)."""
-    code = ("import json; from django.db.models import Count; from papers.models import Paper; "
+    code = ("import json; from django.db.models import Count; from papers.catalogue.models import Paper; "
             "print(json.dumps(dict(Paper.objects.filter(search_document__isnull=False)"
             ".annotate(n=Count('authorships')).values_list('pmid', 'n'))))")
     return {int(pmid): n for pmid, n in json.loads(manage(url, "shell", "-v0", "-c", code).stdout).items()}
@@ -96,9 +96,9 @@ def test_an_import_killed_midway_leaves_whole_batches_and_a_rerun_completes(euti
 
     survivors = stored(url)
     assert len(survivors) in ({0, BATCH} if requests == 1 else {BATCH})
-    count = manage(url, "shell", "-v0", "-c", "from papers.models import Paper; print(Paper.objects.count())")
+    count = manage(url, "shell", "-v0", "-c", "from papers.catalogue.models import Paper; print(Paper.objects.count())")
     assert count.stdout.strip() == str(len(survivors))  # no paper without its search document
-    show = "from papers.models import ImportRun; print(*ImportRun.objects.order_by('pk').values_list('state', flat=True))"
+    show = "from papers.catalogue.models import ImportRun; print(*ImportRun.objects.order_by('pk').values_list('state', flat=True))"
     assert manage(url, "shell", "-v0", "-c", show).stdout.split() == ["running"]  # as the kill left it
     rerun = manage(url, "import_pubmed", "--file", str(pmid_file), IMPORT_STALL_SECONDS="0", **env)
     assert manage(url, "shell", "-v0", "-c", show).stdout.split() == ["interrupted", "succeeded"]

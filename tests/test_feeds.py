@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from papers import curation
-from papers.models import Paper, PaperTag
+from papers.catalogue.models import Paper, PaperTag
 from papers.views.feeds import FEED_SIZE
 
 from .conftest import set_status

@@ -1,6 +1,6 @@
 """The home page: topic counts of approved papers only, each paper counted once per topic."""
 
-from papers.models import Paper, PaperTag, Tag, Topic
+from papers.catalogue.models import Paper, PaperTag, Tag, Topic
 
 
 def tag_paper(pmid, slugs, status=Paper.Status.APPROVED):

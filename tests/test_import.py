@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from papers.ingest.client import MISSING_EMAIL
-from papers.models import Author, Authorship, ImportRun, Paper, PaperTag
+from papers.catalogue.models import Author, Authorship, ImportRun, Paper, PaperTag
 
 from .conftest import DEMO_DIR, SAMPLES
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_tasks_db.models import DBTaskResult
 
-from papers.models import ImportRun, Paper
+from papers.catalogue.models import ImportRun, Paper
 from papers.tasks import REQUEST_PMIDS, start_import
 
 from .test_api import auth, post_import

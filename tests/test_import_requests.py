@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from papers.ingest.client import MISSING_EMAIL
 from papers.ingest.requests import MAX_FILE_BYTES, MAX_PMIDS, ImportRequestForm
-from papers.models import ImportRun, Paper
+from papers.catalogue.models import ImportRun, Paper
 
 from .test_admin import IMPORT_URL
 from .test_api import auth, post_import

@@ -6,7 +6,7 @@ from io import BytesIO
 
 import pytest
 
-from papers.markup import sanitize
+from papers.catalogue.markup import sanitize
 from papers.ingest.medline import (
     AbstractSection,
     AuthorRecord,

@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from papers.models import Paper, PaperTag, Tag, Topic
+from papers.catalogue.models import Paper, PaperTag, Tag, Topic
 
 
 def make_paper(pmid, status=Paper.Status.PENDING, **fields):

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from papers.models import Tag
+from papers.catalogue.models import Tag
 from papers.search import tag_names
 from papers.search.query import Term, parse
 from papers.suggestions import tag_terms

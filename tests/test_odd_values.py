@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from papers import curation
-from papers.models import PUB_YEARS, Authorship, Paper
+from papers.catalogue.models import PUB_YEARS, Authorship, Paper
 from papers.search.indexing import index_papers
 
 from .conftest import SAMPLES, post_paper_form, set_status
@@ -207,7 +207,7 @@ def test_deeply_nested_json_is_refused_with_a_message(client, paper, field):
 
 
 def test_deeply_nested_json_sent_to_the_api_is_a_400(client, staff):
-    from papers.models import ImportRun
+    from papers.catalogue.models import ImportRun
 
     client.force_login(staff.curator)
     response = client.post("/api/imports/", "[" * 2000 + "]" * 2000, content_type="application/json")

@@ -12,8 +12,8 @@ from django.db import connection
 from django.urls import reverse
 
 from papers import curation, exports
-from papers.markup import to_text
-from papers.models import Paper, PaperTag, Tag
+from papers.catalogue.markup import to_text
+from papers.catalogue.models import Paper, PaperTag, Tag
 
 from .conftest import SAMPLES, set_status
 

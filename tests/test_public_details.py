@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from papers import curation
-from papers.models import Paper, PaperTag
+from papers.catalogue.models import Paper, PaperTag
 
 from .conftest import SAMPLES, set_status
 

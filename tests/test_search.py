@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from papers import curation
-from papers.models import Paper, PaperTag, SearchDocument, Tag
+from papers.catalogue.models import Paper, PaperTag, SearchDocument, Tag
 from papers.search import FacetValue, Results, SearchFilters, search, search_ids
 
 from .conftest import set_status

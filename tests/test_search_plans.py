@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from papers.models import Paper, Topic
+from papers.catalogue.models import Paper, Topic
 from papers.search import FACETS, SearchFilters, match, postgres
 from papers.search.scope import Scope
 

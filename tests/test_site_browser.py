@@ -6,7 +6,7 @@ import pytest
 import rispy
 
 from papers import curation
-from papers.models import Paper, PaperTag, Tag
+from papers.catalogue.models import Paper, PaperTag, Tag
 
 from .conftest import ARTIFACTS
 

@@ -7,7 +7,7 @@ import gzip
 from django.urls import reverse
 from lxml import etree
 
-from papers.models import Paper, Tag, Topic
+from papers.catalogue.models import Paper, Tag, Topic
 
 from .conftest import set_status
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from papers.import_runs import perform
-from papers.models import ImportRun
+from papers.catalogue.models import ImportRun
 
 MYELOMA = 38856741
 STALL = 600

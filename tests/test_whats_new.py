@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from papers import curation
-from papers.models import Paper, PaperTag
+from papers.catalogue.models import Paper, PaperTag
 
 from .conftest import set_status
 

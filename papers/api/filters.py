@@ -15,7 +15,7 @@ from django import forms
 from drf_spectacular.utils import extend_schema_field
 
 from papers.forms import SLUG, SearchForm
-from papers.models import Paper, Tag
+from papers.catalogue.models import Paper, Tag
 from papers.search import FACETS, Results, search
 
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"  # Django's SlugField, in the regex dialect OpenAPI uses

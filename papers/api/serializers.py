@@ -6,10 +6,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from papers.corrections import linked_corrections
+from papers.catalogue.corrections import linked_corrections
 from papers.ingest.requests import MAX_PMIDS, MAX_QUERY_LENGTH, MAX_QUERY_RECORDS, ImportRequestForm
-from papers.markup import sanitize, to_text
-from papers.models import Authorship, Claim, ImportRun, Paper, PaperTag, Tag, Topic
+from papers.catalogue.markup import sanitize, to_text
+from papers.catalogue.models import Authorship, Claim, ImportRun, Paper, PaperTag, Tag, Topic
 
 
 class MarkupField(serializers.CharField):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from papers.models import Claim, Paper, PaperTag, Tag
+from papers.catalogue.models import Claim, Paper, PaperTag, Tag
 
 FINDER_LIMIT = 50
 

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from papers.curation import REVIEW_TAGS, CurationError
-from papers.models import Claim, PaperEvent
+from papers.catalogue.models import Claim, PaperEvent
 
 CONFIRMED, REJECTED, SUGGESTED = Claim.Status.CONFIRMED, Claim.Status.REJECTED, Claim.Status.SUGGESTED
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from papers.markup import to_text
-from papers.models import Claim
+from papers.catalogue.markup import to_text
+from papers.catalogue.models import Claim
 from papers.suggestions import TagSuggester
 from papers.tagging import Suggestion, TaggableText
 from papers.claims.extraction import ClaimExtractor, Extracted

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from django.conf import settings
 from django.core.cache import caches
 
-from papers.models import Paper
+from papers.catalogue.models import Paper
 from papers.page_cache import collection_version
 from papers.prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
 from papers.exports import bibtex, csl, ris, spreadsheet

@@ -6,9 +6,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from papers.citation import page_range
-from papers.markup import to_text
-from papers.models import Paper, PaperTag
+from papers.catalogue.citation import page_range
+from papers.catalogue.markup import to_text
+from papers.catalogue.models import Paper, PaperTag
 
 
 @dataclass(frozen=True)

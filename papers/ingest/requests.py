@@ -12,7 +12,7 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 
-from papers.models import ImportRun
+from papers.catalogue.models import ImportRun
 from papers.ingest.client import ESEARCH_LIMIT, MISSING_EMAIL
 from papers.ingest.pmids import InvalidPMIDs, parse_pmids
 

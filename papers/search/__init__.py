@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import F
 from django.utils.safestring import mark_safe
 
-from papers.models import Paper, PaperTag, PublicationType, Tag
+from papers.catalogue.models import Paper, PaperTag, PublicationType, Tag
 from papers.suggestions import tag_terms
 from papers.tagging import Tagger, TagTerms
 from papers.search import postgres, sqlite

@@ -19,9 +19,9 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from django.db.models.expressions import RawSQL
 
-from papers.bulk import chunks, insert_rows
-from papers.markup import to_text
-from papers.models import IdListField, Paper, PaperQuerySet, PaperTag, SearchDocument
+from papers.catalogue.bulk import chunks, insert_rows
+from papers.catalogue.markup import to_text
+from papers.catalogue.models import IdListField, Paper, PaperQuerySet, PaperTag, SearchDocument
 from papers.tagging import TaggableText
 from papers.search import backend
 

@@ -9,7 +9,7 @@ from functools import cached_property
 from django.db.models import Q
 from django.utils import timezone
 
-from papers.models import Paper, PaperTag, PublicationType, SearchDocument
+from papers.catalogue.models import Paper, PaperTag, PublicationType, SearchDocument
 
 DOCUMENTS = SearchDocument._meta.db_table
 # What each match gives of its document: the columns a page sorts and counts by.

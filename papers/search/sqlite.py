@@ -10,7 +10,7 @@ from html import escape
 
 from django.db import connection
 
-from papers.models import Paper
+from papers.catalogue.models import Paper
 from papers.search.query import ParsedQuery, Term
 from papers.search.scope import DOCUMENTS, MATCH_COLUMNS, Scope
 

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from papers.counts import counted_tree
-from papers.models import Paper, Tag, Topic
+from papers.catalogue.models import Paper, Tag, Topic
 from papers.search import LISTED
 from papers.search.scope import day_start
 from papers.views.listing import Listing, query_string, recent_since

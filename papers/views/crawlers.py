@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse
 
-from papers.models import Paper, Tag, Topic
+from papers.catalogue.models import Paper, Tag, Topic
 
 
 class HomeSitemap(Sitemap):

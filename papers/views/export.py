@@ -14,7 +14,7 @@ from myeloma_lit.throttling import ExactRateThrottle
 
 from papers import exports
 from papers.forms import SearchForm
-from papers.models import Paper, Tag, Topic
+from papers.catalogue.models import Paper, Tag, Topic
 from papers.search import search_ids
 from papers.views import browse
 from papers.views.listing import Listing

@@ -12,10 +12,10 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import format_html_join
 from django.utils.text import Truncator
 
-from papers.citation import pubmed_date
+from papers.catalogue.citation import pubmed_date
 from papers.forms import SearchForm
-from papers.markup import to_text
-from papers.models import Paper, Tag, Topic
+from papers.catalogue.markup import to_text
+from papers.catalogue.models import Paper, Tag, Topic
 from papers.search import approved_last_ids
 from papers.views import browse
 from papers.views.listing import Listing, query_string, with_authors_and_tags

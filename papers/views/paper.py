@@ -3,10 +3,10 @@
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
-from papers.citation import bookshelf_url, citation_meta, coins, pubmed_date
-from papers.corrections import linked_corrections
+from papers.catalogue.citation import bookshelf_url, citation_meta, coins, pubmed_date
+from papers.catalogue.corrections import linked_corrections
 from papers.exports.records import LANGUAGES
-from papers.models import Paper, PaperTag
+from papers.catalogue.models import Paper, PaperTag
 from papers.prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
 from papers.search import NEWEST_FIRST
 from papers.views.listing import export_links

@@ -20,7 +20,7 @@ from django.test.utils import override_settings
 
 from benchmarks import corpus, measures, report
 from benchmarks.baseline import BaselineError, baseline_files
-from papers.models import Paper, PaperTag, Topic
+from papers.catalogue.models import Paper, PaperTag, Topic
 
 CACHE = Path.home() / ".cache" / "myeloma-lit"
 

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Case, IntegerField, Value, When
 
-from papers.models import Paper
+from papers.catalogue.models import Paper
 from papers.search import indexing
 
 SHOWN = 20  # papers named per kind of drift

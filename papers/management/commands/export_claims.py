@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from papers.models import Claim, Paper
+from papers.catalogue.models import Claim, Paper
 
 STATUSES = ("suggested", "confirmed", "rejected", "all")
 

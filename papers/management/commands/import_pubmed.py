@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from papers.import_runs import perform
 from papers.ingest.requests import MAX_PMIDS, MAX_QUERY_RECORDS, ImportRequestForm
-from papers.models import ImportRun
+from papers.catalogue.models import ImportRun
 
 from papers.management.commands._importer import add_identity_argument, importer, login
 

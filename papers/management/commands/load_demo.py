@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from papers.claims.demo import confirm_demo_claims, record_files
 from papers.import_runs import perform
-from papers.models import ImportRun, Paper, PaperTag
+from papers.catalogue.models import ImportRun, Paper, PaperTag
 from papers.search.indexing import index_papers
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"

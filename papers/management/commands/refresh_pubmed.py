@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from papers.import_runs import perform
 from papers.ingest.client import MISSING_EMAIL
-from papers.models import ImportRun, Paper
+from papers.catalogue.models import ImportRun, Paper
 
 from papers.management.commands._importer import add_identity_argument, importer, login
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from papers.models import Paper
+from papers.catalogue.models import Paper
 from papers.retagging import RETAG_CHUNK, retag
 
 

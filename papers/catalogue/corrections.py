@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from papers.models import Paper
+from papers.catalogue.models import Paper
 
 # PubMed's RefType → what the other paper is to this one. NOTICES call this paper into question:
 # its page opens with them.

@@ -4,8 +4,8 @@
 import re
 from urllib.parse import urlencode
 
-from papers.markup import to_text
-from papers.models import Paper
+from papers.catalogue.markup import to_text
+from papers.catalogue.models import Paper
 
 
 SITE_ID = "info:sid/myeloma-lit"  # COinS rfr_id: who sends the citation

@@ -1,0 +1,769 @@
+"""The schema of the collection: papers as PubMed describes them, plus what curators decide."""
+
+import calendar
+import json
+import re
+from datetime import timedelta
+from typing import NamedTuple
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.backends.ddl_references import Statement
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape, format_html
+
+from papers.catalogue.records import YEARS
+from papers.catalogue.markup import to_text
+from papers.shapes import JSONShape, Shaped, ShapedJSONField
+
+
+# The publication years a curator may enter, as the importer accepts them (papers.catalogue.records);
+# a stored year outside (an older version's, raw SQL's) is shown as unknown, as are a month
+# outside 1-12 and a day not in its month.
+PUB_YEARS = YEARS
+
+
+class PubDate(NamedTuple):
+    """A publication date as far as it is known: None from the first unknown part on."""
+
+    year: int | None
+    month: int | None
+    day: int | None
+
+
+class SlugQuerySet(models.QuerySet):
+    """Lets fixtures name topics and tags by slug (natural keys) instead of database ids."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Topic(models.Model):
+    """A node of the browse tree (e.g. Myeloma bone disease › Osteoclast activation)."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order among its siblings.")
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="topic_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name if self.parent_id is None else f"{self.parent} › {self.name}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Tag(models.Model):
+    """A mechanism, molecule, pathway, cell type or drug class; its synonyms drive the tagger
+    and search's query expansion."""
+
+    class Kind(models.TextChoices):
+        MECHANISM = "mechanism", "Mechanism"
+        MOLECULE = "molecule", "Molecule"
+        PATHWAY = "pathway", "Pathway"
+        CELL_TYPE = "cell_type", "Cell type"
+        DRUG = "drug", "Drug or drug class"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="tags")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.CharField(max_length=300)
+    synonyms = ShapedJSONField(
+        default=list,
+        blank=True,
+        help_text="Other names, gene symbols and spellings. Written all in capitals "
+        "(OPG, IL-6) they match case-sensitively; otherwise case-insensitively.",
+    )
+    exclusions = ShapedJSONField(
+        default=list,
+        blank=True,
+        help_text='Text that names the tag without meaning it, as [{"pattern": a Python regular expression, '
+        '"reason": why}]: a mention inside a match of a pattern is not suggested.',
+    )
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["mechanism", "molecule", "pathway", "cell_type", "drug"]), name="tag_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["papers.topic"]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not isinstance(self.synonyms, list) or not all(
+            isinstance(s, str) and s.strip() for s in self.synonyms
+        ):
+            raise ValidationError({"synonyms": "A list of non-empty names."})
+        if not isinstance(self.exclusions, list) or not all(
+            isinstance(e, dict) and set(e) == {"pattern", "reason"} and all(isinstance(v, str) and v.strip() for v in e.values())
+            for e in self.exclusions
+        ):
+            raise ValidationError({"exclusions": 'A list of {"pattern": …, "reason": …}, both non-empty text.'})
+        for exclusion in self.exclusions:
+            try:
+                re.compile(exclusion["pattern"])
+            except re.error as error:
+                raise ValidationError({"exclusions": f"{exclusion['pattern']!r} is not a regular expression: {error}."})
+
+    @property
+    def terms(self) -> list[str]:
+        """The name followed by every synonym: what the tagger and search look for."""
+        return [self.name, *self.synonyms]
+
+
+class PublicationType(models.Model):
+    """PubMed's publication types (Review, Journal Article…), a facet of search."""
+
+    name = models.CharField(max_length=120, unique=True)
+    ui = models.CharField("MeSH UI", max_length=12, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Author(models.Model):
+    """A person or a collective (group) author, one row per distinct spelling of the name."""
+
+    key = models.CharField(max_length=400, help_text="Normalised name, for de-duplication.")
+    last_name = models.CharField(max_length=200, blank=True)
+    fore_name = models.CharField(max_length=200, blank=True)
+    initials = models.CharField(max_length=20, blank=True)
+    suffix = models.CharField(max_length=20, blank=True)
+    collective_name = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "fore_name", "collective_name"]
+        constraints = [
+            # A constraint rather than unique=True: no second, LIKE-only index on PostgreSQL.
+            models.UniqueConstraint(fields=["key"], name="author_unique_key"),
+            models.CheckConstraint(
+                condition=~Q(last_name="") | ~Q(collective_name=""), name="author_has_a_name"
+            ),
+        ]
+
+    def __str__(self):
+        return self.cited(self.last_name, self.initials, self.collective_name)
+
+    @staticmethod
+    def cited(last_name: str, initials: str, collective_name: str) -> str:
+        """How a reference list names an author: 'Roodman GD', or a group's name."""
+        return collective_name or f"{last_name} {initials}".strip()
+
+
+class PaperQuerySet(models.QuerySet):
+    def public(self):
+        """Approved papers: the only definition of what the public may see (search documents
+        copy it through public_condition(), papers.search.indexing)."""
+        return self.filter(self.public_condition())
+
+    @staticmethod
+    def public_condition() -> Q:
+        return Q(status=Paper.Status.APPROVED)
+
+
+class Paper(models.Model):
+    """One publication as PubMed describes it, plus the collection's moderation state."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    class Reason(models.TextChoices):
+        OFF_TOPIC = "off_topic", "Not about myeloma mechanisms"
+        DUPLICATE = "duplicate", "Duplicate of another record"
+        RETRACTED = "retracted", "Retracted"
+        LOW_QUALITY = "low_quality", "Insufficient quality or evidence"
+        NOT_ARTICLE = "not_article", "Not a research article or review"
+        OTHER = "other", "Other (see note)"
+
+    class RecordType(models.TextChoices):
+        ARTICLE = "article", "Journal article"
+        BOOK = "book", "Book or chapter"
+
+    # Identifiers. A paper outside PubMed has no PMID; unique ignores NULLs on both databases.
+    pmid = models.PositiveIntegerField("PMID", unique=True, null=True, blank=True)
+    doi = models.CharField("DOI", max_length=255, blank=True)
+    pmcid = models.CharField("PMCID", max_length=20, blank=True)
+    article_ids = ShapedJSONField(default=dict, blank=True, validators=[JSONShape("article_ids")],
+                                  help_text="Every ArticleId PubMed gives, by type.")
+    record_type = models.CharField(max_length=10, choices=RecordType.choices, default=RecordType.ARTICLE)
+
+    # Text. Titles and abstracts hold sanitised inline markup (i, b, u, sup, sub, MathML).
+    title = models.TextField(blank=True)
+    vernacular_title = models.TextField(blank=True)
+    abstract = models.TextField(blank=True)
+    abstract_sections = ShapedJSONField(
+        default=list, blank=True, validators=[JSONShape("abstract_sections")],
+        help_text="[{label, category, text}] as PubMed labels them.",
+    )
+    copyright = models.TextField(blank=True)
+
+    # Where it was published. PubMed dates can be partial or free text ("2005 Spring").
+    journal_title = models.CharField(max_length=400, blank=True)
+    journal_iso = models.CharField("ISO abbreviation", max_length=200, blank=True)
+    issn = models.CharField("ISSN", max_length=20, blank=True)
+    volume = models.CharField(max_length=50, blank=True)
+    issue = models.CharField(max_length=100, blank=True)
+    pages = models.CharField(max_length=100, blank=True)
+    pub_year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True, validators=[
+        MinValueValidator(PUB_YEARS[0]), MaxValueValidator(PUB_YEARS[-1])])
+    pub_month = models.PositiveSmallIntegerField(null=True, blank=True, validators=[
+        MinValueValidator(1), MaxValueValidator(12)])
+    pub_day = models.PositiveSmallIntegerField(null=True, blank=True, validators=[
+        MinValueValidator(1), MaxValueValidator(31)])
+    pub_date_text = models.CharField("date as given", max_length=100, blank=True)
+    book_title = models.TextField(blank=True)
+    publisher = models.CharField(max_length=300, blank=True)
+
+    # Indexing.
+    languages = ShapedJSONField(default=list, blank=True, validators=[JSONShape("languages")])
+    publication_types = models.ManyToManyField(PublicationType, blank=True, related_name="papers")
+    keywords = ShapedJSONField(default=list, blank=True, validators=[JSONShape("keywords")])
+    mesh_headings = ShapedJSONField(
+        default=list, blank=True, validators=[JSONShape("mesh_headings")],
+        help_text="[{ui, name, major, qualifiers: [{ui, name, major}]}]",
+    )
+    chemicals = ShapedJSONField(default=list, blank=True, validators=[JSONShape("chemicals")])
+
+    # Corrections and retractions ([{type, source, pmid}]); is_retracted is kept as a column
+    # because the admin and search filter on it.
+    corrections = ShapedJSONField(default=list, blank=True, validators=[JSONShape("corrections")])
+    is_retracted = models.BooleanField(default=False)
+
+    # PubMed's bookkeeping.
+    pubmed_status = models.CharField(max_length=40, blank=True, help_text="MEDLINE, Publisher…")
+    publication_status = models.CharField(max_length=40, blank=True, help_text="ppublish, aheadofprint…")
+    pubmed_revised = models.DateField("revised in PubMed", null=True, blank=True)
+    pubmed_fetched_at = models.DateTimeField(null=True, blank=True)
+    pubmed_hash = models.CharField(max_length=64, blank=True, help_text="Fingerprint of the last record imported.")
+
+    # Curation. edited_fields lists fields a curator changed by hand: re-imports leave them
+    # alone and put PubMed's differing value in pubmed_conflicts instead.
+    curator_note = models.TextField(blank=True)
+    edited_fields = models.JSONField(default=list, blank=True)
+    pubmed_conflicts = models.JSONField(default=dict, blank=True)
+
+    # Moderation.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    status_reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
+    status_note = models.TextField(blank=True)
+    # Unindexed: only deleting a user looks papers up by reviewer or importer.
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_index=False,
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_index=False,
+    )
+
+    authors = models.ManyToManyField(Author, through="Authorship", related_name="papers")
+    tags = models.ManyToManyField(Tag, through="PaperTag", related_name="papers")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PaperQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pub_year", "-pmid"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected"]), name="paper_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(record_type__in=["article", "book"]), name="paper_record_type_valid"
+            ),
+            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(status_reason=""), name="paper_rejection_has_reason"),
+            models.CheckConstraint(condition=Q(pmid__isnull=True) | Q(pmid__gt=0), name="paper_pmid_positive"),
+        ]
+        permissions = [("moderate_paper", "Can approve, reject and revoke approval of papers")]
+        # Each index costs every import; these serve the moderation queue (oldest pending
+        # first, and public() itself), DOI look-ups, and the journal and year facets.
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="paper_status_created"),
+            models.Index(fields=["doi"], name="paper_doi"),
+            models.Index(fields=["journal_title"], name="paper_journal"),
+        ]
+
+    def __str__(self):
+        title = to_text(self.title)  # a name in lists, menus and labels: the title's text, not its markup
+        return f"PMID {self.pmid}: {title[:80]}" if self.pmid else title[:90]
+
+    def get_absolute_url(self) -> str:
+        # PMIDs are the permalinks researchers already know; a paper outside PubMed has no page.
+        return reverse("paper", args=[self.pmid]) if self.pmid else ""
+
+    @property
+    def known_year(self) -> int | None:
+        """The publication year, None when unknown or outside PUB_YEARS."""
+        return self.pub_year if self.pub_year in PUB_YEARS else None
+
+    @property
+    def known_date(self) -> PubDate:
+        """The publication date as display code reads it: a month outside 1-12, a day its month
+        has not, and any part after an unknown one are None."""
+        year = self.known_year
+        month = self.pub_month if year and self.pub_month in range(1, 13) else None
+        day = self.pub_day if month and self.pub_day in range(1, calendar.monthrange(year, month)[1] + 1) else None
+        return PubDate(year, month, day)
+
+    @property
+    def shaped(self) -> Shaped:
+        """The JSON fields as display code reads them: `paper.shaped.corrections` holds only the
+        corrections of the right shape (papers.shapes.well_formed)."""
+        return Shaped(self)
+
+    @property
+    def pubmed_url(self) -> str:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+    @property
+    def doi_url(self) -> str:
+        # Percent-encoded as the DOI Handbook asks (a DOI may hold <, >, #, ?, % or a space).
+        return "https://doi.org/" + quote(self.doi, safe="/:;()._-") if self.doi else ""
+
+    @property
+    def pmc_url(self) -> str:
+        return f"https://pmc.ncbi.nlm.nih.gov/articles/{self.pmcid}/" if self.pmcid else ""
+
+
+class Authorship(models.Model):
+    """An author's place on a paper, with the affiliations given for that paper."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships",
+                              db_index=False)  # authorship_unique_position's index serves paper look-ups
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
+    position = models.PositiveSmallIntegerField()
+    affiliations = ShapedJSONField(default=list, blank=True, validators=[JSONShape("affiliations")])
+    orcid = models.CharField("ORCID", max_length=40, blank=True)
+    equal_contribution = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["paper", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "position"], name="authorship_unique_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.author}"
+
+    @property
+    def shaped(self) -> Shaped:
+        """The affiliations as display code reads them (papers.shapes.well_formed)."""
+        return Shaped(self)
+
+
+class PaperTag(models.Model):
+    """A tag on a paper: suggested by the tagger or added by a curator, then reviewed."""
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    class Source(models.TextChoices):
+        TAGGER = "tagger", "Tagger"
+        CURATOR = "curator", "Curator"
+
+    # papertag_unique and papertag_tag_status index these two columns already.
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="paper_tags", db_index=False)
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="paper_tags", db_index=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUGGESTED)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.TAGGER)
+    evidence = models.TextField(blank=True, help_text="The sentence that supports the tag.")
+    evidence_field = models.CharField(max_length=20, blank=True, help_text="title, abstract, keywords or mesh")
+    matched = models.CharField(max_length=200, blank=True, help_text="The words that matched.")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["tag__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "tag"], name="papertag_unique"),
+            models.CheckConstraint(
+                condition=Q(status__in=["suggested", "confirmed", "rejected"]), name="papertag_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(source__in=["tagger", "curator"]), name="papertag_source_valid"),
+        ]
+        indexes = [
+            # Topic and tag pages: confirmed papers of a tag.
+            models.Index(fields=["tag", "status"], name="papertag_tag_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.tag} ({self.get_status_display().lower()})"
+
+    def evidence_html(self) -> str:
+        """The evidence sentence, escaped, with the matched words wrapped in <mark>."""
+        if not self.matched or self.matched not in self.evidence:
+            return escape(self.evidence)
+        first, *rest = self.evidence.split(self.matched)
+        html = escape(first)
+        for piece in rest:
+            html = format_html("{}<mark>{}</mark>{}", html, self.matched, piece)
+        return html
+
+
+class ClaimQuerySet(models.QuerySet):
+    def public(self):
+        """Confirmed claims of approved papers: all the public ever sees of claims."""
+        return self.filter(status=Claim.Status.CONFIRMED, paper__status=Paper.Status.APPROVED)
+
+
+class Claim(models.Model):
+    """What a paper says one tag does to another, with its sentence: suggested by the claim
+    extractor (papers.claims) or entered by a curator, then reviewed, as PaperTags are. One row
+    per paper, agent, relation and target, so a rejected claim is never suggested again."""
+
+    class Relation(models.TextChoices):
+        INCREASES = "increases", "increases"
+        DECREASES = "decreases", "decreases"
+        BINDS = "binds", "binds"
+        PRODUCES = "produces", "produces"
+
+    Status = PaperTag.Status
+
+    class Source(models.TextChoices):
+        EXTRACTOR = "extractor", "Extractor"
+        CURATOR = "curator", "Curator"
+
+    # claim_unique indexes paper first; agent and target have their own for the maps.
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="claims", db_index=False)
+    agent = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="claims_as_agent")
+    relation = models.CharField(max_length=10, choices=Relation.choices)
+    target = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="claims_as_target")
+    negated = models.BooleanField(default=False, help_text="The sentence denies it (“did not inhibit”).")
+    hedged = models.BooleanField(default=False, help_text="The sentence hedges it (“may”, “suggest”).")
+    # The sentence as plain text, where it stands in the plain text of its field, and the
+    # character spans (within the sentence) of the two names and the trigger word.
+    field = models.CharField(max_length=10, default="abstract", help_text="title or abstract")
+    sentence = models.TextField()
+    sentence_start = models.PositiveIntegerField(default=0)
+    sentence_end = models.PositiveIntegerField(default=0)
+    agent_start = models.PositiveIntegerField(default=0)
+    agent_end = models.PositiveIntegerField(default=0)
+    target_start = models.PositiveIntegerField(default=0)
+    target_end = models.PositiveIntegerField(default=0)
+    trigger_start = models.PositiveIntegerField(default=0)
+    trigger_end = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=PaperTag.Status.choices, default=PaperTag.Status.SUGGESTED)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.EXTRACTOR)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["paper", "sentence_start", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "agent", "relation", "target"], name="claim_unique"),
+            models.CheckConstraint(condition=Q(relation__in=["increases", "decreases", "binds", "produces"]),
+                                   name="claim_relation_valid"),
+            models.CheckConstraint(condition=Q(status__in=["suggested", "confirmed", "rejected"]),
+                                   name="claim_status_valid"),
+            models.CheckConstraint(condition=Q(source__in=["extractor", "curator"]), name="claim_source_valid"),
+            models.CheckConstraint(condition=~Q(agent=models.F("target")), name="claim_two_tags"),
+        ]
+        indexes = [
+            # Bulk review and the maps: claims of one type, by status.
+            models.Index(fields=["agent", "relation", "target", "status"], name="claim_type_status"),
+            models.Index(fields=["target", "status"], name="claim_target_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.agent} {self.relation} {self.target}"
+
+    def sentence_html(self) -> str:
+        """The sentence, escaped, with both names and the trigger word wrapped in <mark>."""
+        spans = sorted(
+            (span for span in ((self.agent_start, self.agent_end, "agent"), (self.target_start, self.target_end, "target"),
+                               (self.trigger_start, self.trigger_end, "trigger")) if span[0] < span[1] <= len(self.sentence)),
+        )
+        html, last = "", 0
+        for start, end, role in spans:
+            if start < last:
+                continue
+            html = format_html('{}{}<mark class="claim-{}">{}</mark>', html, self.sentence[last:start], role,
+                               self.sentence[start:end])
+            last = end
+        return format_html("{}{}", html, self.sentence[last:])
+
+
+class PendingPaper(Paper):
+    """The moderation queue: pending papers, oldest first (a proxy for its own admin page)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "Moderation queue"
+        default_permissions = ()  # seeing the queue takes papers.moderate_paper
+
+
+class PaperEvent(models.Model):
+    """One change to a paper, by whom and why: the audit trail of moderation, tag review and
+    hand edits. `changes` maps a field (or, for tag events, the tag's slug) to [old, new]."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", "Moderation"
+        TAG = "tag", "Tag review"
+        EDIT = "edit", "Hand edit"
+        CLAIM = "claim", "Claim review"
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="events", db_index=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", db_index=False)
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    summary = models.CharField(max_length=300)
+    changes = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    reason = models.CharField(max_length=20, choices=Paper.Reason.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        default_permissions = ("view",)  # written only by the code paths that change papers
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["status", "tag", "edit", "claim"]), name="paperevent_kind_valid"),
+        ]
+        indexes = [
+            # A paper's history, newest first, on its admin page.
+            models.Index(fields=["paper", "-at"], name="paperevent_paper_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"
+
+
+class ImportRun(models.Model):
+    """One import asked for by a curator or a command, with its progress and report."""
+
+    class Source(models.TextChoices):
+        PMIDS = "pmids", "PMIDs"
+        QUERY = "query", "PubMed query"
+        XML = "xml", "Recorded XML"
+        REFRESH = "refresh", "Refresh of stored papers"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        PARTIAL = "partial", "Finished with errors"
+        FAILED = "failed", "Failed"
+        INTERRUPTED = "interrupted", "Interrupted"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_runs"
+    )
+    # Who ran a command-line import, as the operating system names them: recorded even when no
+    # site account has that name (requested_by is then empty).
+    os_user = models.CharField("operating-system user", max_length=150, blank=True,
+                               help_text="The operating-system user who ran the command-line import.")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    query = models.TextField(blank=True, help_text="The PubMed query or the file names.")
+    requested_pmids = models.JSONField(default=list, blank=True)
+    limit = models.PositiveIntegerField(null=True, blank=True, help_text="At most this many records of a query.")
+    dry_run = models.BooleanField(default=False)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0, help_text="Records to process, once known.")
+    processed = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    not_found = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=dict, blank=True, help_text="{PMID or batch: reason}")
+    messages = models.JSONField(default=list, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="When a running import last made progress.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=["pmids", "query", "xml", "refresh"]), name="importrun_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "running", "succeeded", "partial", "failed", "interrupted"]),
+                name="importrun_state_valid",
+            ),
+        ]
+
+    INTERRUPTED_NOTE = ("Interrupted: the import stopped making progress (its process was stopped or killed). "
+                        "The batches stored are complete; run the same import again to finish it.")
+    NEVER_STARTED_NOTE = ("Interrupted: the import was queued but never started (is the task worker running?). "
+                          "Nothing of it was stored; a worker that picks it up later still runs it, "
+                          "or ask for the same import again.")
+
+    def stalled_note(self, now=None) -> str:
+        """Why the run is to be taken as interrupted although stored as running or queued, or ''.
+        A running run without a heartbeat (renewed each batch) for IMPORT_STALL_SECONDS died, and
+        a queued run not started for as long was never picked up; neither can say so itself."""
+        since = (now or timezone.now()) - timedelta(seconds=settings.IMPORT_STALL_SECONDS)
+        if self.state == self.State.RUNNING and self.heartbeat_at and self.heartbeat_at < since:
+            return self.INTERRUPTED_NOTE
+        if self.state == self.State.QUEUED and self.created_at < since:
+            return self.NEVER_STARTED_NOTE
+        return ""
+
+    @property
+    def shown_state(self) -> str:
+        """The state to show: interrupted when stalled_note() says so, without writing it."""
+        return self.State.INTERRUPTED if self.stalled_note() else self.state
+
+    @property
+    def shown_messages(self) -> list[str]:
+        """The messages to show, with the stalled note when there is one."""
+        note = self.stalled_note()
+        return [*self.messages, note] if note else self.messages
+
+    @classmethod
+    def mark_interrupted(cls) -> int:
+        """Store what shown_state shows: runs that stalled or never started become interrupted,
+        with the note saying why. Their stored batches are whole, and running the import again
+        completes it. Called before an import starts and by `manage.py mark_stalled_imports`,
+        never by a page. Returns how many were marked."""
+        now = timezone.now()
+        marked = 0
+        active = cls.objects.filter(state__in=[cls.State.RUNNING, cls.State.QUEUED])
+        for run in active.only("pk", "state", "created_at", "started_at", "heartbeat_at", "messages"):
+            note = run.stalled_note(now)
+            if not note:
+                continue
+            # Only if it is still as read: a batch finishing (or the run starting) meanwhile keeps it going.
+            still = cls.objects.filter(pk=run.pk, state=run.state, started_at=run.started_at, heartbeat_at=run.heartbeat_at)
+            marked += still.update(state=cls.State.INTERRUPTED, finished_at=now, messages=[*run.messages, note])
+        return marked
+
+    def __str__(self):
+        return f"Import #{self.pk} ({self.get_source_display()}, {self.State(self.shown_state).label.lower()})"
+
+
+class DocumentVector(models.Func):
+    """PostgreSQL's weighted full-text vector of a search document: title A, tags and indexing
+    terms B, abstract C. SQLite indexes the same three columns in its FTS5 table (migration
+    0004), so there the column holds nothing."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self):
+        super().__init__()
+
+    def as_sql(self, compiler, connection, **extra):
+        return ("setweight(to_tsvector('english'::regconfig, title), 'A') || "
+                "setweight(to_tsvector('english'::regconfig, terms), 'B') || "
+                "setweight(to_tsvector('english'::regconfig, abstract), 'C')"), []
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return "NULL", []
+
+
+class VectorIndex(GinIndex):
+    """The GIN index of the vector, which every PostgreSQL search reads. SQLite's FTS5 table is
+    its index there, so on SQLite this index is a statement that does nothing."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return Statement("SELECT 1")
+        return super().create_sql(model, schema_editor, using, **kwargs)
+
+    def remove_sql(self, model, schema_editor, **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return Statement("SELECT 1")
+        return super().remove_sql(model, schema_editor, **kwargs)
+
+
+class IdListField(models.Field):
+    """A sorted list of ids, stored as PostgreSQL's bigint[] (which search unnests and tests with
+    @>) or as JSON text on SQLite (read with json_each)."""
+
+    description = "A list of ids"
+
+    def db_type(self, connection):
+        return "bigint[]" if connection.vendor == "postgresql" else "text"
+
+    def from_db_value(self, value, expression, connection):
+        return json.loads(value) if isinstance(value, str) else value
+
+    def to_python(self, value):
+        return json.loads(value) if isinstance(value, str) else value
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None or connection.vendor == "postgresql":
+            return value
+        return json.dumps(list(value), separators=(",", ":"))
+
+
+class SearchDocument(models.Model):
+    """What search reads of one paper: its text as plain text (markup stripped), and the facts a
+    search filters, sorts and counts by, copied from the paper and its links so that a search
+    reads no other table. Written only by papers.search.indexing, in the transaction of the
+    change; `manage.py check_search_index` finds any document a raw-SQL write left behind."""
+
+    paper = models.OneToOneField(Paper, on_delete=models.CASCADE, primary_key=True, related_name="search_document")
+    title = models.TextField(blank=True)
+    terms = models.TextField(blank=True, help_text="Confirmed tags and their synonyms, MeSH headings, keywords, chemicals.")
+    abstract = models.TextField(blank=True)
+    # The paper's facts. public: Paper.objects.public(); journal_title as text, so that a longer
+    # Paper.journal_title never needs this column changed.
+    public = models.BooleanField(default=False)
+    pub_year = models.SmallIntegerField(null=True, blank=True)
+    pub_month = models.SmallIntegerField(null=True, blank=True)
+    pub_day = models.SmallIntegerField(null=True, blank=True)
+    journal_title = models.TextField(blank=True)
+    publication_type_ids = IdListField(default=list, blank=True)
+    vector = models.GeneratedField(expression=DocumentVector(), output_field=SearchVectorField(), db_persist=True)
+
+    class Meta:
+        indexes = [
+            VectorIndex(fields=["vector"], name="papers_searchdocument_vector"),
+            # Browsing, and SQLite's look-up of each full-text match: the facts without the row's
+            # text (SQLite has no INCLUDE, so they are keys after the id).
+            models.Index(fields=["paper", "public", "pub_year", "pub_month", "pub_day", "journal_title",
+                                 "publication_type_ids"], name="searchdocument_facts"),
+        ]
+
+    def __str__(self):
+        return f"Search document of paper {self.paper_id}"
