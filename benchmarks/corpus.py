@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from papers.importing import Importer
 from papers.ingest.medline import iter_records, open_xml
-from papers.catalogue.models import Claim, Paper, PaperTag
+from papers.catalogue.models import Claim, Paper
+from papers.tagging.models import PaperTag
 from papers.search.indexing import rebuild
 
 COPY_STRIDE = 100_000_000  # real PMIDs are below 40 million; MAX_PMID allows nine copies

@@ -23,13 +23,13 @@ from papers.catalogue.models import (
     ImportRun,
     Paper,
     PaperEvent,
-    PaperTag,
     PendingPaper,
     PublicationType,
     Tag,
     Topic,
 )
-from papers.retagging import retag
+from papers.tagging.models import PaperTag
+from papers.tagging.retagging import retag
 from papers.tasks import start_import
 
 

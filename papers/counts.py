@@ -3,7 +3,8 @@
 from django.db.models import Count, F
 from django.db.models.functions import Coalesce
 
-from papers.catalogue.models import Paper, PaperTag, Topic
+from papers.catalogue.models import Paper, Topic
+from papers.tagging.models import PaperTag
 
 
 def public_papers_per_topic() -> dict[int, int]:

@@ -15,7 +15,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from papers.importing import PUBMED_FIELDS
-from papers.catalogue.models import Paper, PaperEvent, PaperTag
+from papers.catalogue.models import Paper, PaperEvent
+from papers.tagging.models import PaperTag
 from papers.search.indexing import index_papers, refresh_facts
 
 MODERATE = "papers.moderate_paper"

@@ -33,8 +33,8 @@ from papers.catalogue.models import Author, Authorship, Paper, PublicationType
 from papers.search.indexing import PAPER_FIELDS as SEARCHED_FIELDS
 from papers.search.indexing import compact_after_write, index_new_papers, index_papers
 from papers.claims.suggestions import ClaimSuggester
-from papers.suggestions import TagSuggester
-from papers.tagging import TaggableText
+from papers.tagging.suggestions import TagSuggester
+from papers.tagging.matcher import TaggableText
 
 # Paper columns that come from PubMed (authors and publication types are relations).
 PUBMED_FIELDS = (

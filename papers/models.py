@@ -4,6 +4,7 @@ its domain (`papers.catalogue.models`, `papers.claims.models`…), never from he
 
 from papers.catalogue.models import (  # noqa: F401
     PUB_YEARS, Author, Authorship, Paper, PaperQuerySet, PubDate, PublicationType, SlugQuerySet, Tag, Topic,
-    PaperTag, ClaimQuerySet, Claim, PendingPaper, PaperEvent, ImportRun, DocumentVector, VectorIndex,
+    ClaimQuerySet, Claim, PendingPaper, PaperEvent, ImportRun, DocumentVector, VectorIndex,
     IdListField, SearchDocument,
 )
+from papers.tagging.models import PaperTag  # noqa: F401

@@ -49,7 +49,8 @@ def set_status(papers, status: str, reason: str = "") -> None:
 def curated(corpus):
     """The demo corpus with every tag suggestion confirmed, and searched as such (the index
     holds confirmed tags)."""
-    from papers.catalogue.models import Paper, PaperTag
+    from papers.catalogue.models import Paper
+    from papers.tagging.models import PaperTag
     from papers.search.indexing import index_papers
 
     PaperTag.objects.update(status=PaperTag.Status.CONFIRMED)

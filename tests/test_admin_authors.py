@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from lxml import etree
 
-from papers.catalogue.models import Paper, PaperTag, Tag
+from papers.catalogue.models import Paper, Tag
+from papers.tagging.models import PaperTag
 
 from .conftest import SAMPLES, form_data, post_paper_form
 

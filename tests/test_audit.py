@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from papers import curation
-from papers.catalogue.models import Paper, PaperEvent, PaperTag, Tag
+from papers.catalogue.models import Paper, PaperEvent, Tag
+from papers.tagging.models import PaperTag
 
 from .conftest import post_paper_form
 from .test_curation import add_tag_row, set_tag_status

@@ -15,7 +15,7 @@ from papers.claims.evaluation import evaluate, labelled, taxonomy_tagger
 from papers.claims.extraction import ClaimExtractor
 from papers.curation import CurationError
 from papers.catalogue.models import Claim, Paper, PaperEvent
-from papers.tagging import Tagger, TagTerms
+from papers.tagging.matcher import Tagger, TagTerms
 
 TNF_PAPER = 34088671  # a demo record: "TNF-α induces proteasomal degradation of TRAF2, noncanonical NF-κB, …"
 

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from papers.claims.demo import confirm_demo_claims, record_files
-from papers.catalogue.models import Paper, PaperTag
+from papers.catalogue.models import Paper
+from papers.tagging.models import PaperTag
 
 from .conftest import ARTIFACTS, set_status
 

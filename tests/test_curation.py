@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from papers import curation
-from papers.catalogue.models import ImportRun, Paper, PaperEvent, PaperTag, PublicationType, SearchDocument, Tag
+from papers.catalogue.models import ImportRun, Paper, PaperEvent, PublicationType, SearchDocument, Tag
+from papers.tagging.models import PaperTag
 from papers.curation import CurationError
 
 from .conftest import form_data, post_paper_form
@@ -300,7 +301,7 @@ def test_retag_keeps_confirmed_tags_when_the_text_no_longer_mentions_them(world)
 
 
 def test_retag_withdraws_stale_suggestions_and_reads_in_chunks(world):
-    from papers.retagging import retag
+    from papers.tagging.retagging import retag
 
     _, pending, approved, untagged = world
     Paper.objects.filter(pk=pending.pk).update(title="Nothing to tag here.")

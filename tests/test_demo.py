@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from papers.counts import counted_tree
-from papers.catalogue.models import Paper, PaperTag, Tag
+from papers.catalogue.models import Paper, Tag
+from papers.tagging.models import PaperTag
 from papers.search import search, search_ids
 
 ROOT = Path(__file__).resolve().parent.parent

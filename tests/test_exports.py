@@ -19,7 +19,8 @@ from django.core.management import call_command
 from lxml import etree
 
 from papers import curation, exports
-from papers.catalogue.models import Author, Authorship, Paper, PaperTag, Tag
+from papers.catalogue.models import Author, Authorship, Paper, Tag
+from papers.tagging.models import PaperTag
 
 from .conftest import DEMO_DIR, SAMPLES, set_status
 

@@ -1,6 +1,7 @@
 """The home page: topic counts of approved papers only, each paper counted once per topic."""
 
-from papers.catalogue.models import Paper, PaperTag, Tag, Topic
+from papers.catalogue.models import Paper, Tag, Topic
+from papers.tagging.models import PaperTag
 
 
 def tag_paper(pmid, slugs, status=Paper.Status.APPROVED):

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from papers.ingest.client import MISSING_EMAIL
-from papers.catalogue.models import Author, Authorship, ImportRun, Paper, PaperTag
+from papers.catalogue.models import Author, Authorship, ImportRun, Paper
+from papers.tagging.models import PaperTag
 
 from .conftest import DEMO_DIR, SAMPLES
 

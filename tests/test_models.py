@@ -3,7 +3,8 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from papers.catalogue.models import Paper, PaperTag, Tag, Topic
+from papers.catalogue.models import Paper, Tag, Topic
+from papers.tagging.models import PaperTag
 
 
 def make_paper(pmid, status=Paper.Status.PENDING, **fields):

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from papers.catalogue.models import Tag
 from papers.search import tag_names
 from papers.search.query import Term, parse
-from papers.suggestions import tag_terms
-from papers.tagging import Mention, Tagger, TagTerms
+from papers.tagging.suggestions import tag_terms
+from papers.tagging.matcher import Mention, Tagger, TagTerms
 
 
 def test_mentions_are_left_to_right_longest_first_whatever_the_order():

@@ -10,7 +10,8 @@ import pytest
 from django.db import connection, transaction
 
 from papers import curation
-from papers.catalogue.models import Paper, PaperTag, Tag
+from papers.catalogue.models import Paper, Tag
+from papers.tagging.models import PaperTag
 from papers.page_cache import HEADER, collection_version
 from papers.search.indexing import rebuild
 

@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from papers import curation, exports
 from papers.catalogue.markup import to_text
-from papers.catalogue.models import Paper, PaperTag, Tag
+from papers.catalogue.models import Paper, Tag
+from papers.tagging.models import PaperTag
 
 from .conftest import SAMPLES, set_status
 

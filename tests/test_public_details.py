@@ -11,7 +11,8 @@ import pytest
 from django.core.management import call_command
 
 from papers import curation
-from papers.catalogue.models import Paper, PaperTag
+from papers.catalogue.models import Paper
+from papers.tagging.models import PaperTag
 
 from .conftest import SAMPLES, set_status
 

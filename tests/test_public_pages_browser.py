@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 
 from papers import curation
-from papers.catalogue.models import Paper, PaperTag
+from papers.catalogue.models import Paper
+from papers.tagging.models import PaperTag
 
 from .axe import violations
 from .conftest import ARTIFACTS, SAMPLES, set_status

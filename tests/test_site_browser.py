@@ -6,7 +6,8 @@ import pytest
 import rispy
 
 from papers import curation
-from papers.catalogue.models import Paper, PaperTag, Tag
+from papers.catalogue.models import Paper, Tag
+from papers.tagging.models import PaperTag
 
 from .conftest import ARTIFACTS
 

@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from papers.ingest.medline import iter_records, open_xml
-from papers.catalogue.models import Paper, PaperTag, Tag
-from papers.tag_quality import TagQuality, tag_quality
+from papers.catalogue.models import Paper, Tag
+from papers.tagging.models import PaperTag
+from papers.tagging.quality import TagQuality, tag_quality
 
 from .conftest import ROOT
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from papers.ingest.medline import iter_records
-from papers.tagging import EVIDENCE_MAX, Suggestion, TaggableText, Tagger, TagTerms
+from papers.tagging.matcher import EVIDENCE_MAX, Suggestion, TaggableText, Tagger, TagTerms
 
 MYELOMA_RECORD = (
     Path(__file__).resolve().parent / "data" / "pubmed-samples" / "efetch_pubmed_38856741_myeloma_lytic_lesions.xml"

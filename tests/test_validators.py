@@ -19,7 +19,8 @@ from django.core.management import call_command
 from django.template.loader import render_to_string
 
 from papers.claims.demo import confirm_demo_claims, record_files
-from papers.catalogue.models import Paper, PaperTag
+from papers.catalogue.models import Paper
+from papers.tagging.models import PaperTag
 from papers.search.indexing import index_papers
 
 from .conftest import SAMPLES, set_status

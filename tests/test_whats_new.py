@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from papers import curation
-from papers.catalogue.models import Paper, PaperTag
+from papers.catalogue.models import Paper
+from papers.tagging.models import PaperTag
 
 from .conftest import set_status
 

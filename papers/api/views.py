@@ -27,7 +27,8 @@ from myeloma_lit.throttling import ExactRateThrottle
 
 from papers.counts import counted_tree, public_papers_per_topic, with_counts
 from papers.ingest.pmids import MAX_PMID
-from papers.catalogue.models import ImportRun, Paper, PaperTag, Tag, Topic
+from papers.catalogue.models import ImportRun, Paper, Tag, Topic
+from papers.tagging.models import PaperTag
 from papers.prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_CLAIMS, CONFIRMED_TAGS
 from papers.search import NEWEST_FIRST, Facets, Hit, Results
 from papers.shapes import MAX_DEPTH, text_depth

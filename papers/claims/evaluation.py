@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from papers.tagging import Tagger, TagTerms
+from papers.tagging.matcher import Tagger, TagTerms
 from papers.claims.extraction import naive_claims, sentence_claims
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"

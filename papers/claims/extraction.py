@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from papers.tagging import Mention, Tagger, _sentence_starts
+from papers.tagging.matcher import Mention, Tagger, sentence_starts
 
 # Word stems of each relation's triggers; a trigger is a whole word starting with a stem.
 _STEMS = {
@@ -126,7 +126,7 @@ class ClaimExtractor:
         """The claims of plain text, sentence by sentence, one per (agent, relation, target) and
         sentence (the first reading wins)."""
         found: list[Extracted] = []
-        starts = [*_sentence_starts(text), len(text)]
+        starts = [*sentence_starts(text), len(text)]
         for start, end in zip(starts, starts[1:]):
             sentence = text[start:end].rstrip()
             mentions = self.tagger.mentions(sentence)

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from papers.catalogue.models import Claim, Paper, PaperTag, Tag
+from papers.catalogue.models import Claim, Paper, Tag
+from papers.tagging.models import PaperTag
 
 FINDER_LIMIT = 50
 

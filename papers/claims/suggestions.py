@@ -1,4 +1,4 @@
-"""Claim suggestions stored as Claims, without ever overriding a curator (as papers.suggestions
+"""Claim suggestions stored as Claims, without ever overriding a curator (as papers.tagging.suggestions
 does for tags): a new finding becomes a *suggested* claim with its sentence and spans, a
 suggestion the extractor no longer makes is withdrawn, and a claim a curator confirmed,
 rejected or entered is never touched — so a rejected claim is never suggested again.
@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 
 from papers.catalogue.markup import to_text
 from papers.catalogue.models import Claim
-from papers.suggestions import TagSuggester
-from papers.tagging import Suggestion, TaggableText
+from papers.tagging.suggestions import TagSuggester
+from papers.tagging.matcher import Suggestion, TaggableText
 from papers.claims.extraction import ClaimExtractor, Extracted
 
 _FIELDS = ("title", "abstract")

@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 
 from papers.catalogue.citation import page_range
 from papers.catalogue.markup import to_text
-from papers.catalogue.models import Paper, PaperTag
+from papers.catalogue.models import Paper
+from papers.tagging.models import PaperTag
 
 
 @dataclass(frozen=True)

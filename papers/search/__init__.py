@@ -16,9 +16,10 @@ from django.db import connection
 from django.db.models import F
 from django.utils.safestring import mark_safe
 
-from papers.catalogue.models import Paper, PaperTag, PublicationType, Tag
-from papers.suggestions import tag_terms
-from papers.tagging import Tagger, TagTerms
+from papers.catalogue.models import Paper, PublicationType, Tag
+from papers.tagging.models import PaperTag
+from papers.tagging.suggestions import tag_terms
+from papers.tagging.matcher import Tagger, TagTerms
 from papers.search import postgres, sqlite
 from papers.search.query import ParsedQuery, TagNames, parse
 from papers.search.scope import DOCUMENTS, MATCH_COLUMNS, Scope, SearchFilters

@@ -21,8 +21,9 @@ from django.db.models.expressions import RawSQL
 
 from papers.catalogue.bulk import chunks, insert_rows
 from papers.catalogue.markup import to_text
-from papers.catalogue.models import IdListField, Paper, PaperQuerySet, PaperTag, SearchDocument
-from papers.tagging import TaggableText
+from papers.catalogue.models import IdListField, Paper, PaperQuerySet, SearchDocument
+from papers.tagging.models import PaperTag
+from papers.tagging.matcher import TaggableText
 from papers.search import backend
 
 logger = logging.getLogger(__name__)

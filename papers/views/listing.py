@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from papers.exports import FORMATS
 from papers.forms import SearchForm
-from papers.catalogue.models import Author, Authorship, PaperTag
+from papers.catalogue.models import Author, Authorship
+from papers.tagging.models import PaperTag
 from papers.search import Results
 
 # Parameter order in every link we write, so one search has exactly one permalink.

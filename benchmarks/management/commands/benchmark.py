@@ -20,7 +20,8 @@ from django.test.utils import override_settings
 
 from benchmarks import corpus, measures, report
 from benchmarks.baseline import BaselineError, baseline_files
-from papers.catalogue.models import Paper, PaperTag, Topic
+from papers.catalogue.models import Paper, Topic
+from papers.tagging.models import PaperTag
 
 CACHE = Path.home() / ".cache" / "myeloma-lit"
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from papers.claims.demo import confirm_demo_claims, record_files
 from papers.import_runs import perform
-from papers.catalogue.models import ImportRun, Paper, PaperTag
+from papers.catalogue.models import ImportRun, Paper
+from papers.tagging.models import PaperTag
 from papers.search.indexing import index_papers
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"

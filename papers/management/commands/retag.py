@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from papers.catalogue.models import Paper
-from papers.retagging import RETAG_CHUNK, retag
+from papers.tagging.retagging import RETAG_CHUNK, retag
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from papers.tag_quality import GoldError, gold_quality, read_gold, tag_quality
+from papers.tagging.quality import GoldError, gold_quality, read_gold, tag_quality
 
 
 class Command(BaseCommand):

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from papers.catalogue.models import PaperTag, Tag
-from papers.tagging import Suggestion, TaggableText, Tagger, TagTerms
+from papers.tagging.models import PaperTag
+from papers.catalogue.models import Tag
+from papers.tagging.matcher import Suggestion, TaggableText, Tagger, TagTerms
 
 
 class TagSuggester:

@@ -246,7 +246,7 @@ class Tagger:
             start, end = 0, len(text)
             if field in ("title", "abstract"):
                 if sentences is None:
-                    sentences = _sentence_starts(text)
+                    sentences = sentence_starts(text)
                 i = bisect.bisect_right(sentences, mention.start)
                 start = sentences[i - 1]
                 end = sentences[i] if i < len(sentences) else end
@@ -315,7 +315,7 @@ def _first_characters(piece: str) -> set[str]:
     return {piece[-1]}  # a literal character, maybe escaped
 
 
-def _sentence_starts(text: str) -> list[int]:
+def sentence_starts(text: str) -> list[int]:
     """Offsets where sentences begin, skipping full stops of abbreviations and initials."""
     starts = [0]
     for end in _SENTENCE_END.finditer(text):

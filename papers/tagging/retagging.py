@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 
 from papers.claims.suggestions import ClaimSuggester
 from papers.catalogue.models import Paper
-from papers.suggestions import TagSuggester
-from papers.tagging import TaggableText
+from papers.tagging.suggestions import TagSuggester
+from papers.tagging.matcher import TaggableText
 
 RETAG_CHUNK = 500
 _TEXT_FIELDS = ("title", "abstract", "keywords", "mesh_headings", "chemicals")

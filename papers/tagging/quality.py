@@ -12,10 +12,11 @@ from typing import NamedTuple
 
 from django.db.models import Count, Q
 
-from papers.catalogue.models import Paper, PaperTag, Tag
+from papers.catalogue.models import Paper, Tag
+from papers.tagging.models import PaperTag
 from papers.search import search_ids
-from papers.suggestions import TagSuggester
-from papers.tagging import TaggableText
+from papers.tagging.suggestions import TagSuggester
+from papers.tagging.matcher import TaggableText
 
 
 class TagQuality(NamedTuple):
