@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from papers import curation
-from papers.catalogue.models import ImportRun, Paper, PaperEvent, PublicationType, SearchDocument, Tag
+from papers.catalogue.models import ImportRun, Paper, PaperEvent, PublicationType, Tag
+from papers.search.models import SearchDocument
 from papers.tagging.models import PaperTag
 from papers.curation import CurationError
 

@@ -12,7 +12,8 @@ import pytest
 from django.db import connection
 
 from papers import curation
-from papers.catalogue.models import Paper, SearchDocument, Tag
+from papers.catalogue.models import Paper, Tag
+from papers.search.models import SearchDocument
 from papers.tagging.models import PaperTag
 from papers.search import FacetValue, Results, SearchFilters, search, search_ids
 

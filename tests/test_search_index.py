@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from papers import curation
-from papers.catalogue.models import Paper, PublicationType, SearchDocument, Tag
+from papers.catalogue.models import Paper, PublicationType, Tag
+from papers.search.models import SearchDocument
 from papers.search import SearchFilters, indexing, postgres, search, sqlite
 from papers.search.indexing import index_papers
 

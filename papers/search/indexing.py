@@ -21,7 +21,8 @@ from django.db.models.expressions import RawSQL
 
 from papers.catalogue.bulk import chunks, insert_rows
 from papers.catalogue.markup import to_text
-from papers.catalogue.models import IdListField, Paper, PaperQuerySet, SearchDocument
+from papers.search.models import IdListField, SearchDocument
+from papers.catalogue.models import Paper, PaperQuerySet
 from papers.tagging.models import PaperTag
 from papers.tagging.matcher import TaggableText
 from papers.search import backend

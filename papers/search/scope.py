@@ -9,7 +9,8 @@ from functools import cached_property
 from django.db.models import Q
 from django.utils import timezone
 
-from papers.catalogue.models import Paper, PublicationType, SearchDocument
+from papers.catalogue.models import Paper, PublicationType
+from papers.search.models import SearchDocument
 from papers.tagging.models import PaperTag
 
 DOCUMENTS = SearchDocument._meta.db_table
