@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from papers.importing import Importer
 from papers.ingest.medline import iter_records, open_xml
-from papers.catalogue.models import Claim, Paper
+from papers.claims.models import Claim
+from papers.catalogue.models import Paper
 from papers.tagging.models import PaperTag
 from papers.search.indexing import rebuild
 

@@ -23,7 +23,8 @@ from django.utils.http import urlencode
 from papers.claims.maps import coverage, find_claims, neighbourhood
 from papers.exports import EXPORT_LIMIT
 from papers.forms import SearchForm
-from papers.catalogue.models import Claim, Paper, Tag, Topic
+from papers.claims.models import Claim
+from papers.catalogue.models import Paper, Tag, Topic
 from papers.tagging.models import PaperTag
 from papers.search import match, search_ids
 

@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from papers import curation
-from papers.admin_claims import ClaimInline
+from papers.claims.admin import ClaimInline
 from papers.admin_fields import EDITORS
 from papers.importing import failure_groups, listed
 from papers.ingest.requests import ImportRequestForm

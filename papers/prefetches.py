@@ -3,7 +3,8 @@ only confirmed tags (as `confirmed_tags`) with their topics, and confirmed claim
 
 from django.db.models import Prefetch
 
-from papers.catalogue.models import Authorship, Claim
+from papers.catalogue.models import Authorship
+from papers.claims.models import Claim
 from papers.tagging.models import PaperTag
 
 AUTHORSHIPS_IN_ORDER = Prefetch("authorships", queryset=Authorship.objects.select_related("author").order_by("position"))

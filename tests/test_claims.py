@@ -11,10 +11,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from papers.claims import review
-from papers.claims.evaluation import evaluate, labelled, taxonomy_tagger
+from papers.claims.quality import evaluate, labelled, taxonomy_tagger
 from papers.claims.extraction import ClaimExtractor
 from papers.curation import CurationError
-from papers.catalogue.models import Claim, Paper, PaperEvent
+from papers.claims.models import Claim
+from papers.catalogue.models import Paper, PaperEvent
 from papers.tagging.matcher import Tagger, TagTerms
 
 TNF_PAPER = 34088671  # a demo record: "TNF-α induces proteasomal degradation of TRAF2, noncanonical NF-κB, …"

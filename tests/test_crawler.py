@@ -15,7 +15,8 @@ from django.urls import reverse
 from papers import curation, exports
 from papers.catalogue.markup import to_text
 from papers.claims.demo import record_files
-from papers.catalogue.models import Claim, Paper, Tag
+from papers.claims.models import Claim
+from papers.catalogue.models import Paper, Tag
 from papers.tagging.models import PaperTag
 
 from .conftest import set_status

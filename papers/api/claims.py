@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from papers.forms import MAX_PAGE
-from papers.catalogue.models import Claim
+from papers.claims.models import Claim
 from papers.api.filters import SLUG_PATTERN
 from papers.api.serializers import ClaimSerializer
 from papers.api.views import BAD_PARAMETERS, PublicView

@@ -9,7 +9,8 @@ from rest_framework.settings import api_settings
 from papers.catalogue.corrections import linked_corrections
 from papers.ingest.requests import MAX_PMIDS, MAX_QUERY_LENGTH, MAX_QUERY_RECORDS, ImportRequestForm
 from papers.catalogue.markup import sanitize, to_text
-from papers.catalogue.models import Authorship, Claim, ImportRun, Paper, Tag, Topic
+from papers.catalogue.models import Authorship, ImportRun, Paper, Tag, Topic
+from papers.claims.models import Claim
 from papers.tagging.models import PaperTag
 
 

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from papers.catalogue.models import Claim, Paper
+from papers.claims.models import Claim
+from papers.catalogue.models import Paper
 
 CONFIRMED = Path(settings.BASE_DIR) / "fixtures" / "claims" / "demo_confirmed.json"
 RECORDS = Path(settings.BASE_DIR) / "fixtures" / "claims"

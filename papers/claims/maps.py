@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from papers.catalogue.models import Claim, Paper, Tag
+from papers.claims.models import Claim
+from papers.catalogue.models import PaperQuerySet, Tag
 from papers.tagging.models import PaperTag
 
 FINDER_LIMIT = 50
@@ -104,7 +105,7 @@ def coverage() -> tuple[list[Tag], list[tuple[Tag, list[Cell]]]]:
     mechanisms = [tag for tag in tags if tag.kind != Tag.Kind.DRUG]
     confirmed, drug = PaperTag.Status.CONFIRMED, Tag.Kind.DRUG
     papers = dict(((m, t), n) for m, t, n in (
-        PaperTag.objects.filter(status=confirmed, paper__status=Paper.Status.APPROVED)
+        PaperTag.objects.filter(PaperQuerySet.public_condition("paper__"), status=confirmed)
         .exclude(tag__kind=drug)
         .filter(paper__paper_tags__status=confirmed, paper__paper_tags__tag__kind=drug)
         .values_list("tag_id", "paper__paper_tags__tag_id").annotate(n=Count("paper_id", distinct=True))

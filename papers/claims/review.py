@@ -14,7 +14,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from papers.curation import REVIEW_TAGS, CurationError
-from papers.catalogue.models import Claim, PaperEvent
+from papers.claims.models import Claim
+from papers.catalogue.models import PaperEvent
 
 CONFIRMED, REJECTED, SUGGESTED = Claim.Status.CONFIRMED, Claim.Status.REJECTED, Claim.Status.SUGGESTED
 

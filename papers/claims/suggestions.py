@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from papers.catalogue.markup import to_text
-from papers.catalogue.models import Claim
+from papers.claims.models import Claim
 from papers.tagging.suggestions import TagSuggester
 from papers.tagging.matcher import Suggestion, TaggableText
 from papers.claims.extraction import ClaimExtractor, Extracted

@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404, render
 
 from papers.claims.diagram import legend, neighbourhood_svg
 from papers.claims.maps import FINDER_LIMIT, coverage, find_claims, matching, neighbourhood
-from papers.exports.claims import CLAIM_FORMATS, write_claims
-from papers.catalogue.models import Claim, Tag
+from papers.claims.exports import CLAIM_FORMATS, write_claims
+from papers.claims.models import Claim
+from papers.catalogue.models import Tag
 from papers.views.export import throttled
 
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from papers.claims.evaluation import evaluate, labelled, taxonomy_tagger
+from papers.claims.quality import evaluate, labelled, taxonomy_tagger
 
 SPLITS = ("dev", "held-out", "all")
 

@@ -4,7 +4,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from papers.catalogue.models import Claim, Paper
+from papers.claims.models import Claim
+from papers.catalogue.models import Paper
 
 STATUSES = ("suggested", "confirmed", "rejected", "all")
 

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 
 from papers.claims import review
 from papers.curation import REVIEW_TAGS, CurationError
-from papers.catalogue.models import Claim
+from papers.claims.models import Claim
 
 KEEP, CONFIRM, REJECT, SWAP = "", "confirm", "reject", "swap"
 DECISIONS = [(KEEP, "—"), (CONFIRM, "Confirm"), (REJECT, "Reject"), (SWAP, "Swap direction (and confirm)"),
