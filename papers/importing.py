@@ -35,16 +35,7 @@ from papers.search.indexing import compact_after_write, index_new_papers, index_
 from papers.claims.suggestions import ClaimSuggester
 from papers.tagging.suggestions import TagSuggester
 from papers.tagging.matcher import TaggableText
-
-# Paper columns that come from PubMed (authors and publication types are relations).
-PUBMED_FIELDS = (
-    "record_type", "title", "vernacular_title", "abstract", "abstract_sections", "copyright",
-    "journal_title", "journal_iso", "issn", "volume", "issue", "pages", "pub_year", "pub_month",
-    "pub_day", "pub_date_text", "book_title", "publisher", "languages", "keywords", "mesh_headings",
-    "chemicals", "corrections", "is_retracted", "doi", "pmcid", "article_ids", "pubmed_status",
-    "publication_status", "pubmed_revised",
-)
-
+from papers.catalogue.models import PUBMED_FIELDS
 
 @dataclass
 class ImportReport:

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from papers.catalogue.models import ImportRun, Paper, PaperEvent
+from papers.catalogue.models import ImportRun, Paper
+from papers.curation.models import PaperEvent
 
 from .test_admin import IMPORT_URL
 from .test_import import MYELOMA, TELOMERE

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils.html import escape
 
-from papers.catalogue.models import Paper, PaperEvent
+from papers.catalogue.models import Paper
+from papers.curation.models import PaperEvent
 
 from .axe import violations
 from .conftest import SAMPLES, form_data

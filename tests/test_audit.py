@@ -4,8 +4,9 @@ says who did what and why; the admin shows it read-only, newest first."""
 import pytest
 from django.urls import reverse
 
-from papers import curation
-from papers.catalogue.models import Paper, PaperEvent, Tag
+from papers.curation import services as curation
+from papers.catalogue.models import Paper, Tag
+from papers.curation.models import PaperEvent
 from papers.tagging.models import PaperTag
 
 from .conftest import post_paper_form

@@ -15,7 +15,7 @@ from .scratch import manage
 
 CURATION = """
 from django.contrib.auth.models import Group, User
-from papers import curation
+from papers.curation import services as curation
 from papers.catalogue.models import Paper, PaperTag, Tag
 boss = User.objects.create_superuser("boss", password="boss-pass")
 curator = User.objects.create_user("curator", password="curator-pass", is_staff=True)

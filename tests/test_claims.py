@@ -13,9 +13,10 @@ from django.core.management.base import CommandError
 from papers.claims import review
 from papers.claims.quality import evaluate, labelled, taxonomy_tagger
 from papers.claims.extraction import ClaimExtractor
-from papers.curation import CurationError
+from papers.curation.services import CurationError
 from papers.claims.models import Claim
-from papers.catalogue.models import Paper, PaperEvent
+from papers.catalogue.models import Paper
+from papers.curation.models import PaperEvent
 from papers.tagging.matcher import Tagger, TagTerms
 
 TNF_PAPER = 34088671  # a demo record: "TNF-α induces proteasomal degradation of TRAF2, noncanonical NF-κB, …"

@@ -12,7 +12,9 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from papers import curation, exports
+from papers import exports
+
+from papers.curation import services as curation
 from papers.catalogue.markup import to_text
 from papers.claims.demo import record_files
 from papers.claims.models import Claim

@@ -9,11 +9,12 @@ from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.urls import reverse
 
-from papers import curation
-from papers.catalogue.models import ImportRun, Paper, PaperEvent, PublicationType, Tag
+from papers.curation import services as curation
+from papers.catalogue.models import ImportRun, Paper, PublicationType, Tag
+from papers.curation.models import PaperEvent
 from papers.search.models import SearchDocument
 from papers.tagging.models import PaperTag
-from papers.curation import CurationError
+from papers.curation.services import CurationError
 
 from .conftest import form_data, post_paper_form
 

@@ -18,7 +18,9 @@ from bibtexparser.middlewares import LatexDecodingMiddleware, NameParts, Separat
 from django.core.management import call_command
 from lxml import etree
 
-from papers import curation, exports
+from papers import exports
+
+from papers.curation import services as curation
 from papers.catalogue.models import Author, Authorship, Paper, Tag
 from papers.tagging.models import PaperTag
 

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from papers import curation
+from papers.curation import services as curation
 from papers.catalogue.models import Paper
 from papers.tagging.models import PaperTag
 from papers.views.feeds import FEED_SIZE

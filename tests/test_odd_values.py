@@ -10,7 +10,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.urls import reverse
 
-from papers import curation
+from papers.curation import services as curation
 from papers.catalogue.models import PUB_YEARS, Authorship, Paper
 from papers.search.indexing import index_papers
 
@@ -125,7 +125,7 @@ WRONG_SHAPES = {
 }
 
 
-# The fields the paper page edits as text (papers.admin_fields): the text of each shape above.
+# The fields the paper page edits as text (papers.curation.editors): the text of each shape above.
 AS_TEXT = {
     "corrections": ("ErratumIn", "ErratumIn | Blood. 2020;1:2 | 123"),
     "article_ids": ("doi 10.1/x", "doi: 10.1/x\npubmed: 1"),

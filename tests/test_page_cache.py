@@ -9,7 +9,7 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from papers import curation
+from papers.curation import services as curation
 from papers.catalogue.models import Paper, Tag
 from papers.tagging.models import PaperTag
 from papers.page_cache import HEADER, collection_version

@@ -11,7 +11,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from papers import curation, exports
+from papers import exports
+
+from papers.curation import services as curation
 from papers.catalogue.markup import to_text
 from papers.catalogue.models import Paper, Tag
 from papers.tagging.models import PaperTag

@@ -8,7 +8,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from papers import curation
+from papers.curation import services as curation
 from papers.catalogue.models import Paper
 from papers.tagging.models import PaperTag
 

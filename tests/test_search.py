@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from django.db import connection
 
-from papers import curation
+from papers.curation import services as curation
 from papers.catalogue.models import Paper, Tag
 from papers.search.models import SearchDocument
 from papers.tagging.models import PaperTag

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from papers import curation
+from papers.curation import services as curation
 from papers.catalogue.models import Paper, PublicationType, Tag
 from papers.search.models import SearchDocument
 from papers.search import SearchFilters, indexing, postgres, search, sqlite

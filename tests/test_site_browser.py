@@ -5,7 +5,7 @@ tag and its topic, download an export; keyboard use, a phone-sized screen, hosti
 import pytest
 import rispy
 
-from papers import curation
+from papers.curation import services as curation
 from papers.catalogue.models import Paper, Tag
 from papers.tagging.models import PaperTag
 

@@ -26,6 +26,16 @@ from papers.shapes import JSONShape, Shaped, ShapedJSONField
 PUB_YEARS = YEARS
 
 
+# Paper columns that come from PubMed (authors and publication types are relations).
+PUBMED_FIELDS = (
+    "record_type", "title", "vernacular_title", "abstract", "abstract_sections", "copyright",
+    "journal_title", "journal_iso", "issn", "volume", "issue", "pages", "pub_year", "pub_month",
+    "pub_day", "pub_date_text", "book_title", "publisher", "languages", "keywords", "mesh_headings",
+    "chemicals", "corrections", "is_retracted", "doi", "pmcid", "article_ids", "pubmed_status",
+    "publication_status", "pubmed_revised",
+)
+
+
 class PubDate(NamedTuple):
     """A publication date as far as it is known: None from the first unknown part on."""
 
@@ -384,50 +394,6 @@ class Authorship(models.Model):
     def shaped(self) -> Shaped:
         """The affiliations as display code reads them (papers.shapes.well_formed)."""
         return Shaped(self)
-
-
-class PendingPaper(Paper):
-    """The moderation queue: pending papers, oldest first (a proxy for its own admin page)."""
-
-    class Meta:
-        proxy = True
-        verbose_name = verbose_name_plural = "Moderation queue"
-        default_permissions = ()  # seeing the queue takes papers.moderate_paper
-
-
-class PaperEvent(models.Model):
-    """One change to a paper, by whom and why: the audit trail of moderation, tag review and
-    hand edits. `changes` maps a field (or, for tag events, the tag's slug) to [old, new]."""
-
-    class Kind(models.TextChoices):
-        STATUS = "status", "Moderation"
-        TAG = "tag", "Tag review"
-        EDIT = "edit", "Hand edit"
-        CLAIM = "claim", "Claim review"
-
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="events", db_index=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+", db_index=False)
-    at = models.DateTimeField(default=timezone.now)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    summary = models.CharField(max_length=300)
-    changes = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    reason = models.CharField(max_length=20, choices=Paper.Reason.choices, blank=True)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        default_permissions = ("view",)  # written only by the code paths that change papers
-        constraints = [
-            models.CheckConstraint(condition=Q(kind__in=["status", "tag", "edit", "claim"]), name="paperevent_kind_valid"),
-        ]
-        indexes = [
-            # A paper's history, newest first, on its admin page.
-            models.Index(fields=["paper", "-at"], name="paperevent_paper_at"),
-        ]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"
 
 
 class ImportRun(models.Model):

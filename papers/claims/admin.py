@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from papers.claims import review
-from papers.curation import REVIEW_TAGS, CurationError
+from papers.curation.services import REVIEW_TAGS, CurationError
 from papers.claims.models import Claim
 
 KEEP, CONFIRM, REJECT, SWAP = "", "confirm", "reject", "swap"

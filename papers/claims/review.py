@@ -13,9 +13,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from papers.curation import REVIEW_TAGS, CurationError
+from papers.curation.services import REVIEW_TAGS, CurationError
 from papers.claims.models import Claim
-from papers.catalogue.models import PaperEvent
+from papers.curation.models import PaperEvent
 
 CONFIRMED, REJECTED, SUGGESTED = Claim.Status.CONFIRMED, Claim.Status.REJECTED, Claim.Status.SUGGESTED
 

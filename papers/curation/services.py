@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from papers.importing import PUBMED_FIELDS
-from papers.catalogue.models import Paper, PaperEvent
+from papers.catalogue.models import PUBMED_FIELDS, Paper
+from papers.curation.models import PaperEvent
 from papers.tagging.models import PaperTag
 from papers.search.indexing import index_papers, refresh_facts
 
