@@ -21,8 +21,8 @@ from django.db import connection
 from django.db.models.functions import Mod
 from django.utils import timezone
 
-from papers.importing import Importer
-from papers.ingest.medline import iter_records, open_xml
+from papers.pubmed.importer import Importer
+from papers.pubmed.medline import iter_records, open_xml
 from papers.claims.models import Claim
 from papers.catalogue.models import Paper
 from papers.tagging.models import PaperTag

@@ -4,9 +4,9 @@ its domain (`papers.catalogue.models`, `papers.claims.models`…), never from he
 
 from papers.catalogue.models import (  # noqa: F401
     PUB_YEARS, Author, Authorship, Paper, PaperQuerySet, PubDate, PublicationType, SlugQuerySet, Tag, Topic,
-    ImportRun,
 )
 from papers.tagging.models import PaperTag  # noqa: F401
 from papers.search.models import DocumentVector, IdListField, SearchDocument, VectorIndex  # noqa: F401
 from papers.claims.models import Claim, ClaimQuerySet  # noqa: F401
 from papers.curation.models import PaperEvent, PendingPaper  # noqa: F401
+from papers.pubmed.models import ImportRun  # noqa: F401

@@ -3,7 +3,7 @@ parsing worker's process imports this module to find a test's annotate function)
 
 import re
 
-from papers.ingest.medline import BadRecord
+from papers.pubmed.medline import BadRecord
 
 from .conftest import SAMPLES
 

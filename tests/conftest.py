@@ -67,7 +67,7 @@ def xml_read_once(monkeypatch):
     batches. The parsing process costs about a second a file, and many tests import the demo.
     A file read with a fault is never kept; the process itself is tested in test_worker and
     test_faults, and manage.py subprocesses always parse."""
-    from papers.importing import Importer
+    from papers.pubmed.importer import Importer
     from papers.catalogue.models import Tag
 
     read = Importer.read_xml

@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from papers.catalogue.models import Author, Authorship, ImportRun, Paper, PublicationType, Tag, Topic
+from papers.catalogue.models import Author, Authorship, Paper, PublicationType, Tag, Topic
+from papers.pubmed.models import ImportRun
 from papers.tagging.models import PaperTag
 
 from .conftest import post_paper_form

@@ -9,8 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from papers.ingest.client import MISSING_EMAIL
-from papers.catalogue.models import ImportRun, Paper
+from papers.pubmed.client import MISSING_EMAIL
+from papers.pubmed.models import ImportRun
+from papers.catalogue.models import Paper
 
 from .axe import described, violations
 from .conftest import ROOT

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from papers.catalogue.models import ImportRun, Paper
+from papers.pubmed.models import ImportRun
+from papers.catalogue.models import Paper
 from papers.curation.models import PaperEvent
 
 from .test_admin import IMPORT_URL

@@ -14,7 +14,8 @@ from rest_framework.authtoken.models import Token
 
 from papers.forms import SearchForm
 from papers.catalogue.markup import to_text
-from papers.catalogue.models import ImportRun, Paper, Tag, Topic
+from papers.pubmed.models import ImportRun
+from papers.catalogue.models import Paper, Tag, Topic
 from papers.tagging.models import PaperTag
 from papers.search import NEWEST_FIRST, search
 

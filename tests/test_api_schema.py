@@ -18,7 +18,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from papers.api.views import CuratorThrottle, PublicThrottle
-from papers.catalogue.models import ImportRun
+from papers.pubmed.models import ImportRun
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 

@@ -7,8 +7,9 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from papers.ingest.medline import PubMedRecord, parse_records
-from papers.catalogue.models import ImportRun, Paper, PublicationType
+from papers.pubmed.medline import PubMedRecord, parse_records
+from papers.pubmed.models import ImportRun
+from papers.catalogue.models import Paper, PublicationType
 
 from .altered_records import FIVE, altered, labels, pmids, sub, three_bad
 from .test_api import auth, post_import

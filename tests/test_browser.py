@@ -5,7 +5,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from papers.catalogue.models import ImportRun, Paper
+from papers.pubmed.models import ImportRun
+from papers.catalogue.models import Paper
 
 from .conftest import set_status
 

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from papers.curation import services as curation
-from papers.catalogue.models import ImportRun, Paper, PublicationType, Tag
+from papers.pubmed.models import ImportRun
+from papers.catalogue.models import Paper, PublicationType, Tag
 from papers.curation.models import PaperEvent
 from papers.search.models import SearchDocument
 from papers.tagging.models import PaperTag

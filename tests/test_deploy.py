@@ -262,12 +262,12 @@ def test_json_logs_carry_extra_fields_and_exceptions():
     try:
         raise ValueError("bad value")
     except ValueError:
-        record = logging.getLogger("papers.importing").makeRecord(
-            "papers.importing", logging.WARNING, __file__, 1, "batch %d failed", (2,), sys.exc_info(),
+        record = logging.getLogger("papers.pubmed.importer").makeRecord(
+            "papers.pubmed.importer", logging.WARNING, __file__, 1, "batch %d failed", (2,), sys.exc_info(),
             extra={"import_run": 7},
         )
     entry = json.loads(JsonFormatter().format(record))
     assert {k: entry[k] for k in ("level", "logger", "message", "import_run")} == {
-        "level": "WARNING", "logger": "papers.importing", "message": "batch 2 failed", "import_run": 7}
+        "level": "WARNING", "logger": "papers.pubmed.importer", "message": "batch 2 failed", "import_run": 7}
     assert entry["exception"].endswith("ValueError: bad value")
     assert entry["time"].endswith("+00:00")

@@ -9,7 +9,7 @@ import pytest
 from Bio import Entrez, StreamModeError
 from Bio.Entrez.Parser import CorruptedXMLError, NotXMLError
 
-from papers.ingest.client import EutilsHandler
+from papers.pubmed.client import EutilsHandler
 from tests.eutils_server import EutilsServer, RecordedCorpus
 
 SAMPLES = Path(__file__).resolve().parent / "data" / "pubmed-samples"

@@ -7,8 +7,9 @@ from itertools import pairwise
 import pytest
 from django.core.management import CommandError, call_command
 
-from papers.ingest.client import MISSING_EMAIL
-from papers.catalogue.models import Author, Authorship, ImportRun, Paper
+from papers.pubmed.client import MISSING_EMAIL
+from papers.catalogue.models import Author, Authorship, Paper
+from papers.pubmed.models import ImportRun
 from papers.tagging.models import PaperTag
 
 from .conftest import DEMO_DIR, SAMPLES

@@ -10,8 +10,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_tasks_db.models import DBTaskResult
 
-from papers.catalogue.models import ImportRun, Paper
-from papers.tasks import REQUEST_PMIDS, start_import
+from papers.pubmed.models import ImportRun
+from papers.catalogue.models import Paper
+from papers.pubmed.tasks import REQUEST_PMIDS, start_import
 
 from .test_api import auth, post_import
 from .test_import import MYELOMA, demo_pmids

@@ -1,5 +1,5 @@
 """One import request, one set of rules: the admin's import page, the API and `import_pubmed`
-accept and refuse the same requests, with the same messages (papers.ingest.requests)."""
+accept and refuse the same requests, with the same messages (papers.pubmed.forms)."""
 
 import gzip
 import html
@@ -9,9 +9,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from papers.ingest.client import MISSING_EMAIL
-from papers.ingest.requests import MAX_FILE_BYTES, MAX_PMIDS, ImportRequestForm
-from papers.catalogue.models import ImportRun, Paper
+from papers.pubmed.client import MISSING_EMAIL
+from papers.pubmed.forms import MAX_FILE_BYTES, MAX_PMIDS, ImportRequestForm
+from papers.pubmed.models import ImportRun
+from papers.catalogue.models import Paper
 
 from .test_admin import IMPORT_URL
 from .test_api import auth, post_import

@@ -7,7 +7,7 @@ from io import BytesIO
 import pytest
 
 from papers.catalogue.markup import sanitize
-from papers.ingest.medline import (
+from papers.pubmed.medline import (
     AbstractSection,
     AuthorRecord,
     Correction,

@@ -207,7 +207,7 @@ def test_deeply_nested_json_is_refused_with_a_message(client, paper, field):
 
 
 def test_deeply_nested_json_sent_to_the_api_is_a_400(client, staff):
-    from papers.catalogue.models import ImportRun
+    from papers.pubmed.models import ImportRun
 
     client.force_login(staff.curator)
     response = client.post("/api/imports/", "[" * 2000 + "]" * 2000, content_type="application/json")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from papers.ingest.pmids import InvalidPMIDs, parse_pmids
+from papers.pubmed.pmids import InvalidPMIDs, parse_pmids
 
 
 def test_accepts_lists_prefixes_urls_comments_and_drops_repeats():

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from papers.import_runs import perform
-from papers.catalogue.models import ImportRun
+from papers.pubmed.runs import perform
+from papers.pubmed.models import ImportRun
 
 MYELOMA = 38856741
 STALL = 600

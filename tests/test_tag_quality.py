@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from papers.ingest.medline import iter_records, open_xml
+from papers.pubmed.medline import iter_records, open_xml
 from papers.catalogue.models import Paper, Tag
 from papers.tagging.models import PaperTag
 from papers.tagging.quality import TagQuality, tag_quality

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from papers.ingest.medline import iter_records
+from papers.pubmed.medline import iter_records
 from papers.tagging.matcher import EVIDENCE_MAX, Suggestion, TaggableText, Tagger, TagTerms
 
 MYELOMA_RECORD = (

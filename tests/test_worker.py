@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from papers.ingest.medline import BadRecord, PubMedXMLError, parse_records
-from papers.ingest.worker import ParserStopped, read_batches
+from papers.pubmed.medline import BadRecord, PubMedXMLError, parse_records
+from papers.pubmed.worker import ParserStopped, read_batches
 
 from .altered_records import labels, pmids, three_bad
 

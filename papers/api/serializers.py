@@ -7,9 +7,10 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from papers.catalogue.corrections import linked_corrections
-from papers.ingest.requests import MAX_PMIDS, MAX_QUERY_LENGTH, MAX_QUERY_RECORDS, ImportRequestForm
+from papers.pubmed.forms import MAX_PMIDS, MAX_QUERY_LENGTH, MAX_QUERY_RECORDS, ImportRequestForm
 from papers.catalogue.markup import sanitize, to_text
-from papers.catalogue.models import Authorship, ImportRun, Paper, Tag, Topic
+from papers.catalogue.models import Authorship, Paper, Tag, Topic
+from papers.pubmed.models import ImportRun
 from papers.claims.models import Claim
 from papers.tagging.models import PaperTag
 
@@ -324,7 +325,7 @@ class ImportRunSerializer(serializers.ModelSerializer):
 
 class ImportRequestSerializer(serializers.Serializer):
     """PMIDs or a PubMed query. This checks the JSON's shape; the rules and limits are the import
-    form's (papers.ingest.requests), as on the admin's import page, with its messages."""
+    form's (papers.pubmed.forms), as on the admin's import page, with its messages."""
 
     pmids = serializers.ListField(
         child=serializers.CharField(), required=False, allow_empty=False,

@@ -14,14 +14,15 @@ from django.utils.html import format_html, format_html_join
 from papers.curation import services as curation
 from papers.claims.admin import ClaimInline
 from papers.curation.editors import EDITORS
-from papers.importing import failure_groups, listed
-from papers.ingest.requests import ImportRequestForm
+from papers.pubmed.importer import failure_groups, listed
+from papers.pubmed.forms import ImportRequestForm
 from papers.catalogue.markup import to_text
-from papers.catalogue.models import Author, Authorship, ImportRun, Paper, PublicationType, Tag, Topic
+from papers.catalogue.models import Author, Authorship, Paper, PublicationType, Tag, Topic
+from papers.pubmed.models import ImportRun
 from papers.curation.models import PaperEvent, PendingPaper
 from papers.tagging.models import PaperTag
 from papers.tagging.retagging import retag
-from papers.tasks import start_import
+from papers.pubmed.tasks import start_import
 
 
 def shortened(text: str, length: int = 90) -> str:

@@ -8,9 +8,9 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from papers.import_runs import perform
-from papers.ingest.requests import MAX_PMIDS, MAX_QUERY_RECORDS, ImportRequestForm
-from papers.catalogue.models import ImportRun
+from papers.pubmed.runs import perform
+from papers.pubmed.forms import MAX_PMIDS, MAX_QUERY_RECORDS, ImportRequestForm
+from papers.pubmed.models import ImportRun
 
 from papers.management.commands._importer import add_identity_argument, importer, login
 

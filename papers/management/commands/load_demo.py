@@ -9,8 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from papers.claims.demo import confirm_demo_claims, record_files
-from papers.import_runs import perform
-from papers.catalogue.models import ImportRun, Paper
+from papers.pubmed.runs import perform
+from papers.pubmed.models import ImportRun
+from papers.catalogue.models import Paper
 from papers.tagging.models import PaperTag
 from papers.search.indexing import index_papers
 

@@ -7,9 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import timezone
 
-from papers.import_runs import perform
-from papers.ingest.client import MISSING_EMAIL
-from papers.catalogue.models import ImportRun, Paper
+from papers.pubmed.runs import perform
+from papers.pubmed.client import MISSING_EMAIL
+from papers.pubmed.models import ImportRun
+from papers.catalogue.models import Paper
 
 from papers.management.commands._importer import add_identity_argument, importer, login
 

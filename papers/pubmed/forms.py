@@ -12,9 +12,9 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 
-from papers.catalogue.models import ImportRun
-from papers.ingest.client import ESEARCH_LIMIT, MISSING_EMAIL
-from papers.ingest.pmids import InvalidPMIDs, parse_pmids
+from papers.pubmed.models import ImportRun
+from papers.pubmed.client import ESEARCH_LIMIT, MISSING_EMAIL
+from papers.pubmed.pmids import InvalidPMIDs, parse_pmids
 
 MAX_PMIDS = 10_000  # per request; a larger list is split by the curator (one run stays reviewable)
 MAX_FILE_BYTES = 1_000_000  # a file of PMIDs: ten thousand of them take about 90 kB

@@ -11,7 +11,7 @@ A re-import refreshes PubMed's fields but never what curators decided: moderatio
 tag decisions, notes, and any field a curator edited by hand (those are listed in
 `Paper.edited_fields`; PubMed's differing value goes to `Paper.pubmed_conflicts`).
 
-Which import an ImportRun asks for, and keeping that run's progress, is papers.import_runs's.
+Which import an ImportRun asks for, and keeping that run's progress, is papers.pubmed.runs's.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from papers.catalogue.bulk import asynchronous_commit, chunks, insert_rows, row_adapter, select_in
-from papers.ingest.client import BATCH_SIZE, ESEARCH_LIMIT, EutilsError, PubMedClient, cause_of
-from papers.ingest.medline import AuthorRecord, BadRecord, PubMedRecord, PubMedXMLError
-from papers.ingest.worker import ParserStopped, read_batches
+from papers.pubmed.client import BATCH_SIZE, ESEARCH_LIMIT, EutilsError, PubMedClient, cause_of
+from papers.pubmed.medline import AuthorRecord, BadRecord, PubMedRecord, PubMedXMLError
+from papers.pubmed.worker import ParserStopped, read_batches
 from papers.catalogue.models import Author, Authorship, Paper, PublicationType
 from papers.search.indexing import PAPER_FIELDS as SEARCHED_FIELDS
 from papers.search.indexing import compact_after_write, index_new_papers, index_papers
@@ -89,7 +89,7 @@ class ImportReport:
 
 def failure_groups(failed: dict[str, str]) -> list[tuple[str, list[str]]]:
     """Failures (key → reason) grouped by cause, the largest group first: one fault that failed
-    several batches is one cause (papers.ingest.client.cause_of). PMIDs come in numeric order,
+    several batches is one cause (papers.pubmed.client.cause_of). PMIDs come in numeric order,
     then other keys (a record's position, a range of a query)."""
     groups: dict[str, list[str]] = {}
     for key in sorted(failed, key=lambda key: (0, int(key), "") if key.isdigit() else (1, 0, key)):
@@ -170,7 +170,7 @@ def _authorship_rows(record: PubMedRecord) -> list[tuple]:
 
 class Progress:
     """Follows an import as it goes; the importer calls these. This one does nothing (a
-    benchmark's import needs no more), papers.import_runs keeps an ImportRun up to date."""
+    benchmark's import needs no more), papers.pubmed.runs keeps an ImportRun up to date."""
 
     def started(self, total: int) -> None:
         """The import begins; `total` records are expected (0 when not known ahead)."""

@@ -11,8 +11,8 @@ import logging
 from django.db import transaction
 from django_tasks import task
 
-from papers.import_runs import perform
-from papers.catalogue.models import ImportRun
+from papers.pubmed.runs import perform
+from papers.pubmed.models import ImportRun
 
 log = logging.getLogger(__name__)
 

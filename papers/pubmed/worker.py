@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
 
-from papers.ingest.medline import BadRecord, PubMedXMLError, iter_records, open_xml
+from papers.pubmed.medline import BadRecord, PubMedXMLError, iter_records, open_xml
 
 # Longest wait for the next batch: a batch is parsed and tagged in about a second, so a worker
 # this long silent (yet alive) is stuck, and the import says so instead of waiting for ever.

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from Bio import Entrez
 from django.conf import settings
 
-from papers.ingest.medline import BadRecord, EutilsErrorPayload, PubMedRecord, parse_records
+from papers.pubmed.medline import BadRecord, EutilsErrorPayload, PubMedRecord, parse_records
 
 log = logging.getLogger(__name__)
 

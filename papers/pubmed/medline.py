@@ -31,7 +31,7 @@ from lxml import etree
 from lxml.etree import _Element as Element
 
 from papers.catalogue.markup import INLINE_TAGS, MATHML_TAGS
-from papers.ingest.pmids import MAX_PMID
+from papers.pubmed.pmids import MAX_PMID
 from papers.catalogue.records import (
     CORRECTION_TYPES, YEARS, AbstractSection, AuthorRecord, BadRecord, Correction, MeshHeading, MeshQualifier,
     PublicationTypeRecord, PubMedRecord,

@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from papers.importing import Importer, ImportReport, Progress
-from papers.ingest.client import EutilsError, pubmed_client
-from papers.catalogue.models import ImportRun
+from papers.pubmed.importer import Importer, ImportReport, Progress
+from papers.pubmed.client import EutilsError, pubmed_client
+from papers.pubmed.models import ImportRun
 
 _RUN_COUNTS = ("created", "updated", "unchanged", "not_found", "failed")
 AGAIN = "ask for the same import again"  # a run's report advises it only for what a re-run can fix
