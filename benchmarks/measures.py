@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from papers.claims.maps import coverage, find_claims, neighbourhood
-from papers.exports import EXPORT_LIMIT
-from papers.forms import SearchForm
+from papers.site.exports import EXPORT_LIMIT
+from papers.site.forms import SearchForm
 from papers.claims.models import Claim
 from papers.catalogue.models import Paper, Tag, Topic
 from papers.tagging.models import PaperTag

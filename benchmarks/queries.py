@@ -1,4 +1,4 @@
-"""The searches the benchmark asks, as the site's query parameters (papers.forms.SearchForm).
+"""The searches the benchmark asks, as the site's query parameters (papers.site.forms.SearchForm).
 
 Chosen by document frequency in the baseline corpus (1977-79 and 2020-21 records of every
 field, not just myeloma). Selective: a mechanism, a gene symbol, a synonym the taxonomy

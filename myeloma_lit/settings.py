@@ -152,7 +152,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",  # pages, JSON and exports; static files come compressed
-    "django.middleware.http.ConditionalGetMiddleware",  # 304 for a matching ETag (papers.page_cache sets them)
+    "django.middleware.http.ConditionalGetMiddleware",  # 304 for a matching ETag (papers.site.page_cache sets them)
     "myeloma_lit.middleware.limit_request_body",
     "myeloma_lit.middleware.content_security_policy",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -217,8 +217,8 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]  # `loaddata taxonomy`
 
-# Whole public pages and export entries are kept until the collection changes (papers.page_cache,
-# papers.exports); the throttles' request counts (API, exports) live beside them.
+# Whole public pages and export entries are kept until the collection changes (papers.site.page_cache,
+# papers.site.exports); the throttles' request counts (API, exports) live beside them.
 # CACHE_URL=redis://host:port/db puts all of it in Redis, shared by every worker and server
 # (production); unset, each process keeps its own in memory (development, tests), where
 # PAGE_CACHE_ENTRIES bounds the pages (10-60 kB each). PAGE_CACHE_SECONDS bounds an entry's life
@@ -272,7 +272,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# Imports larger than a request can hold (papers.tasks) run as background tasks. "immediate"
+# Imports larger than a request can hold (papers.pubmed.tasks) run as background tasks. "immediate"
 # runs them in the request (tests); "database" queues them for `manage.py db_worker`, which
 # ./start runs beside the site (production runs it too).
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")

@@ -4,8 +4,14 @@ exports are cached until the collection changes."""
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import path
 
-from papers.page_cache import cached_page
-from papers.views import browse, claims, crawlers, export, feeds, paper, search
+from papers.site.page_cache import cached_page
+from papers.site import paper
+from papers.site import feeds
+from papers.site import search
+from papers.site import export
+from papers.site import claims
+from papers.site import browse
+from papers.site import crawlers
 
 FORMAT = "<str:fmt>"
 

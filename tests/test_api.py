@@ -12,7 +12,7 @@ from django.contrib.staticfiles import finders
 from django.http import QueryDict
 from rest_framework.authtoken.models import Token
 
-from papers.forms import SearchForm
+from papers.site.forms import SearchForm
 from papers.catalogue.markup import to_text
 from papers.pubmed.models import ImportRun
 from papers.catalogue.models import Paper, Tag, Topic

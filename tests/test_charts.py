@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from papers.charts import year_chart
+from papers.site.charts import year_chart
 from papers.catalogue.citation import page_range
 
 

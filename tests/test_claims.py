@@ -432,7 +432,7 @@ def test_a_claim_decision_reaches_the_cached_maps_at_once(client, taxonomy, page
     from django.db import connection
 
     from papers.catalogue.models import Tag
-    from papers.page_cache import HEADER
+    from papers.site.page_cache import HEADER
 
     boss = django_user_model.objects.create_superuser("boss", password="boss-pass")
     paper = Paper.objects.create(pmid=5, title="RANKL induces osteoclasts.", status=Paper.Status.APPROVED)

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from papers import exports
+from papers.site import exports
 
 from papers.curation import services as curation
 from papers.catalogue.markup import to_text

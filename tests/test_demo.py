@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from papers.counts import counted_tree
+from papers.site.counts import counted_tree
 from papers.catalogue.models import Paper, Tag
 from papers.tagging.models import PaperTag
 from papers.search import search, search_ids

@@ -11,10 +11,10 @@ import time
 import pytest
 from django.urls import reverse
 
-from papers import exports
+from papers.site import exports
 from papers.catalogue.models import Paper
-from papers.page_cache import HEADER
-from papers.views.export import ExportThrottle
+from papers.site.page_cache import HEADER
+from papers.site.export import ExportThrottle
 
 from .served import REDIS_URL, gunicorn, redis_prefix  # noqa: F401 (a fixture)
 

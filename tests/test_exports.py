@@ -18,7 +18,7 @@ from bibtexparser.middlewares import LatexDecodingMiddleware, NameParts, Separat
 from django.core.management import call_command
 from lxml import etree
 
-from papers import exports
+from papers.site import exports
 
 from papers.curation import services as curation
 from papers.catalogue.models import Author, Authorship, Paper, Tag

@@ -13,7 +13,7 @@ from django.utils import timezone
 from papers.curation import services as curation
 from papers.catalogue.models import Paper
 from papers.tagging.models import PaperTag
-from papers.views.feeds import FEED_SIZE
+from papers.site.feeds import FEED_SIZE
 
 from .conftest import set_status
 

@@ -79,7 +79,7 @@ PROBE = """
 import json
 from django.db import connection
 from papers.models import Paper
-from papers.page_cache import collection_version
+from papers.site.page_cache import collection_version
 from papers.search import SearchFilters, search
 before = collection_version()
 paper = Paper.objects.public().order_by("pk").first()

@@ -1,4 +1,4 @@
-"""The page cache (papers.page_cache): a repeat visit costs one query, and no committed change
+"""The page cache (papers.site.page_cache): a repeat visit costs one query, and no committed change
 to what the public sees, made by any path (the moderation functions, a bulk update, raw SQL,
 a re-index, a deletion), is ever hidden behind a stored page. These tests commit, as the app
 does, since PostgreSQL renews the collection's token at commit."""
@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from papers.curation import services as curation
 from papers.catalogue.models import Paper, Tag
 from papers.tagging.models import PaperTag
-from papers.page_cache import HEADER, collection_version
+from papers.site.page_cache import HEADER, collection_version
 from papers.search.indexing import rebuild
 
 from .conftest import set_status

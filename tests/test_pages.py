@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from papers import exports
+from papers.site import exports
 
 from papers.curation import services as curation
 from papers.catalogue.markup import to_text

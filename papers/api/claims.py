@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from papers.forms import MAX_PAGE
+from papers.site.forms import MAX_PAGE
 from papers.claims.models import Claim
 from papers.api.filters import SLUG_PATTERN
 from papers.api.serializers import ClaimSerializer

@@ -14,7 +14,7 @@ import django_filters
 from django import forms
 from drf_spectacular.utils import extend_schema_field
 
-from papers.forms import SLUG, SearchForm
+from papers.site.forms import SLUG, SearchForm
 from papers.catalogue.models import Paper, Tag
 from papers.search import FACETS, Results, search
 

@@ -25,12 +25,12 @@ from rest_framework.utils.urls import replace_query_param
 
 from myeloma_lit.throttling import ExactRateThrottle
 
-from papers.counts import counted_tree, public_papers_per_topic, with_counts
+from papers.site.counts import counted_tree, public_papers_per_topic, with_counts
 from papers.pubmed.pmids import MAX_PMID
 from papers.pubmed.models import ImportRun
 from papers.catalogue.models import Paper, Tag, Topic
 from papers.tagging.models import PaperTag
-from papers.prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_CLAIMS, CONFIRMED_TAGS
+from papers.site.prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_CLAIMS, CONFIRMED_TAGS
 from papers.search import NEWEST_FIRST, Facets, Hit, Results
 from papers.shapes import MAX_DEPTH, text_depth
 from papers.pubmed.tasks import start_import

@@ -1,4 +1,4 @@
-"""A tag's neighbourhood drawn on the server as SVG (as papers.charts draws the year chart: no
+"""A tag's neighbourhood drawn on the server as SVG (as papers.site.charts draws the year chart: no
 script, presentation attributes only, so the content security policy holds): what acts on the
 tag on the left, what it acts on on the right, one edge per relation coloured and marked by it,
 each name a link to the finder's sentences. 360 units wide, so it reads on a 375-pixel phone."""

@@ -1,7 +1,7 @@
 """The search page."""
 
-from papers.views.listing import Listing
-from papers.views.results import render_results
+from papers.site.listing import Listing
+from papers.site.results import render_results
 
 
 def search_page(request):

@@ -10,7 +10,7 @@ from papers.claims.maps import FINDER_LIMIT, coverage, find_claims, matching, ne
 from papers.claims.exports import CLAIM_FORMATS, write_claims
 from papers.claims.models import Claim
 from papers.catalogue.models import Tag
-from papers.views.export import throttled
+from papers.site.export import throttled
 
 
 def neighbourhood_page(request, slug):

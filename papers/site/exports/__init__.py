@@ -15,10 +15,10 @@ from django.conf import settings
 from django.core.cache import caches
 
 from papers.catalogue.models import Paper
-from papers.page_cache import collection_version
-from papers.prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
-from papers.exports import bibtex, csl, ris, spreadsheet
-from papers.exports.records import record, records, unique_key
+from papers.site.page_cache import collection_version
+from papers.site.prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
+from papers.site.exports import bibtex, csl, ris, spreadsheet
+from papers.site.exports.records import record, records, unique_key
 
 EXPORT_LIMIT = 5000  # most records in one export; views refuse more with a message
 

@@ -6,10 +6,10 @@ from dataclasses import replace
 from django.shortcuts import render
 from django.urls import reverse
 
-from papers.charts import year_chart
-from papers.forms import SearchForm
+from papers.site.charts import year_chart
+from papers.site.forms import SearchForm
 from papers.search import FACETS, search, search_ids
-from papers.views.listing import (Listing, active_filters, export_links, facet_links, pagination, query_string, recent_since,
+from papers.site.listing import (Listing, active_filters, export_links, facet_links, pagination, query_string, recent_since,
                       with_authors_and_tags)
 
 

@@ -13,12 +13,12 @@ from django.utils.html import format_html_join
 from django.utils.text import Truncator
 
 from papers.catalogue.citation import pubmed_date
-from papers.forms import SearchForm
+from papers.site.forms import SearchForm
 from papers.catalogue.markup import to_text
 from papers.catalogue.models import Paper, Tag, Topic
 from papers.search import approved_last_ids
-from papers.views import browse
-from papers.views.listing import Listing, query_string, with_authors_and_tags
+from papers.site import browse
+from papers.site.listing import Listing, query_string, with_authors_and_tags
 
 FEED_SIZE = 50  # entries per feed: a reader polls often, and a search can match thousands
 ABSTRACT_CHARS = 400  # the abstract's first lines

@@ -4,12 +4,12 @@ from django.db.models import Count, Q, Window
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from papers.counts import counted_tree
+from papers.site.counts import counted_tree
 from papers.catalogue.models import Paper, Tag, Topic
 from papers.search import LISTED
 from papers.search.scope import day_start
-from papers.views.listing import Listing, query_string, recent_since
-from papers.views.results import render_results
+from papers.site.listing import Listing, query_string, recent_since
+from papers.site.results import render_results
 
 RECENT_SHOWN = 10  # papers listed on the home page
 

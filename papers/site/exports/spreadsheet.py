@@ -3,8 +3,8 @@
 import csv
 import io
 
-from papers.exports import ris
-from papers.exports.records import Record
+from papers.site.exports import ris
+from papers.site.exports.records import Record
 
 CSV_COLUMNS = (
     "pmid", "doi", "pmcid", "title", "authors", "journal", "journal_iso", "year", "month", "volume", "issue",

@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 
-from papers.exports import FORMATS
-from papers.forms import SearchForm
+from papers.site.exports import FORMATS
+from papers.site.forms import SearchForm
 from papers.catalogue.models import Author, Authorship
 from papers.tagging.models import PaperTag
 from papers.search import Results
@@ -26,7 +26,7 @@ RECENT_DAYS = 30  # what "what's new" covers
 
 
 def recent_since() -> date:
-    """The first day of "what's new". Pages are cached per day too (papers.page_cache)."""
+    """The first day of "what's new". Pages are cached per day too (papers.site.page_cache)."""
     return timezone.localdate() - timedelta(days=RECENT_DAYS)
 
 

@@ -5,12 +5,12 @@ from django.shortcuts import get_object_or_404, render
 
 from papers.catalogue.citation import bookshelf_url, citation_meta, coins, pubmed_date
 from papers.catalogue.corrections import linked_corrections
-from papers.exports.records import LANGUAGES
+from papers.site.exports.records import LANGUAGES
 from papers.catalogue.models import Paper
 from papers.tagging.models import PaperTag
-from papers.prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
+from papers.site.prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
 from papers.search import NEWEST_FIRST
-from papers.views.listing import export_links
+from papers.site.listing import export_links
 
 RELATED_SHOWN = 8
 

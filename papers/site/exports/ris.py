@@ -2,7 +2,7 @@
 
 import rispy
 
-from papers.exports.records import Name, Record
+from papers.site.exports.records import Name, Record
 
 
 class _RisWriter(rispy.RisWriter):

@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404, render
 from myeloma_lit.clients import client_address
 from myeloma_lit.throttling import ExactRateThrottle
 
-from papers import exports
-from papers.forms import SearchForm
+from papers.site import exports
+from papers.site.forms import SearchForm
 from papers.catalogue.models import Paper, Tag, Topic
 from papers.search import search_ids
-from papers.views import browse
-from papers.views.listing import Listing
+from papers.site import browse
+from papers.site.listing import Listing
 
 
 class ExportThrottle(ExactRateThrottle):

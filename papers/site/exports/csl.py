@@ -3,7 +3,7 @@
 import json
 import textwrap
 
-from papers.exports.records import Record
+from papers.site.exports.records import Record
 
 
 def entry(record: Record) -> str:
