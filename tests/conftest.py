@@ -336,3 +336,15 @@ def post_paper_form(client, paper, change):
     data = form_data(boss.get(url))
     change(data)
     return client.post(url, data)
+
+
+@pytest.fixture
+def corpus(taxonomy, demo_files):
+    """The 222 demo papers and one book chapter, approved, with the tagger's suggestions."""
+    import io
+
+    from papers.catalogue.models import Paper
+
+    book = SAMPLES / "efetch_pubmed_20301577_book_article.xml"
+    call_command("import_pubmed", "--from-xml", *map(str, demo_files), str(book), stdout=io.StringIO())
+    set_status(Paper.objects.all(), Paper.Status.APPROVED)

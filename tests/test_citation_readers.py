@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from papers.catalogue.models import Paper
 
-from .test_exports import APOLLO, corpus, export  # noqa: F401 - the demo corpus with a book chapter
+from .support.exports import APOLLO, export
 
 PAGE_LIST = 419356  # MEDLINE pages "333-6, 339-44, 347-8"
 OVER_A_HUNDRED = 408988  # "873-40": pages 873 to 940

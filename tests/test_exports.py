@@ -25,24 +25,11 @@ from papers.catalogue.models import Author, Authorship, Paper, Tag
 from papers.tagging.models import PaperTag
 
 from .conftest import DEMO_DIR, SAMPLES, set_status
+from .support.exports import APOLLO, export
 
-APOLLO = 34087126  # structured abstract, 23 persons then a collective author, volume and issue
 MIRNA = 34092168  # Polish names, "Leukemia & lymphoma", full date, author keywords
 OPTIMISMM = 32895455  # an author with a suffix (Anderson Jr)
 BOOK = 20301577  # a GeneReviews chapter (PubmedBookArticle)
-
-
-@pytest.fixture
-def corpus(taxonomy, demo_files):
-    """The 222 demo papers and one book chapter, approved, with the tagger's suggestions."""
-    book = SAMPLES / "efetch_pubmed_20301577_book_article.xml"
-    call_command("import_pubmed", "--from-xml", *map(str, demo_files), str(book), stdout=io.StringIO())
-    set_status(Paper.objects.all(), Paper.Status.APPROVED)
-
-
-def export(key, *pmids):
-    pks = {pmid: pk for pk, pmid in Paper.objects.filter(pmid__in=pmids).values_list("pk", "pmid")}
-    return exports.write(exports.load([pks[pmid] for pmid in pmids]), key)
 
 
 def plain(text: str) -> str:
