@@ -7,6 +7,7 @@ sit in its `.env` file (./start writes one for development; see myeloma_lit.loca
 
 import os
 import re
+import sys
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -145,8 +146,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served by us: the docs work without internet
     "papers",
-    "benchmarks",  # manage.py benchmark: tooling beside the site, never imported by it
 ]
+# The benchmark command's app is installed only where it runs: for `manage.py benchmark` and under
+# the test suite (which tests the benchmark); gunicorn, the task worker and every other command never
+# load it. BENCHMARKS=1 or 0 overrides.
+BENCHMARKS = env_bool("BENCHMARKS", sys.argv[1:2] == ["benchmark"] or "pytest" in sys.modules)
+if BENCHMARKS:
+    INSTALLED_APPS.append("benchmarks")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
