@@ -49,8 +49,18 @@ DEEP = {"q": "humans OR animals"}  # paginated to page 500 (10,000 results in)
 
 # Export a list of about EXPORT_RECORDS: the query whose count is nearest is chosen at run time.
 EXPORT_RECORDS = 1000
-EXPORT_CANDIDATES = ["apoptosis", "SARS-CoV-2", "COVID-19", "mice", "expression", "cancer", "tumor",
-                     "mitochondrial", "multiple", "rats"]
+EXPORT_CANDIDATES = [
+    "apoptosis",
+    "SARS-CoV-2",
+    "COVID-19",
+    "mice",
+    "expression",
+    "cancer",
+    "tumor",
+    "mitochondrial",
+    "multiple",
+    "rats",
+]
 
 
 def label(params: dict) -> str:

@@ -95,8 +95,11 @@ PG_SEARCH_WORKERS = env_number("PG_SEARCH_WORKERS", 2, minimum=0, maximum=64, ki
 def database_from_env() -> dict:
     raw = os.environ.get("DATABASE_URL", "").strip()
     if not raw:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "myeloma_lit.sqlite3",
-                "OPTIONS": SQLITE_OPTIONS}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": BASE_DIR / "myeloma_lit.sqlite3",
+            "OPTIONS": SQLITE_OPTIONS,
+        }
     try:
         config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
     except ValueError as error:
@@ -110,7 +113,8 @@ def database_from_env() -> dict:
         config["OPTIONS"] = SQLITE_OPTIONS
     else:
         config.setdefault("OPTIONS", {})["options"] = (
-            f"-c random_page_cost={PG_RANDOM_PAGE_COST} -c max_parallel_workers_per_gather={PG_PARALLEL_WORKERS}")
+            f"-c random_page_cost={PG_RANDOM_PAGE_COST} -c max_parallel_workers_per_gather={PG_PARALLEL_WORKERS}"
+        )
     return config
 
 
@@ -216,8 +220,11 @@ STATIC_MANIFEST = env_bool("STATIC_MANIFEST", False)
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles") if STATIC_MANIFEST else None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if STATIC_MANIFEST
-                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -239,19 +246,29 @@ def caches_from_env() -> dict:
     if not raw:
         return {
             "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-            "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
-                      "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_ENTRIES}},
+            "pages": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "pages",
+                "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_ENTRIES},
+            },
         }
     # [user:password@]host[:port][/database]; Redis has databases 0-15 unless configured otherwise.
-    url = re.fullmatch(r"rediss?://([^@/\s]*@)?([A-Za-z0-9.\-]+|\[[0-9a-fA-F:]+\])(:\d{1,5})?(/(?P<db>\d{1,2}))?/?", raw)
+    url = re.fullmatch(
+        r"rediss?://([^@/\s]*@)?([A-Za-z0-9.\-]+|\[[0-9a-fA-F:]+\])(:\d{1,5})?(/(?P<db>\d{1,2}))?/?", raw
+    )
     if not url or int(url["db"] or 0) > 15:
-        raise ImproperlyConfigured("CACHE_URL must be redis://[:password@]host:port/database (0-15).")  # no echo: a password
+        raise ImproperlyConfigured(
+            "CACHE_URL must be redis://[:password@]host:port/database (0-15)."
+        )  # no echo: a password
     prefix = os.environ.get("CACHE_KEY_PREFIX", "myeloma-lit")
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", prefix):
         raise ImproperlyConfigured(f"CACHE_KEY_PREFIX must be 1-64 letters, digits, '_', '.' or '-', not {prefix!r}.")
     # A Redis out of reach fails a request within seconds (a 503 page, myeloma_lit.middleware), never hangs it.
-    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw,
-             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}
+    redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": raw,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
     return {"default": {**redis, "KEY_PREFIX": prefix}, "pages": {**redis, "KEY_PREFIX": f"{prefix}.pages"}}
 
 

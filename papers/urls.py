@@ -4,14 +4,8 @@ exports are cached until the collection changes."""
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import path
 
+from papers.site import browse, claims, crawlers, export, feeds, paper, search
 from papers.site.page_cache import cached_page
-from papers.site import paper
-from papers.site import feeds
-from papers.site import search
-from papers.site import export
-from papers.site import claims
-from papers.site import browse
-from papers.site import crawlers
 
 FORMAT = "<str:fmt>"
 
@@ -33,9 +27,14 @@ urlpatterns = [
     path("papers/<int:pmid>/", cached_page(paper.paper_page), name="paper"),
     path(f"papers/<int:pmid>/export.{FORMAT}", cached_page(export.paper_export), name="paper_export"),
     path("robots.txt", crawlers.robots_txt, name="robots"),
-    path("sitemap.xml", cached_page(sitemaps.index), {"sitemaps": crawlers.SITEMAPS, "sitemap_url_name": "sitemap_section"},
-         name="sitemap"),
-    path("sitemap-<section>.xml", cached_page(sitemaps.sitemap), {"sitemaps": crawlers.SITEMAPS},
-         name="sitemap_section"),
+    path(
+        "sitemap.xml",
+        cached_page(sitemaps.index),
+        {"sitemaps": crawlers.SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml", cached_page(sitemaps.sitemap), {"sitemaps": crawlers.SITEMAPS}, name="sitemap_section"
+    ),
     path("favicon.ico", crawlers.favicon),
 ]

@@ -34,6 +34,7 @@ def sub(pattern: bytes, replacement: bytes):
         new = re.sub(pattern, replacement, record, count=1, flags=re.S)
         assert new != record
         return new
+
     return change
 
 

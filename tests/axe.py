@@ -12,4 +12,6 @@ def violations(page) -> list[dict]:
 
 def described(found: list[dict]) -> list[str]:
     """One line per offending element: the rule, the element's selector, a snippet of its HTML."""
-    return [f"{rule['id']}: {' '.join(node['target'])} {node['html'][:120]}" for rule in found for node in rule["nodes"]]
+    return [
+        f"{rule['id']}: {' '.join(node['target'])} {node['html'][:120]}" for rule in found for node in rule["nodes"]
+    ]

@@ -50,8 +50,8 @@ def curated(corpus):
     """The demo corpus with every tag suggestion confirmed, and searched as such (the index
     holds confirmed tags)."""
     from papers.catalogue.models import Paper
-    from papers.tagging.models import PaperTag
     from papers.search.indexing import index_papers
+    from papers.tagging.models import PaperTag
 
     PaperTag.objects.update(status=PaperTag.Status.CONFIRMED)
     index_papers(Paper.objects.values_list("pk", flat=True))
@@ -67,8 +67,8 @@ def xml_read_once(monkeypatch):
     batches. The parsing process costs about a second a file, and many tests import the demo.
     A file read with a fault is never kept; the process itself is tested in test_worker and
     test_faults, and manage.py subprocesses always parse."""
-    from papers.pubmed.importer import Importer
     from papers.catalogue.models import Tag
+    from papers.pubmed.importer import Importer
 
     read = Importer.read_xml
 
@@ -109,8 +109,9 @@ def roles_after_a_flush():
         ContentType.objects.clear_cache()
         for name, wanted in roles.items():
             group, _ = Group.objects.get_or_create(name=name)
-            group.permissions.add(*[Permission.objects.get(content_type__app_label=app, codename=codename)
-                                    for app, codename in wanted])
+            group.permissions.add(
+                *[Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in wanted]
+            )
 
     post_migrate.connect(restore, dispatch_uid="tests-roles-after-a-flush")
     yield
@@ -172,8 +173,15 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -339,7 +347,7 @@ def post_paper_form(client, paper, change):
 
 
 @pytest.fixture
-def corpus(taxonomy, demo_files):
+def corpus(taxonomy, demo_files):  # noqa: F811
     """The 222 demo papers and one book chapter, approved, with the tagger's suggestions."""
     import io
 

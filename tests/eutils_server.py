@@ -30,10 +30,11 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
 PREFIX = "/entrez/eutils/"
@@ -166,7 +167,7 @@ class EutilsServer:
         self._thread: threading.Thread | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
-    def start(self) -> "EutilsServer":
+    def start(self) -> EutilsServer:
         handler = type("Handler", (_Handler,), {"server_obj": self})
         self._httpd = _HTTPServer(("127.0.0.1", 0), handler)
         self._stopping.clear()
@@ -182,7 +183,7 @@ class EutilsServer:
             self._thread.join(5)
             self._httpd = self._thread = None
 
-    def __enter__(self) -> "EutilsServer":
+    def __enter__(self) -> EutilsServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -244,8 +245,14 @@ class EutilsServer:
         if retry_after is not None:
             extra["Retry-After"] = str(retry_after)
         fault = Fault(
-            util=util, times=times, status=status or 200, delay=delay, truncate=truncate,
-            content_length=content_length, content_type=content_type, headers=extra,
+            util=util,
+            times=times,
+            status=status or 200,
+            delay=delay,
+            truncate=truncate,
+            content_length=content_length,
+            content_type=content_type,
+            headers=extra,
             body=None if body is None else body.encode() if isinstance(body, str) else _read(body),
             when_id=None if when_id is None else str(when_id),
         )
@@ -300,7 +307,7 @@ class EutilsServer:
                 return None, f"unknown WebEnv/query_key {env}/{key} (test server)"
             start = int(p.get("retstart") or 0)
             count = int(p.get("retmax") or 20)
-            return stored[start:start + count], None
+            return stored[start : start + count], None
         return None, "efetch needs id= or WebEnv + query_key (test server)"
 
     def _esearch_answer(self, p: dict[str, str]) -> bytes:
@@ -311,9 +318,11 @@ class EutilsServer:
         # esearch_pubmed_usehistory_webenv.xml (hits) and esearch_pubmed_phrase_not_found.xml.
         hits, missing = self.corpus.search(term)
         start, retmax = int(p.get("retstart") or 0), min(int(p.get("retmax") or 20), 10000)
-        page = hits[start:start + retmax] if retmax > 0 else []
-        out = [b"<eSearchResult><Count>%d</Count><RetMax>%d</RetMax><RetStart>%d</RetStart>"
-               % (len(hits), len(page), start)]
+        page = hits[start : start + retmax] if retmax > 0 else []
+        out = [
+            b"<eSearchResult><Count>%d</Count><RetMax>%d</RetMax><RetStart>%d</RetStart>"
+            % (len(hits), len(page), start)
+        ]
         if p.get("usehistory", "").lower() == "y":
             with self._lock:
                 env = p.get("webenv") or "MCID_" + secrets.token_hex(12)
@@ -329,11 +338,17 @@ class EutilsServer:
             translation = " AND ".join(f'"{w.lower()}"[All Fields]' for w in _words(term))
         else:  # as in esearch_pubmed_phrase_not_found.xml: (abcXYZ[All Fields])
             translation = "(" + " AND ".join(f"{w}[All Fields]" for w in _words(term)) + ")"
-        out.append(b"<TranslationSet/><QueryTranslation>%s</QueryTranslation>"
-                   % html.escape(translation, quote=False).encode())
+        out.append(
+            b"<TranslationSet/><QueryTranslation>%s</QueryTranslation>" % html.escape(translation, quote=False).encode()
+        )
         if missing:
-            out.append(b"<ErrorList>" + b"".join(b"<PhraseNotFound>%s</PhraseNotFound>"
-                       % html.escape(w, quote=False).encode() for w in missing) + b"</ErrorList>")
+            out.append(
+                b"<ErrorList>"
+                + b"".join(
+                    b"<PhraseNotFound>%s</PhraseNotFound>" % html.escape(w, quote=False).encode() for w in missing
+                )
+                + b"</ErrorList>"
+            )
         if not hits:
             out.append(b"<WarningList><OutputMessage>No items found.</OutputMessage></WarningList>")
         return ESEARCH_HEADER + b"".join(out) + b"</eSearchResult>\n"
@@ -365,7 +380,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self, form: bytes) -> None:
         srv, now = self.server_obj, time.monotonic()
         url = urlsplit(self.path)
-        util = url.path[len(PREFIX):].rsplit(".", 1)[0] if url.path.startswith(PREFIX) else url.path
+        util = url.path[len(PREFIX) :].rsplit(".", 1)[0] if url.path.startswith(PREFIX) else url.path
         pairs = parse_qsl(url.query, keep_blank_values=True)
         pairs += parse_qsl(form.decode("utf-8", "replace"), keep_blank_values=True)
         params: dict[str, str] = {}

@@ -31,8 +31,13 @@ def postgres_url(name: str, port: int | None = None) -> str:
 
 def admin_sql(statement: str) -> None:
     server = postgres_server()
-    conn = psycopg2.connect(host=server["HOST"], port=server["PORT"] or 5432, user=server["USER"],
-                            password=server["PASSWORD"], dbname="postgres")
+    conn = psycopg2.connect(
+        host=server["HOST"],
+        port=server["PORT"] or 5432,
+        user=server["USER"],
+        password=server["PASSWORD"],
+        dbname="postgres",
+    )
     conn.autocommit = True  # CREATE / DROP DATABASE refuse to run in a transaction
     try:
         conn.cursor().execute(statement)
@@ -49,8 +54,14 @@ def manage_env(url: str, **env) -> dict:
 
 def manage(url: str, *args: str, check: bool = True, **env) -> subprocess.CompletedProcess:
     """`manage.py ARGS` against the database at `url`, as a separate process."""
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True,
-                            timeout=120, env=manage_env(url, **env))
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=manage_env(url, **env),
+    )
     if check and result.returncode:
         raise AssertionError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
     return result

@@ -42,8 +42,9 @@ class Server:
     def __init__(self, port: int, log):
         self.port, self.log = port, log
 
-    def request(self, method: str, path: str, *, headers: dict | None = None, form: dict | None = None,
-                timeout: float = 10) -> tuple[int, dict, str]:
+    def request(
+        self, method: str, path: str, *, headers: dict | None = None, form: dict | None = None, timeout: float = 10
+    ) -> tuple[int, dict, str]:
         """(status, headers, body) of one request on a new connection, as separate clients make."""
         body = urlencode(form) if form is not None else None
         headers = {**(headers or {}), **({"Content-Type": "application/x-www-form-urlencoded"} if form else {})}
@@ -79,9 +80,12 @@ def gunicorn(database_url: str, log_path, workers: int | None = 3, **env):
         environment["WEB_CONCURRENCY"] = str(workers)
     with open(log_path, "w+") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--access-logformat", '%(p)s %(h)s "%(r)s" %(s)s'], cwd=ROOT,
-            stdout=log, stderr=log,
-            env=environment)
+            [sys.executable, "-m", "gunicorn", "--access-logformat", '%(p)s %(h)s "%(r)s" %(s)s'],
+            cwd=ROOT,
+            stdout=log,
+            stderr=log,
+            env=environment,
+        )
         server = Server(port, log)
         try:
             deadline = time.monotonic() + 30

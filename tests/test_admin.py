@@ -61,7 +61,9 @@ def test_hand_edit_in_admin_is_remembered_and_survives_reimport(client, people, 
     call_command("import_pubmed", MYELOMA, stdout=io.StringIO())
     paper = Paper.objects.get(pmid=MYELOMA)
     client.force_login(people.superuser)
-    response = post_paper_form(client, paper, lambda data: data.update(title="Radiotherapy remineralises lytic myeloma lesions"))
+    response = post_paper_form(
+        client, paper, lambda data: data.update(title="Radiotherapy remineralises lytic myeloma lesions")
+    )
     assert response.status_code == 302
     paper.refresh_from_db()
     assert "title" in paper.edited_fields
@@ -75,7 +77,9 @@ def test_import_page_imports_pasted_pmids(client, people, taxonomy, eutils):
     assert client.get(IMPORT_URL).status_code == 200
     response = client.post(IMPORT_URL, {"pmids": f"PMID: {MYELOMA}\n{TELOMERE}, 99999998"})
     run = ImportRun.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("admin:papers_importrun_change", args=[run.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "admin:papers_importrun_change", args=[run.pk]
+    )
     assert (run.state, run.created, run.not_found, run.requested_by) == ("succeeded", 2, 1, people.superuser)
     assert set(Paper.objects.values_list("imported_by__username", flat=True)) == {"boss"}
     page = client.get(response["Location"]).content.decode()
@@ -89,7 +93,9 @@ def test_import_page_reads_an_uploaded_file(client, people, taxonomy, eutils):
     assert list(Paper.objects.values_list("pmid", flat=True)) == [MYELOMA]
 
 
-def test_large_lists_and_queries_run_as_background_tasks(client, people, taxonomy, eutils, django_capture_on_commit_callbacks):
+def test_large_lists_and_queries_run_as_background_tasks(
+    client, people, taxonomy, eutils, django_capture_on_commit_callbacks
+):
     client.force_login(people.superuser)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(IMPORT_URL, {"query": "myeloma osteoclast"})
@@ -97,7 +103,12 @@ def test_large_lists_and_queries_run_as_background_tasks(client, people, taxonom
     assert run.task_id  # queued through django-tasks (the immediate backend in tests)
     hits, _ = eutils.corpus.search("myeloma osteoclast")
     assert (run.source, run.state, run.created, run.processed, run.total) == (
-        "query", "succeeded", len(hits), len(hits), len(hits))
+        "query",
+        "succeeded",
+        len(hits),
+        len(hits),
+        len(hits),
+    )
 
 
 def test_import_page_needs_the_permission(client, people, eutils):

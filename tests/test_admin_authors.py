@@ -94,8 +94,11 @@ def test_saving_the_large_record_works_and_its_tags_can_be_reviewed(client, peop
     client.force_login(people.superuser)
 
     def confirm_and_rename(data):
-        row = next(name for name, value in data.items() if name.endswith("-tag")
-                   and str(value) == str(Tag.objects.get(slug="rankl").pk))
+        row = next(
+            name
+            for name, value in data.items()
+            if name.endswith("-tag") and str(value) == str(Tag.objects.get(slug="rankl").pk)
+        )
         data[row.removesuffix("-tag") + "-status"] = PaperTag.Status.CONFIRMED
         data["curator_note"] = "Reviewed with all 3,173 authors."
 

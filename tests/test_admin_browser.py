@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from papers.catalogue.models import Paper
 from papers.pubmed.client import MISSING_EMAIL
 from papers.pubmed.models import ImportRun
-from papers.catalogue.models import Paper
 
 from .axe import described, violations
 from .conftest import ROOT
@@ -25,7 +25,10 @@ WIDTH = 1280
 # What axe-core finds in markup Django's admin renders itself, not the app: (rule, selector pattern).
 DJANGOS = [
     ("link-in-text-block", r"^\.breadcrumbs > a"),  # the admin's breadcrumbs: links told apart by colour only
-    ("empty-table-header", r"> table > thead > tr > (\.original|th:nth-child\(\d+\))$"),  # tabular inlines' blank headers
+    (
+        "empty-table-header",
+        r"> table > thead > tr > (\.original|th:nth-child\(\d+\))$",
+    ),  # tabular inlines' blank headers
     ("label", r"^\.select2-search__field$"),  # the autocomplete widget's (select2) search box
     ("list", r"^\.select2-selection__rendered$"),  # the autocomplete widget's chosen-items list
 ]
@@ -33,9 +36,20 @@ DJANGOS = [
 
 def apps_own(found: list[dict]) -> list[str]:
     """The violations left once those of Django's own markup (DJANGOS) are set aside."""
-    left = [{**rule, "nodes": [node for node in rule["nodes"]
-                               if not any(rule["id"] == djangos and re.search(pattern, " ".join(node["target"]))
-                                          for djangos, pattern in DJANGOS)]} for rule in found]
+    left = [
+        {
+            **rule,
+            "nodes": [
+                node
+                for node in rule["nodes"]
+                if not any(
+                    rule["id"] == djangos and re.search(pattern, " ".join(node["target"]))
+                    for djangos, pattern in DJANGOS
+                )
+            ],
+        }
+        for rule in found
+    ]
     return described(left)
 
 
@@ -123,7 +137,8 @@ def test_a_failed_import_explains_why_and_what_to_do(page, live_server, people, 
 
 
 def test_the_curators_pages_fit_1280_pixels_and_axe_finds_nothing_of_the_apps_own(
-        page, live_server, people, imported, eutils):
+    page, live_server, people, imported, eutils
+):
     call_command("import_pubmed", "--query", "myeloma " * 40 + "bone", stdout=io.StringIO())  # a long query
     run = ImportRun.objects.first()
     log_in(page, live_server, "boss", "boss-pass")

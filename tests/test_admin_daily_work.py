@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from papers.pubmed.models import ImportRun
 from papers.catalogue.models import Paper
 from papers.curation.models import PaperEvent
+from papers.pubmed.models import ImportRun
 
 from .test_admin import IMPORT_URL
 from .test_import import MYELOMA, TELOMERE
@@ -55,8 +55,10 @@ def test_a_moderator_approves_and_revokes_from_the_papers_page_with_the_reason_a
     decide(client, pending, "revoke", apply="yes", note="Wrong topic after all.")
     pending.refresh_from_db()
     assert pending.status == "pending"
-    assert list(PaperEvent.objects.filter(paper=pending).values_list("note", flat=True).order_by("pk"))[-1] == \
-        "Wrong topic after all."
+    assert (
+        list(PaperEvent.objects.filter(paper=pending).values_list("note", flat=True).order_by("pk"))[-1]
+        == "Wrong topic after all."
+    )
 
 
 def test_rejecting_from_the_page_needs_a_reason_as_in_the_list(client, staff, pending):
@@ -101,13 +103,17 @@ def imported_by_shown(client, run) -> tuple[str, str]:
     return cell, field
 
 
-@pytest.mark.parametrize(("os_user", "options", "account", "shown"), [
-    ("jdoe", [], None, "jdoe (command line)"),  # no account of that name: the OS user's alone
-    ("curator", [], "curator", "curator (command line)"),  # the OS user's own account
-    ("jdoe", ["--as", "curator"], "curator", "curator (command line, run by jdoe)"),
-])
-def test_a_command_line_import_records_the_operating_system_user(client, staff, taxonomy, eutils, monkeypatch,
-                                                                  os_user, options, account, shown):
+@pytest.mark.parametrize(
+    ("os_user", "options", "account", "shown"),
+    [
+        ("jdoe", [], None, "jdoe (command line)"),  # no account of that name: the OS user's alone
+        ("curator", [], "curator", "curator (command line)"),  # the OS user's own account
+        ("jdoe", ["--as", "curator"], "curator", "curator (command line, run by jdoe)"),
+    ],
+)
+def test_a_command_line_import_records_the_operating_system_user(
+    client, staff, taxonomy, eutils, monkeypatch, os_user, options, account, shown
+):
     monkeypatch.setenv("LOGNAME", os_user)  # where the operating system's name is read first
     call_command("import_pubmed", MYELOMA, *options, stdout=io.StringIO())
     run = ImportRun.objects.get()
@@ -117,8 +123,9 @@ def test_a_command_line_import_records_the_operating_system_user(client, staff, 
     assert imported_by_shown(client, run) == (shown, shown)
 
 
-def test_a_refresh_records_the_operating_system_user_and_an_import_from_the_admin_none(client, staff, taxonomy,
-                                                                                       eutils, monkeypatch):
+def test_a_refresh_records_the_operating_system_user_and_an_import_from_the_admin_none(
+    client, staff, taxonomy, eutils, monkeypatch
+):
     client.force_login(staff.superuser)
     client.post(IMPORT_URL, {"pmids": str(MYELOMA)})
     from_admin = ImportRun.objects.get()

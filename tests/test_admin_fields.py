@@ -22,7 +22,7 @@ RECORD = SAMPLES / "efetch_pubmed_38147649_erratum_in_nonascii.xml"
 STORED_TEXT = {
     "languages": "eng",
     "corrections": "ErratumIn | Proc Natl Acad Sci U S A. 2025 Jan 7;122(1):e2424381121. "
-                   "doi: 10.1073/pnas.2424381121. | 39705317",
+    "doi: 10.1073/pnas.2424381121. | 39705317",
 }
 
 
@@ -49,8 +49,11 @@ def test_the_stored_values_are_shown_as_labelled_text(client, people, paper):
     ids = form["article_ids"].value().splitlines()
     assert {"doi: 10.1073/pnas.2308706120", "pmc: PMC10769841"} <= set(ids)
     assert sorted(ids) == sorted(f"{kind}: {value}" for kind, value in paper.article_ids.items())
-    assert (form["languages"].label, form["article_ids"].label, form["corrections"].label) == \
-        ("Languages", "Article identifiers", "Correction notices")
+    assert (form["languages"].label, form["article_ids"].label, form["corrections"].label) == (
+        "Languages",
+        "Article identifiers",
+        "Correction notices",
+    )
     page = client.get(change_url(paper)).content.decode()
     assert 'id="id_languages_helptext"' in page and "three-letter codes" in page
     assert "[&quot;eng&quot;]" not in page and "&quot;ErratumIn&quot;" not in page  # no raw JSON
@@ -65,16 +68,25 @@ def test_saving_the_page_untouched_records_no_edit(client, people, paper):
 
 def test_hand_edits_are_stored_in_shape_recorded_and_survive_a_reimport(client, people, paper):
     client.force_login(people.superuser)
-    answer = post(client, paper, languages="eng, FRE", article_ids="doi: 10.1000/hand-edited\npmc: PMC10769841",
-                  corrections="RetractionIn | Proc Natl Acad Sci U S A. 2026;1:1\n" + STORED_TEXT["corrections"])
+    answer = post(
+        client,
+        paper,
+        languages="eng, FRE",
+        article_ids="doi: 10.1000/hand-edited\npmc: PMC10769841",
+        corrections="RetractionIn | Proc Natl Acad Sci U S A. 2026;1:1\n" + STORED_TEXT["corrections"],
+    )
     assert answer.status_code == 302
     paper.refresh_from_db()
     assert paper.languages == ["eng", "fre"]
     assert paper.article_ids == {"doi": "10.1000/hand-edited", "pmc": "PMC10769841"}
     assert paper.corrections == [
         {"type": "RetractionIn", "source": "Proc Natl Acad Sci U S A. 2026;1:1", "pmid": None},
-        {"type": "ErratumIn", "source": "Proc Natl Acad Sci U S A. 2025 Jan 7;122(1):e2424381121. "
-                                        "doi: 10.1073/pnas.2424381121.", "pmid": 39705317}]
+        {
+            "type": "ErratumIn",
+            "source": "Proc Natl Acad Sci U S A. 2025 Jan 7;122(1):e2424381121. doi: 10.1073/pnas.2424381121.",
+            "pmid": 39705317,
+        },
+    ]
     assert set(paper.edited_fields) >= {"languages", "article_ids", "corrections"}
     event = PaperEvent.objects.get(paper=paper, kind="edit")
     assert event.changes["languages"] == [["eng"], ["eng", "fre"]]
@@ -82,25 +94,33 @@ def test_hand_edits_are_stored_in_shape_recorded_and_survive_a_reimport(client, 
     Paper.objects.filter(pk=paper.pk).update(pubmed_hash="")  # as if PubMed had revised the record
     call_command("import_pubmed", "--from-xml", str(RECORD), stdout=io.StringIO())
     again = Paper.objects.get(pk=paper.pk)
-    assert (again.languages, again.article_ids, again.corrections) == \
-        (paper.languages, paper.article_ids, paper.corrections)
-    assert (again.pubmed_conflicts["languages"], again.pubmed_conflicts["corrections"][0]["type"]) == \
-        (["eng"], "ErratumIn")  # PubMed's values, kept aside
+    assert (again.languages, again.article_ids, again.corrections) == (
+        paper.languages,
+        paper.article_ids,
+        paper.corrections,
+    )
+    assert (again.pubmed_conflicts["languages"], again.pubmed_conflicts["corrections"][0]["type"]) == (
+        ["eng"],
+        "ErratumIn",
+    )  # PubMed's values, kept aside
     form = client.get(change_url(paper)).context["adminform"].form
     assert form["languages"].value() == "eng, fre"  # written back as typed, lower case
 
 
-@pytest.mark.parametrize(("field", "typed", "said"), [
-    ("languages", "eng, english", "“english” is not a language code: give PubMed's three-letter codes"),
-    ("article_ids", "doi 10.1000/xyz", "Line 1 (“doi 10.1000/xyz”): write the kind of identifier, a colon"),
-    ("article_ids", "doi: 10.1/a\n\ndoi: 10.1/b", "Line 3: “doi” is given twice"),
-    ("article_ids", "pmc:", "Line 1: no identifier after “pmc:”."),
-    ("corrections", "ErratumIn", "Line 1: write the type, the citation and the PMID separated by “|”"),
-    ("corrections", "Erratum | Blood. 2020;1:2", "Line 1: “Erratum” is not one of PubMed's correction types"),
-    ("corrections", "ErratumIn |  | 12", "Line 1: the notice's citation is missing."),
-    ("corrections", "ErratumIn | Blood. 2020;1:2 | PMID12", "Line 1: the PMID “PMID12” is not a PMID"),
-    ("corrections", "ErratumIn | Blood. 2020;1:2 | 0", "Line 1: the PMID “0” is not a PMID"),
-])
+@pytest.mark.parametrize(
+    ("field", "typed", "said"),
+    [
+        ("languages", "eng, english", "“english” is not a language code: give PubMed's three-letter codes"),
+        ("article_ids", "doi 10.1000/xyz", "Line 1 (“doi 10.1000/xyz”): write the kind of identifier, a colon"),
+        ("article_ids", "doi: 10.1/a\n\ndoi: 10.1/b", "Line 3: “doi” is given twice"),
+        ("article_ids", "pmc:", "Line 1: no identifier after “pmc:”."),
+        ("corrections", "ErratumIn", "Line 1: write the type, the citation and the PMID separated by “|”"),
+        ("corrections", "Erratum | Blood. 2020;1:2", "Line 1: “Erratum” is not one of PubMed's correction types"),
+        ("corrections", "ErratumIn |  | 12", "Line 1: the notice's citation is missing."),
+        ("corrections", "ErratumIn | Blood. 2020;1:2 | PMID12", "Line 1: the PMID “PMID12” is not a PMID"),
+        ("corrections", "ErratumIn | Blood. 2020;1:2 | 0", "Line 1: the PMID “0” is not a PMID"),
+    ],
+)
 def test_what_does_not_fit_is_refused_in_words_and_nothing_changes(client, people, paper, field, typed, said):
     before = Paper.objects.values().get(pk=paper.pk)
     client.force_login(people.superuser)

@@ -12,12 +12,12 @@ from django.contrib.staticfiles import finders
 from django.http import QueryDict
 from rest_framework.authtoken.models import Token
 
-from papers.site.forms import SearchForm
 from papers.catalogue.markup import to_text
-from papers.pubmed.models import ImportRun
 from papers.catalogue.models import Paper, Tag, Topic
-from papers.tagging.models import PaperTag
+from papers.pubmed.models import ImportRun
 from papers.search import NEWEST_FIRST, search
+from papers.site.forms import SearchForm
+from papers.tagging.models import PaperTag
 
 from .conftest import set_status
 
@@ -46,11 +46,21 @@ def test_papers_are_searched_ranked_and_expanded(client, curated):
     assert first["paper"]["url"] == f"http://testserver/api/papers/{first['paper']['pmid']}/"
 
 
-@pytest.mark.parametrize("params", [
-    "q=IL-6", "q=interleukin-6&synonyms=off", "q=myeloma&sort=newest&page=2&page_size=5", "tag=il-6",
-    "tag=il-6&tag=osteoclasts", "topic=bone-marrow-microenvironment&year_from=2000", "journal=Leukemia",
-    "q=myeloma&type=Review", "q=%22natural+killer%22", "year_from=1978&year_to=1978&sort=relevance",
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        "q=IL-6",
+        "q=interleukin-6&synonyms=off",
+        "q=myeloma&sort=newest&page=2&page_size=5",
+        "tag=il-6",
+        "tag=il-6&tag=osteoclasts",
+        "topic=bone-marrow-microenvironment&year_from=2000",
+        "journal=Leukemia",
+        "q=myeloma&type=Review",
+        "q=%22natural+killer%22",
+        "year_from=1978&year_to=1978&sort=relevance",
+    ],
+)
 def test_papers_answer_what_the_site_search_answers(client, curated, params):
     form = SearchForm(QueryDict(params))
     assert form.is_valid()
@@ -75,12 +85,25 @@ def test_without_parameters_every_approved_paper_once_newest_first(client, curat
 
 
 @pytest.mark.parametrize("endpoint", ["papers", "facets"])
-@pytest.mark.parametrize(("params", "named"), [
-    ("page_size=101", "page_size"), ("page_size=0", "page_size"), ("page=0", "page"), ("page=x", "page"),
-    ("q=" + "x" * 501, "q"), ("journal=a%00b", "journal"), ("year_from=abc", "year_from"), ("year_to=2200", "year_to"),
-    ("tag=Not+A+Slug", "tag"), ("topic=no+spaces", "topic"), ("sort=best", "sort"), ("synonyms=maybe", "synonyms"),
-    ("journal=" + "j" * 401, "journal"), ("tags=il-6", "tags"),
-])
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ("page_size=101", "page_size"),
+        ("page_size=0", "page_size"),
+        ("page=0", "page"),
+        ("page=x", "page"),
+        ("q=" + "x" * 501, "q"),
+        ("journal=a%00b", "journal"),
+        ("year_from=abc", "year_from"),
+        ("year_to=2200", "year_to"),
+        ("tag=Not+A+Slug", "tag"),
+        ("topic=no+spaces", "topic"),
+        ("sort=best", "sort"),
+        ("synonyms=maybe", "synonyms"),
+        ("journal=" + "j" * 401, "journal"),
+        ("tags=il-6", "tags"),
+    ],
+)
 def test_bad_parameters_are_a_400_naming_them(client, endpoint, params, named, db):
     body = get(client, f"/api/{endpoint}/?{params}", status=400)
     assert list(body) == [named] and body[named][0]
@@ -88,7 +111,8 @@ def test_bad_parameters_are_a_400_naming_them(client, endpoint, params, named, d
 
 def test_reversed_years_are_a_400(client, db):
     assert get(client, "/api/papers/?year_from=2001&year_to=2000", status=400) == {
-        "year_to": ["The first year must not be after the last."]}
+        "year_to": ["The first year must not be after the last."]
+    }
 
 
 def test_facets_are_the_search_facets(client, curated):
@@ -117,20 +141,43 @@ def test_paper_shows_everything_its_page_shows(client, curated):
     assert body["title"] == "Pomalidomide in vivoalert(1) & more"
     assert body["title_html"] == "Pomalidomide <i>in vivo</i> &amp; more"
     assert body["authors"][0] == {
-        "position": 1, "name": "Dimopoulos M", "last_name": "Dimopoulos", "fore_name": "Meletios", "initials": "M",
-        "suffix": "", "collective_name": "", "orcid": "0000-0001-8990-3254", "equal_contribution": False,
+        "position": 1,
+        "name": "Dimopoulos M",
+        "last_name": "Dimopoulos",
+        "fore_name": "Meletios",
+        "initials": "M",
+        "suffix": "",
+        "collective_name": "",
+        "orcid": "0000-0001-8990-3254",
+        "equal_contribution": False,
         "affiliations": ["National and Kapodistrian University of Athens, Athens, Greece. mdimop@med.uoa.gr."],
     }
     assert (body["journal_iso"], body["pub_year"], body["volume"], body["pages"]) == (
-        paper.journal_iso, 2021, paper.volume, paper.pages)
-    assert body["is_retracted"] and body["corrections"] == [{
-        **paper.corrections[0], "text": "This paper has been retracted", "notice": True, "in_collection": False,
-        "url": "https://pubmed.ncbi.nlm.nih.gov/1/"}]
-    assert body["links"] == {"pubmed": "https://pubmed.ncbi.nlm.nih.gov/32895455/", "doi": paper.doi_url,
-                             "pmc": paper.pmc_url or None}
+        paper.journal_iso,
+        2021,
+        paper.volume,
+        paper.pages,
+    )
+    assert body["is_retracted"] and body["corrections"] == [
+        {
+            **paper.corrections[0],
+            "text": "This paper has been retracted",
+            "notice": True,
+            "in_collection": False,
+            "url": "https://pubmed.ncbi.nlm.nih.gov/1/",
+        }
+    ]
+    assert body["links"] == {
+        "pubmed": "https://pubmed.ncbi.nlm.nih.gov/32895455/",
+        "doi": paper.doi_url,
+        "pmc": paper.pmc_url or None,
+    }
     assert [t["slug"] for t in body["tags"]] == list(
-        paper.paper_tags.order_by("tag__name").values_list("tag__slug", flat=True))
-    assert body["tags"] and all(t["evidence"] and t["url"].startswith("http://testserver/api/tags/") for t in body["tags"])
+        paper.paper_tags.order_by("tag__name").values_list("tag__slug", flat=True)
+    )
+    assert body["tags"] and all(
+        t["evidence"] and t["url"].startswith("http://testserver/api/tags/") for t in body["tags"]
+    )
     assert body["mesh_headings"] == paper.mesh_headings and body["keywords"] == paper.keywords
     assert body["publication_types"] == list(paper.publication_types.values_list("name", flat=True))
     sections = [(s["label"], s["text"]) for s in body["abstract_sections"]]
@@ -176,7 +223,11 @@ def test_topic_detail_lists_its_subtopics_and_tags(client, curated):
     body = get(client, "/api/topics/bone-marrow-microenvironment/")
     assert body["parent"] is None
     assert [c["slug"] for c in body["children"]] == [
-        "adhesion-homing", "cytokines-growth-factors", "angiogenesis-hypoxia", "stromal-immune-cells"]
+        "adhesion-homing",
+        "cytokines-growth-factors",
+        "angiogenesis-hypoxia",
+        "stromal-immune-cells",
+    ]
     assert "il-6" in [t["slug"] for t in body["tags"]]
     child = get(client, "/api/topics/cytokines-growth-factors/")
     assert child["parent"]["slug"] == "bone-marrow-microenvironment" and child["children"] == []
@@ -187,19 +238,33 @@ def test_tag_shows_synonyms_topic_and_count(client, curated):
     body = get(client, "/api/tags/il-6/")
     tag = Tag.objects.get(slug="il-6")
     assert (body["name"], body["synonyms"], body["topic"]["slug"], body["paper_count"]) == (
-        "IL-6", tag.synonyms, "cytokines-growth-factors", 3)
+        "IL-6",
+        tag.synonyms,
+        "cytokines-growth-factors",
+        3,
+    )
     assert [t["slug"] for t in get(client, "/api/tags/?topic=cytokines-growth-factors&kind=molecule")] == list(
-        Tag.objects.filter(topic__slug="cytokines-growth-factors", kind="molecule").values_list("slug", flat=True))
+        Tag.objects.filter(topic__slug="cytokines-growth-factors", kind="molecule").values_list("slug", flat=True)
+    )
     assert list(get(client, "/api/tags/?kind=nonsense", status=400)) == ["kind"]
 
 
 # --- visibility -----------------------------------------------------------------------------
 
+
 def public_surfaces(client, hidden_tags: list[str]) -> dict:
     """Every public endpoint's answer (ranks dropped: SQLite's bm25 weighs the whole index)."""
-    urls = ["/api/papers/?q=bortezomib", "/api/papers/?q=myeloma&page_size=100", "/api/papers/?page_size=100",
-            "/api/papers/?page_size=100&page=2", "/api/papers/?page_size=100&page=3", "/api/topics/", "/api/tags/",
-            "/api/facets/?q=myeloma", "/api/facets/?year_from=1800"]
+    urls = [
+        "/api/papers/?q=bortezomib",
+        "/api/papers/?q=myeloma&page_size=100",
+        "/api/papers/?page_size=100",
+        "/api/papers/?page_size=100&page=2",
+        "/api/papers/?page_size=100&page=3",
+        "/api/topics/",
+        "/api/tags/",
+        "/api/facets/?q=myeloma",
+        "/api/facets/?year_from=1800",
+    ]
     urls += [f"/api/topics/{slug}/" for slug in Topic.objects.values_list("slug", flat=True)]
     for slug in hidden_tags:
         urls += [f"/api/tags/{slug}/", f"/api/papers/?tag={slug}", f"/api/facets/?tag={slug}"]
@@ -228,9 +293,11 @@ def test_pending_and_rejected_papers_appear_in_no_answer_and_no_count(client, cu
 
 # --- the curators' endpoints ------------------------------------------------------------------
 
+
 @pytest.fixture
 def members(staff):
     """Everyone the permission matrix names, by role."""
+
     def user(name, *, staff=True, active=True, group=None, perms=()):
         person = User.objects.create_user(name, is_staff=staff, is_active=active)
         if group:
@@ -239,7 +306,9 @@ def members(staff):
         return person
 
     return {
-        "curator": staff.curator, "moderator": staff.moderator, "superuser": staff.superuser,
+        "curator": staff.curator,
+        "moderator": staff.moderator,
+        "superuser": staff.superuser,
         "reader": user("reader", perms=["view_importrun"]),
         "staff without permissions": user("bare"),
         "not staff, with permissions": user("outsider", staff=False, perms=["add_importrun", "view_importrun"]),
@@ -255,18 +324,22 @@ def post_import(client, body, **headers):
     return client.post("/api/imports/", body, content_type="application/json", **headers)
 
 
-@pytest.mark.parametrize(("who", "may_import", "may_view"), [
-    ("anonymous", 401, 401),
-    ("inactive curator", 401, 401),
-    ("not staff, with permissions", 403, 403),
-    ("staff without permissions", 403, 403),
-    ("reader", 403, 200),
-    ("curator", 201, 200),
-    ("moderator", 201, 200),
-    ("superuser", 201, 200),
-])
-def test_curator_endpoints_permit_exactly_whom_the_admin_permits(client, members, eutils, taxonomy, who,
-                                                                   may_import, may_view):
+@pytest.mark.parametrize(
+    ("who", "may_import", "may_view"),
+    [
+        ("anonymous", 401, 401),
+        ("inactive curator", 401, 401),
+        ("not staff, with permissions", 403, 403),
+        ("staff without permissions", 403, 403),
+        ("reader", 403, 200),
+        ("curator", 201, 200),
+        ("moderator", 201, 200),
+        ("superuser", 201, 200),
+    ],
+)
+def test_curator_endpoints_permit_exactly_whom_the_admin_permits(
+    client, members, eutils, taxonomy, who, may_import, may_view
+):
     headers = {} if who == "anonymous" else auth(members[who])
     existing = ImportRun.objects.create(source=ImportRun.Source.PMIDS, requested_pmids=[1])
     response = post_import(client, {"pmids": [MYELOMA]}, **headers)
@@ -287,24 +360,39 @@ def test_import_of_pmids_runs_at_once_and_reports(client, staff, eutils, taxonom
     response = post_import(client, {"pmids": [f"PMID: {MYELOMA}", MYELOMA, 99999998]}, **auth(staff.curator))
     run = ImportRun.objects.get()
     body = response.json()
-    assert response.status_code == 201 and response["Location"] == body["url"] == f"http://testserver/api/imports/{run.pk}/"
+    assert (
+        response.status_code == 201
+        and response["Location"] == body["url"] == f"http://testserver/api/imports/{run.pk}/"
+    )
     assert (body["id"], body["state"], body["requested_pmids"], body["created"], body["not_found"]) == (
-        run.pk, "succeeded", [MYELOMA, 99999998], 1, 1)
+        run.pk,
+        "succeeded",
+        [MYELOMA, 99999998],
+        1,
+        1,
+    )
     assert body["requested_by"] == "curator"
     assert Paper.objects.get(pmid=MYELOMA).status == Paper.Status.PENDING
     get(client, f"/api/papers/{MYELOMA}/", status=404)
     assert get(client, body["url"], **auth(staff.curator)) == body
 
 
-def test_import_of_a_query_is_queued_then_reports_progress(client, staff, eutils, taxonomy,
-                                                         django_capture_on_commit_callbacks):
+def test_import_of_a_query_is_queued_then_reports_progress(
+    client, staff, eutils, taxonomy, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as queued:
         response = post_import(client, {"query": "myeloma", "max": 5}, **auth(staff.curator))
     assert response.status_code == 202 and response.json()["state"] == "queued" and len(queued) == 1
     queued[0]()
     body = get(client, response["Location"], **auth(staff.curator))
     assert (body["source"], body["query"], body["limit"], body["state"], body["created"], body["processed"]) == (
-        "query", "myeloma", 5, "succeeded", 5, 5)
+        "query",
+        "myeloma",
+        5,
+        "succeeded",
+        5,
+        5,
+    )
     assert "importing the first 5" in body["messages"][0]
 
 

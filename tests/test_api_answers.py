@@ -27,6 +27,7 @@ def validator(client, curated):
 
     def validate(answer, component):
         jsonschema.validate(answer, {**components["schemas"][component], "components": components})
+
     return validate
 
 

@@ -37,8 +37,10 @@ def api_schema(curated, eutils, staff, settings, monkeypatch):
         signal.disconnect(close_old_connections)
     try:
         # identity: schemathesis reads a WSGI answer's bytes as they come, never gunzipped.
-        yield schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application()), {
-            "Authorization": f"Token {token.key}", "Accept-Encoding": "identity"}
+        yield (
+            schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application()),
+            {"Authorization": f"Token {token.key}", "Accept-Encoding": "identity"},
+        )
     finally:
         for signal in (request_started, request_finished):
             signal.connect(close_old_connections)
@@ -53,9 +55,16 @@ def test_api_keeps_to_its_schema(api_schema):
         # An operation without parameters or body has nothing to get wrong.
         modes = GenerationMode if list(operation.iter_parameters()) or operation.body else [GenerationMode.POSITIVE]
         for mode in modes:
+
             @given(case=operation.as_strategy(generation_mode=mode))
-            @settings(max_examples=25, derandomize=True, deadline=None, database=None,
-                      phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+            @settings(
+                max_examples=25,
+                derandomize=True,
+                deadline=None,
+                database=None,
+                phases=[Phase.explicit, Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )
             def conforms(case):
                 case.call_and_validate(headers=curator, checks=CHECKS)
 
@@ -65,4 +74,3 @@ def test_api_keeps_to_its_schema(api_schema):
                 failures[f"{operation.label} ({mode.value})"] = failure
     assert not failures, "\n\n".join(f"{label}: {failure}" for label, failure in failures.items())
     assert ImportRun.objects.filter(requested_by__username="curator").exists()  # the token was used
-

@@ -8,9 +8,11 @@ from .conftest import SAMPLES
 from .scratch import manage
 
 BEFORE = "0017_paper_value_ranges_and_json_shapes"
-STATE = ("import json; from papers.catalogue.models import Paper;"
-         " print(json.dumps({p.pmid: [p.status, p.reviewed_at and p.reviewed_at.isoformat(), p.updated_at.isoformat()]"
-         " for p in Paper.objects.order_by('pmid')}))")
+STATE = (
+    "import json; from papers.catalogue.models import Paper;"
+    " print(json.dumps({p.pmid: [p.status, p.reviewed_at and p.reviewed_at.isoformat(), p.updated_at.isoformat()]"
+    " for p in Paper.objects.order_by('pmid')}))"
+)
 
 
 def state(url) -> dict:
@@ -22,12 +24,16 @@ def test_approved_papers_get_their_approval_time(scratch_database):
     # importer's models are those of the latest migration, not of 0017.
     url = scratch_database(start="migrated")  # the suite's own database engine: CI runs the suite on both
     manage(url, "import_pubmed", "--from-xml", str(SAMPLES / "efetch_pubmed_five_records_medlinedate.xml"))
-    manage(url, "shell", "-c",
-           "from django.utils import timezone; from datetime import timedelta; from papers.catalogue.models import Paper, PaperEvent;"
-           " papers = list(Paper.objects.order_by('pmid'));"
-           " Paper.objects.filter(pk__in=[p.pk for p in papers[:3]]).update(status='approved');"
-           " Paper.objects.update(reviewed_at=None);"
-           " PaperEvent.objects.create(paper=papers[0], kind='status', summary='Approved', at=timezone.now() - timedelta(days=9))")
+    manage(
+        url,
+        "shell",
+        "-c",
+        "from django.utils import timezone; from datetime import timedelta; from papers.catalogue.models import Paper, PaperEvent;"  # noqa: E501
+        " papers = list(Paper.objects.order_by('pmid'));"
+        " Paper.objects.filter(pk__in=[p.pk for p in papers[:3]]).update(status='approved');"
+        " Paper.objects.update(reviewed_at=None);"
+        " PaperEvent.objects.create(paper=papers[0], kind='status', summary='Approved', at=timezone.now() - timedelta(days=9))",  # noqa: E501
+    )
     manage(url, "migrate", "-v0", "papers", BEFORE)
     before = state(url)
     manage(url, "migrate", "-v0")

@@ -4,8 +4,8 @@ says who did what and why; the admin shows it read-only, newest first."""
 import pytest
 from django.urls import reverse
 
-from papers.curation import services as curation
 from papers.catalogue.models import Paper, Tag
+from papers.curation import services as curation
 from papers.curation.models import PaperEvent
 from papers.tagging.models import PaperTag
 
@@ -16,14 +16,18 @@ from .test_curation import add_tag_row, set_tag_status
 @pytest.fixture
 def paper(taxonomy, staff):
     paper = Paper.objects.create(pmid=1001, title="RANKL drives osteoclast formation in myeloma.")
-    PaperTag.objects.create(paper=paper, tag=Tag.objects.get(slug="rankl"), evidence=paper.title,
-                            evidence_field="title", matched="RANKL")
+    PaperTag.objects.create(
+        paper=paper, tag=Tag.objects.get(slug="rankl"), evidence=paper.title, evidence_field="title", matched="RANKL"
+    )
     return paper
 
 
 def events(paper):
-    return list(PaperEvent.objects.filter(paper=paper).order_by("pk").values_list(
-        "user__username", "kind", "summary", "changes", "reason", "note"))
+    return list(
+        PaperEvent.objects.filter(paper=paper)
+        .order_by("pk")
+        .values_list("user__username", "kind", "summary", "changes", "reason", "note")
+    )
 
 
 def test_moderation_decisions_are_recorded(paper, staff):
@@ -31,21 +35,49 @@ def test_moderation_decisions_are_recorded(paper, staff):
     curation.approve(paper, staff.superuser, note="The retraction was of another paper.")
     curation.revoke_approval(paper, staff.moderator, "Wrong species.")
     assert events(paper) == [
-        ("moderator", "status", "Rejected: Retracted",
-         {"status": ["pending", "rejected"], "status_reason": ["", "retracted"],
-          "status_note": ["", "Retraction notice in 2024."]},
-         "retracted", "Retraction notice in 2024."),
-        ("boss", "status", "Approved",
-         {"status": ["rejected", "approved"], "status_reason": ["retracted", ""],
-          "status_note": ["Retraction notice in 2024.", "The retraction was of another paper."]},
-         "", "The retraction was of another paper."),
-        ("moderator", "status", "Approval revoked",
-         {"status": ["approved", "pending"], "status_note": ["The retraction was of another paper.", "Wrong species."]},
-         "", "Wrong species."),
+        (
+            "moderator",
+            "status",
+            "Rejected: Retracted",
+            {
+                "status": ["pending", "rejected"],
+                "status_reason": ["", "retracted"],
+                "status_note": ["", "Retraction notice in 2024."],
+            },
+            "retracted",
+            "Retraction notice in 2024.",
+        ),
+        (
+            "boss",
+            "status",
+            "Approved",
+            {
+                "status": ["rejected", "approved"],
+                "status_reason": ["retracted", ""],
+                "status_note": ["Retraction notice in 2024.", "The retraction was of another paper."],
+            },
+            "",
+            "The retraction was of another paper.",
+        ),
+        (
+            "moderator",
+            "status",
+            "Approval revoked",
+            {
+                "status": ["approved", "pending"],
+                "status_note": ["The retraction was of another paper.", "Wrong species."],
+            },
+            "",
+            "Wrong species.",
+        ),
     ]
     paper.refresh_from_db()
     assert (paper.status, paper.status_reason, paper.status_note, paper.reviewed_by) == (
-        "pending", "", "Wrong species.", staff.moderator)
+        "pending",
+        "",
+        "Wrong species.",
+        staff.moderator,
+    )
 
 
 def test_tag_decisions_in_the_paper_page_are_recorded(client, paper, staff):
@@ -80,10 +112,18 @@ def test_hand_edits_in_the_admin_are_recorded_with_old_and_new_values(client, pa
 
     assert post_paper_form(client, paper, edit).status_code == 302
     assert events(paper) == [
-        ("curator", "edit", "Edited title, curator_note, pub_year",
-         {"title": ["RANKL drives osteoclast formation in myeloma.", "RANKL and osteoclasts in myeloma."],
-          "pub_year": [None, 2021], "curator_note": ["", "Title shortened."]},
-         "", ""),
+        (
+            "curator",
+            "edit",
+            "Edited title, curator_note, pub_year",
+            {
+                "title": ["RANKL drives osteoclast formation in myeloma.", "RANKL and osteoclasts in myeloma."],
+                "pub_year": [None, 2021],
+                "curator_note": ["", "Title shortened."],
+            },
+            "",
+            "",
+        ),
     ]
     paper.refresh_from_db()
     assert paper.edited_fields == ["pub_year", "title"]
@@ -101,9 +141,15 @@ def test_paper_page_shows_the_history_newest_first_read_only(client, paper, staf
     client.force_login(staff.curator)
     response = client.get(reverse("admin:papers_paper_change", args=[paper.pk]))
     history = next(f for f in response.context["inline_admin_formsets"] if f.formset.model is PaperEvent)
-    assert [form.instance.summary for form in history.formset.forms] == ["Approved", "Rejected: Not about myeloma mechanisms"]
+    assert [form.instance.summary for form in history.formset.forms] == [
+        "Approved",
+        "Rejected: Not about myeloma mechanisms",
+    ]
     assert (history.has_add_permission, history.has_change_permission, history.has_delete_permission) == (
-        False, False, False)
+        False,
+        False,
+        False,
+    )
     assert "<li>status: pending → rejected</li>" in response.content.decode()
 
 

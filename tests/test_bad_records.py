@@ -4,28 +4,31 @@ Every bad record here is a real recorded record with only the value under test a
 """
 
 import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
+from papers.catalogue.models import Paper, PublicationType
 from papers.pubmed.medline import PubMedRecord, parse_records
 from papers.pubmed.models import ImportRun
-from papers.catalogue.models import Paper, PublicationType
 
 from .altered_records import FIVE, altered, labels, pmids, sub, three_bad
 from .test_api import auth, post_import
 from .test_import import MYELOMA
+
 
 def test_each_unreadable_record_is_named_in_its_place_and_the_others_are_read():
     first, second, third, fourth, fifth = pmids()
     records = parse_records(three_bad())
     assert labels(records) == ["PMID '12abc'", f"PMID {second}", "record 3", fourth, fifth]
     reasons = [r.reason for r in records[:3]]
-    assert reasons == ["its PMID '12abc' is not a whole number from 1 to 999,999,999",
-                       "it has no <Article> in its <MedlineCitation>",
-                       "it has no <MedlineCitation> in its <PubmedArticle>"]
+    assert reasons == [
+        "its PMID '12abc' is not a whole number from 1 to 999,999,999",
+        "it has no <Article> in its <MedlineCitation>",
+        "it has no <MedlineCitation> in its <PubmedArticle>",
+    ]
     assert records[1].pmid == second and records[0].pmid is None
     assert records[3] == parse_records(FIVE.read_bytes())[3]
-
 
 
 def run_xml(path, fails: bool = True) -> tuple[str, str, str]:
@@ -74,8 +77,10 @@ def test_run_again_is_advised_only_for_the_failures_a_rerun_can_fix(eutils, taxo
     err = io.StringIO()
     with pytest.raises(CommandError) as raised:
         call_command("import_pubmed", *map(str, first_batch + [MYELOMA]), stdout=io.StringIO(), stderr=err)
-    assert str(raised.value) == ("4 failure(s): run the same command again for the 1 a re-run can fix; "
-                                 "running again cannot fix the other 3 (see the reasons above).")
+    assert str(raised.value) == (
+        "4 failure(s): run the same command again for the 1 a re-run can fix; "
+        "running again cannot fix the other 3 (see the reasons above)."
+    )
     assert f"1 failed ({MYELOMA}): PubMed answered HTTP 500" in err.getvalue()
     assert Paper.objects.count() == 2
 
@@ -83,11 +88,16 @@ def test_run_again_is_advised_only_for_the_failures_a_rerun_can_fix(eutils, taxo
 def test_impossible_dates_are_stored_as_unknown_with_a_warning_and_the_batch_is_stored(taxonomy, tmp_path):
     first, second, *_ = pmids()
     path = tmp_path / "dates.xml"
-    path.write_bytes(altered(r1=sub(rb"(<PubDate>\s*<Year>)\d+(</Year>)", rb"\g<1>99999\2"),
-                             r2=sub(rb"(<PubDate>\s*<Year>\d+</Year>\s*<Month>)\w+(</Month>)", rb"\g<1>13\2")))
+    path.write_bytes(
+        altered(
+            r1=sub(rb"(<PubDate>\s*<Year>)\d+(</Year>)", rb"\g<1>99999\2"),
+            r2=sub(rb"(<PubDate>\s*<Year>\d+</Year>\s*<Month>)\w+(</Month>)", rb"\g<1>13\2"),
+        )
+    )
     out, err, _ = run_xml(path, fails=False)
-    assert Paper.objects.count() == 5 and out.splitlines()[-1].endswith("created 5, updated 0, unchanged 0, "
-                                                                      "not found 0, failed 0")
+    assert Paper.objects.count() == 5 and out.splitlines()[-1].endswith(
+        "created 5, updated 0, unchanged 0, not found 0, failed 0"
+    )
     assert f"PMID {first}: publication year 99999 is not within 1000-2100; stored as unknown" in out
     assert f"PMID {second}: publication month 13 is not 1-12; stored as unknown" in out
     one, two = Paper.objects.get(pmid=first), Paper.objects.get(pmid=second)
@@ -95,7 +105,8 @@ def test_impossible_dates_are_stored_as_unknown_with_a_warning_and_the_batch_is_
     assert (two.pub_year, two.pub_month, two.pub_day) == (2020, None, None)
     assert ImportRun.objects.get().messages[:2] == [
         f"PMID {first}: publication year 99999 is not within 1000-2100; stored as unknown",
-        f"PMID {second}: publication month 13 is not 1-12; stored as unknown"]
+        f"PMID {second}: publication month 13 is not 1-12; stored as unknown",
+    ]
 
 
 def test_a_publication_type_longer_than_its_column_is_stored_cut_and_found_again(taxonomy, tmp_path):

@@ -16,11 +16,17 @@ from .conftest import DEMO_DIR, ROOT
 
 
 def run_benchmark(*args: str) -> dict:
-    database = [] if connection.vendor == "sqlite" else [
-        "--database", f"{connection.settings_dict['NAME']}_benchmark_{os.getpid()}"]
+    database = (
+        []
+        if connection.vendor == "sqlite"
+        else ["--database", f"{connection.settings_dict['NAME']}_benchmark_{os.getpid()}"]
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "benchmark", "--json", *database, *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout)
@@ -34,8 +40,9 @@ def assert_timed(row: dict) -> None:
 
 
 def test_benchmark_reports_every_figure_on_a_tiny_corpus():
-    figures = run_benchmark("--papers", "300", "--xml", *map(str, sorted(DEMO_DIR.glob("*.xml"))),
-                            "--repeat", "1", "--samples", "2")
+    figures = run_benchmark(
+        "--papers", "300", "--xml", *map(str, sorted(DEMO_DIR.glob("*.xml"))), "--repeat", "1", "--samples", "2"
+    )
 
     assert figures["database"] == connection.vendor
     assert (figures["papers"], figures["public"], figures["samples"]) == (300, 240, 2)
@@ -53,8 +60,11 @@ def test_benchmark_reports_every_figure_on_a_tiny_corpus():
     # The demo's one claim may fall outside the approved share: then only the unfiltered finder is timed.
     assert claims["finder"]["pages"] in (1, 3) and claims["coverage"]["max_sql_queries"] <= 10
     assert figures["targets"]["claim_pages_p95_ms"]["value"] is not None
-    pages = [row for row in [*figures["search"].values(), *figures["browse"].values(), figures["export"],
-                             *claims.values()] if row]
+    pages = [
+        row
+        for row in [*figures["search"].values(), *figures["browse"].values(), figures["export"], *claims.values()]
+        if row
+    ]
     if figures["deep_pagination"]:
         pages += [figures["deep_pagination"]["page_1"]]
     assert pages, "no page was measured"
@@ -77,7 +87,10 @@ def test_benchmark_reports_every_figure_on_a_tiny_corpus():
 def test_benchmark_refuses_a_database_name_that_is_not_throw_away():
     result = subprocess.run(
         [sys.executable, "manage.py", "benchmark", "--database", "myeloma_lit", "--papers", "10"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 1
     assert "throw-away database" in result.stderr

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from papers.pubmed.models import ImportRun
 from papers.catalogue.models import Paper
+from papers.pubmed.models import ImportRun
 
 from .conftest import set_status
 
@@ -34,7 +34,7 @@ def test_curator_imports_from_the_admin_and_finds_the_paper(page, live_server, p
     assert Paper.objects.get(pmid=MYELOMA).imported_by == people.superuser
 
     page.goto(f"{live_server.url}/admin/papers/paper/?status__exact=pending")
-    page.click(f"a:text-is(\"{MYELOMA}\")")
+    page.click(f'a:text-is("{MYELOMA}")')
     assert page.input_value("#id_pmid") == str(MYELOMA)
     assert page.get_attribute("a:text('DOI')", "href") == "https://doi.org/10.1177/21925682241260651"
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from papers.site.charts import year_chart
 from papers.catalogue.citation import page_range
+from papers.site.charts import year_chart
 
 
 def test_year_chart_draws_a_bar_per_year_including_empty_years():
@@ -28,10 +28,17 @@ def test_year_chart_of_nothing_is_empty():
     assert year_chart({}) == ""
 
 
-@pytest.mark.parametrize(("pages", "expected"), [
-    ("1123-9", ("1123", "1129", "1123-1129")), ("1710-1721", ("1710", "1721", "1710-1721")),
-    ("e102-10", ("e102", "e110", "e102-e110")), ("345", ("345", "", "345")), ("", ("", "", "")),
-    ("93-8, 103-4", ("93-98, 103-104", "", "93-98, 103-104")), ("12-3a", ("12-3a", "", "12-3a")),
-])
+@pytest.mark.parametrize(
+    ("pages", "expected"),
+    [
+        ("1123-9", ("1123", "1129", "1123-1129")),
+        ("1710-1721", ("1710", "1721", "1710-1721")),
+        ("e102-10", ("e102", "e110", "e102-e110")),
+        ("345", ("345", "", "345")),
+        ("", ("", "", "")),
+        ("93-8, 103-4", ("93-98, 103-104", "", "93-98, 103-104")),
+        ("12-3a", ("12-3a", "", "12-3a")),
+    ],
+)
 def test_page_range_expands_medline_abbreviations(pages, expected):
     assert page_range(pages) == expected

@@ -7,8 +7,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from papers.claims.demo import confirm_demo_claims, record_files
 from papers.catalogue.models import Paper
+from papers.claims.demo import confirm_demo_claims, record_files
 from papers.tagging.models import PaperTag
 
 from .conftest import ARTIFACTS, set_status
@@ -77,8 +77,13 @@ def test_the_maps_read_on_a_phone(browser, live_server, mapped):
         box = page.locator("svg.neighbourhood").bounding_box()
         assert box["width"] <= 375 and box["height"] > 60
         # Text in the diagram stays legible: at least 10 CSS pixels high at this width.
-        assert page.evaluate("Math.min(...[...document.querySelectorAll('svg.neighbourhood text')]"
-                             ".map(t => t.getBoundingClientRect().height))") >= 10
+        assert (
+            page.evaluate(
+                "Math.min(...[...document.querySelectorAll('svg.neighbourhood text')]"
+                ".map(t => t.getBoundingClientRect().height))"
+            )
+            >= 10
+        )
         shot(page, "3-phone-neighbourhood")
     finally:
         context.close()

@@ -12,13 +12,12 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from papers.site import exports
-
-from papers.curation import services as curation
 from papers.catalogue.markup import to_text
+from papers.catalogue.models import Paper, Tag
 from papers.claims.demo import record_files
 from papers.claims.models import Claim
-from papers.catalogue.models import Paper, Tag
+from papers.curation import services as curation
+from papers.site import exports
 from papers.tagging.models import PaperTag
 
 from .conftest import set_status
@@ -46,14 +45,31 @@ def collection(corpus, people):
 def seeds() -> list[str]:
     tags = Tag.objects.values_list("slug", flat=True)
     searches = ["myeloma", "bortezomib", "IL-6", "cells OR bone", "interleukin-6", "NF-κB", "proteasome inhibitor"]
-    urls = ["/", *(f"/search/?q={q}" for q in searches), "/api/papers/", "/api/topics/", "/api/tags/",
-            "/api/facets/?q=myeloma", "/api/papers/?q=bortezomib", "/api/papers/?tag=il-6", "/api/schema/"]
+    urls = [
+        "/",
+        *(f"/search/?q={q}" for q in searches),
+        "/api/papers/",
+        "/api/topics/",
+        "/api/tags/",
+        "/api/facets/?q=myeloma",
+        "/api/papers/?q=bortezomib",
+        "/api/papers/?tag=il-6",
+        "/api/schema/",
+    ]
     urls += [reverse("tag", args=[slug]) for slug in tags] + [reverse("api:tag-detail", args=[slug]) for slug in tags]
-    urls += ["/mechanisms/", "/mechanisms/coverage/", "/api/claims/", *(reverse("neighbourhood", args=[slug]) for slug in tags)]
+    urls += [
+        "/mechanisms/",
+        "/mechanisms/coverage/",
+        "/api/claims/",
+        *(reverse("neighbourhood", args=[slug]) for slug in tags),
+    ]
     urls += [reverse("claims_export", args=[key]) for key in ("csv", "sif", "graphml")]
     for pmid in Paper.objects.public().values_list("pmid", flat=True):
-        urls += [reverse("paper", args=[pmid]), reverse("paper_export", args=[pmid, "json"]),
-                 reverse("api:paper-detail", args=[pmid])]
+        urls += [
+            reverse("paper", args=[pmid]),
+            reverse("paper_export", args=[pmid, "json"]),
+            reverse("api:paper-detail", args=[pmid]),
+        ]
     for key in exports.FORMATS:
         urls += [reverse("search_export", args=[key]) + "?q=bortezomib", reverse("tag_export", args=["il-6", key])]
     return urls
@@ -71,7 +87,9 @@ def crawl(client, start: list[str]):
         assert response.status_code in (200, 400, 404), (url, response.status_code)
         body = response.content.decode()
         yield url, response, body
-        links = _JSON_URL.findall(body) if response["Content-Type"].startswith("application/json") else _LINK.findall(body)
+        links = (
+            _JSON_URL.findall(body) if response["Content-Type"].startswith("application/json") else _LINK.findall(body)
+        )
         for link in links:
             target = urljoin(url, unescape(link))
             parts = urlsplit(target)
@@ -107,7 +125,9 @@ def test_every_public_count_counts_approved_papers_only(client, collection):
     assert json.loads(client.get("/api/papers/?q=bortezomib").content)["total"] == 2
     assert client.get("/search/?q=bortezomib").context["results"].total == 2
     tags = Tag.objects.annotate(
-        public=Count("paper_tags__paper", filter=Q(paper_tags__status="confirmed", paper_tags__paper__status="approved"))
+        public=Count(
+            "paper_tags__paper", filter=Q(paper_tags__status="confirmed", paper_tags__paper__status="approved")
+        )
     ).filter(public__gt=0)
     for tag in tags:
         page = client.get(reverse("tag", args=[tag.slug]))
@@ -119,8 +139,10 @@ def test_every_public_count_counts_approved_papers_only(client, collection):
 
 
 # Claims of visible papers that stay suggested or are rejected: never on a public page.
-UNDECIDED = {(34090510, "il-1b", "produces", "dkk1"): Claim.Status.SUGGESTED,
-             (34052656, "rankl", "increases", "nf-kb"): Claim.Status.REJECTED}
+UNDECIDED = {
+    (34090510, "il-1b", "produces", "dkk1"): Claim.Status.SUGGESTED,
+    (34052656, "rankl", "increases", "nf-kb"): Claim.Status.REJECTED,
+}
 
 
 @pytest.fixture
@@ -137,8 +159,12 @@ def claims_collection(collection):
     PaperTag.objects.update(status=PaperTag.Status.CONFIRMED)
     Claim.objects.update(status=Claim.Status.CONFIRMED)
     for (pmid, agent, relation, target), status in UNDECIDED.items():
-        assert Claim.objects.filter(paper__pmid=pmid, agent__slug=agent, relation=relation, target__slug=target).update(
-            status=status) == 1
+        assert (
+            Claim.objects.filter(paper__pmid=pmid, agent__slug=agent, relation=relation, target__slug=target).update(
+                status=status
+            )
+            == 1
+        )
 
 
 def test_claim_pages_show_confirmed_claims_of_approved_papers_only(client, claims_collection):
@@ -150,11 +176,13 @@ def test_claim_pages_show_confirmed_claims_of_approved_papers_only(client, claim
         page = client.get("/mechanisms/", query)
         claims = page.context["claims"]
         assert {c.pk for c in claims} <= set(public.values_list("pk", flat=True)), query
-        assert page.context["total"] == len(claims) == public.filter(**{f"{k}__slug": v for k, v in query.items()}).count()
+        assert (
+            page.context["total"] == len(claims) == public.filter(**{f"{k}__slug": v for k, v in query.items()}).count()
+        )
         assert "34088671" not in page.content.decode()
         shown |= {c.pk for c in claims}
     assert shown == set(public.values_list("pk", flat=True))
-    for (pmid, agent, relation, target) in UNDECIDED:
+    for pmid, agent, relation, target in UNDECIDED:
         finder = client.get("/mechanisms/", {"agent": agent, "relation": relation, "target": target})
         same = public.filter(agent__slug=agent, relation=relation, target__slug=target)
         assert finder.context["total"] == same.count() and str(pmid) not in finder.content.decode()
@@ -165,9 +193,18 @@ def test_claim_pages_show_confirmed_claims_of_approved_papers_only(client, claim
             assert link.papers == expected.values("paper").distinct().count() > 0, (slug, link)
     cells = [cell for _, row in client.get("/mechanisms/coverage/").context["rows"] for cell in row]
     for cell in cells:
-        both = Paper.objects.public().filter(paper_tags__tag=cell.mechanism, paper_tags__status="confirmed").filter(
-            paper_tags__tag=cell.therapy, paper_tags__status="confirmed").distinct().count()
+        both = (
+            Paper.objects.public()
+            .filter(paper_tags__tag=cell.mechanism, paper_tags__status="confirmed")
+            .filter(paper_tags__tag=cell.therapy, paper_tags__status="confirmed")
+            .distinct()
+            .count()
+        )
         assert cell.papers == both, (cell.mechanism.slug, cell.therapy.slug)
-        assert cell.claims == public.filter(Q(agent=cell.mechanism, target=cell.therapy)
-                                            | Q(agent=cell.therapy, target=cell.mechanism)).count()
+        assert (
+            cell.claims
+            == public.filter(
+                Q(agent=cell.mechanism, target=cell.therapy) | Q(agent=cell.therapy, target=cell.mechanism)
+            ).count()
+        )
     assert any(cell.papers for cell in cells) and any(cell.claims for cell in cells)

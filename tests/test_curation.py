@@ -9,13 +9,13 @@ from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.urls import reverse
 
-from papers.curation import services as curation
-from papers.pubmed.models import ImportRun
 from papers.catalogue.models import Paper, PublicationType, Tag
+from papers.curation import services as curation
 from papers.curation.models import PaperEvent
+from papers.curation.services import CurationError
+from papers.pubmed.models import ImportRun
 from papers.search.models import SearchDocument
 from papers.tagging.models import PaperTag
-from papers.curation.services import CurationError
 
 from .conftest import form_data, post_paper_form
 
@@ -34,8 +34,13 @@ def world(taxonomy, staff):
     """A pending paper with a suggested RANKL tag, an approved paper, and an untagged pending
     paper whose title the tagger would tag OPG."""
     pending = make_paper(1001, "RANKL drives osteoclast formation in myeloma.")
-    PaperTag.objects.create(paper=pending, tag=Tag.objects.get(slug="rankl"), evidence=pending.title,
-                            evidence_field="title", matched="RANKL")
+    PaperTag.objects.create(
+        paper=pending,
+        tag=Tag.objects.get(slug="rankl"),
+        evidence=pending.title,
+        evidence_field="title",
+        matched="RANKL",
+    )
     approved = make_paper(1002, "Sclerostin in myeloma bone disease.", status=Paper.Status.APPROVED)
     untagged = make_paper(1003, "Serum osteoprotegerin in myeloma.")
     return staff, pending, approved, untagged
@@ -44,21 +49,30 @@ def world(taxonomy, staff):
 def tag_row(data, slug):
     """The form prefix of the paper_tags row holding this tag."""
     tag_id = Tag.objects.get(slug=slug).pk
-    return next(key[: -len("-tag")] for key, value in data.items()
-                if key.startswith("paper_tags-") and key.endswith("-tag") and value == tag_id)
+    return next(
+        key[: -len("-tag")]
+        for key, value in data.items()
+        if key.startswith("paper_tags-") and key.endswith("-tag") and value == tag_id
+    )
 
 
 def set_tag_status(slug, status):
     def change(data):
         data[tag_row(data, slug) + "-status"] = status
+
     return change
 
 
 def add_tag_row(data):
     n = int(data["paper_tags-TOTAL_FORMS"])
     data["paper_tags-TOTAL_FORMS"] = n + 1
-    data.update({f"paper_tags-{n}-tag": Tag.objects.get(slug="dkk1").pk, f"paper_tags-{n}-status": "confirmed",
-                 f"paper_tags-{n}-evidence": "DKK-1 blocks osteoblasts."})
+    data.update(
+        {
+            f"paper_tags-{n}-tag": Tag.objects.get(slug="dkk1").pk,
+            f"paper_tags-{n}-status": "confirmed",
+            f"paper_tags-{n}-evidence": "DKK-1 blocks osteoblasts.",
+        }
+    )
 
 
 def rename(data):
@@ -88,22 +102,35 @@ ACTIONS = {
         lambda pending, *_: pending.paper_tags.filter(tag__slug="dkk1", status="confirmed", source="curator").exists(),
     ),
     "approve": (
-        lambda client, pending, *_: client.post(CHANGELIST, {"action": "approve_papers", "_selected_action": [pending.pk]}),
+        lambda client, pending, *_: client.post(
+            CHANGELIST, {"action": "approve_papers", "_selected_action": [pending.pk]}
+        ),
         lambda pending, *_: Paper.objects.get(pk=pending.pk).status == "approved",
     ),
     "reject": (
-        lambda client, pending, *_: client.post(CHANGELIST, {"action": "reject_papers", "_selected_action": [pending.pk],
-                                                             "apply": "yes", "reason": "off_topic", "note": ""}),
+        lambda client, pending, *_: client.post(
+            CHANGELIST,
+            {
+                "action": "reject_papers",
+                "_selected_action": [pending.pk],
+                "apply": "yes",
+                "reason": "off_topic",
+                "note": "",
+            },
+        ),
         lambda pending, *_: Paper.objects.get(pk=pending.pk).status == "rejected",
     ),
     "revoke": (
-        lambda client, pending, approved, _: client.post(CHANGELIST, {
-            "action": "revoke_papers", "_selected_action": [approved.pk], "apply": "yes", "note": "Not myeloma."}),
+        lambda client, pending, approved, _: client.post(
+            CHANGELIST,
+            {"action": "revoke_papers", "_selected_action": [approved.pk], "apply": "yes", "note": "Not myeloma."},
+        ),
         lambda pending, approved, _: Paper.objects.get(pk=approved.pk).status == "pending",
     ),
     "retag action": (
         lambda client, pending, approved, untagged: client.post(
-            CHANGELIST, {"action": "retag_papers", "_selected_action": [untagged.pk]}),
+            CHANGELIST, {"action": "retag_papers", "_selected_action": [untagged.pk]}
+        ),
         lambda pending, approved, untagged: untagged.paper_tags.filter(tag__slug="opg", status="suggested").exists(),
     ),
     "view moderation queue": (
@@ -114,9 +141,16 @@ ACTIONS = {
 CURATING = {"curator", "moderator", "superuser"}
 MODERATING = {"moderator", "superuser"}
 ALLOWED = {
-    "import page": CURATING, "change paper": CURATING, "confirm tag": CURATING, "reject tag": CURATING,
-    "add tag": CURATING, "retag action": CURATING,
-    "approve": MODERATING, "reject": MODERATING, "revoke": MODERATING, "view moderation queue": MODERATING,
+    "import page": CURATING,
+    "change paper": CURATING,
+    "confirm tag": CURATING,
+    "reject tag": CURATING,
+    "add tag": CURATING,
+    "retag action": CURATING,
+    "approve": MODERATING,
+    "reject": MODERATING,
+    "revoke": MODERATING,
+    "view moderation queue": MODERATING,
 }
 
 
@@ -134,8 +168,9 @@ def snapshot():
 def test_permission_matrix(client, world, eutils, who, action):
     people, *papers = world
     if who != "anonymous":
-        client.force_login({"curator": people.curator, "moderator": people.moderator,
-                            "superuser": people.superuser}[who])
+        client.force_login(
+            {"curator": people.curator, "moderator": people.moderator, "superuser": people.superuser}[who]
+        )
     perform, happened = ACTIONS[action]
     before = snapshot()
     response = perform(client, *papers)
@@ -162,7 +197,9 @@ def test_bulk_approve_refuses_self_approval_and_says_why(client, world):
         "1 paper approved.",
     ]
     assert dict(Paper.objects.filter(pk__in=[pending.pk, untagged.pk]).values_list("pmid", "status")) == {
-        1001: "approved", 1003: "pending"}
+        1001: "approved",
+        1003: "pending",
+    }
 
 
 def test_bulk_reject_asks_for_a_reason_first(client, world):
@@ -171,19 +208,33 @@ def test_bulk_reject_asks_for_a_reason_first(client, world):
     page = client.post(CHANGELIST, {"action": "reject_papers", "_selected_action": [pending.pk]})
     assert page.status_code == 200 and page.templates[0].name == "admin/papers/moderation_confirmation.html"
     assert "PMID 1001: RANKL drives osteoclast formation in myeloma." in page.content.decode()
-    refused = client.post(CHANGELIST, {"action": "reject_papers", "_selected_action": [pending.pk], "apply": "yes",
-                                       "reason": "other", "note": "  "})
+    refused = client.post(
+        CHANGELIST,
+        {"action": "reject_papers", "_selected_action": [pending.pk], "apply": "yes", "reason": "other", "note": "  "},
+    )
     assert refused.status_code == 200
     assert refused.context["form"].errors == {"__all__": ["The reason “Other” needs a note saying why."]}
     no_reason = client.post(CHANGELIST, {"action": "reject_papers", "_selected_action": [pending.pk], "apply": "yes"})
     assert no_reason.context["form"].errors == {"reason": ["This field is required."]}
     assert Paper.objects.get(pk=pending.pk).status == "pending" and PaperEvent.objects.count() == 0
-    done = client.post(CHANGELIST, {"action": "reject_papers", "_selected_action": [pending.pk], "apply": "yes",
-                                    "reason": "other", "note": "A conference abstract."})
+    done = client.post(
+        CHANGELIST,
+        {
+            "action": "reject_papers",
+            "_selected_action": [pending.pk],
+            "apply": "yes",
+            "reason": "other",
+            "note": "A conference abstract.",
+        },
+    )
     assert done.status_code == 302
     pending.refresh_from_db()
     assert (pending.status, pending.status_reason, pending.status_note, pending.reviewed_by) == (
-        "rejected", "other", "A conference abstract.", people.moderator)
+        "rejected",
+        "other",
+        "A conference abstract.",
+        people.moderator,
+    )
 
 
 def test_bulk_revoke_needs_a_note(client, world):
@@ -209,7 +260,11 @@ def test_superuser_may_approve_what_they_imported(world):
     pending.imported_by = people.superuser
     curation.approve(pending, people.superuser, note="Checked the full text.")
     pending.refresh_from_db()
-    assert (pending.status, pending.status_note, pending.reviewed_by) == ("approved", "Checked the full text.", people.superuser)
+    assert (pending.status, pending.status_note, pending.reviewed_by) == (
+        "approved",
+        "Checked the full text.",
+        people.superuser,
+    )
 
 
 def test_allow_self_approval_setting_lets_a_moderator_approve_own_import(world, settings):
@@ -246,14 +301,19 @@ def test_revoking_needs_a_note_and_an_approved_paper(world):
     curation.revoke_approval(approved, people.moderator, "Turned out to be about lymphoma.")
     approved.refresh_from_db()
     assert (approved.status, approved.status_note, approved.reviewed_by) == (
-        "pending", "Turned out to be about lymphoma.", people.moderator)
+        "pending",
+        "Turned out to be about lymphoma.",
+        people.moderator,
+    )
 
 
 def test_curators_may_review_tags_but_not_moderate(world):
     people, pending, approved, _ = world
-    for attempt in (lambda: curation.approve(pending, people.curator),
-                    lambda: curation.reject(pending, people.curator, "off_topic"),
-                    lambda: curation.revoke_approval(approved, people.curator, "No.")):
+    for attempt in (
+        lambda: curation.approve(pending, people.curator),
+        lambda: curation.reject(pending, people.curator, "off_topic"),
+        lambda: curation.revoke_approval(approved, people.curator, "No."),
+    ):
         with pytest.raises(CurationError, match="You may not moderate papers."):
             attempt()
     curation.confirm_tag(pending.paper_tags.get(), people.curator)
@@ -268,7 +328,11 @@ def test_add_tag_by_hand_is_confirmed_and_the_curators(world):
     paper_tag = curation.add_tag(pending, Tag.objects.get(slug="dkk1"), people.curator, evidence="DKK-1 rises.")
     paper_tag.refresh_from_db()
     assert (paper_tag.status, paper_tag.source, paper_tag.evidence, paper_tag.reviewed_by) == (
-        "confirmed", "curator", "DKK-1 rises.", people.curator)
+        "confirmed",
+        "curator",
+        "DKK-1 rises.",
+        people.curator,
+    )
     assert paper_tag.reviewed_at is not None
 
 
@@ -366,8 +430,12 @@ def test_edit_made_outside_the_admin_survives_reimport(taxonomy, eutils, staff):
     call_command("import_pubmed", MYELOMA, stdout=io.StringIO())
     paper = Paper.objects.get(pmid=MYELOMA)
     pubmed_title = paper.title
-    curation.edit_paper(paper, staff.curator, {"title": "Radiotherapy remineralises lytic myeloma lesions",
-                                               "curator_note": "Title shortened."}, note="PubMed's is too long.")
+    curation.edit_paper(
+        paper,
+        staff.curator,
+        {"title": "Radiotherapy remineralises lytic myeloma lesions", "curator_note": "Title shortened."},
+        note="PubMed's is too long.",
+    )
     paper.refresh_from_db()
     assert (paper.edited_fields, paper.pubmed_conflicts) == (["title"], {})  # the note is ours, not PubMed's
     assert SearchDocument.objects.get(paper=paper).title == "Radiotherapy remineralises lytic myeloma lesions"
@@ -386,14 +454,27 @@ def test_edit_made_outside_the_admin_survives_reimport(taxonomy, eutils, staff):
 def test_hand_edit_is_audited_with_old_and_new_values(world):
     people, pending, *_ = world
     review = PublicationType.objects.create(name="Review", ui="D016454")
-    curation.edit_paper(pending, people.curator, {"pub_year": 2021, "publication_types": [review],
-                                                  "title": pending.title}, note=" Checked the PDF. ")
+    curation.edit_paper(
+        pending,
+        people.curator,
+        {"pub_year": 2021, "publication_types": [review], "title": pending.title},
+        note=" Checked the PDF. ",
+    )
     assert list(PaperEvent.objects.values_list("user__username", "kind", "summary", "changes", "note")) == [
-        ("curator", "edit", "Edited pub_year, publication_types",
-         {"pub_year": [None, 2021], "publication_types": [[], ["Review"]]}, "Checked the PDF."),
+        (
+            "curator",
+            "edit",
+            "Edited pub_year, publication_types",
+            {"pub_year": [None, 2021], "publication_types": [[], ["Review"]]},
+            "Checked the PDF.",
+        ),
     ]
     pending.refresh_from_db()
-    assert (pending.pub_year, list(pending.publication_types.all()), pending.edited_fields) == (2021, [review], ["pub_year"])
+    assert (pending.pub_year, list(pending.publication_types.all()), pending.edited_fields) == (
+        2021,
+        [review],
+        ["pub_year"],
+    )
 
 
 def test_hand_edit_conflicts_with_pubmed_are_settled_by_editing_the_field(world):

@@ -9,10 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from papers.site.counts import counted_tree
 from papers.catalogue.models import Paper, Tag
-from papers.tagging.models import PaperTag
 from papers.search import search, search_ids
+from papers.site.counts import counted_tree
+from papers.tagging.models import PaperTag
 
 ROOT = Path(__file__).resolve().parent.parent
 # The examples each page shows, as typed; the test checks that the page still shows them.
@@ -22,8 +22,22 @@ EXAMPLES = {
     "README.md": ["RANKL", "OPG", "DKK-1", "Wnt", "MIP-1α", "CCL3", "SDF-1α", "CXCL12"],
 }
 # What a new user types first (issue 20): names of mechanisms, a multi-word one unquoted.
-FIRST_SEARCHES = ["RANKL", "TNFSF11", "DKK-1", "proteasome inhibitors", "Wnt signalling", "osteoclasts",
-                  "bisphosphonates", "denosumab", "CXCR4", "VCAM-1", "VLA-4", "IL-6", "VEGF", "sclerostin"]
+FIRST_SEARCHES = [
+    "RANKL",
+    "TNFSF11",
+    "DKK-1",
+    "proteasome inhibitors",
+    "Wnt signalling",
+    "osteoclasts",
+    "bisphosphonates",
+    "denosumab",
+    "CXCR4",
+    "VCAM-1",
+    "VLA-4",
+    "IL-6",
+    "VEGF",
+    "sclerostin",
+]
 
 
 @pytest.fixture
@@ -40,8 +54,9 @@ def test_every_example_shown_finds_approved_papers(demo, client):
     for where, examples in EXAMPLES.items():
         for example in examples:
             assert example in shown[where], (where, example)
-    empty = [q for q in {q for examples in EXAMPLES.values() for q in examples} | set(FIRST_SEARCHES)
-             if not search(q).total]
+    empty = [
+        q for q in {q for examples in EXAMPLES.values() for q in examples} | set(FIRST_SEARCHES) if not search(q).total
+    ]
     assert empty == []
     public = set(Paper.objects.public().values_list("pk", flat=True))
     assert set(search_ids("RANKL", limit=1000)[0]) <= public
@@ -59,8 +74,11 @@ def test_every_tag_name_typed_unquoted_finds_its_confirmed_papers(demo):
         # The whole name is read as the tag, expanded to all its names.
         if [others for _, others in search(tag.name).expanded] != [tag.synonyms]:
             not_the_tag.append(tag.name)
-        confirmed = set(Paper.objects.public().filter(
-            paper_tags__tag=tag, paper_tags__status=PaperTag.Status.CONFIRMED).values_list("pk", flat=True))
+        confirmed = set(
+            Paper.objects.public()
+            .filter(paper_tags__tag=tag, paper_tags__status=PaperTag.Status.CONFIRMED)
+            .values_list("pk", flat=True)
+        )
         found = set(search_ids(tag.name, limit=10_000)[0])
         if confirmed - found:
             missed[tag.name] = len(confirmed - found)

@@ -56,6 +56,7 @@ def check_deploy(**env):
 
 # --- settings ------------------------------------------------------------------------------------
 
+
 def test_check_deploy_is_clean_in_the_documented_production_configuration():
     result = check_deploy()
     assert result.returncode == 0, result.stderr
@@ -74,8 +75,10 @@ def test_check_deploy_names_what_plain_http_leaves_insecure():
         ({"HTTPS": "sometimes"}, "HTTPS must be true or false"),
         ({"HSTS_SECONDS": "-1"}, "HSTS_SECONDS must be between 0 and"),
         ({"TRUST_X_FORWARDED_PROTO": "2"}, "TRUST_X_FORWARDED_PROTO must be true or false"),
-        ({"CSRF_TRUSTED_ORIGINS": "lit.example.org"},
-         "CSRF_TRUSTED_ORIGINS must list origins like https://example.org, not 'lit.example.org'"),
+        (
+            {"CSRF_TRUSTED_ORIGINS": "lit.example.org"},
+            "CSRF_TRUSTED_ORIGINS must list origins like https://example.org, not 'lit.example.org'",
+        ),
         ({"CSRF_TRUSTED_ORIGINS": "https://lit.example.org/admin/"}, "CSRF_TRUSTED_ORIGINS must list origins"),
         ({"STATIC_MANIFEST": "perhaps"}, "STATIC_MANIFEST must be true or false"),
         ({"LOG_FORMAT": "xml"}, "LOG_FORMAT must be plain or json, not 'xml'"),
@@ -88,6 +91,7 @@ def test_bad_serving_setting_fails_with_message_naming_it(env, message):
 
 
 # --- HTTPS, headers, static files ----------------------------------------------------------------
+
 
 @pytest.fixture
 def https(settings):
@@ -140,7 +144,8 @@ def test_api_docs_may_run_exactly_their_own_inline_blocks(client, db):
     assert "unsafe" not in response.headers["Content-Security-Policy"]
     assert policy["img-src"] == "'self' data:"
     assert {k: v for k, v in policy.items() if k not in {"script-src", "style-src", "img-src"}} == {
-        k: v for k, v in POLICY.items() if k not in {"script-src", "style-src", "img-src"}}
+        k: v for k, v in POLICY.items() if k not in {"script-src", "style-src", "img-src"}
+    }
 
 
 @pytest.mark.browser
@@ -148,8 +153,10 @@ def test_api_docs_may_run_exactly_their_own_inline_blocks(client, db):
 @pytest.mark.parametrize("url, ready", [("/admin/login/", "#id_username"), ("/docs/swagger/", ".swagger-ui .info")])
 def test_pages_work_in_chromium_under_the_policy(page, live_server, url, ready):
     violations = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     page.goto(live_server.url + url)
     page.wait_for_selector(ready)
     assert violations == []
@@ -164,6 +171,7 @@ def test_an_injected_inline_script_does_not_run(page, live_server):
 
 
 # --- CSRF, the closed admin, redirects -----------------------------------------------------------
+
 
 @pytest.fixture
 def strict():
@@ -210,8 +218,16 @@ def test_the_admin_is_closed_to_anonymous_users(client, db):
             assert response.headers["Location"].startswith("/admin/login/?next="), url
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/",
-                                    "https:/evil.example", "http://testserver@evil.example/"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example/",
+        "https:/evil.example",
+        "http://testserver@evil.example/",
+    ],
+)
 def test_login_never_redirects_off_site(client, people, target):
     answer = client.post(f"/admin/login/?next={target}", {"username": "boss", "password": "boss-pass", "next": target})
     assert answer.status_code == 302
@@ -221,6 +237,7 @@ def test_login_never_redirects_off_site(client, people, target):
 
 
 # --- size limits ---------------------------------------------------------------------------------
+
 
 def test_an_oversized_body_is_refused_before_it_is_read(client, settings):
     body = b"x" * (settings.MAX_REQUEST_BODY + 1)
@@ -247,6 +264,7 @@ def test_an_accepted_upload_stays_in_memory(settings):
 
 # --- errors and logs -----------------------------------------------------------------------------
 
+
 @pytest.mark.urls("tests.test_deploy")
 def test_errors_show_a_plain_page_without_debug_output(db):
     client = Client(raise_request_exception=False)
@@ -263,11 +281,21 @@ def test_json_logs_carry_extra_fields_and_exceptions():
         raise ValueError("bad value")
     except ValueError:
         record = logging.getLogger("papers.pubmed.importer").makeRecord(
-            "papers.pubmed.importer", logging.WARNING, __file__, 1, "batch %d failed", (2,), sys.exc_info(),
+            "papers.pubmed.importer",
+            logging.WARNING,
+            __file__,
+            1,
+            "batch %d failed",
+            (2,),
+            sys.exc_info(),
             extra={"import_run": 7},
         )
     entry = json.loads(JsonFormatter().format(record))
     assert {k: entry[k] for k in ("level", "logger", "message", "import_run")} == {
-        "level": "WARNING", "logger": "papers.pubmed.importer", "message": "batch 2 failed", "import_run": 7}
+        "level": "WARNING",
+        "logger": "papers.pubmed.importer",
+        "message": "batch 2 failed",
+        "import_run": 7,
+    }
     assert entry["exception"].endswith("ValueError: bad value")
     assert entry["time"].endswith("+00:00")

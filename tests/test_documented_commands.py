@@ -25,25 +25,23 @@ DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 SHELLS = {"sh", "bash", "shell"}
 
 SUITE = "the test suite itself (this test is part of it)"
-PRODUCTION = "production: needs the exports above it, whose values (…) are the operator's; tests/test_deploy.py runs this configuration"
-SERVED = "asks the site serving on port 8000, which other checkouts on a shared machine may hold; tests/test_api.py asks the same"
+PRODUCTION = "production: needs the exports above it, whose values (…) are the operator's; tests/test_deploy.py runs this configuration"  # noqa: E501
+SERVED = "asks the site serving on port 8000, which other checkouts on a shared machine may hold; tests/test_api.py asks the same"  # noqa: E501
 NOT_RUN = {
     "./start": "serves on port 8000 until stopped; this test runs ./start --setup, the same steps without serving",
     "./run-tests": SUITE,
     "DATABASE_URL=postgres://postgres@127.0.0.1:5432/myeloma_lit ./run-tests": SUITE,
     "createdb myeloma_lit": "creates a PostgreSQL database of a name another checkout may use",
     "export DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/myeloma_lit": "USER, PASSWORD and HOST are the reader's",
-    "export SECRET_KEY=… ALLOWED_HOSTS=lit.example.org DATABASE_URL=postgres://myeloma_lit:…@db:5432/myeloma_lit": PRODUCTION,
+    "export SECRET_KEY=… ALLOWED_HOSTS=lit.example.org DATABASE_URL=postgres://myeloma_lit:…@db:5432/myeloma_lit": PRODUCTION,  # noqa: E501
     "export HTTPS=1 TRUST_X_FORWARDED_PROTO=1 CSRF_TRUSTED_ORIGINS=https://lit.example.org": PRODUCTION,
-    "export STATIC_MANIFEST=1 STATIC_ROOT=/srv/myeloma-lit/static TASKS_BACKEND=database LOG_FORMAT=json NCBI_EMAIL=operator@example.org": PRODUCTION,
+    "export STATIC_MANIFEST=1 STATIC_ROOT=/srv/myeloma-lit/static TASKS_BACKEND=database LOG_FORMAT=json NCBI_EMAIL=operator@example.org": PRODUCTION,  # noqa: E501
     "export CACHE_URL=redis://127.0.0.1:6379/0 TRUSTED_PROXIES=1": PRODUCTION,
     ".venv/bin/python manage.py migrate && .venv/bin/python manage.py collectstatic --noinput": PRODUCTION,
     ".venv/bin/python manage.py check --deploy": PRODUCTION,
     ".venv/bin/gunicorn": PRODUCTION,
-    "DATABASE_URL=… python ops/loadtest.py --clients 8 --seconds 15 [--only search] [--json]":
-        "a synopsis (… and [optional] parts) of a load test of minutes; tests/test_loadtest.py runs it",
-    "manage.py benchmark [--papers 100000] [--database NAME] [--repeat 3] [--samples 7] [--json]":
-        "a synopsis ([optional] parts) of a benchmark of many minutes; tests/test_benchmark.py runs a small one",
+    "DATABASE_URL=… python ops/loadtest.py --clients 8 --seconds 15 [--only search] [--json]": "a synopsis (… and [optional] parts) of a load test of minutes; tests/test_loadtest.py runs it",  # noqa: E501
+    "manage.py benchmark [--papers 100000] [--database NAME] [--repeat 3] [--samples 7] [--json]": "a synopsis ([optional] parts) of a benchmark of many minutes; tests/test_benchmark.py runs a small one",  # noqa: E501
 }
 
 
@@ -89,8 +87,16 @@ def shell_words(line: str) -> str:
 
 def fresh_checkout(path: Path) -> Path:
     """The checkout's files as they are now (tracked and new, not ignored), the shared .venv linked."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                            capture_output=True, check=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = ROOT / name
         if source.is_file():
@@ -102,8 +108,14 @@ def fresh_checkout(path: Path) -> Path:
 
 def run(checkout: Path, command: str) -> subprocess.CompletedProcess:
     if command in SERVING:
-        process = subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=checkout, env=CLEAN_ENV, text=True,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            ["bash", "-c", f"exec {command}"],
+            cwd=checkout,
+            env=CLEAN_ENV,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         try:
             outcome = process.wait(timeout=8)  # ends early only when it failed to start
         except subprocess.TimeoutExpired:
@@ -111,8 +123,9 @@ def run(checkout: Path, command: str) -> subprocess.CompletedProcess:
             process.communicate(timeout=30)
             return subprocess.CompletedProcess(command, 0, "", "")
         return subprocess.CompletedProcess(command, outcome, *process.communicate())
-    return subprocess.run(["bash", "-c", command], cwd=checkout, env=CLEAN_ENV, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        ["bash", "-c", command], cwd=checkout, env=CLEAN_ENV, capture_output=True, text=True, timeout=300
+    )
 
 
 def one_line_reason(result: subprocess.CompletedProcess) -> str | None:
@@ -160,8 +173,13 @@ def test_start_writes_the_local_settings_once_and_says_each_thing_once(checkout)
 
 def test_production_without_its_settings_still_refuses_to_start(checkout):
     path, _ = checkout
-    result = subprocess.run([".venv/bin/python", "manage.py", "check"], cwd=path, capture_output=True, text=True,
-                            env={**CLEAN_ENV, "ENV_FILE": "", "DEBUG": "0"})
+    result = subprocess.run(
+        [".venv/bin/python", "manage.py", "check"],
+        cwd=path,
+        capture_output=True,
+        text=True,
+        env={**CLEAN_ENV, "ENV_FILE": "", "DEBUG": "0"},
+    )
     assert result.returncode != 0 and "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
@@ -184,8 +202,9 @@ def test_every_documented_command_works_as_written_after_start(checkout, eutils_
     with (path / ".env").open("a") as env:
         env.write(f"NCBI_EMAIL=curator@example.org\nEUTILS_BASE_URL={eutils_server.base_url}\n")
     eutils_server.reset()
-    imports = dict((c, d) for d, c in documented_commands()
-                   if not not_run(c) and ("import_pubmed" in c or "refresh_pubmed" in c)).items()
+    imports = dict(
+        (c, d) for d, c in documented_commands() if not not_run(c) and ("import_pubmed" in c or "refresh_pubmed" in c)
+    ).items()
     assert len(imports) >= 6
     for command, document in imports:
         result = run(path, command)

@@ -33,13 +33,17 @@ def server(corpus):
 def eutils(server, monkeypatch):
     """The server, reset, with Bio.Entrez redirected to it; call it to change the time-out."""
     server.reset()
-    for name, value in [("email", "tests@example.org"), ("tool", "myeloma-lit"),
-                        ("api_key", "dummy-key"), ("max_tries", 3), ("sleep_between_tries", 0)]:
+    for name, value in [
+        ("email", "tests@example.org"),
+        ("tool", "myeloma-lit"),
+        ("api_key", "dummy-key"),
+        ("max_tries", 3),
+        ("sleep_between_tries", 0),
+    ]:
         monkeypatch.setattr(Entrez, name, value)
 
     def redirect(timeout=5):
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
-                                             EutilsHandler(server.base_url, timeout))
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), EutilsHandler(server.base_url, timeout))
         urllib.request.install_opener(opener)
 
     redirect()
@@ -55,15 +59,18 @@ def fetch(*ids):
 def pmids(xml):
     records = Entrez.read(io.BytesIO(xml))
     return [str(r["MedlineCitation"]["PMID"]) for r in records["PubmedArticle"]] + [
-        str(r["BookDocument"]["PMID"]) for r in records["PubmedBookArticle"]]
+        str(r["BookDocument"]["PMID"]) for r in records["PubmedBookArticle"]
+    ]
 
 
 def test_efetch_is_made_of_recorded_record_bytes(eutils, corpus):
     ids = ["38856741", "27797938", "35196497", "20301577"]
     xml = fetch(*ids)
     assert pmids(xml) == ["38856741", "27797938", "35196497", "20301577"]
-    assert xml == corpus.header + b"<PubmedArticleSet>\n" + b"".join(
-        corpus.records[i] for i in ids) + b"</PubmedArticleSet>"
+    assert (
+        xml
+        == corpus.header + b"<PubmedArticleSet>\n" + b"".join(corpus.records[i] for i in ids) + b"</PubmedArticleSet>"
+    )
     originals = b"".join(p.read_bytes() for p in SAMPLES.glob("efetch_*.xml"))
     assert all(corpus.records[i] in originals for i in ids)
     assert b"pubmed_250101.dtd" in corpus.header
@@ -91,7 +98,10 @@ def test_200_ids_or_more_arrive_as_post_with_identity(eutils):
     assert post.params["id"].split(",") == ids
     for req in (post, get):
         assert (req.params["tool"], req.params["email"], req.params["api_key"]) == (
-            "myeloma-lit", "tests@example.org", "dummy-key")
+            "myeloma-lit",
+            "tests@example.org",
+            "dummy-key",
+        )
 
 
 def test_registered_esearch_is_recorded_and_its_history_pages(eutils):
@@ -101,8 +111,9 @@ def test_registered_esearch_is_recorded_and_its_history_pages(eutils):
     assert raw == (SAMPLES / "esearch_pubmed_usehistory_webenv.xml").read_bytes()
     found = Entrez.read(io.BytesIO(raw))
     assert found["Count"] == "42249"
-    page = Entrez.efetch(db="pubmed", webenv=found["WebEnv"], query_key=found["QueryKey"],
-                         retstart=0, retmax=10, retmode="xml").read()
+    page = Entrez.efetch(
+        db="pubmed", webenv=found["WebEnv"], query_key=found["QueryKey"], retstart=0, retmax=10, retmode="xml"
+    ).read()
     assert pmids(page) == []  # those 2025 PMIDs were never recorded as records
     assert eutils.requests[-1].params["webenv"] == found["WebEnv"]
     missing = Entrez.read(Entrez.esearch(db="pubmed", term="abcXYZ"))
@@ -116,11 +127,20 @@ def test_generated_esearch_and_history_paging(eutils, corpus):
     assert (found["Count"], found["RetMax"], found["IdList"]) == ("8", "3", expected[:3])
     got = []
     for start in (0, 3, 6):
-        got += pmids(Entrez.efetch(db="pubmed", webenv=found["WebEnv"], query_key=found["QueryKey"],
-                                   retstart=start, retmax=3, retmode="xml").read())
+        got += pmids(
+            Entrez.efetch(
+                db="pubmed",
+                webenv=found["WebEnv"],
+                query_key=found["QueryKey"],
+                retstart=start,
+                retmax=3,
+                retmode="xml",
+            ).read()
+        )
     assert got == expected
-    second = Entrez.read(Entrez.esearch(db="pubmed", term="myeloma", usehistory="y",
-                                        webenv=found["WebEnv"], retstart=1))
+    second = Entrez.read(
+        Entrez.esearch(db="pubmed", term="myeloma", usehistory="y", webenv=found["WebEnv"], retstart=1)
+    )
     assert (second["Count"], second["IdList"], second["QueryKey"]) == ("1", [], "2")
     none = Entrez.read(Entrez.esearch(db="pubmed", term="zzzqqq"))
     assert none["Count"] == "0" and none["WarningList"]["OutputMessage"] == ["No items found."]
@@ -164,11 +184,14 @@ def test_truncated_body(eutils, content_length):
         Entrez.read(handle)
 
 
-@pytest.mark.parametrize("body, content_type, error", [
-    (LEGACY, "text/xml; charset=UTF-8", ValueError),
-    ("<html><body><h1>Service unavailable: maintenance</h1></body></html>", "text/html", NotXMLError),
-    (EMPTY_SET, "text/plain", StreamModeError),
-])
+@pytest.mark.parametrize(
+    "body, content_type, error",
+    [
+        (LEGACY, "text/xml; charset=UTF-8", ValueError),
+        ("<html><body><h1>Service unavailable: maintenance</h1></body></html>", "text/html", NotXMLError),
+        (EMPTY_SET, "text/plain", StreamModeError),
+    ],
+)
 def test_payload_faults(eutils, body, content_type, error):
     eutils.fail_next("efetch", body=body, content_type=content_type)
     with pytest.raises(error):
@@ -181,8 +204,7 @@ def test_fault_only_for_the_batch_holding_a_pmid(eutils):
     with pytest.raises(urllib.error.HTTPError):
         fetch("28775130", "27797938")
     assert pmids(fetch("29963580")) == ["29963580"]
-    assert [r.params["id"] for r in eutils.requests] == (
-        ["38856741"] + ["28775130,27797938"] * 3 + ["29963580"])
+    assert [r.params["id"] for r in eutils.requests] == (["38856741"] + ["28775130,27797938"] * 3 + ["29963580"])
 
 
 def test_registered_einfo_and_stop(corpus):

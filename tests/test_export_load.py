@@ -11,10 +11,10 @@ import time
 import pytest
 from django.urls import reverse
 
-from papers.site import exports
 from papers.catalogue.models import Paper
-from papers.site.page_cache import HEADER
+from papers.site import exports
 from papers.site.export import ExportThrottle
+from papers.site.page_cache import HEADER
 
 from .served import REDIS_URL, gunicorn, redis_prefix  # noqa: F401 (a fixture)
 
@@ -31,7 +31,12 @@ def pks(*pmids) -> list[int]:
 
 
 def test_kept_entries_give_the_same_document_for_one_query(corpus, page_cache, django_assert_num_queries):
-    ids = list(Paper.objects.public().exclude(pmid__in=[SAME_KEY[1], SAME_KEY_TOO]).order_by("-pub_year", "pk").values_list("pk", flat=True))
+    ids = list(
+        Paper.objects.public()
+        .exclude(pmid__in=[SAME_KEY[1], SAME_KEY_TOO])
+        .order_by("-pub_year", "pk")
+        .values_list("pk", flat=True)
+    )
     for key in exports.FORMATS:
         expected = exports.write(exports.load(ids), key)
         assert exports.export(ids, key) == expected  # written, and kept
@@ -55,7 +60,9 @@ def test_a_citation_key_taken_earlier_in_the_file_gets_a_letter_also_from_kept_e
         both = exports.export([first, second], key)
         assert both == exports.write(exports.load([first, second]), key)
         assert [k for k in re.findall(r'(?:@article\{|"id": ")(\w+)', both)] == [
-            "ono1977purification", "ono1977purificationa"]
+            "ono1977purification",
+            "ono1977purificationa",
+        ]
 
 
 def test_a_change_to_the_collection_is_never_hidden_behind_a_kept_entry(corpus, page_cache):
@@ -67,14 +74,19 @@ def test_a_change_to_the_collection_is_never_hidden_behind_a_kept_entry(corpus, 
 
 def test_exports_written_anew_are_throttled_per_client_with_a_message(client, corpus):
     rate = ExportThrottle().num_requests
-    pmids = list(Paper.objects.public().values_list("pmid", flat=True)[:rate + 1])
-    statuses = [client.get(reverse("paper_export", args=[pmid, "ris"]), HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code
-                for i, pmid in enumerate(pmids)]
+    pmids = list(Paper.objects.public().values_list("pmid", flat=True)[: rate + 1])
+    statuses = [
+        client.get(reverse("paper_export", args=[pmid, "ris"]), HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code
+        for i, pmid in enumerate(pmids)
+    ]
     assert statuses == [200] * rate + [429]
     refused = client.get(reverse("search_export", args=["bib"]), {"q": "cells"})
     assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60
     assert re.search(r"Too many exports from your address: try again in \d+ seconds\.", refused.content.decode())
-    assert client.get(reverse("search_export", args=["bib"]), {"q": "cells"}, REMOTE_ADDR="198.51.100.2").status_code == 200
+    assert (
+        client.get(reverse("search_export", args=["bib"]), {"q": "cells"}, REMOTE_ADDR="198.51.100.2").status_code
+        == 200
+    )
 
 
 def test_an_export_served_from_the_page_cache_is_not_counted(client, corpus, page_cache):
@@ -88,7 +100,7 @@ def test_an_export_served_from_the_page_cache_is_not_counted(client, corpus, pag
 SEARCHES = ["cells", "myeloma", "bone", "bortezomib", "IL-6", "patients", "survival", "kinase", "receptor", "marrow"]
 
 
-def test_ten_export_clients_leave_health_and_paper_pages_answering(scratch_database, redis_prefix, tmp_path):
+def test_ten_export_clients_leave_health_and_paper_pages_answering(scratch_database, redis_prefix, tmp_path):  # noqa: F811
     """Ten clients, each of its own address behind a trusted proxy, loop over exports of ten
     searches in four formats while a probe asks /healthz and a paper page; gunicorn runs as
     many workers as gunicorn.conf.py gives this machine (5 on two cores)."""
@@ -101,12 +113,19 @@ def test_ten_export_clients_leave_health_and_paper_pages_answering(scratch_datab
             for fmt, q in jobs:
                 if stop.is_set():
                     break
-                status = server.get(f"/search/export.{fmt}?q={q}", headers={"X-Forwarded-For": f"203.0.113.{index}"},
-                                    timeout=30)[0]
+                status = server.get(
+                    f"/search/export.{fmt}?q={q}", headers={"X-Forwarded-For": f"203.0.113.{index}"}, timeout=30
+                )[0]
                 exported.append(status)
 
-    with gunicorn(url, tmp_path / "gunicorn.log", workers=None, CACHE_URL=REDIS_URL, CACHE_KEY_PREFIX=redis_prefix,
-                  TRUSTED_PROXIES="1") as server:
+    with gunicorn(
+        url,
+        tmp_path / "gunicorn.log",
+        workers=None,
+        CACHE_URL=REDIS_URL,
+        CACHE_KEY_PREFIX=redis_prefix,
+        TRUSTED_PROXIES="1",
+    ) as server:
         for _ in range(10):  # every worker has started up: what is measured is the exports' load
             assert server.get(f"/papers/{PAPER}/")[0] == server.get("/search/?q=myeloma")[0] == 200
         clients = [threading.Thread(target=export_client, args=(server, i)) for i in range(10)]

@@ -15,16 +15,14 @@ import bibtexparser
 import pytest
 import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware, NameParts, SeparateCoAuthors, SplitNameParts
-from django.core.management import call_command
 from lxml import etree
 
-from papers.site import exports
-
-from papers.curation import services as curation
 from papers.catalogue.models import Author, Authorship, Paper, Tag
+from papers.curation import services as curation
+from papers.site import exports
 from papers.tagging.models import PaperTag
 
-from .conftest import DEMO_DIR, SAMPLES, set_status
+from .conftest import DEMO_DIR, set_status
 from .support.exports import APOLLO, export
 
 MIRNA = 34092168  # Polish names, "Leukemia & lymphoma", full date, author keywords
@@ -105,7 +103,10 @@ def test_ris_round_trips_a_structured_abstract_and_a_group_author(corpus):
     assert ris["abstract"].startswith("BACKGROUND: In a phase 1b study")
     assert " METHODS: In this ongoing" in ris["abstract"]
     assert (ris["secondary_title"], ris["journal_name"], ris["alternate_title1"]) == (
-        "The Lancet. Oncology", "Lancet Oncol", "Lancet Oncol")
+        "The Lancet. Oncology",
+        "Lancet Oncol",
+        "Lancet Oncol",
+    )
     assert (ris["year"], ris["date"], ris["volume"], ris["number"]) == ("2021", "2021/06", "22", "6")
     assert (ris["start_page"], ris["end_page"]) == ("801", "812")
     assert ris["doi"] == "10.1016/S1470-2045(21)00128-5"
@@ -126,11 +127,14 @@ def test_ris_keeps_non_ascii_names_suffixes_and_full_dates(corpus):
     assert optimismm["authors"][3] == "Anderson, Larry D, Jr"
 
 
-@pytest.mark.parametrize(("pmid", "first", "last"), [
-    (418804, "1718", "1723"),  # MEDLINE's "1718-23"
-    (32971582, "E27", "E32"),  # "E27-32"
-    (32862879, "S76", "S80"),
-])
+@pytest.mark.parametrize(
+    ("pmid", "first", "last"),
+    [
+        (418804, "1718", "1723"),  # MEDLINE's "1718-23"
+        (32971582, "E27", "E32"),  # "E27-32"
+        (32862879, "S76", "S80"),
+    ],
+)
 def test_ris_expands_abbreviated_end_pages(corpus, pmid, first, last):
     [ris] = rispy.loads(export("ris", pmid))
     assert (ris["start_page"], ris["end_page"]) == (first, last)
@@ -192,8 +196,11 @@ def test_bibtex_keeps_group_and_compound_names_whole(corpus):
 
 def test_bibtex_keys_are_unique_within_a_file(corpus):
     entries = bib_entries(export("bib", APOLLO, APOLLO, APOLLO))
-    assert [e.key for e in entries] == ["dimopoulos2021daratumumab", "dimopoulos2021daratumumaba",
-                                        "dimopoulos2021daratumumabb"]
+    assert [e.key for e in entries] == [
+        "dimopoulos2021daratumumab",
+        "dimopoulos2021daratumumaba",
+        "dimopoulos2021daratumumabb",
+    ]
 
 
 def test_bibtex_writes_a_book_chapter(corpus):
@@ -214,15 +221,40 @@ def csv_rows(text):
 
 def test_csv_has_a_header_and_one_row_per_paper(corpus):
     apollo, mirna = csv_rows(export("csv", APOLLO, MIRNA))
-    assert list(apollo) == ["pmid", "doi", "pmcid", "title", "authors", "journal", "journal_iso", "year", "month",
-                            "volume", "issue", "pages", "issn", "language", "publication_types", "tags",
-                            "keywords", "mesh", "abstract", "pubmed_url", "is_retracted"]
+    assert list(apollo) == [
+        "pmid",
+        "doi",
+        "pmcid",
+        "title",
+        "authors",
+        "journal",
+        "journal_iso",
+        "year",
+        "month",
+        "volume",
+        "issue",
+        "pages",
+        "issn",
+        "language",
+        "publication_types",
+        "tags",
+        "keywords",
+        "mesh",
+        "abstract",
+        "pubmed_url",
+        "is_retracted",
+    ]
     assert apollo["pmid"] == "34087126"
     assert apollo["title"] == xml_title(APOLLO)  # as MEDLINE has it: only citation styles drop the final stop
     assert apollo["abstract"] == xml_abstract(APOLLO)
     assert apollo["authors"].split("; ")[-2:] == ["Sonneveld, Pieter", "APOLLO Trial Investigators"]
     assert (apollo["year"], apollo["month"], apollo["volume"], apollo["issue"], apollo["pages"]) == (
-        "2021", "6", "22", "6", "801-812")
+        "2021",
+        "6",
+        "22",
+        "6",
+        "801-812",
+    )
     assert apollo["is_retracted"] == "no"
     assert mirna["journal"] == "Leukemia & lymphoma"
     assert mirna["keywords"] == "Neuropathy; biomarker; miRNA; multiple myeloma"
@@ -240,12 +272,18 @@ def test_csv_lists_mesh_headings_medline_style(corpus):
 
 
 def test_csv_defuses_spreadsheet_formulas(db):
-    paper = Paper.objects.create(pmid=1, status=Paper.Status.APPROVED, title="=HYPERLINK(&quot;http://evil.example&quot;)",
-                                 keywords=["+1", "@SUM(A1)"], journal_title="-2+3", volume="12")
+    paper = Paper.objects.create(
+        pmid=1,
+        status=Paper.Status.APPROVED,
+        title="=HYPERLINK(&quot;http://evil.example&quot;)",
+        keywords=["+1", "@SUM(A1)"],
+        journal_title="-2+3",
+        volume="12",
+    )
     author = Author.objects.create(key="p|evil", last_name="=cmd|' /C calc'!A0", fore_name="Eve")
     Authorship.objects.create(paper=paper, author=author, position=1)
     [row] = csv_rows(exports.write(exports.load([paper.pk]), "csv"))
-    assert row["title"] == "'=HYPERLINK(\"http://evil.example\")"
+    assert row["title"] == '\'=HYPERLINK("http://evil.example")'
     assert row["keywords"] == "'+1; @SUM(A1)"
     assert row["journal"] == "'-2+3"
     assert row["authors"] == "'=cmd|' /C calc'!A0, Eve"
@@ -277,7 +315,10 @@ def test_csl_json_round_trips(corpus):
     assert "volume" not in mirna
     assert optimismm["author"][3] == {"family": "Anderson", "given": "Larry D", "suffix": "Jr"}
     assert (book["type"], book["container-title"], book["publisher"]) == (
-        "chapter", "GeneReviews®", "University of Washington, Seattle")
+        "chapter",
+        "GeneReviews®",
+        "University of Washington, Seattle",
+    )
     assert book["issued"] == {"date-parts": [[1993]]}
 
 
@@ -315,8 +356,10 @@ def test_only_confirmed_tags_become_keywords(corpus, people):
 
 # --- hostile text ----------------------------------------------------------------------------
 
-HOSTILE = ('Bone & <script>alert("x")</script> {IL-6} 50% $5 #1 a_b ~ \\ "quoted"\n'
-           "ER  - \nTY  - BOOK\r\n@article{x, title={y}} \\}")
+HOSTILE = (
+    'Bone & <script>alert("x")</script> {IL-6} 50% $5 #1 a_b ~ \\ "quoted"\n'
+    "ER  - \nTY  - BOOK\r\n@article{x, title={y}} \\}"
+)
 
 
 @pytest.fixture
@@ -324,12 +367,18 @@ def hostile(db):
     """A paper whose title (an escaped HTML fragment, as stored), journal, names and keywords
     try to break out of every format."""
     paper = Paper.objects.create(
-        pmid=2, status=Paper.Status.APPROVED, title=html.escape(HOSTILE), journal_title="J\nER  - \nTY  - JOUR",
-        keywords=["a\nKW  - b", "}{"], is_retracted=True, pub_year=2020,
+        pmid=2,
+        status=Paper.Status.APPROVED,
+        title=html.escape(HOSTILE),
+        journal_title="J\nER  - \nTY  - JOUR",
+        keywords=["a\nKW  - b", "}{"],
+        is_retracted=True,
+        pub_year=2020,
     )
     for position, (last, group) in enumerate([("O'Brien {x}", ""), ("", "Smith and Jones Group")], start=1):
-        author = Author.objects.create(key=f"k{position}", last_name=last, fore_name="A" if last else "",
-                                       collective_name=group)
+        author = Author.objects.create(
+            key=f"k{position}", last_name=last, fore_name="A" if last else "", collective_name=group
+        )
         Authorship.objects.create(paper=paper, author=author, position=position)
     return exports.load([paper.pk])
 
@@ -351,8 +400,10 @@ def test_hostile_text_round_trips_through_bibtex(hostile):
     assert entry["journal"] == "J ER - TY - JOUR"
     assert entry["note"] == "Retracted publication"
     [named] = bib_entries(text, names=True)
-    assert named["author"] == [NameParts(first=["A"], last=["{O'Brien \\{x\\}}"]),
-                               NameParts(last=["{Smith and Jones Group}"])]
+    assert named["author"] == [
+        NameParts(first=["A"], last=["{O'Brien \\{x\\}}"]),
+        NameParts(last=["{Smith and Jones Group}"]),
+    ]
 
 
 def test_bibtex_escapes_the_circumflex(db):
@@ -369,4 +420,3 @@ def test_hostile_text_survives_csv_and_json(hostile):
     assert item["title"] == plain(HOSTILE)
     assert item["author"] == [{"family": "O'Brien {x}", "given": "A"}, {"literal": "Smith and Jones Group"}]
     assert item["issued"] == {"date-parts": [[2020]]}
-

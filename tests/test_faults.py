@@ -33,8 +33,13 @@ FAULTS = {
 def snapshot() -> dict[int, tuple]:
     """What each stored paper consists of: its fields' fingerprint and its related rows."""
     return {
-        p.pmid: (p.pubmed_hash, p.authorships.count(), p.publication_types.count(), p.paper_tags.count(),
-                 hasattr(p, "search_document"))
+        p.pmid: (
+            p.pubmed_hash,
+            p.authorships.count(),
+            p.publication_types.count(),
+            p.paper_tags.count(),
+            hasattr(p, "search_document"),
+        )
         for p in Paper.objects.prefetch_related("authorships", "publication_types", "paper_tags")
     }
 
@@ -44,7 +49,7 @@ def snapshot() -> dict[int, tuple]:
 def test_a_batch_that_keeps_failing_is_skipped_whole_and_a_rerun_completes(eutils, taxonomy, settings, fault, batch):
     settings.EUTILS_TIMEOUT = 0.3
     pmids = demo_pmids()
-    failing = pmids[batch * BATCH:(batch + 1) * BATCH]
+    failing = pmids[batch * BATCH : (batch + 1) * BATCH]
     eutils.fail_next("efetch", times=settings.EUTILS_MAX_TRIES, when_id=failing[0], **FAULTS[fault])
     message, err = fails(*pmids)
     assert f"{len(failing)} failure(s)" in message and f"{len(failing)} failed ({min(failing)}, " in err
@@ -53,7 +58,8 @@ def test_a_batch_that_keeps_failing_is_skipped_whole_and_a_rerun_completes(eutil
 
     out, _ = run(*pmids)
     assert out.splitlines()[-1].endswith(
-        f"created {len(failing)}, updated 0, unchanged {len(pmids) - len(failing)}, not found 0, failed 0")
+        f"created {len(failing)}, updated 0, unchanged {len(pmids) - len(failing)}, not found 0, failed 0"
+    )
     complete = snapshot()
     assert len(complete) == len(pmids) == Paper.objects.count()
     assert {pmid: complete[pmid] for pmid in survivors} == survivors  # nothing was half-stored
@@ -61,12 +67,15 @@ def test_a_batch_that_keeps_failing_is_skipped_whole_and_a_rerun_completes(eutil
 
 # --- killing the import --------------------------------------------------------------------------
 
+
 def stored(url: str) -> dict[int, int]:
     """PMID → number of authorships, of every paper with a search document in the database at `url`
     (a paper without one would be a half-stored paper)."""
-    code = ("import json; from django.db.models import Count; from papers.catalogue.models import Paper; "
-            "print(json.dumps(dict(Paper.objects.filter(search_document__isnull=False)"
-            ".annotate(n=Count('authorships')).values_list('pmid', 'n'))))")
+    code = (
+        "import json; from django.db.models import Count; from papers.catalogue.models import Paper; "
+        "print(json.dumps(dict(Paper.objects.filter(search_document__isnull=False)"
+        ".annotate(n=Count('authorships')).values_list('pmid', 'n'))))"
+    )
     return {int(pmid): n for pmid, n in json.loads(manage(url, "shell", "-v0", "-c", code).stdout).items()}
 
 
@@ -77,11 +86,20 @@ def test_an_import_killed_midway_leaves_whole_batches_and_a_rerun_completes(euti
     pmids = demo_pmids()
     pmid_file = tmp_path / "pmids.txt"
     pmid_file.write_text("\n".join(map(str, pmids)))
-    env = {"EUTILS_BASE_URL": eutils.base_url, "NCBI_API_KEY": "testkey0123", "EUTILS_TIMEOUT": "60",
-           "EUTILS_MAX_TRIES": "1"}
+    env = {
+        "EUTILS_BASE_URL": eutils.base_url,
+        "NCBI_API_KEY": "testkey0123",
+        "EUTILS_TIMEOUT": "60",
+        "EUTILS_MAX_TRIES": "1",
+    }
     eutils.fail_next("efetch", delay=30, when_id=pmids[BATCH])  # the second batch hangs
-    process = subprocess.Popen([sys.executable, "manage.py", "import_pubmed", "--file", str(pmid_file)], cwd=ROOT,
-                               env=manage_env(url, **env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "import_pubmed", "--file", str(pmid_file)],
+        cwd=ROOT,
+        env=manage_env(url, **env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     requests = 1 if moment == "storing the first batch" else 2
     try:
         deadline = time.monotonic() + 60
@@ -98,12 +116,13 @@ def test_an_import_killed_midway_leaves_whole_batches_and_a_rerun_completes(euti
     assert len(survivors) in ({0, BATCH} if requests == 1 else {BATCH})
     count = manage(url, "shell", "-v0", "-c", "from papers.catalogue.models import Paper; print(Paper.objects.count())")
     assert count.stdout.strip() == str(len(survivors))  # no paper without its search document
-    show = "from papers.catalogue.models import ImportRun; print(*ImportRun.objects.order_by('pk').values_list('state', flat=True))"
+    show = "from papers.catalogue.models import ImportRun; print(*ImportRun.objects.order_by('pk').values_list('state', flat=True))"  # noqa: E501
     assert manage(url, "shell", "-v0", "-c", show).stdout.split() == ["running"]  # as the kill left it
     rerun = manage(url, "import_pubmed", "--file", str(pmid_file), IMPORT_STALL_SECONDS="0", **env)
     assert manage(url, "shell", "-v0", "-c", show).stdout.split() == ["interrupted", "succeeded"]
     assert rerun.stdout.splitlines()[-1].endswith(
-        f"created {len(pmids) - len(survivors)}, updated 0, unchanged {len(survivors)}, not found 0, failed 0")
+        f"created {len(pmids) - len(survivors)}, updated 0, unchanged {len(survivors)}, not found 0, failed 0"
+    )
     complete = stored(url)
     assert sorted(complete) == sorted(pmids)
     assert {pmid: complete[pmid] for pmid in survivors} == survivors
@@ -135,8 +154,13 @@ def test_the_parsing_process_ends_with_an_import_killed_by_sigkill(scratch_datab
     first, end = data.index(b"<PubmedArticle>"), data.rindex(b"</PubmedArticleSet>")
     many = tmp_path / "many.xml"  # the recorded records twenty times over: a long parse
     many.write_bytes(data[:first] + data[first:end] * 20 + data[end:])
-    process = subprocess.Popen([sys.executable, "manage.py", "import_pubmed", "--from-xml", str(many)], cwd=ROOT,
-                               env=manage_env(url), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "import_pubmed", "--from-xml", str(many)],
+        cwd=ROOT,
+        env=manage_env(url),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         while not (parsers := [pid for pid in children(process.pid) if is_parser(pid)]):
@@ -154,6 +178,7 @@ def test_the_parsing_process_ends_with_an_import_killed_by_sigkill(scratch_datab
 
 
 # --- the database going away ---------------------------------------------------------------------
+
 
 class Proxy:
     """A TCP relay on a fixed local port to PostgreSQL, which can be cut and restored: cutting
@@ -221,8 +246,13 @@ def test_the_site_answers_503_while_postgresql_is_unreachable_and_recovers_by_it
     proxy = Proxy((server["HOST"], int(server["PORT"] or 5432)))
     proxy.start()
     port, log = free_port(), (tmp_path / "gunicorn.log").open("w+")
-    env = manage_env(postgres_url(name, port=proxy.port), ALLOWED_HOSTS="127.0.0.1", LOG_FORMAT="json",
-                     BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1")
+    env = manage_env(
+        postgres_url(name, port=proxy.port),
+        ALLOWED_HOSTS="127.0.0.1",
+        LOG_FORMAT="json",
+        BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="1",
+    )
     gunicorn = subprocess.Popen([sys.executable, "-m", "gunicorn"], cwd=ROOT, env=env, stdout=log, stderr=log)
     try:
         deadline = time.monotonic() + 30
@@ -252,5 +282,7 @@ def test_the_site_answers_503_while_postgresql_is_unreachable_and_recovers_by_it
         proxy.cut()
     log.seek(0)
     lines = [json.loads(line) for line in log if line.startswith("{")]
-    assert any(entry["logger"] == "myeloma_lit.middleware" and entry["message"].startswith("database unavailable")
-               for entry in lines)
+    assert any(
+        entry["logger"] == "myeloma_lit.middleware" and entry["message"].startswith("database unavailable")
+        for entry in lines
+    )

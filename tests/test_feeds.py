@@ -2,18 +2,18 @@
 filters, approved papers only, newest approval first, bounded; linked from each page."""
 
 import re
-from urllib.parse import urlencode
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import feedparser
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from papers.curation import services as curation
 from papers.catalogue.models import Paper
-from papers.tagging.models import PaperTag
+from papers.curation import services as curation
 from papers.site.feeds import FEED_SIZE
+from papers.tagging.models import PaperTag
 
 from .conftest import set_status
 
@@ -56,18 +56,24 @@ def page_pmids(client, url, params) -> set[int]:
     results = response.context["results"]
     found = {hit.paper.pmid for hit in results.hits}
     for page in range(2, -(-results.total // 100) + 1):
-        found |= {hit.paper.pmid for hit in client.get(url, {**params, "page_size": 100, "page": page}).context["results"].hits}
+        found |= {
+            hit.paper.pmid
+            for hit in client.get(url, {**params, "page_size": 100, "page": page}).context["results"].hits
+        }
     assert len(found) == results.total
     return found
 
 
-@pytest.mark.parametrize("route, args, params", [
-    ("search", [], SEARCH),
-    ("search", [], {"q": "myeloma"}),
-    ("topic", ["bone-marrow-microenvironment"], {}),
-    ("tag", ["il-6"], {}),
-    ("tag", ["proteasome-inhibitors"], {"year_to": "2022"}),
-])
+@pytest.mark.parametrize(
+    "route, args, params",
+    [
+        ("search", [], SEARCH),
+        ("search", [], {"q": "myeloma"}),
+        ("topic", ["bone-marrow-microenvironment"], {}),
+        ("tag", ["il-6"], {}),
+        ("tag", ["proteasome-inhibitors"], {"year_to": "2022"}),
+    ],
+)
 def test_a_feed_lists_the_pages_papers_approved_last_first(client, approved_in_turn, route, args, params):
     listed = page_pmids(client, reverse(route, args=args), params)
     assert listed
@@ -77,7 +83,9 @@ def test_a_feed_lists_the_pages_papers_approved_last_first(client, approved_in_t
         assert response["Content-Type"].startswith({"atom": "application/atom+xml", "rss": "application/rss+xml"}[fmt])
         found = entry_pmids(feed)
         assert found == newest_approved(listed)[:FEED_SIZE]
-        assert feed.feed.link == "http://testserver" + reverse(route, args=args) + (f"?{urlencode(params)}" if params else "")
+        assert feed.feed.link == "http://testserver" + reverse(route, args=args) + (
+            f"?{urlencode(params)}" if params else ""
+        )
         first = Paper.objects.get(pmid=found[0])
         assert feed.entries[0].title == re.sub(r"<[^>]+>", "", first.title)
         assert first.journal_iso in feed.entries[0].summary
@@ -112,9 +120,15 @@ def test_bad_feed_parameters_are_a_400_and_unknown_formats_a_404(client, approve
     assert feed.entries == []  # an unusable query follows nothing
 
 
-@pytest.mark.parametrize("route, args", [("search", []), ("topic", ["bone-marrow-microenvironment"]), ("tag", ["il-6"])])
+@pytest.mark.parametrize(
+    "route, args", [("search", []), ("topic", ["bone-marrow-microenvironment"]), ("tag", ["il-6"])]
+)
 def test_each_page_links_its_feed(client, approved_in_turn, route, args):
-    params = {"q": "bone", "year_from": "2015", "page": "2", "sort": "newest"} if route == "search" else {"year_from": "2015"}
+    params = (
+        {"q": "bone", "year_from": "2015", "page": "2", "sort": "newest"}
+        if route == "search"
+        else {"year_from": "2015"}
+    )
     html = client.get(reverse(route, args=args), params).content.decode()
     alternate = re.search(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="([^"]+)">', html)
     follow = re.search(r'<a href="([^"]+)" type="application/atom\+xml" class="follow">Follow', html)

@@ -7,8 +7,8 @@ from itertools import pairwise
 import pytest
 from django.core.management import CommandError, call_command
 
-from papers.pubmed.client import MISSING_EMAIL
 from papers.catalogue.models import Author, Authorship, Paper
+from papers.pubmed.client import MISSING_EMAIL
 from papers.pubmed.models import ImportRun
 from papers.tagging.models import PaperTag
 
@@ -34,8 +34,11 @@ def fails(*args):
 def demo_pmids():
     import re
 
-    return [int(p) for path in sorted(DEMO_DIR.glob("*.xml"))
-            for p in re.findall(rb"<PubmedArticle>\s*<MedlineCitation[^>]*>\s*<PMID[^>]*>(\d+)<", path.read_bytes())]
+    return [
+        int(p)
+        for path in sorted(DEMO_DIR.glob("*.xml"))
+        for p in re.findall(rb"<PubmedArticle>\s*<MedlineCitation[^>]*>\s*<PMID[^>]*>(\d+)<", path.read_bytes())
+    ]
 
 
 def database_state():
@@ -51,16 +54,27 @@ def test_import_by_pmid_creates_pending_papers_and_reports_unknown(eutils, taxon
     paper = Paper.objects.get(pmid=MYELOMA)
     assert paper.status == Paper.Status.PENDING
     assert paper.title.startswith("Remineralization Rate of Lytic Lesions")
-    assert [s["label"] for s in paper.abstract_sections] == ["STUDY DESIGN", "OBJECTIVE", "METHODS", "RESULTS", "CONCLUSION"]
+    assert [s["label"] for s in paper.abstract_sections] == [
+        "STUDY DESIGN",
+        "OBJECTIVE",
+        "METHODS",
+        "RESULTS",
+        "CONCLUSION",
+    ]
     assert (paper.doi, paper.pmcid, paper.journal_iso, paper.pub_year) == (
-        "10.1177/21925682241260651", "PMC11571351", "Global Spine J", 2025)
+        "10.1177/21925682241260651",
+        "PMC11571351",
+        "Global Spine J",
+        2025,
+    )
     assert list(paper.authorships.values_list("position", "author__last_name", "orcid"))[:2] == [
-        (1, "Zijlstra", "0000-0003-3962-6871"), (2, "Te Velde", "")]
+        (1, "Zijlstra", "0000-0003-3962-6871"),
+        (2, "Te Velde", ""),
+    ]
     assert list(Paper.objects.get(pmid=BOOK).publication_types.values_list("name", flat=True)) == ["Review"]
     assert Paper.objects.get(pmid=BOOK).record_type == "book"
     job = ImportRun.objects.get()
-    assert (job.state, job.created, job.not_found, job.failed, job.processed, job.total) == (
-        "succeeded", 3, 1, 0, 4, 4)
+    assert (job.state, job.created, job.not_found, job.failed, job.processed, job.total) == ("succeeded", 3, 1, 0, 4, 4)
     assert job.requested_pmids == [MYELOMA, TELOMERE, BOOK, UNKNOWN]
     (request,) = eutils.requests_for("efetch")
     assert request.params["id"] == f"{MYELOMA},{TELOMERE},{BOOK},{UNKNOWN}"
@@ -81,8 +95,12 @@ def test_reimport_keeps_curator_decisions_and_reports_hand_edits(eutils, taxonom
     # A curator approves it, retitles it by hand and rejects the suggested tag; PubMed later
     # revises the record (simulated by an older stored journal name and fingerprint).
     Paper.objects.filter(pk=paper.pk).update(
-        status=Paper.Status.APPROVED, title="Curated title", edited_fields=["title"], curator_note="keep",
-        journal_title="Old journal name", pubmed_hash="",
+        status=Paper.Status.APPROVED,
+        title="Curated title",
+        edited_fields=["title"],
+        curator_note="keep",
+        journal_title="Old journal name",
+        pubmed_hash="",
     )
     PaperTag.objects.filter(paper=paper, tag__slug="osteolytic-lesions").update(status=PaperTag.Status.REJECTED)
     out, _ = run(MYELOMA)
@@ -95,17 +113,26 @@ def test_reimport_keeps_curator_decisions_and_reports_hand_edits(eutils, taxonom
     assert (paper.title, paper.status, paper.curator_note) == ("Curated title", "approved", "keep")
     assert paper.journal_title == "Global spine journal"  # PubMed's field, not edited: refreshed
     assert paper.pubmed_conflicts == {
-        "title": "Remineralization Rate of Lytic Lesions of the Spine in Multiple Myeloma Patients Undergoing Radiation Therapy."
+        "title": "Remineralization Rate of Lytic Lesions of the Spine in Multiple Myeloma Patients Undergoing Radiation Therapy."  # noqa: E501
     }
     assert list(paper.paper_tags.values_list("tag__slug", "status")) == [("osteolytic-lesions", "rejected")]
 
 
 def test_import_suggests_tags_with_evidence(eutils, taxonomy):
     run(MYELOMA)
-    assert list(PaperTag.objects.filter(paper__pmid=MYELOMA).values_list(
-        "tag__slug", "status", "source", "evidence_field", "matched", "evidence")) == [
-        ("osteolytic-lesions", "suggested", "tagger", "title", "Lytic Lesions",
-         "Remineralization Rate of Lytic Lesions of the Spine in Multiple Myeloma Patients Undergoing Radiation Therapy."),
+    assert list(
+        PaperTag.objects.filter(paper__pmid=MYELOMA).values_list(
+            "tag__slug", "status", "source", "evidence_field", "matched", "evidence"
+        )
+    ) == [
+        (
+            "osteolytic-lesions",
+            "suggested",
+            "tagger",
+            "title",
+            "Lytic Lesions",
+            "Remineralization Rate of Lytic Lesions of the Spine in Multiple Myeloma Patients Undergoing Radiation Therapy.",  # noqa: E501
+        ),
     ]
 
 
@@ -133,13 +160,18 @@ def test_dry_run_reports_and_stores_nothing(eutils, taxonomy):
 
 
 def test_from_xml_reads_files_without_network_and_flags_retractions(eutils, taxonomy):
-    out, _ = run("--from-xml", SAMPLES / "efetch_pubmed_993_retracted_legacy_http_doctype.xml",
-                 SAMPLES / "efetch_pubmed_five_records_medlinedate.xml")
+    out, _ = run(
+        "--from-xml",
+        SAMPLES / "efetch_pubmed_993_retracted_legacy_http_doctype.xml",
+        SAMPLES / "efetch_pubmed_five_records_medlinedate.xml",
+    )
     assert out.splitlines()[-1].endswith("created 6, updated 0, unchanged 0, not found 0, failed 0")
     assert eutils.requests == []
     retracted = Paper.objects.get(pmid=993)
     assert retracted.is_retracted
-    assert retracted.corrections == [{"type": "RetractionIn", "source": "Rowe CE. Biochem J. 1977 Apr 15;164(1):287-8", "pmid": 195582}]
+    assert retracted.corrections == [
+        {"type": "RetractionIn", "source": "Rowe CE. Biochem J. 1977 Apr 15;164(1):287-8", "pmid": 195582}
+    ]
     assert Paper.objects.get(pmid=151222).pub_date_text == "1978 Jul-Sep"
 
 
@@ -202,8 +234,10 @@ def test_persistent_timeout_fails_cleanly(eutils, settings):
 def test_error_payload_is_reported_at_once(eutils):
     eutils.fail_next("efetch", body=b"<eFetchResult><ERROR>Empty id list - nothing todo</ERROR></eFetchResult>")
     message, err = fails(MYELOMA)
-    assert (f"1 failed ({MYELOMA}): E-utilities answered with an error: Empty id list - nothing todo. "
-            "What to do: running again fails the same way.") in err
+    assert (
+        f"1 failed ({MYELOMA}): E-utilities answered with an error: Empty id list - nothing todo. "
+        "What to do: running again fails the same way."
+    ) in err
     assert len(eutils.requests_for("efetch")) == 1  # not retried: asking again gives the same answer
     assert Paper.objects.count() == 0
 
@@ -295,6 +329,11 @@ def test_an_offline_refresh_prints_one_cause_not_one_line_a_paper(corpus, eutils
         call_command("refresh_pubmed", "--all", stdout=io.StringIO(), stderr=err)
     failures = [line for line in err.getvalue().splitlines() if "attempt" not in line]
     assert len(failures) == 1, failures
-    assert failures[0].startswith(f"{Paper.objects.count()} failed (") and "and 212 more): PubMed could not be reached" in failures[0]
-    assert failures[0].endswith("What to do: run the same command again to finish: what was stored is kept, without duplicates.")
+    assert (
+        failures[0].startswith(f"{Paper.objects.count()} failed (")
+        and "and 212 more): PubMed could not be reached" in failures[0]
+    )
+    assert failures[0].endswith(
+        "What to do: run the same command again to finish: what was stored is kept, without duplicates."
+    )
     assert str(raised.value) == "222 failure(s); run the same command again to finish."

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_tasks_db.models import DBTaskResult
 
-from papers.pubmed.models import ImportRun
 from papers.catalogue.models import Paper
+from papers.pubmed.models import ImportRun
 from papers.pubmed.tasks import REQUEST_PMIDS, start_import
 
 from .test_api import auth, post_import
@@ -31,7 +31,8 @@ class TimedStream(io.StringIO):
 
 
 def test_a_pubmed_that_never_answers_is_given_up_at_the_deadline_and_each_retry_is_shown_as_it_happens(
-        eutils, taxonomy, settings):
+    eutils, taxonomy, settings
+):
     settings.EUTILS_TIMEOUT, settings.EUTILS_MAX_TRIES, settings.EUTILS_BACKOFF = 0.5, 10, 0.2
     settings.EUTILS_DEADLINE = 2.5
     eutils.fail_next("efetch", times=20, delay=5)  # accepts, then never answers in time
@@ -52,8 +53,10 @@ def test_a_pubmed_that_never_answers_is_given_up_at_the_deadline_and_each_retry_
     assert len(requests) == 3
     # Each retry line is out before the next try begins: shown as it happens, not at the end.
     assert retries[0][0] < requests[1].time and retries[1][0] < requests[2].time
-    assert (f"1 failed ({MYELOMA}): PubMed could not be reached" in err.getvalue()
-            and "gave up after 3 tries, at the 2.5 s deadline for one request" in err.getvalue())
+    assert (
+        f"1 failed ({MYELOMA}): PubMed could not be reached" in err.getvalue()
+        and "gave up after 3 tries, at the 2.5 s deadline for one request" in err.getvalue()
+    )
     assert str(raised.value) == "1 failure(s); run the same command again to finish."  # a network fault
 
 
@@ -63,11 +66,15 @@ def task_worker_backend(settings):
 
 
 def test_only_a_few_pmids_run_in_the_request_and_more_are_queued_for_the_task_worker(
-        client, staff, eutils, taxonomy, task_worker_backend, django_capture_on_commit_callbacks):
-    pmids = demo_pmids()[:REQUEST_PMIDS + 1]
+    client, staff, eutils, taxonomy, task_worker_backend, django_capture_on_commit_callbacks
+):
+    pmids = demo_pmids()[: REQUEST_PMIDS + 1]
     response = post_import(client, {"pmids": [str(p) for p in pmids[:REQUEST_PMIDS]]}, **auth(staff.curator))
     assert (response.status_code, response.json()["state"], response.json()["created"]) == (
-        201, "succeeded", REQUEST_PMIDS)
+        201,
+        "succeeded",
+        REQUEST_PMIDS,
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         response = post_import(client, {"pmids": [str(p) for p in pmids]}, **auth(staff.curator))
@@ -83,13 +90,16 @@ def test_only_a_few_pmids_run_in_the_request_and_more_are_queued_for_the_task_wo
     assert Paper.objects.count() == REQUEST_PMIDS + 1
 
 
-def test_the_curator_is_told_queued_not_started(staff, eutils, taxonomy, task_worker_backend,
-                                                django_capture_on_commit_callbacks):
+def test_the_curator_is_told_queued_not_started(
+    staff, eutils, taxonomy, task_worker_backend, django_capture_on_commit_callbacks
+):
     small = ImportRun.objects.create(source="pmids", requested_by=staff.curator, requested_pmids=[MYELOMA], total=1)
-    assert start_import(small) == (f"Import #{small.pk} done: 1 created, 0 updated, 0 unchanged, 0 not found, "
-                                   "0 failed.")
-    large = ImportRun.objects.create(source="pmids", requested_by=staff.curator,
-                                     requested_pmids=demo_pmids()[:REQUEST_PMIDS + 1])
+    assert start_import(small) == (
+        f"Import #{small.pk} done: 1 created, 0 updated, 0 unchanged, 0 not found, 0 failed."
+    )
+    large = ImportRun.objects.create(
+        source="pmids", requested_by=staff.curator, requested_pmids=demo_pmids()[: REQUEST_PMIDS + 1]
+    )
     with django_capture_on_commit_callbacks(execute=True):
         told = start_import(large)
     assert told == f"Import #{large.pk} queued: the task worker runs it; this page shows its progress."

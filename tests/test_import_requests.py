@@ -9,10 +9,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
+from papers.catalogue.models import Paper
 from papers.pubmed.client import MISSING_EMAIL
 from papers.pubmed.forms import MAX_FILE_BYTES, MAX_PMIDS, ImportRequestForm
 from papers.pubmed.models import ImportRun
-from papers.catalogue.models import Paper
 
 from .test_admin import IMPORT_URL
 from .test_api import auth, post_import
@@ -41,22 +41,53 @@ def everywhere(client, staff, eutils):
     return refused
 
 
-@pytest.mark.parametrize(("form_data", "body", "arguments", "message"), [
-    ({"pmids": "\n".join(map(str, OVER_LIMIT))}, {"pmids": OVER_LIMIT}, OVER_LIMIT,
-     "Too many PMIDs: 10,001. One import takes at most 10,000; split the list."),
-    ({"pmids": "123 abc"}, {"pmids": ["123", "abc"]}, ["123", "abc"],
-     "Not PubMed IDs (a PMID is a whole number from 1 to 999,999,999): 'abc'."),
-    ({"pmids": "123", "query": "myeloma"}, {"pmids": ["123"], "query": "myeloma"}, ["123", "--query", "myeloma"],
-     "Give PMIDs (typed or as a file) or a PubMed query — one of the two."),
-    ({"pmids": "# a comment"}, {"pmids": ["#"]}, ["#"],
-     "Give PMIDs (typed or as a file) or a PubMed query — one of the two."),
-    ({"query": "q" * 4001}, {"query": "q" * 4001}, ["--query", "q" * 4001],
-     "Ensure this value has at most 4000 characters (it has 4001)."),
-    ({"query": "myeloma", "limit": "10001"}, {"query": "myeloma", "max": 10001}, ["--query", "myeloma", "--max", "10001"],
-     "Ensure this value is less than or equal to 10000."),
-    ({"pmids": "123", "limit": "5"}, {"pmids": ["123"], "max": 5}, ["123", "--max", "5"],
-     "A limit goes with a query, not with PMIDs."),
-])
+@pytest.mark.parametrize(
+    ("form_data", "body", "arguments", "message"),
+    [
+        (
+            {"pmids": "\n".join(map(str, OVER_LIMIT))},
+            {"pmids": OVER_LIMIT},
+            OVER_LIMIT,
+            "Too many PMIDs: 10,001. One import takes at most 10,000; split the list.",
+        ),
+        (
+            {"pmids": "123 abc"},
+            {"pmids": ["123", "abc"]},
+            ["123", "abc"],
+            "Not PubMed IDs (a PMID is a whole number from 1 to 999,999,999): 'abc'.",
+        ),
+        (
+            {"pmids": "123", "query": "myeloma"},
+            {"pmids": ["123"], "query": "myeloma"},
+            ["123", "--query", "myeloma"],
+            "Give PMIDs (typed or as a file) or a PubMed query — one of the two.",
+        ),
+        (
+            {"pmids": "# a comment"},
+            {"pmids": ["#"]},
+            ["#"],
+            "Give PMIDs (typed or as a file) or a PubMed query — one of the two.",
+        ),
+        (
+            {"query": "q" * 4001},
+            {"query": "q" * 4001},
+            ["--query", "q" * 4001],
+            "Ensure this value has at most 4000 characters (it has 4001).",
+        ),
+        (
+            {"query": "myeloma", "limit": "10001"},
+            {"query": "myeloma", "max": 10001},
+            ["--query", "myeloma", "--max", "10001"],
+            "Ensure this value is less than or equal to 10000.",
+        ),
+        (
+            {"pmids": "123", "limit": "5"},
+            {"pmids": ["123"], "max": 5},
+            ["123", "--max", "5"],
+            "A limit goes with a query, not with PMIDs.",
+        ),
+    ],
+)
 def test_the_same_request_is_refused_with_the_same_message_everywhere(everywhere, form_data, body, arguments, message):
     page, api, command = everywhere(form_data, body, arguments)
     assert message in page and message in api and message in command
@@ -104,17 +135,20 @@ def test_import_page_refuses_bad_input_and_changes_nothing(client, people, eutil
     assert (ImportRun.objects.count(), Paper.objects.count(), eutils.requests) == (0, 0, [])
 
 
-@pytest.mark.parametrize(("body", "named"), [
-    ({}, "non_field_errors"),
-    ({"pmids": [1], "query": "myeloma"}, "non_field_errors"),
-    ({"pmids": []}, "pmids"),
-    ({"pmids": ["123", "abc"]}, "pmids"),
-    ({"pmids": "123"}, "pmids"),
-    ({"query": ""}, "query"),
-    ({"query": "q" * 4001}, "query"),
-    ({"query": "myeloma", "max": 10001}, "max"),
-    ({"pmids": [1], "max": 5}, "max"),
-])
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({}, "non_field_errors"),
+        ({"pmids": [1], "query": "myeloma"}, "non_field_errors"),
+        ({"pmids": []}, "pmids"),
+        ({"pmids": ["123", "abc"]}, "pmids"),
+        ({"pmids": "123"}, "pmids"),
+        ({"query": ""}, "query"),
+        ({"query": "q" * 4001}, "query"),
+        ({"query": "myeloma", "max": 10001}, "max"),
+        ({"pmids": [1], "max": 5}, "max"),
+    ],
+)
 def test_bad_import_requests_are_a_400_and_change_nothing(client, staff, eutils, body, named):
     response = post_import(client, body, **auth(staff.curator))
     assert response.status_code == 400 and named in response.json(), response.content
@@ -127,16 +161,28 @@ def test_without_the_ncbi_email_setting_every_door_refuses_before_starting(every
     assert MISSING_EMAIL in page and MISSING_EMAIL in api and command == MISSING_EMAIL
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "The file pmids.txt holds no PMIDs: it is empty, or only blank lines and # comments."),
-    (b"# to import next week\n\n", "The file pmids.txt holds no PMIDs: it is empty, or only blank lines and # comments."),
-    (gzip.compress(b"38856741\n27797938\n", mtime=0), "The file pmids.txt is not a text file (a spreadsheet or a PDF?)"),
-    ("38856741\n".encode("utf-16"), "The file pmids.txt is not a text file (a spreadsheet or a PDF?)"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "The file pmids.txt holds no PMIDs: it is empty, or only blank lines and # comments."),
+        (
+            b"# to import next week\n\n",
+            "The file pmids.txt holds no PMIDs: it is empty, or only blank lines and # comments.",
+        ),
+        (
+            gzip.compress(b"38856741\n27797938\n", mtime=0),
+            "The file pmids.txt is not a text file (a spreadsheet or a PDF?)",
+        ),
+        ("38856741\n".encode("utf-16"), "The file pmids.txt is not a text file (a spreadsheet or a PDF?)"),
+    ],
+)
 def test_an_empty_or_binary_file_is_refused_with_its_reason_on_the_page_and_by_the_command(
-        client, staff, eutils, tmp_path, content, message):
+    client, staff, eutils, tmp_path, content, message
+):
     client.force_login(staff.superuser)
-    page = html.unescape(client.post(IMPORT_URL, {"pmid_file": SimpleUploadedFile("pmids.txt", content)}).content.decode())
+    page = html.unescape(
+        client.post(IMPORT_URL, {"pmid_file": SimpleUploadedFile("pmids.txt", content)}).content.decode()
+    )
     path = tmp_path / "pmids.txt"
     path.write_bytes(content)
     with pytest.raises(CommandError) as command:

@@ -11,9 +11,27 @@ from .scratch import manage_env
 def test_load_test_reports_each_kind_with_its_cache_hits(scratch_database):
     url = scratch_database(start="demo")
     result = subprocess.run(
-        [sys.executable, "ops/loadtest.py", "--clients", "2", "--seconds", "2", "--workers", "2",
-         "--only", "search", "--only", "search-new", "--json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, env=manage_env(url))
+        [
+            sys.executable,
+            "ops/loadtest.py",
+            "--clients",
+            "2",
+            "--seconds",
+            "2",
+            "--workers",
+            "2",
+            "--only",
+            "search",
+            "--only",
+            "search-new",
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=manage_env(url),
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     figures = json.loads(result.stdout)
     assert set(figures) >= {"search", "search-new", "all"}

@@ -11,8 +11,13 @@ SHOW = "import django; django.setup(); from django.conf import settings; print(s
 
 def settings_with(env_file, **env):
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "NCBI_EMAIL", "ENV_FILE"}}
-    return subprocess.run([sys.executable, "-c", SHOW], cwd=ROOT, capture_output=True, text=True,
-                          env={**clean, "DJANGO_SETTINGS_MODULE": "myeloma_lit.settings", "ENV_FILE": str(env_file), **env})
+    return subprocess.run(
+        [sys.executable, "-c", SHOW],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "myeloma_lit.settings", "ENV_FILE": str(env_file), **env},
+    )
 
 
 def test_a_file_supplies_what_the_environment_does_not_set(tmp_path):

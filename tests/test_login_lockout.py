@@ -65,15 +65,29 @@ class Browser:
         self.token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)[1]
 
     def login(self, username: str, password: str) -> tuple[int, dict, str]:
-        return self.server.request("POST", LOGIN, headers={"Cookie": self.cookie},
-                                   form={"csrfmiddlewaretoken": self.token, "username": username, "password": password})
+        return self.server.request(
+            "POST",
+            LOGIN,
+            headers={"Cookie": self.cookie},
+            form={"csrfmiddlewaretoken": self.token, "username": username, "password": password},
+        )
 
 
 def test_gunicorn_workers_share_the_lock_and_it_expires(scratch_database, tmp_path):
     url = scratch_database(start="migrated")
-    manage(url, "createsuperuser", "--noinput", "--username", "boss", "--email", "boss@example.org",
-           DJANGO_SUPERUSER_PASSWORD="a-long-boss-password")
-    with gunicorn(url, tmp_path / "gunicorn.log", workers=3, LOGIN_LOCKOUT_SECONDS="3", LOGIN_FAILURE_LIMIT="5") as server:
+    manage(
+        url,
+        "createsuperuser",
+        "--noinput",
+        "--username",
+        "boss",
+        "--email",
+        "boss@example.org",
+        DJANGO_SUPERUSER_PASSWORD="a-long-boss-password",
+    )
+    with gunicorn(
+        url, tmp_path / "gunicorn.log", workers=3, LOGIN_LOCKOUT_SECONDS="3", LOGIN_FAILURE_LIMIT="5"
+    ) as server:
         browser = Browser(server)
         assert [browser.login("boss", f"guess-{i}")[0] for i in range(4)] == [200] * 4
         status, headers, body = browser.login("boss", "guess-4")

@@ -46,16 +46,23 @@ def test_myeloma_record_every_field():
     assert record.article_ids == {"doi": "10.1177/21925682241260651", "pmc": "PMC11571351"}
     assert (record.doi, record.pmcid) == ("10.1177/21925682241260651", "PMC11571351")
     assert record.keywords == (
-        "Hounsfield Units", "bone remodeling", "lytic lesions", "multiple myeloma", "radiotherapy", "remineralization",
+        "Hounsfield Units",
+        "bone remodeling",
+        "lytic lesions",
+        "multiple myeloma",
+        "radiotherapy",
+        "remineralization",
     )
     assert record.publication_types == (PublicationTypeRecord(ui="D016428", name="Journal Article"),)
     assert record.languages == ("eng",)
     assert (record.pubmed_status, record.publication_status) == ("PubMed-not-MEDLINE", "ppublish")
     assert record.date_revised == datetime.date(2025, 4, 1)
     assert record.authors[0] == AuthorRecord(
-        last_name="Zijlstra", fore_name="Hester", initials="H",
+        last_name="Zijlstra",
+        fore_name="Hester",
+        initials="H",
         affiliations=(
-            "Department of Orthopedic Surgery, Harvard Medical School, Massachusetts General Hospital, Boston, MA, USA.",
+            "Department of Orthopedic Surgery, Harvard Medical School, Massachusetts General Hospital, Boston, MA, USA.",  # noqa: E501
             "Department of Orthopedic Surgery, University Medical Center Utrecht, Utrecht, The Netherlands.",
         ),
         orcid="0000-0003-3962-6871",
@@ -82,10 +89,15 @@ def test_structured_abstract_labels_title_markup_ids_mesh_and_chemicals():
     assert "(linkage disequilibrium r<sup>2</sup>&lt;0.25)" in record.abstract_sections[2].text
     assert "p<sub>trend</sub>=0.048" in record.abstract_sections[2].text
     assert record.article_ids == {
-        "pii": "gutjnl-2016-312510", "doi": "10.1136/gutjnl-2016-312510", "pmc": "PMC5442267", "mid": "NIHMS857349",
+        "pii": "gutjnl-2016-312510",
+        "doi": "10.1136/gutjnl-2016-312510",
+        "pmc": "PMC5442267",
+        "mid": "NIHMS857349",
     }
     assert record.mesh_headings[0] == MeshHeading(
-        ui="D000230", name="Adenocarcinoma", major=False,
+        ui="D000230",
+        name="Adenocarcinoma",
+        major=False,
         qualifiers=(MeshQualifier("Q000453", "epidemiology", True), MeshQualifier("Q000235", "genetics", True)),
     )
     assert record.chemicals == ("TERT protein, human", "Telomerase")
@@ -112,7 +124,14 @@ def test_mathml_kept_without_namespace_or_indentation_and_collective_author():
     ) in record.abstract
     assert sanitize(record.abstract) == record.abstract
     assert [a.last_name or a.collective_name for a in record.authors] == [
-        "Guo", "Capaldi", "Kirby", "Sheikh", "Svenningsen", "McCormack", "Fenster", "Parraga",
+        "Guo",
+        "Capaldi",
+        "Kirby",
+        "Sheikh",
+        "Svenningsen",
+        "McCormack",
+        "Fenster",
+        "Parraga",
         "Canadian Respiratory Research Network",
     ]
     assert [a.orcid for a in record.authors if a.orcid] == ["0000-0002-4590-7461", "0000-0003-3525-2788"]
@@ -137,7 +156,10 @@ def test_book_article_chapter_title_book_title_sections_and_accession():
     assert record.publisher == "University of Washington, Seattle"
     assert record.article_ids == {"bookaccession": "NBK1403"}
     assert [s.label for s in record.abstract_sections] == [
-        "CLINICAL CHARACTERISTICS", "DIAGNOSIS/TESTING", "MANAGEMENT", "GENETIC COUNSELING",
+        "CLINICAL CHARACTERISTICS",
+        "DIAGNOSIS/TESTING",
+        "MANAGEMENT",
+        "GENETIC COUNSELING",
     ]
     assert [(a.last_name, a.fore_name) for a in record.authors] == [("Napolitano", "Carlo"), ("Priori", "Silvia G")]
     assert record.publication_types == (PublicationTypeRecord(ui="D016454", name="Review"),)
@@ -183,7 +205,12 @@ def test_medline_dates_empty_abstract_text_and_collective_author():
 
 def test_season_date_review_without_abstract():
     review, old = records("efetch_pubmed_two_records_review_no_abstract.xml")
-    assert (review.pmid, review.pub_year, review.pub_month, review.pub_date_text) == (12091962, 1990, None, "1990 Spring")
+    assert (review.pmid, review.pub_year, review.pub_month, review.pub_date_text) == (
+        12091962,
+        1990,
+        None,
+        "1990 Spring",
+    )
     assert review.abstract_sections == () and review.abstract == ""
     assert review.keywords == ("Health Care and Public Health", "Legal Approach")
     assert [t.name for t in review.publication_types] == ["Journal Article", "Review"]
@@ -224,8 +251,10 @@ def test_reference_list_ids_are_not_taken_for_the_papers_own():
     [
         (b"", "malformed, truncated"),
         (b"<html><body>Service unavailable</body></html>", "Expected a PubmedArticleSet, got <html>"),
-        (b"<eFetchResult><ERROR>Empty id list - nothing todo</ERROR></eFetchResult>",
-         "E-utilities answered with an error: Empty id list - nothing todo"),
+        (
+            b"<eFetchResult><ERROR>Empty id list - nothing todo</ERROR></eFetchResult>",
+            "E-utilities answered with an error: Empty id list - nothing todo",
+        ),
     ],
 )
 def test_unusable_payloads_raise_clear_errors(payload, message):
@@ -253,7 +282,7 @@ def test_truncated_answer_yields_complete_records_then_raises():
 def test_entity_expansion_is_refused():
     """A billion-laughs payload (10⁹ characters if expanded) is refused, not expanded."""
     levels = "".join(f'<!ENTITY e{i} "{f"&e{i - 1};" * 10}">' for i in range(1, 10))
-    bomb = f'<?xml version="1.0"?><!DOCTYPE PubmedArticleSet [<!ENTITY e0 "lol">{levels}]><PubmedArticleSet>&e9;</PubmedArticleSet>'
+    bomb = f'<?xml version="1.0"?><!DOCTYPE PubmedArticleSet [<!ENTITY e0 "lol">{levels}]><PubmedArticleSet>&e9;</PubmedArticleSet>'  # noqa: E501
     with pytest.raises(PubMedXMLError, match="unsafe"):
         parse_records(bomb.encode())
 

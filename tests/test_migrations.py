@@ -31,7 +31,9 @@ def sql(url: str, statement: str):
         conn.close()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's rows and VACUUM: the PostgreSQL suite runs it")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's rows and VACUUM: the PostgreSQL suite runs it"
+)
 def test_search_document_migrations_carry_papers_forward_and_back(scratch_database):
     """From before the documents carried facts (0010) to today and back, with papers in place:
     the documents agree with their papers at each end."""
@@ -49,8 +51,11 @@ def test_search_document_migrations_carry_papers_forward_and_back(scratch_databa
     sql(url, "VACUUM FULL papers_searchdocument")
     assert sql(url, DOCUMENTS_SIZE) == migrated  # no dead copies left by the migrations' UPDATEs
     # A write that bypasses the app is found, and repaired.
-    sql(url, "UPDATE papers_paper SET status = CASE WHEN id % 2 = 0 THEN 'pending' ELSE status END,"
-             " pub_year = CASE WHEN id % 5 = 0 THEN 1999 ELSE pub_year END, journal_title = journal_title")
+    sql(
+        url,
+        "UPDATE papers_paper SET status = CASE WHEN id % 2 = 0 THEN 'pending' ELSE status END,"
+        " pub_year = CASE WHEN id % 5 = 0 THEN 1999 ELSE pub_year END, journal_title = journal_title",
+    )
     stale = manage(url, "check_search_index", check=False)
     assert stale.returncode == 1 and "whose document has stale facts" in stale.stdout
     assert "run check_search_index --fix" in stale.stderr
@@ -92,17 +97,20 @@ with connection.cursor() as cursor:
     triggers = [name for (name,) in cursor.fetchall()]
 print(json.dumps({"myeloma": search("myeloma").total, "browsed": search("", filters=SearchFilters(year_from=1990)).total,
                   "token changed": collection_version() != before, "triggers": triggers}))
-"""
+"""  # noqa: E501
 
 
 def with_migrations(url: str, folder, *args: str) -> subprocess.CompletedProcess:
     """manage.py ARGS with the papers app's migrations read from `folder` (MIGRATION_MODULES)."""
-    code = ("import sys, django; from django.conf import settings; "
-            f"settings.MIGRATION_MODULES = {{'papers': {folder.name!r}}}; django.setup(); "
-            "from django.core.management import call_command; call_command(*sys.argv[1:])")
+    code = (
+        "import sys, django; from django.conf import settings; "
+        f"settings.MIGRATION_MODULES = {{'papers': {folder.name!r}}}; django.setup(); "
+        "from django.core.management import call_command; call_command(*sys.argv[1:])"
+    )
     env = manage_env(url, PYTHONPATH=f"{folder.parent}:{ROOT}", DJANGO_SETTINGS_MODULE="myeloma_lit.settings")
-    result = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True,
-                            timeout=300, env=env)
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env
+    )
     assert result.returncode == 0, result.stderr
     return result
 
@@ -121,9 +129,14 @@ def test_an_ordinary_migration_of_copied_columns_runs_forwards_and_backwards(scr
     shutil.copytree(MIGRATIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
     (folder / "9999_ordinary.py").write_text(ORDINARY_MIGRATION)
     manage(url, "import_pubmed", "--from-xml", *map(str, sorted(DEMO_DIR.glob("*.xml"))))
-    manage(url, "shell", "-c", "from papers.models import Paper; from papers.search.indexing import refresh_facts;"
-                               " Paper.objects.update(status='approved');"
-                               " refresh_facts(Paper.objects.values_list('pk', flat=True))")
+    manage(
+        url,
+        "shell",
+        "-c",
+        "from papers.models import Paper; from papers.search.indexing import refresh_facts;"
+        " Paper.objects.update(status='approved');"
+        " refresh_facts(Paper.objects.values_list('pk', flat=True))",
+    )
     before = probe(url)
     assert before["myeloma"] > 100 and before["token changed"]
     with_migrations(url, folder, "migrate", "-v0", "papers", "9999_ordinary")

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from papers.catalogue.models import Tag
 from papers.search import tag_names
 from papers.search.query import Term, parse
-from papers.tagging.suggestions import tag_terms
 from papers.tagging.matcher import Mention, Tagger, TagTerms
+from papers.tagging.suggestions import tag_terms
 
 
 def test_mentions_are_left_to_right_longest_first_whatever_the_order():
@@ -39,7 +39,9 @@ def test_an_exclusion_drops_the_mentions_it_covers_and_only_its_tags():
     tagger = Tagger([TagTerms("cd38", ("CD38",), (r"CD38[+−]",)), TagTerms("cd34", ("CD34",))])
 
     assert tagger.mentions("CD34+CD38− cells, and CD38 itself") == [
-        Mention("cd34", 0, 4, "CD34"), Mention("cd38", 22, 26, "CD38")]
+        Mention("cd34", 0, 4, "CD34"),
+        Mention("cd38", 22, 26, "CD38"),
+    ]
 
 
 @pytest.fixture
@@ -58,7 +60,8 @@ def test_every_name_of_the_taxonomy_alone_is_exactly_its_own_tag(taxonomy, order
     tagger = Tagger(tags)
     wrong = {
         (tag.slug, name): [(m.slug, m.matched) for m in tagger.mentions(name)]
-        for tag in tags for name in tag.names
+        for tag in tags
+        for name in tag.names
         if tagger.mentions(name) != [Mention(tag.slug, 0, len(name), name)]
     }
     assert wrong == {}
@@ -105,54 +108,114 @@ def taxonomy_tagger():
 
     objects = json.loads((Path(__file__).resolve().parent.parent / "fixtures" / "taxonomy.json").read_text())
     return Tagger(
-        TagTerms(o["fields"]["slug"], (o["fields"]["name"], *o["fields"]["synonyms"]),
-                 tuple(e["pattern"] for e in o["fields"]["exclusions"]))
-        for o in objects if o["model"] == "papers.tag"
+        TagTerms(
+            o["fields"]["slug"],
+            (o["fields"]["name"], *o["fields"]["synonyms"]),
+            tuple(e["pattern"] for e in o["fields"]["exclusions"]),
+        )
+        for o in objects
+        if o["model"] == "papers.tag"
     )
 
 
 # Sentences of real PubMed records (PMID first), each with what the taxonomy must make of it.
 NAMED = [
-    (33957270, "miRNA are linked with genetic, epigenetic and angiogenic factors, hormones, cytokines, chemokines, "
-               "oxidative stress and other factors.", {"angiogenesis": "angiogenic"}),
-    (34092565, "[Benefits and Prospects of VEGF-targeted Anti-angiogenic Therapy and Immunotherapy for High-grade "
-               "Glioma].", {"vegf": "VEGF", "angiogenesis": "angiogenic"}),
-    (34090863, "Development of a recombinant anti-VEGFR2-EPCAM bispecific antibody to improve antiangiogenic "
-               "efficiency.", {"bispecific-antibodies": "bispecific antibody", "angiogenesis": "antiangiogenic"}),
-    (34088671, "Within MM bone marrow (BM) stromal cell supernatants, TNF-α induces proteasomal degradation of TRAF2, "
-               "noncanonical NF-κB, and downstream ERK signaling in MM cells, whereas interleukin-6 directly triggers "
-               "ERK activation.", {"bmsc": "bone marrow (BM) stromal cell", "tnf-a": "TNF-α", "nf-kb": "NF-κB",
-                                   "il-6": "interleukin-6"}),
-    (33975771, "Thalidomide treatment resulted in lower renal pro-inflammatory cytokines tumor necrosis factor (TNF)-α "
-               "(6.7 ± 0.8 vs. 12.3 ± 1.2 ng/ml), interleukin (IL)-1β (3.2 ± 0.5 vs. 5.1 ± 0.3 pg/mg), IL-6 (24.7 ± "
-               "2.4 vs. 33 ± 3 pg/mg) and transforming growth factor (TGF)-β1 (0.6 ± 0.17 vs. 1.56 ± 0.24 ng/ml) than "
-               "those in the glycerol treated group.",
-     {"imids": "Thalidomide", "tnf-a": "tumor necrosis factor (TNF)-α", "il-1b": "interleukin (IL)-1β", "il-6": "IL-6",
-      "tgf-b": "transforming growth factor (TGF)-β1"}),
-    (34090465, "CHEK1 and circCHEK1_246aa evoke chromosomal instability and induce bone lesion formation in multiple "
-               "myeloma.", {"osteolytic-lesions": "bone lesion"}),
-    (34090534, "IMiDs hijack the CRL4<sup>CRBN</sup> ubiquitin ligase to target cellular proteins for ubiquitination "
-               "and degradation.", {"imids": "IMiDs", "cereblon": "CRL4CRBN"}),
+    (
+        33957270,
+        "miRNA are linked with genetic, epigenetic and angiogenic factors, hormones, cytokines, chemokines, "
+        "oxidative stress and other factors.",
+        {"angiogenesis": "angiogenic"},
+    ),
+    (
+        34092565,
+        "[Benefits and Prospects of VEGF-targeted Anti-angiogenic Therapy and Immunotherapy for High-grade Glioma].",
+        {"vegf": "VEGF", "angiogenesis": "angiogenic"},
+    ),
+    (
+        34090863,
+        "Development of a recombinant anti-VEGFR2-EPCAM bispecific antibody to improve antiangiogenic efficiency.",
+        {"bispecific-antibodies": "bispecific antibody", "angiogenesis": "antiangiogenic"},
+    ),
+    (
+        34088671,
+        "Within MM bone marrow (BM) stromal cell supernatants, TNF-α induces proteasomal degradation of TRAF2, "
+        "noncanonical NF-κB, and downstream ERK signaling in MM cells, whereas interleukin-6 directly triggers "
+        "ERK activation.",
+        {"bmsc": "bone marrow (BM) stromal cell", "tnf-a": "TNF-α", "nf-kb": "NF-κB", "il-6": "interleukin-6"},
+    ),
+    (
+        33975771,
+        "Thalidomide treatment resulted in lower renal pro-inflammatory cytokines tumor necrosis factor (TNF)-α "
+        "(6.7 ± 0.8 vs. 12.3 ± 1.2 ng/ml), interleukin (IL)-1β (3.2 ± 0.5 vs. 5.1 ± 0.3 pg/mg), IL-6 (24.7 ± "
+        "2.4 vs. 33 ± 3 pg/mg) and transforming growth factor (TGF)-β1 (0.6 ± 0.17 vs. 1.56 ± 0.24 ng/ml) than "
+        "those in the glycerol treated group.",
+        {
+            "imids": "Thalidomide",
+            "tnf-a": "tumor necrosis factor (TNF)-α",
+            "il-1b": "interleukin (IL)-1β",
+            "il-6": "IL-6",
+            "tgf-b": "transforming growth factor (TGF)-β1",
+        },
+    ),
+    (
+        34090465,
+        "CHEK1 and circCHEK1_246aa evoke chromosomal instability and induce bone lesion formation in multiple myeloma.",
+        {"osteolytic-lesions": "bone lesion"},
+    ),
+    (
+        34090534,
+        "IMiDs hijack the CRL4<sup>CRBN</sup> ubiquitin ligase to target cellular proteins for ubiquitination "
+        "and degradation.",
+        {"imids": "IMiDs", "cereblon": "CRL4CRBN"},
+    ),
     # Mentions that are not the mechanism: the exclusions of fixtures/taxonomy.json.
-    (33714920, "We developed a software program that semi-automatically calculated the bone scan index (BSI) on "
-               "technetium-99m hydroxymethylene diphosphonate bone scintigraphy scans with a computer-aided diagnosis "
-               "system (CAD) and examined whether the BSI calculated using this software could replace the extent of "
-               "disease (EOD) score.", {}),
+    (
+        33714920,
+        "We developed a software program that semi-automatically calculated the bone scan index (BSI) on "
+        "technetium-99m hydroxymethylene diphosphonate bone scintigraphy scans with a computer-aided diagnosis "
+        "system (CAD) and examined whether the BSI calculated using this software could replace the extent of "
+        "disease (EOD) score.",
+        {},
+    ),
     (33108549, "CART", {}),  # a keyword of a paper on reading skills
-    (33188908, "However, the antitumor efficacy of TCR-T cells is relatively weak and less specific compared to other "
-               "immunotherapy approaches such as chimeric antigen receptor T-Cell (CART) therapy, constituting a great "
-               "challenge for adoptive immunotherapy.", {"car-t": "chimeric antigen receptor T-Cell"}),
+    (
+        33188908,
+        "However, the antitumor efficacy of TCR-T cells is relatively weak and less specific compared to other "
+        "immunotherapy approaches such as chimeric antigen receptor T-Cell (CART) therapy, constituting a great "
+        "challenge for adoptive immunotherapy.",
+        {"car-t": "chimeric antigen receptor T-Cell"},
+    ),
     (33973379, "Immunomodulatory drugs, other than rituximab, can be continued alongside vaccination.", {}),
-    (33183102, "This article highlights repurposing of antiviral, antimalarial, antineoplastic, antidiabetic, analgesic, "
-               "and immunomodulatory drugs.", {}),
-    (34082709, "At enrolment, the viral load (VL) level (p = 0.03) and CD8+CD38+ percentage (p = 0.03) were higher in "
-               "DG than non-DG individuals.", {}),
-    (34091967, "IHC for CD3 and CD20 were negative in all cases, while positivity for CD38, CD138 and MUM1 was observed "
-               "in 70.2%, 79.2% and 98.9%, respectively.", {}),
-    (33962213, "Purified CD138+ BM-PCs of 23 MM patients at initiation of their treatment were subjected to aCGH, FISH "
-               "and ULCS.", {}),
-    (34093594, "In the last decade, CD38-targeting immunotherapies, such as daratumumab, have been recognized as a key "
-               "component in the treatment of multiple myeloma.", {"cd38": "CD38", "anti-cd38": "daratumumab"}),
+    (
+        33183102,
+        "This article highlights repurposing of antiviral, antimalarial, antineoplastic, antidiabetic, analgesic, "
+        "and immunomodulatory drugs.",
+        {},
+    ),
+    (
+        34082709,
+        "At enrolment, the viral load (VL) level (p = 0.03) and CD8+CD38+ percentage (p = 0.03) were higher in "
+        "DG than non-DG individuals.",
+        {},
+    ),
+    (
+        34091967,
+        "IHC for CD3 and CD20 were negative in all cases, while positivity for CD38, CD138 and MUM1 was observed "
+        "in 70.2%, 79.2% and 98.9%, respectively.",
+        {},
+    ),
+    (
+        33962213,
+        "Purified CD138+ BM-PCs of 23 MM patients at initiation of their treatment were subjected to aCGH, FISH "
+        "and ULCS.",
+        {},
+    ),
+    (
+        34093594,
+        "In the last decade, CD38-targeting immunotherapies, such as daratumumab, have been recognized as a key "
+        "component in the treatment of multiple myeloma.",
+        {"cd38": "CD38", "anti-cd38": "daratumumab"},
+    ),
 ]
 
 

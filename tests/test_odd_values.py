@@ -10,8 +10,8 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.urls import reverse
 
-from papers.curation import services as curation
 from papers.catalogue.models import PUB_YEARS, Authorship, Paper
+from papers.curation import services as curation
 from papers.search.indexing import index_papers
 
 from .conftest import SAMPLES, post_paper_form, set_status
@@ -36,8 +36,14 @@ def store(paper, **values):
 
 def every_page(client, pmid=TELOMERE):
     """Every public address that shows the paper: page, search, exports of each format, API."""
-    urls = [reverse("paper", args=[pmid]), "/search/?q=telomere", "/search/?q=telomere&sort=newest",
-            "/api/papers/", "/api/papers/?q=telomere", reverse("api:paper-detail", args=[pmid])]
+    urls = [
+        reverse("paper", args=[pmid]),
+        "/search/?q=telomere",
+        "/search/?q=telomere&sort=newest",
+        "/api/papers/",
+        "/api/papers/?q=telomere",
+        reverse("api:paper-detail", args=[pmid]),
+    ]
     for fmt in FORMATS:
         urls += [reverse("paper_export", args=[pmid, fmt]), f"/search/export.{fmt}?q=telomere"]
     return {url: client.get(url) for url in urls}
@@ -52,7 +58,13 @@ def assert_all_answer(client, pmid=TELOMERE):
 
 
 ODD_DATES = [
-    (2017, 13, 3), (2017, 0, 3), (2017, 8, 40), (2017, 2, 30), (2017, None, 12), (0, 8, 3), (32767, 8, 3),
+    (2017, 13, 3),
+    (2017, 0, 3),
+    (2017, 8, 40),
+    (2017, 2, 30),
+    (2017, None, 12),
+    (0, 8, 3),
+    (32767, 8, 3),
     (None, 13, 40),
 ]
 
@@ -88,9 +100,17 @@ def test_a_real_date_is_kept_whole(client, paper):
     assert "month = feb" in client.get(reverse("paper_export", args=[TELOMERE, "bib"])).content.decode()
 
 
-@pytest.mark.parametrize("field, value", [
-    ("pub_month", 13), ("pub_month", 0), ("pub_day", 32), ("pub_day", 0), ("pub_year", 999), ("pub_year", 2101),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("pub_month", 13),
+        ("pub_month", 0),
+        ("pub_day", 32),
+        ("pub_day", 0),
+        ("pub_year", 999),
+        ("pub_year", 2101),
+    ],
+)
 def test_curators_cannot_enter_an_odd_date(client, paper, field, value):
     client.force_login(_boss())
     response = post_paper_form(client, paper, lambda data: data.update({field: value}))
@@ -172,8 +192,13 @@ def test_affiliations_of_the_wrong_shape_are_refused_in_the_admin(client, paper)
     authorship = paper.authorships.order_by("position").first()
     client.force_login(_boss())
     url = reverse("admin:papers_authorship_change", args=[authorship.pk])
-    data = {"paper": paper.pk, "author": authorship.author_id, "position": authorship.position,
-            "orcid": "", "affiliations": json.dumps([{"name": "Oxford"}])}
+    data = {
+        "paper": paper.pk,
+        "author": authorship.author_id,
+        "position": authorship.position,
+        "orcid": "",
+        "affiliations": json.dumps([{"name": "Oxford"}]),
+    }
     response = client.post(url, data)
     assert response.status_code == 200 and "affiliations" in response.context["adminform"].form.errors
     data["affiliations"] = json.dumps(["Oxford"])

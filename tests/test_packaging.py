@@ -36,8 +36,11 @@ def imported_modules(module_name: str) -> set[str]:
 def pinned(filename: str) -> set[str]:
     """The package names a requirements file pins itself (not those of a file it includes)."""
     lines = (ROOT / filename).read_text().splitlines()
-    return {canonicalize_name(re.split(r"[=<>~!\[; ]", line, maxsplit=1)[0])
-            for line in map(str.strip, lines) if line and not line.startswith(("#", "-"))}
+    return {
+        canonicalize_name(re.split(r"[=<>~!\[; ]", line, maxsplit=1)[0])
+        for line in map(str.strip, lines)
+        if line and not line.startswith(("#", "-"))
+    }
 
 
 def test_the_deployable_app_holds_no_benchmark_code():

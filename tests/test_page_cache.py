@@ -9,11 +9,11 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from papers.curation import services as curation
 from papers.catalogue.models import Paper, Tag
-from papers.tagging.models import PaperTag
-from papers.site.page_cache import HEADER, collection_version
+from papers.curation import services as curation
 from papers.search.indexing import rebuild
+from papers.site.page_cache import HEADER, collection_version
+from papers.tagging.models import PaperTag
 
 from .conftest import set_status
 
@@ -99,7 +99,9 @@ def test_writes_that_bypass_the_models_show_at_once(visit, corpus, write):
         set_status(Paper.objects.filter(pmid=PAPER), Paper.Status.PENDING)
     elif write == "raw SQL":
         with connection.cursor() as cursor:
-            cursor.execute("UPDATE papers_paper SET status = 'rejected', status_reason = 'other' WHERE pmid = %s", [PAPER])
+            cursor.execute(
+                "UPDATE papers_paper SET status = 'rejected', status_reason = 'other' WHERE pmid = %s", [PAPER]
+            )
     else:
         Paper.objects.filter(pmid=PAPER).delete()
     response = visit(url)
@@ -151,5 +153,7 @@ def test_every_table_the_pages_read_keeps_its_triggers():
             expected = {(table, f"{table}_{kind}") for table in watched for kind in ("changed", "truncated")}
         else:
             cursor.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")
-            expected = {(table, f"{table}_{event}_changed") for table in watched for event in ("insert", "update", "delete")}
+            expected = {
+                (table, f"{table}_{event}_changed") for table in watched for event in ("insert", "update", "delete")
+            }
         assert expected <= set(cursor.fetchall())

@@ -11,11 +11,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from papers.site import exports
-
-from papers.curation import services as curation
 from papers.catalogue.markup import to_text
 from papers.catalogue.models import Paper, Tag
+from papers.curation import services as curation
+from papers.site import exports
 from papers.tagging.models import PaperTag
 
 from .conftest import SAMPLES, set_status
@@ -46,6 +45,7 @@ def import_sample(name: str, *, approve=True) -> Paper:
 
 # --- search ---------------------------------------------------------------------------------
 
+
 def test_search_page_ranks_highlights_and_links_each_paper(client, corpus):
     response = client.get("/search/", {"q": "bortezomib"})
     assert response.status_code == 200
@@ -67,12 +67,12 @@ SNIPPETS = {
         "superior efficacy vs <mark>bortezomib</mark> and dexamethasone (Vd) in patients with relapsed or refractory "
         "multiple myeloma previously treated with lenalidomide, including those refractory to…",
         "…status of 0-2, had at least one previous line of therapy, including lenalidomide and a <mark>proteasome "
-        "inhibitor</mark>, had a partial response or better to one or more previous lines of antimyeloma therapy, and were…",
+        "inhibitor</mark>, had a partial response or better to one or more previous lines of antimyeloma therapy, and were…",  # noqa: E501
     ],
     "postgresql": [
-        "<mark>bortezomib</mark>, and dexamethasone (PVd) demonstrated superior efficacy vs <mark>bortezomib</mark> and "
+        "<mark>bortezomib</mark>, and dexamethasone (PVd) demonstrated superior efficacy vs <mark>bortezomib</mark> and "  # noqa: E501
         "dexamethasone (Vd) in patients with",
-        "<mark>proteasome</mark> <mark>inhibitor</mark>, had a partial response or better to one or more previous lines "
+        "<mark>proteasome</mark> <mark>inhibitor</mark>, had a partial response or better to one or more previous lines "  # noqa: E501
         "of antimyeloma",
     ],
 }
@@ -132,11 +132,33 @@ def test_pages_of_results_follow_on(client, corpus):
     assert "showing 3–3" in second.content.decode()
 
 
-@pytest.mark.parametrize("query", [
-    '"unbalanced', "NEAR(", "NEAR(a b", "*", "OR", "AND NOT", "-", '""', "a\x00b", "x" * 10_000,
-    "bortezomib) OR (", "title:myeloma", "^bortezomib", "<script>alert(1)</script>", "'; DROP TABLE papers_paper; --",
-    "IL-6 OR", "NOT", "ñ̃̃̃", "{}[]()", "\\", "%_%", "a" * 600 + " bortezomib",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"unbalanced',
+        "NEAR(",
+        "NEAR(a b",
+        "*",
+        "OR",
+        "AND NOT",
+        "-",
+        '""',
+        "a\x00b",
+        "x" * 10_000,
+        "bortezomib) OR (",
+        "title:myeloma",
+        "^bortezomib",
+        "<script>alert(1)</script>",
+        "'; DROP TABLE papers_paper; --",
+        "IL-6 OR",
+        "NOT",
+        "ñ̃̃̃",
+        "{}[]()",
+        "\\",
+        "%_%",
+        "a" * 600 + " bortezomib",
+    ],
+)
 def test_a_hostile_query_gets_results_or_a_polite_word(client, corpus, query):
     response = client.get("/search/", {"q": query})
     assert response.status_code in (200, 400)
@@ -150,14 +172,17 @@ def test_a_hostile_query_gets_results_or_a_polite_word(client, corpus, query):
     assert Paper.objects.count() == 222
 
 
-@pytest.mark.parametrize(("params", "message"), [
-    ({"q": "myeloma", "year_from": "nineteen"}, "From year: Enter a whole number."),
-    ({"q": "myeloma", "page": "0"}, "Page: Ensure this value is greater than or equal to 1."),
-    ({"q": "myeloma", "page_size": "1000"}, "Page size: Ensure this value is less than or equal to 100."),
-    ({"q": "myeloma", "tag": "<b>"}, "Tags: &lt;b&gt; is not a tag&#x27;s short name."),
-    ({"q": "myeloma", "year_from": "2020", "year_to": "2010"}, "The first year must not be after the last."),
-    ({"q": "myeloma", "sort": "random"}, "Sort: Select a valid choice."),
-])
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"q": "myeloma", "year_from": "nineteen"}, "From year: Enter a whole number."),
+        ({"q": "myeloma", "page": "0"}, "Page: Ensure this value is greater than or equal to 1."),
+        ({"q": "myeloma", "page_size": "1000"}, "Page size: Ensure this value is less than or equal to 100."),
+        ({"q": "myeloma", "tag": "<b>"}, "Tags: &lt;b&gt; is not a tag&#x27;s short name."),
+        ({"q": "myeloma", "year_from": "2020", "year_to": "2010"}, "The first year must not be after the last."),
+        ({"q": "myeloma", "sort": "random"}, "Sort: Select a valid choice."),
+    ],
+)
 def test_bad_parameters_get_a_400_that_says_which(client, corpus, params, message):
     response = client.get("/search/", params)
     assert response.status_code == 400
@@ -186,12 +211,16 @@ def test_result_pages_cost_at_most_ten_queries(client, tagged, django_assert_max
 
 # --- topics and tags ------------------------------------------------------------------------
 
+
 def test_topic_page_lists_its_confirmed_public_papers_with_a_chart(client, tagged):
     topic = Tag.objects.get(slug="il-6").topic
     root = topic.parent
     set_status(Paper.objects.filter(pmid=33596528), Paper.Status.PENDING)
-    expected = set(Paper.objects.public().filter(
-        paper_tags__status=PaperTag.Status.CONFIRMED, paper_tags__tag__topic__in=[topic, root]).values_list("pmid", flat=True))
+    expected = set(
+        Paper.objects.public()
+        .filter(paper_tags__status=PaperTag.Status.CONFIRMED, paper_tags__tag__topic__in=[topic, root])
+        .values_list("pmid", flat=True)
+    )
     assert 33596528 not in expected and expected
     for slug in (topic.slug, root.slug):
         response = client.get(reverse("topic", args=[slug]))
@@ -226,13 +255,14 @@ def test_tag_page_shows_synonyms_papers_and_related_tags(client, tagged):
 
 # --- the paper page -------------------------------------------------------------------------
 
+
 def test_paper_page_shows_structured_abstract_links_and_citation_metadata(client, taxonomy):
     paper = import_sample("27797938")
     response = client.get(paper.get_absolute_url())
     html = response.content.decode()
     for section in paper.abstract_sections:
         assert f"<h3>{section['label']}</h3>" in html
-    assert '<i>TERT</i>' in html  # inline markup kept, sanitised
+    assert "<i>TERT</i>" in html  # inline markup kept, sanitised
     assert f'href="https://doi.org/{paper.doi}"' in html
     assert 'href="https://pubmed.ncbi.nlm.nih.gov/27797938/"' in html
     assert f'href="https://pmc.ncbi.nlm.nih.gov/articles/{paper.pmcid}/"' in html
@@ -280,7 +310,9 @@ def test_pending_and_rejected_papers_have_no_page(client, taxonomy):
 
 def test_hostile_record_text_is_shown_inert(client, db):
     paper = Paper.objects.create(
-        pmid=42, status=Paper.Status.APPROVED, title='<script>alert(1)</script><i onclick="x()">Bad</i> title',
+        pmid=42,
+        status=Paper.Status.APPROVED,
+        title='<script>alert(1)</script><i onclick="x()">Bad</i> title',
         abstract='<img src=x onerror="alert(2)"><a href="javascript:alert(3)">link</a>',
     )
     html = client.get(paper.get_absolute_url()).content.decode()
@@ -289,6 +321,7 @@ def test_hostile_record_text_is_shown_inert(client, db):
 
 
 # --- exports --------------------------------------------------------------------------------
+
 
 def test_search_export_holds_every_page_in_result_order(client, corpus):
     response = client.get(reverse("search_export", args=["ris"]), {"q": "bortezomib", "page": 2, "page_size": 1})
@@ -300,9 +333,11 @@ def test_search_export_holds_every_page_in_result_order(client, corpus):
 
 def test_exports_of_topics_tags_and_a_paper_in_every_format(client, tagged):
     for key, export_format in exports.FORMATS.items():
-        for url in (reverse("tag_export", args=["il-6", key]),
-                    reverse("topic_export", args=[Tag.objects.get(slug="il-6").topic.slug, key]),
-                    reverse("paper_export", args=[34088671, key])):
+        for url in (
+            reverse("tag_export", args=["il-6", key]),
+            reverse("topic_export", args=[Tag.objects.get(slug="il-6").topic.slug, key]),
+            reverse("paper_export", args=[34088671, key]),
+        ):
             response = client.get(url)
             assert response.status_code == 200, url
             assert response["Content-Type"].startswith(export_format.content_type)

@@ -10,8 +10,8 @@ from urllib.parse import parse_qsl
 import pytest
 from django.core.management import call_command
 
-from papers.curation import services as curation
 from papers.catalogue.models import Paper
+from papers.curation import services as curation
 from papers.tagging.models import PaperTag
 
 from .conftest import SAMPLES, set_status
@@ -42,8 +42,11 @@ def test_a_book_chapter_is_cited_once_with_its_bookshelf_link(client, with_sampl
     assert " . " not in source and source.count("GeneReviews") == 1
     assert '<a href="https://www.ncbi.nlm.nih.gov/books/NBK1403/">' in html
     coins = dict(parse_qsl(unescape(re.search(r'<span class="Z3988" title="([^"]*)"', html).group(1))))
-    assert (coins["rft.genre"], coins["rft.atitle"], coins["rft.btitle"]) == ("bookitem", "CACNA1C-Related Disorders",
-                                                                             "GeneReviews®")
+    assert (coins["rft.genre"], coins["rft.atitle"], coins["rft.btitle"]) == (
+        "bookitem",
+        "CACNA1C-Related Disorders",
+        "GeneReviews®",
+    )
 
 
 def test_a_paper_not_in_english_says_its_language(client, with_samples):
@@ -55,7 +58,7 @@ def test_a_tag_without_related_tags_has_no_related_tags_heading(client, with_sam
     for paper_tag in PaperTag.objects.filter(tag__slug="il-6"):
         curation.confirm_tag(paper_tag, people.superuser)
     html = client.get("/tags/il-6/").content.decode()
-    assert "ol class=\"results\"" in html and "Related tags" not in html
+    assert 'ol class="results"' in html and "Related tags" not in html
 
 
 def test_a_result_without_an_abstract_repeats_no_title(client, with_samples):
@@ -67,7 +70,9 @@ def test_a_result_without_an_abstract_repeats_no_title(client, with_samples):
 
 def test_a_nul_byte_in_a_query_is_dropped_not_refused(client, with_samples):
     page = client.get("/search/", {"q": "bortezo\x00mib"})
-    assert page.status_code == 200 and page.context["results"].total == client.get(
-        "/search/", {"q": "bortezomib"}).context["results"].total > 0
+    assert (
+        page.status_code == 200
+        and page.context["results"].total == client.get("/search/", {"q": "bortezomib"}).context["results"].total > 0
+    )
     api = client.get("/api/papers/", {"q": "bortezo\x00mib"})
     assert api.status_code == 200 and api.json()["total"] > 0

@@ -8,8 +8,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from papers.curation import services as curation
 from papers.catalogue.models import Paper
+from papers.curation import services as curation
 from papers.tagging.models import PaperTag
 
 from .axe import violations
@@ -45,9 +45,10 @@ def site(corpus, people):
 
 def contrast(rgb_a: str, rgb_b: str) -> float:
     def luminance(css):
-        r, g, b = (int(v) / 255 for v in css[css.index("(") + 1:css.index(")")].split(",")[:3])
+        r, g, b = (int(v) / 255 for v in css[css.index("(") + 1 : css.index(")")].split(",")[:3])
         lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
         return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
     high, low = sorted((luminance(rgb_a), luminance(rgb_b)), reverse=True)
     return (high + 0.05) / (low + 0.05)
 
@@ -86,7 +87,9 @@ def test_focus_ring_and_pagination_targets_meet_wcag(page, live_server, site):
     page.keyboard.press("Tab")  # focus by keyboard: :focus-visible
     colour = link.evaluate("a => getComputedStyle(a).outlineColor")
     assert contrast(colour, "rgb(255, 255, 255)") >= 3
-    for box in [page.locator("nav.pages li > *").nth(i).bounding_box() for i in range(page.locator("nav.pages li").count())]:
+    for box in [
+        page.locator("nav.pages li > *").nth(i).bounding_box() for i in range(page.locator("nav.pages li").count())
+    ]:
         assert box["width"] >= 24 and box["height"] >= 24
 
 

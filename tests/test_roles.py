@@ -11,11 +11,19 @@ from django.db.migrations.loader import MigrationLoader
 roles_migration = importlib.import_module("papers.migrations.0003_roles")
 
 CURATORS = {
-    "papers.add_importrun", "papers.view_importrun",
-    "papers.view_paper", "papers.change_paper",
-    "papers.view_papertag", "papers.add_papertag", "papers.change_papertag",
-    "papers.view_tag", "papers.view_topic", "papers.view_author", "papers.view_authorship",
-    "papers.view_publicationtype", "papers.view_paperevent",
+    "papers.add_importrun",
+    "papers.view_importrun",
+    "papers.view_paper",
+    "papers.change_paper",
+    "papers.view_papertag",
+    "papers.add_papertag",
+    "papers.change_papertag",
+    "papers.view_tag",
+    "papers.view_topic",
+    "papers.view_author",
+    "papers.view_authorship",
+    "papers.view_publicationtype",
+    "papers.view_paperevent",
 }
 
 

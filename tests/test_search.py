@@ -11,11 +11,11 @@ from collections import Counter
 import pytest
 from django.db import connection
 
-from papers.curation import services as curation
 from papers.catalogue.models import Paper, Tag
+from papers.curation import services as curation
+from papers.search import FacetValue, Results, SearchFilters, search, search_ids
 from papers.search.models import SearchDocument
 from papers.tagging.models import PaperTag
-from papers.search import FacetValue, Results, SearchFilters, search, search_ids
 
 from .conftest import set_status
 
@@ -24,14 +24,17 @@ def pmids(results) -> list[int]:
     return [hit.paper.pmid for hit in results.hits]
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("bortezomib", [32895455, 32901100, 34087126]),
-    ("glucose", [34094908, 403189, 34092011]),
-    ('"natural killer"', [34094908]),
-    ("bortezomib -daratumumab", [32895455, 32901100]),
-    ("NF-κB", [34088671]),
-    ("selinexor", [34051651]),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("bortezomib", [32895455, 32901100, 34087126]),
+        ("glucose", [34094908, 403189, 34092011]),
+        ('"natural killer"', [34094908]),
+        ("bortezomib -daratumumab", [32895455, 32901100]),
+        ("NF-κB", [34088671]),
+        ("selinexor", [34051651]),
+    ],
+)
 def test_search_ranks_the_best_matches_first(corpus, query, expected):
     results = search(query)
     assert pmids(results) == expected
@@ -39,10 +42,13 @@ def test_search_ranks_the_best_matches_first(corpus, query, expected):
     assert results.message == ""
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ('"proteasome inhibitor"', {32901100, 32895455, 34087126}),  # the tag: bortezomib too
-    ("daratumumab OR osteoclast", {34090465, 34087126, 34093594}),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('"proteasome inhibitor"', {32901100, 32895455, 34087126}),  # the tag: bortezomib too
+        ("daratumumab OR osteoclast", {34090465, 34087126, 34093594}),
+    ],
+)
 def test_tag_names_find_the_same_papers_on_both_databases(corpus, query, expected):
     """Expanded to all their tags' names, these rank differently on the two engines (each weighs
     the many alternatives its own way), but find the same papers."""
@@ -56,7 +62,11 @@ def test_phrases_words_and_stop_words_combine_alike_on_both_databases(corpus):
     words, as its tsquery && would; the papers found must not change."""
     assert set(pmids(search("in bortezomib"))) == set(pmids(search("bortezomib")))
     assert set(pmids(search('"proteasome inhibitor" OR daratumumab OR osteoclast'))) == {
-        32901100, 32895455, 34087126, *pmids(search("daratumumab OR osteoclast"))}
+        32901100,
+        32895455,
+        34087126,
+        *pmids(search("daratumumab OR osteoclast")),
+    }
     assert set(pmids(search('daratumumab OR osteoclast -"proteasome inhibitor"'))) == {34090465, 34093594}
 
 
@@ -64,14 +74,23 @@ def test_hyphenated_words_find_what_the_database_finds_for_the_phrase(corpus):
     """PostgreSQL searches a hyphenated word by its own lexeme ('nf-κb'), not as the phrase of
     it and its parts that phraseto_tsquery writes; FTS5 takes the quoted phrase. Either way every
     term of the taxonomy must find exactly the papers the database's own phrase search finds."""
-    taxonomy = {t for name, synonyms in Tag.objects.values_list("name", "synonyms") for t in [name, *synonyms] if "-" in t}
+    taxonomy = {
+        t for name, synonyms in Tag.objects.values_list("name", "synonyms") for t in [name, *synonyms] if "-" in t
+    }
     # and the hyphenated words of the papers themselves, with the word after them
-    written = {m.group() for text in SearchDocument.objects.values_list("abstract", flat=True)
-               for m in re.finditer(r"\w+(?:-\w+)+(?: \w+)?", text)}
-    terms = sorted(taxonomy | set(sorted(written)[:300]) | {"anti-IL-6 receptor", "1e-5", "well-to-do patients", "x--y"})
-    reference = ("SELECT paper_id FROM papers_searchdocument WHERE vector @@ phraseto_tsquery('english', %s)"
-                 if connection.vendor == "postgresql" else
-                 "SELECT rowid FROM papers_search_fts WHERE papers_search_fts MATCH %s")
+    written = {
+        m.group()
+        for text in SearchDocument.objects.values_list("abstract", flat=True)
+        for m in re.finditer(r"\w+(?:-\w+)+(?: \w+)?", text)
+    }
+    terms = sorted(
+        taxonomy | set(sorted(written)[:300]) | {"anti-IL-6 receptor", "1e-5", "well-to-do patients", "x--y"}
+    )
+    reference = (
+        "SELECT paper_id FROM papers_searchdocument WHERE vector @@ phraseto_tsquery('english', %s)"
+        if connection.vendor == "postgresql"
+        else "SELECT rowid FROM papers_search_fts WHERE papers_search_fts MATCH %s"
+    )
     found = {}
     with connection.cursor() as cursor:
         for term in terms:
@@ -95,8 +114,10 @@ def test_search_without_expansion_finds_only_the_words_typed(corpus):
     assert results.expanded == []
     expanded = search("interleukin-6")
     assert pmids(expanded) == [32879426, 34088671, 33596528]
-    assert expanded.expanded[0] == ("interleukin-6", ["IL-6", *(s for s in Tag.objects.get(slug="il-6").synonyms
-                                                                if s != "interleukin-6")])
+    assert expanded.expanded[0] == (
+        "interleukin-6",
+        ["IL-6", *(s for s in Tag.objects.get(slug="il-6").synonyms if s != "interleukin-6")],
+    )
     assert pmids(search("bortezomib -daratumumab", expand_synonyms=False)) == [32895455]
 
 
@@ -117,8 +138,11 @@ def test_search_counts_facets_over_all_matches(corpus, people):
     assert facets.tags == [FacetValue("il-6", "IL-6", 3)]
     assert facets.years == [FacetValue(2021, "2021", 3)]
     nutrition = "Nutrition (Burbank, Los Angeles County, Calif.)"
-    assert facets.journals == [FacetValue("Leukemia", "Leukemia", 1), FacetValue(nutrition, nutrition, 1),
-                               FacetValue("Science advances", "Science advances", 1)]
+    assert facets.journals == [
+        FacetValue("Leukemia", "Leukemia", 1),
+        FacetValue(nutrition, nutrition, 1),
+        FacetValue("Science advances", "Science advances", 1),
+    ]
     assert facets.publication_types == [FacetValue("Journal Article", "Journal Article", 3)]
     assert sorted(pmids(search("cells", filters=SearchFilters(tags=("il-6",))))) == [32879426, 33596528, 34088671]
 
@@ -136,7 +160,11 @@ def test_publication_type_counts_are_those_of_the_matching_papers(corpus):
 
 
 def test_search_filters_by_tag_year_journal_and_type(corpus):
-    assert pmids(search("bortezomib", filters=SearchFilters(year_from=2021, year_to=2021))) == [32895455, 32901100, 34087126]
+    assert pmids(search("bortezomib", filters=SearchFilters(year_from=2021, year_to=2021))) == [
+        32895455,
+        32901100,
+        34087126,
+    ]
     assert pmids(search("glucose", filters=SearchFilters(year_to=1990))) == [403189]
     journal = Paper.objects.get(pmid=34094908).journal_title
     assert pmids(search("glucose", filters=SearchFilters(journal=journal))) == [34094908]
@@ -172,8 +200,12 @@ def test_search_sorts_newest_first_and_pages(corpus):
 
 
 def test_search_marks_matches_in_a_safe_snippet(db):
-    paper = Paper.objects.create(pmid=1, status=Paper.Status.APPROVED, title="Zoledronate <i>in vitro</i>",
-                                 abstract="&lt;script&gt;alert(1)&lt;/script&gt; Zoledronate slows osteoclasts.")
+    paper = Paper.objects.create(
+        pmid=1,
+        status=Paper.Status.APPROVED,
+        title="Zoledronate <i>in vitro</i>",
+        abstract="&lt;script&gt;alert(1)&lt;/script&gt; Zoledronate slows osteoclasts.",
+    )
     from papers.search.indexing import index_papers
 
     index_papers([paper.pk])
@@ -183,10 +215,27 @@ def test_search_marks_matches_in_a_safe_snippet(db):
     assert hit.snippet == "&lt;script&gt;alert(1)&lt;/script&gt; Zoledronate slows osteoclasts."
 
 
-@pytest.mark.parametrize("query", [
-    '"unbalanced', "NEAR(", "-", "OR", "*", "a:b", "^", "\x00", "x" * 10000,
-    "'); DROP TABLE papers_paper; --", "<script>alert(1)</script>", "", "   ", "-myeloma", '""', "AND OR NOT",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"unbalanced',
+        "NEAR(",
+        "-",
+        "OR",
+        "*",
+        "a:b",
+        "^",
+        "\x00",
+        "x" * 10000,
+        "'); DROP TABLE papers_paper; --",
+        "<script>alert(1)</script>",
+        "",
+        "   ",
+        "-myeloma",
+        '""',
+        "AND OR NOT",
+    ],
+)
 def test_search_survives_hostile_queries(corpus, query):
     results = search(query)
     assert isinstance(results, Results)

@@ -9,11 +9,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from papers.curation import services as curation
 from papers.catalogue.models import Paper, PublicationType, Tag
-from papers.search.models import SearchDocument
+from papers.curation import services as curation
 from papers.search import SearchFilters, indexing, postgres, search, sqlite
 from papers.search.indexing import index_papers
+from papers.search.models import SearchDocument
 
 from .conftest import SAMPLES, post_paper_form, set_status
 
@@ -34,10 +34,14 @@ def pmids(query, **options) -> list[int]:
 def test_import_writes_plain_text_documents(taxonomy):
     import_xml(LYTIC)
     document = SearchDocument.objects.get(paper__pmid=38856741)
-    assert document.title == ("Remineralization Rate of Lytic Lesions of the Spine in Multiple Myeloma "
-                              "Patients Undergoing Radiation Therapy.")
+    assert document.title == (
+        "Remineralization Rate of Lytic Lesions of the Spine in Multiple Myeloma Patients Undergoing Radiation Therapy."
+    )
     assert "(βdifference)" in document.abstract and "<sub>" not in document.abstract
-    assert document.terms == "Hounsfield Units; bone remodeling; lytic lesions; multiple myeloma; radiotherapy; remineralization"
+    assert (
+        document.terms
+        == "Hounsfield Units; bone remodeling; lytic lesions; multiple myeloma; radiotherapy; remineralization"
+    )
     assert pmids("remineralization") == [38856741]
 
 
@@ -116,10 +120,14 @@ def test_raw_sql_writes_are_found_and_repaired_by_check_search_index(taxonomy):
     call_command("check_search_index", stdout=out)
     assert out.getvalue() == "The search index agrees with all 3 papers.\n"
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE papers_paper SET pub_year = 1999, journal_title = 'Bone Reports' WHERE id = %s", [lytic.pk])
+        cursor.execute(
+            "UPDATE papers_paper SET pub_year = 1999, journal_title = 'Bone Reports' WHERE id = %s", [lytic.pk]
+        )
         cursor.execute("UPDATE papers_paper SET status = 'pending' WHERE id = %s", [aids.pk])
-        cursor.execute("INSERT INTO papers_paper_publication_types (paper_id, publicationtype_id) VALUES (%s, %s)",
-                       [magnetic.pk, review.pk])
+        cursor.execute(
+            "INSERT INTO papers_paper_publication_types (paper_id, publicationtype_id) VALUES (%s, %s)",
+            [magnetic.pk, review.pk],
+        )
         cursor.execute("UPDATE papers_paper SET title = 'Zebrafish flavocytochrome' WHERE id = %s", [magnetic.pk])
     assert found() == (1, [2025], ["Global spine journal"])  # the documents as they were
     out = io.StringIO()
@@ -128,13 +136,17 @@ def test_raw_sql_writes_are_found_and_repaired_by_check_search_index(taxonomy):
     assert out.getvalue() == (
         "3 paper(s) whose document has stale facts (status, date, journal or types): PMID 38856741, PMID 12091962,"
         " PMID 9997\n"
-        "1 paper(s) whose document has stale text: PMID 9997\n")
+        "1 paper(s) whose document has stale text: PMID 9997\n"
+    )
     out = io.StringIO()
     call_command("check_search_index", "--fix", stdout=out)
     assert out.getvalue().endswith("Rewrote 3 document(s).\n")
     assert found() == (1, [1999], ["Bone Reports"])
     assert search("correctional").total == 0
-    assert {f.value: f.count for f in search("zebrafish").facets.publication_types} == {"Journal Article": 1, "Review": 1}
+    assert {f.value: f.count for f in search("zebrafish").facets.publication_types} == {
+        "Journal Article": 1,
+        "Review": 1,
+    }
     assert_in_step()
     SearchDocument.objects.filter(pk=aids.pk).delete()
     assert indexing.check() == indexing.Drift(missing=[aids.pk])
@@ -144,8 +156,10 @@ def test_raw_sql_writes_are_found_and_repaired_by_check_search_index(taxonomy):
 def test_check_search_index_repairs_the_full_text_index(taxonomy):
     import_xml(LYTIC)
     with connection.cursor() as cursor:  # the index loses a document's words
-        cursor.execute("INSERT INTO papers_search_fts(papers_search_fts, rowid, title, terms, abstract)"
-                       " SELECT 'delete', paper_id, title, terms, abstract FROM papers_searchdocument")
+        cursor.execute(
+            "INSERT INTO papers_search_fts(papers_search_fts, rowid, title, terms, abstract)"
+            " SELECT 'delete', paper_id, title, terms, abstract FROM papers_searchdocument"
+        )
     assert search("remineralization").total == 0
     assert indexing.check().full_text_index
     call_command("check_search_index", "--fix", stdout=io.StringIO())
@@ -187,6 +201,7 @@ def while_paused(first, write, waits: bool = True) -> None:
                 errors.append(error)
             finally:
                 connection.close()
+
         return threading.Thread(target=run)
 
     holding = in_own_connection(lambda: first(pause))
@@ -205,6 +220,7 @@ def while_paused(first, write, waits: bool = True) -> None:
 
 def while_reindexing(paper: Paper, write) -> None:
     """`write` while the paper is re-indexed, its transaction open."""
+
     def reindex(pause):
         with transaction.atomic():
             index_papers([paper.pk])
@@ -246,6 +262,7 @@ def test_a_rebuild_holds_only_the_papers_it_is_writing(taxonomy, people, monkeyp
             if ids == [first.pk]:
                 pause()
             return written
+
         monkeypatch.setattr(indexing, "_rows", paused_rows)
         assert indexing.rebuild() == 3
 
@@ -258,11 +275,14 @@ def test_an_import_that_changes_a_papers_types_reaches_search(taxonomy, tmp_path
     import_xml(TWO_RECORDS)
     assert {f.value: f.count for f in search("flavocytochrome").facets.publication_types} == {"Journal Article": 1}
     changed = tmp_path / "changed.xml"
-    changed.write_text(TWO_RECORDS.read_text().replace(
-        '<PublicationType UI="D016428">Journal Article</PublicationType></PublicationTypeList></Article><MedlineJournalInfo>'
-        "<Country>Netherlands",
-        '<PublicationType UI="D016454">Review</PublicationType></PublicationTypeList></Article><MedlineJournalInfo>'
-        "<Country>Netherlands"))
+    changed.write_text(
+        TWO_RECORDS.read_text().replace(
+            '<PublicationType UI="D016428">Journal Article</PublicationType></PublicationTypeList></Article><MedlineJournalInfo>'  # noqa: E501
+            "<Country>Netherlands",
+            '<PublicationType UI="D016454">Review</PublicationType></PublicationTypeList></Article><MedlineJournalInfo>'
+            "<Country>Netherlands",
+        )
+    )
     call_command("import_pubmed", "--from-xml", str(changed), stdout=io.StringIO())
     assert {f.value: f.count for f in search("flavocytochrome").facets.publication_types} == {"Review": 1}
     assert_in_step()
@@ -274,8 +294,10 @@ def test_search_vectors_are_kept_in_their_rows():
     """STORAGE MAIN (migration 0010): ranking reads each vector beside its row, not from TOAST.
     A later migration that alters the column resets it to the type's default, EXTENDED."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT attstorage FROM pg_attribute"
-                       " WHERE attrelid = 'papers_searchdocument'::regclass AND attname = 'vector'")
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute"
+            " WHERE attrelid = 'papers_searchdocument'::regclass AND attname = 'vector'"
+        )
         assert cursor.fetchone() == ("m",)
 
 
@@ -285,8 +307,10 @@ def test_copied_journal_and_types_are_kept_in_their_rows():
     """STORAGE PLAIN (migration 0012): counting journals and types reads them beside each match;
     as EXTENDED, the toaster moved a journal title out of rows with a long vector."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'papers_searchdocument'::regclass"
-                       " AND attname IN ('journal_title', 'publication_type_ids') ORDER BY attname")
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'papers_searchdocument'::regclass"
+            " AND attname IN ('journal_title', 'publication_type_ids') ORDER BY attname"
+        )
         assert cursor.fetchall() == [("journal_title", "p"), ("publication_type_ids", "p")]
 
 
@@ -374,7 +398,7 @@ def test_large_imports_and_rebuilds_leave_the_full_text_index_in_one_segment(tax
     ids = list(Paper.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), 50):  # each savepoint writes a segment, as each commit does
         with transaction.atomic():
-            index_papers(ids[start:start + 50])
+            index_papers(ids[start : start + 50])
     assert _fts_segments() > 1
     monkeypatch.setattr(indexing, "COMPACT_AFTER", 200)
     Paper.objects.all().delete()
@@ -400,8 +424,9 @@ def test_an_import_stands_when_the_index_cannot_be_compacted(taxonomy, demo_file
 
 @pytest.mark.django_db
 def test_documents_strip_control_characters():
-    paper = Paper.objects.create(pmid=7, status=Paper.Status.APPROVED, title="Bone\x02 marrow\x03 niche",
-                                 abstract="Bone\x02 marrow\x03 niche")
+    paper = Paper.objects.create(
+        pmid=7, status=Paper.Status.APPROVED, title="Bone\x02 marrow\x03 niche", abstract="Bone\x02 marrow\x03 niche"
+    )
     index_papers([paper.pk, paper.pk])
     assert (SearchDocument.objects.get().title, SearchDocument.objects.get().abstract) == ("Bone marrow niche",) * 2
     assert [h.snippet for h in search("niche").hits] == ["Bone marrow <mark>niche</mark>"]  # of the abstract

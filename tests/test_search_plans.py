@@ -18,7 +18,6 @@ from papers.search.scope import Scope
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
 
 
-
 def _statement_settings() -> list[str]:
     """The names of the settings a search statement sets."""
     return re.findall(r"SET LOCAL (\w+)", postgres.statement_settings())
@@ -33,8 +32,10 @@ def costly_scan(corpus):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE papers_searchdocument")  # as autovacuum would, after an import
         # The import's deferred checks run first: ALTER TABLE refuses a table with any pending.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE; ALTER TABLE papers_searchdocument SET (parallel_workers = 2);"
-                       " SET cpu_operator_cost = 1")
+        cursor.execute(
+            "SET CONSTRAINTS ALL IMMEDIATE; ALTER TABLE papers_searchdocument SET (parallel_workers = 2);"
+            " SET cpu_operator_cost = 1"
+        )
 
 
 def _statement(query: str, filters: SearchFilters | None = None) -> str:
@@ -85,16 +86,23 @@ def test_filters_are_conditions_on_the_documents(corpus):
     link is read, and the papers found are those whose own columns pass the filters."""
     paper = Paper.objects.filter(pub_year__isnull=False).exclude(journal_title="").order_by("pk").first()
     kind = paper.publication_types.order_by("name").last().name
-    filters = SearchFilters(year_from=paper.pub_year, year_to=paper.pub_year, journal=paper.journal_title,
-                            publication_type=kind)
+    filters = SearchFilters(
+        year_from=paper.pub_year, year_to=paper.pub_year, journal=paper.journal_title, publication_type=kind
+    )
     words = "cells OR patients OR bone OR myeloma"
     assert not re.search(r"\bpapers_paper(_publication_types)?\b", _statement(words, filters))
     total, _, page = match(words, filters, expand_synonyms=False).page("newest", limit=100, offset=0)
-    passing = list(Paper.objects.filter(pub_year=paper.pub_year, journal_title=paper.journal_title,
-                                        publication_types__name=kind).values_list("pk", flat=True))
+    passing = list(
+        Paper.objects.filter(
+            pub_year=paper.pub_year, journal_title=paper.journal_title, publication_types__name=kind
+        ).values_list("pk", flat=True)
+    )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT paper_id FROM papers_searchdocument WHERE paper_id = ANY(%s)"
-                       " AND vector @@ websearch_to_tsquery('english', %s)", [passing, words])
+        cursor.execute(
+            "SELECT paper_id FROM papers_searchdocument WHERE paper_id = ANY(%s)"
+            " AND vector @@ websearch_to_tsquery('english', %s)",
+            [passing, words],
+        )
         expected = {pk for (pk,) in cursor.fetchall()}
     assert expected and {pk for pk, _ in page} == expected and total == len(expected)
     assert match(words, SearchFilters(publication_type="No such type")).page("newest", limit=10, offset=0)[0] == 0
@@ -120,8 +128,10 @@ def test_the_settings_hold_for_their_statement_only():
     with connection.cursor() as cursor:
         cursor.execute("SHOW work_mem")
         (before,) = cursor.fetchone()
-        cursor.execute(postgres.statement_settings() + "SELECT current_setting('work_mem'),"
-                       " current_setting('max_parallel_workers_per_gather')")
+        cursor.execute(
+            postgres.statement_settings() + "SELECT current_setting('work_mem'),"
+            " current_setting('max_parallel_workers_per_gather')"
+        )
         assert cursor.fetchone() == ("16MB", str(settings.PG_SEARCH_WORKERS)) and before != "16MB"
         cursor.execute("SELECT current_setting('work_mem'), current_setting('max_parallel_workers_per_gather')")
         assert cursor.fetchone() == (before, "0")

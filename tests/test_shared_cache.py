@@ -45,8 +45,9 @@ def test_behind_one_trusted_proxy_the_headers_last_address_is_the_client(client,
     assert topics(client, "198.51.100.8") == 200  # another client behind the same proxy
 
 
-@pytest.mark.parametrize("proxies, expected", [(0, "127.0.0.1"), (1, "198.51.100.7"), (2, "203.0.113.9"),
-                                               (3, "203.0.113.9")])
+@pytest.mark.parametrize(
+    "proxies, expected", [(0, "127.0.0.1"), (1, "198.51.100.7"), (2, "203.0.113.9"), (3, "203.0.113.9")]
+)
 def test_client_address_counts_trusted_proxies_from_the_right(settings, proxies, expected):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": proxies}
     request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7")
@@ -54,24 +55,39 @@ def test_client_address_counts_trusted_proxies_from_the_right(settings, proxies,
     assert client_address(RequestFactory().get("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"  # no proxy in between
 
 
-def test_cache_url_puts_the_throttle_and_page_caches_in_redis(redis_prefix):
+def test_cache_url_puts_the_throttle_and_page_caches_in_redis(redis_prefix):  # noqa: F811
     """The settings module's CACHE_URL, in a process of its own, against the real server."""
-    code = ("import django; django.setup(); from django.core.cache import caches;"
-            " caches['default'].set('greeting', 'hello', 60); caches['pages'].set('page', b'<html>', 60);"
-            " print(caches['default'].get('greeting'), caches['pages'].get('page'), type(caches['pages']).__name__)")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                            env={**manage_env("sqlite:///unused.sqlite3"), "DJANGO_SETTINGS_MODULE": "myeloma_lit.settings",
-                                 "CACHE_URL": REDIS_URL, "CACHE_KEY_PREFIX": redis_prefix})
+    code = (
+        "import django; django.setup(); from django.core.cache import caches;"
+        " caches['default'].set('greeting', 'hello', 60); caches['pages'].set('page', b'<html>', 60);"
+        " print(caches['default'].get('greeting'), caches['pages'].get('page'), type(caches['pages']).__name__)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **manage_env("sqlite:///unused.sqlite3"),
+            "DJANGO_SETTINGS_MODULE": "myeloma_lit.settings",
+            "CACHE_URL": REDIS_URL,
+            "CACHE_KEY_PREFIX": redis_prefix,
+        },
+    )
     assert result.stdout.split() == ["hello", "b'<html>'", "RedisCache"], result.stderr
     server = redis.Redis.from_url(REDIS_URL)
-    assert sorted(server.scan_iter(match=f"{redis_prefix}*")) == [f"{redis_prefix}.pages:1:page".encode(),
-                                                                   f"{redis_prefix}:1:greeting".encode()]
+    assert sorted(server.scan_iter(match=f"{redis_prefix}*")) == [
+        f"{redis_prefix}.pages:1:page".encode(),
+        f"{redis_prefix}:1:greeting".encode(),
+    ]
     assert 0 < server.ttl(f"{redis_prefix}:1:greeting") <= 60
 
 
 @pytest.mark.parametrize("listening", [False, True], ids=["refused", "never-answers"])
-def test_a_redis_out_of_reach_gives_the_503_page_within_seconds(client, db, settings, monkeypatch, page_cache, caplog,
-                                                                listening):
+def test_a_redis_out_of_reach_gives_the_503_page_within_seconds(
+    client, db, settings, monkeypatch, page_cache, caplog, listening
+):
     from myeloma_lit.settings import caches_from_env
 
     with socket.socket() as silent:  # a port where nothing listens, or something that never answers
@@ -89,20 +105,24 @@ def test_a_redis_out_of_reach_gives_the_503_page_within_seconds(client, db, sett
     assert "cache unavailable: " in caplog.text
 
 
-def test_the_first_429_comes_at_the_stated_rate_across_gunicorn_workers(scratch_database, redis_prefix, tmp_path):
+def test_the_first_429_comes_at_the_stated_rate_across_gunicorn_workers(scratch_database, redis_prefix, tmp_path):  # noqa: F811
     """Several workers, one count: the stated rate, not the rate times the workers, whatever
     X-Forwarded-For says."""
     url = scratch_database(start="migrated")
     rate = PublicThrottle().num_requests
-    with gunicorn(url, tmp_path / "gunicorn.log", workers=3, CACHE_URL=REDIS_URL, CACHE_KEY_PREFIX=redis_prefix) as server:
-        statuses = [server.get("/api/topics/", headers={"X-Forwarded-For": f"203.0.{i // 250}.{i % 250}"})[0]
-                    for i in range(rate + 60)]
+    with gunicorn(
+        url, tmp_path / "gunicorn.log", workers=3, CACHE_URL=REDIS_URL, CACHE_KEY_PREFIX=redis_prefix
+    ) as server:
+        statuses = [
+            server.get("/api/topics/", headers={"X-Forwarded-For": f"203.0.{i // 250}.{i % 250}"})[0]
+            for i in range(rate + 60)
+        ]
         workers = server.worker_pids()
     assert statuses == [200] * rate + [429] * 60
     assert len(workers) >= 2, "one worker answered everything: nothing shared was tested"
 
 
-def test_concurrent_requests_of_one_client_are_each_counted(scratch_database, redis_prefix, tmp_path):
+def test_concurrent_requests_of_one_client_are_each_counted(scratch_database, redis_prefix, tmp_path):  # noqa: F811
     """Ten clients of one address at once, on as many workers as gunicorn.conf.py gives: exactly
     the stated rate gets through (without the throttle's lock, 464 of 600 for a rate of 240)."""
     url = scratch_database(start="migrated")
@@ -112,7 +132,9 @@ def test_concurrent_requests_of_one_client_are_each_counted(scratch_database, re
         for _ in range(40):
             statuses.append(server.get("/api/topics/")[0])
 
-    with gunicorn(url, tmp_path / "gunicorn.log", workers=None, CACHE_URL=REDIS_URL, CACHE_KEY_PREFIX=redis_prefix) as server:
+    with gunicorn(
+        url, tmp_path / "gunicorn.log", workers=None, CACHE_URL=REDIS_URL, CACHE_KEY_PREFIX=redis_prefix
+    ) as server:
         clients = [threading.Thread(target=client, args=(server,)) for _ in range(10)]
         for thread in clients:
             thread.start()

@@ -5,8 +5,8 @@ tag and its topic, download an export; keyboard use, a phone-sized screen, hosti
 import pytest
 import rispy
 
-from papers.curation import services as curation
 from papers.catalogue.models import Paper, Tag
+from papers.curation import services as curation
 from papers.tagging.models import PaperTag
 
 from .conftest import ARTIFACTS
@@ -72,7 +72,11 @@ def test_researcher_finds_reads_and_exports_papers(page, live_server, collection
     with page.expect_download() as download:
         page.click("a:text('BibTeX')")
     bibtex = download.value.path().read_text()
-    shown = Paper.objects.public().filter(paper_tags__tag__topic=topic, paper_tags__status=PaperTag.Status.CONFIRMED).distinct()
+    shown = (
+        Paper.objects.public()
+        .filter(paper_tags__tag__topic=topic, paper_tags__status=PaperTag.Status.CONFIRMED)
+        .distinct()
+    )
     assert bibtex.count("@article") == shown.count() > 0
 
 
@@ -98,13 +102,20 @@ def test_pages_work_from_the_keyboard_and_on_a_phone(browser, live_server, colle
 
 
 HOSTILE_TITLE = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">A <i>real</i> title'
-HOSTILE_ABSTRACT = ('<a href="javascript:window.__xss = 3">click</a> <b onmouseover="window.__xss = 4">bold</b> '
-                    '<svg><script>window.__xss = 5</script></svg> <p style="x" broken')
+HOSTILE_ABSTRACT = (
+    '<a href="javascript:window.__xss = 3">click</a> <b onmouseover="window.__xss = 4">bold</b> '
+    '<svg><script>window.__xss = 5</script></svg> <p style="x" broken'
+)
 
 
 def test_hostile_records_stay_inert_in_the_browser(page, live_server, taxonomy):
-    paper = Paper.objects.create(pmid=777, status=Paper.Status.APPROVED, title=HOSTILE_TITLE, abstract=HOSTILE_ABSTRACT,
-                                 journal_title='"><script>window.__xss=6</script>')
+    paper = Paper.objects.create(
+        pmid=777,
+        status=Paper.Status.APPROVED,
+        title=HOSTILE_TITLE,
+        abstract=HOSTILE_ABSTRACT,
+        journal_title='"><script>window.__xss=6</script>',
+    )
     from papers.search.indexing import index_papers
 
     index_papers([paper.pk])

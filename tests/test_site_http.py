@@ -29,9 +29,12 @@ def test_the_sitemap_lists_every_public_page_and_no_other(client, corpus):
     for sitemap in index.findall("s:sitemap/s:loc", NS):
         section = etree.fromstring(client.get(sitemap.text.removeprefix("http://testserver")).content)
         locations += [loc.text.removeprefix("http://testserver") for loc in section.findall("s:url/s:loc", NS)]
-    expected = {"/", *(reverse("topic", args=[s]) for s in Topic.objects.values_list("slug", flat=True)),
-                *(reverse("tag", args=[s]) for s in Tag.objects.values_list("slug", flat=True)),
-                *(f"/papers/{pmid}/" for pmid in Paper.objects.public().values_list("pmid", flat=True))}
+    expected = {
+        "/",
+        *(reverse("topic", args=[s]) for s in Topic.objects.values_list("slug", flat=True)),
+        *(reverse("tag", args=[s]) for s in Tag.objects.values_list("slug", flat=True)),
+        *(f"/papers/{pmid}/" for pmid in Paper.objects.public().values_list("pmid", flat=True)),
+    }
     assert len(locations) == len(set(locations)) and set(locations) == expected
     assert not {f"/papers/{pmid}/" for pmid in hidden} & set(locations)
 

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from papers.pubmed.medline import iter_records, open_xml
 from papers.catalogue.models import Paper, Tag
+from papers.pubmed.medline import iter_records, open_xml
 from papers.tagging.models import PaperTag
 from papers.tagging.quality import TagQuality, tag_quality
 
@@ -23,9 +23,14 @@ SUGGESTED, CONFIRMED, REJECTED = PaperTag.Status.SUGGESTED, PaperTag.Status.CONF
 def decisions(taxonomy):
     p1, p2, p3 = (Paper.objects.create(pmid=n, title=f"Paper {n}") for n in (1, 2, 3))
     rows = [
-        (p1, "rankl", TAGGER, CONFIRMED), (p2, "rankl", TAGGER, CONFIRMED), (p3, "rankl", TAGGER, REJECTED),
-        (p1, "opg", TAGGER, CONFIRMED), (p2, "opg", TAGGER, SUGGESTED), (p3, "opg", CURATOR, CONFIRMED),
-        (p1, "dkk1", CURATOR, CONFIRMED), (p2, "dkk1", TAGGER, REJECTED),
+        (p1, "rankl", TAGGER, CONFIRMED),
+        (p2, "rankl", TAGGER, CONFIRMED),
+        (p3, "rankl", TAGGER, REJECTED),
+        (p1, "opg", TAGGER, CONFIRMED),
+        (p2, "opg", TAGGER, SUGGESTED),
+        (p3, "opg", CURATOR, CONFIRMED),
+        (p1, "dkk1", CURATOR, CONFIRMED),
+        (p2, "dkk1", TAGGER, REJECTED),
         (p1, "sclerostin", TAGGER, SUGGESTED),
     ]
     for paper, slug, source, status in rows:
@@ -43,7 +48,12 @@ def test_counts_precision_and_recall_per_tag_and_overall(decisions, django_asser
     ]
     assert overall == TagQuality("overall", confirmed=3, rejected=2, pending=2, all_confirmed=5)
     assert [(q.precision, q.recall) for q in [*per_tag, overall]] == [
-        (0.0, 0.0), (1.0, 0.5), (2 / 3, 1.0), (None, None), (0.6, 0.6)]
+        (0.0, 0.0),
+        (1.0, 0.5),
+        (2 / 3, 1.0),
+        (None, None),
+        (0.6, 0.6),
+    ]
 
 
 def test_command_prints_a_table(decisions):
@@ -64,8 +74,14 @@ def test_command_prints_json(decisions):
     call_command("tag_quality", "--json", stdout=out)
     rows = json.loads(out.getvalue())
     assert rows[1] == {"tag": "OPG", "confirmed": 1, "rejected": 0, "pending": 1, "precision": 1.0, "recall": 0.5}
-    assert rows[3] == {"tag": "Sclerostin", "confirmed": 0, "rejected": 0, "pending": 1, "precision": None,
-                       "recall": None}
+    assert rows[3] == {
+        "tag": "Sclerostin",
+        "confirmed": 0,
+        "rejected": 0,
+        "pending": 1,
+        "precision": None,
+        "recall": None,
+    }
     assert rows[-1] == {"tag": "overall", "confirmed": 3, "rejected": 2, "pending": 2, "precision": 0.6, "recall": 0.6}
     assert [row["tag"] for row in rows] == ["DKK-1", "OPG", "RANKL", "Sclerostin", "overall"]
 
@@ -90,7 +106,10 @@ def test_the_labelled_set_labels_every_demo_record_and_the_tagger_meets_its_targ
     call_command("tag_quality", "--gold", str(GOLD), "--json", stdout=out)
     report = json.loads(out.getvalue())
 
-    labelled_files = [*sorted((ROOT / "fixtures" / "demo").glob("*.xml")), *sorted((ROOT / "fixtures" / "demo_mechanisms").glob("*.xml"))]
+    labelled_files = [
+        *sorted((ROOT / "fixtures" / "demo").glob("*.xml")),
+        *sorted((ROOT / "fixtures" / "demo_mechanisms").glob("*.xml")),
+    ]
     demo = {record.pmid for path in labelled_files for record in iter_records(open_xml(path))}
     # Every record of the demo's myeloma and mechanism files; the claims' own records are extra.
     assert report["records"] == len(demo) == 538 and Paper.objects.filter(pmid__in=demo).count() == 538
@@ -118,25 +137,33 @@ def test_gold_report_lists_misses_and_false_alarms_with_their_sentences(corpus, 
     assert rows["RANKL"][-6:] == ["0", "0", "1", "—", "0.00", "—"]
     assert rows["Bone-marrow stromal cells"][-6:] == ["0", "1", "0", "0.00", "—", "—"]
     assert [line.split() for line in lines if line.startswith("overall")] == [
-        ["overall", "4", "1", "1", "0.80", "0.80", "0.80"]]
+        ["overall", "4", "1", "1", "0.80", "0.80", "0.80"]
+    ]
     assert "  PMID 34088671  rankl: RANKL, as the test says." in lines
-    assert ("  PMID 34088671  bmsc: [abstract: bone marrow (BM) stromal cell] Within MM bone marrow (BM) stromal "
-            "cell supernatants, TNF-α induces proteasomal degradation of TRAF2, noncanonical NF-κB, and downstream "
-            "ERK signaling in MM cells, whereas interleukin-6 directly triggers ERK activation.") in lines
-    search = lines[lines.index("Search: each tag's name typed as is, over the labelled records") + 2:]
+    assert (
+        "  PMID 34088671  bmsc: [abstract: bone marrow (BM) stromal cell] Within MM bone marrow (BM) stromal "
+        "cell supernatants, TNF-α induces proteasomal degradation of TRAF2, noncanonical NF-κB, and downstream "
+        "ERK signaling in MM cells, whereas interleukin-6 directly triggers ERK activation."
+    ) in lines
+    search = lines[lines.index("Search: each tag's name typed as is, over the labelled records") + 2 :]
     assert len(search) == Tag.objects.count()
     assert [line.split() for line in search if line.startswith("IL-6 ")] == [
-        ["IL-6", "1", "1", "1.00", "1.00"], ["IL-6", "receptor", "0", "0", "—", "—"]]
+        ["IL-6", "1", "1", "1.00", "1.00"],
+        ["IL-6", "receptor", "0", "0", "—", "—"],
+    ]
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("{not json", "line 1: not JSON"),
-    ('{"pmid": "34088671", "tags": {}}', 'line 1: expected {"pmid": a number, "tags": {slug: sentence}}.'),
-    ('{"pmid": 34088671, "tags": {}}\n{"pmid": 34088671, "tags": {}}', "line 2: PMID 34088671 is labelled twice."),
-    ('{"pmid": 34088671, "tags": {"no-such-tag": "x"}}', "tags not in the taxonomy: no-such-tag."),
-    ('{"pmid": 1, "tags": {}}', "1 labelled PMID(s) not in the collection (first: 1); load them first"),
-    ("\n", "no labelled records."),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "line 1: not JSON"),
+        ('{"pmid": "34088671", "tags": {}}', 'line 1: expected {"pmid": a number, "tags": {slug: sentence}}.'),
+        ('{"pmid": 34088671, "tags": {}}\n{"pmid": 34088671, "tags": {}}', "line 2: PMID 34088671 is labelled twice."),
+        ('{"pmid": 34088671, "tags": {"no-such-tag": "x"}}', "tags not in the taxonomy: no-such-tag."),
+        ('{"pmid": 1, "tags": {}}', "1 labelled PMID(s) not in the collection (first: 1); load them first"),
+        ("\n", "no labelled records."),
+    ],
+)
 def test_gold_refuses_a_bad_file_with_a_clear_message(corpus, tmp_path, content, message):
     gold = tmp_path / "gold.jsonl"
     gold.write_text(content)

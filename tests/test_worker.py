@@ -51,8 +51,10 @@ def test_bad_records_come_in_their_place_and_a_tagger_fault_fails_its_record_alo
     path.write_bytes(three_bad())
     batches = list(read_batches(path, 2, annotate=picky))
     assert [[(labels([r])[0], found) for r, found in batch] for batch in batches] == [
-        [("PMID '12abc'", None), (f"PMID {second}", None)], [("record 3", None), (fourth, fourth)],
-        [(f"PMID {fifth}", None)]]
+        [("PMID '12abc'", None), (f"PMID {second}", None)],
+        [("record 3", None), (fourth, fourth)],
+        [(f"PMID {fifth}", None)],
+    ]
     tagger_fault = batches[2][0][0]
     assert isinstance(tagger_fault, BadRecord) and tagger_fault.pmid == fifth
     assert tagger_fault.reason == "the tagger failed on it (KeyError: 'no such tag')"

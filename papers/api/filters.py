@@ -14,9 +14,9 @@ import django_filters
 from django import forms
 from drf_spectacular.utils import extend_schema_field
 
-from papers.site.forms import SLUG, SearchForm
 from papers.catalogue.models import Paper, Tag
 from papers.search import FACETS, Results, search
+from papers.site.forms import SLUG, SearchForm
 
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"  # Django's SlugField, in the regex dialect OpenAPI uses
 

@@ -43,19 +43,25 @@ def row_adapter(fields: Sequence) -> Callable[[Iterable], tuple]:
     JSON as text, dates and times as the database takes them, the rest as given. What the
     ORM's field-by-field preparation does for these types, decided once instead of per value."""
     ops = connection.ops
-    by_type = {"JSONField": json.dumps, "DateField": ops.adapt_datefield_value,
-               "DateTimeField": ops.adapt_datetimefield_value}
+    by_type = {
+        "JSONField": json.dumps,
+        "DateField": ops.adapt_datefield_value,
+        "DateTimeField": ops.adapt_datetimefield_value,
+    }
     converters = [by_type.get(field.get_internal_type()) for field in fields]
 
     def adapt(values: Iterable) -> tuple:
-        return tuple(value if convert is None or value is None else convert(value)
-                     for convert, value in zip(converters, values, strict=True))
+        return tuple(
+            value if convert is None or value is None else convert(value)
+            for convert, value in zip(converters, values, strict=True)
+        )
 
     return adapt
 
 
-def insert_rows(model, columns: Sequence[str], rows: list[tuple], *, ignore_conflicts: bool = False,
-                returning: Sequence[str] = ()) -> list[tuple]:
+def insert_rows(
+    model, columns: Sequence[str], rows: list[tuple], *, ignore_conflicts: bool = False, returning: Sequence[str] = ()
+) -> list[tuple]:
     """Insert rows of values already adapted for the database; returns the `returning` columns
     of the rows inserted (rows skipped by ignore_conflicts return nothing)."""
     quote = connection.ops.quote_name

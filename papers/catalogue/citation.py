@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from papers.catalogue.markup import to_text
 from papers.catalogue.models import Paper
 
-
 SITE_ID = "info:sid/myeloma-lit"  # COinS rfr_id: who sends the citation
 
 
@@ -24,9 +23,12 @@ def citation_meta(paper: Paper, authors) -> list[tuple[str, str]]:
     meta += [
         # Scholar reads a whole date or a year alone: "2021/6/5" or "2021", never "2021/6".
         ("citation_publication_date", f"{year}/{month}/{day}" if day else str(year or "")),
-        ("citation_volume", paper.volume), ("citation_issue", paper.issue),
-        ("citation_firstpage", first), ("citation_lastpage", last),
-        ("citation_issn", paper.issn), ("citation_doi", paper.doi),
+        ("citation_volume", paper.volume),
+        ("citation_issue", paper.issue),
+        ("citation_firstpage", first),
+        ("citation_lastpage", last),
+        ("citation_issn", paper.issn),
+        ("citation_doi", paper.doi),
         ("citation_pmid", str(paper.pmid or "")),
         ("citation_abstract", to_text(paper.abstract)),
     ]
@@ -40,21 +42,34 @@ def coins(paper: Paper, authors) -> str:
     book = paper.record_type == Paper.RecordType.BOOK
     date = "-".join(f"{p:02d}" for p in paper.known_date if p)
     fields = [
-        ("ctx_ver", "Z39.88-2004"), ("rfr_id", SITE_ID),
+        ("ctx_ver", "Z39.88-2004"),
+        ("rfr_id", SITE_ID),
         ("rft_val_fmt", "info:ofi/fmt:kev:mtx:book" if book else "info:ofi/fmt:kev:mtx:journal"),
         # A chapter is a "bookitem": its own title, then the book's; a whole book has one title.
         ("rft.genre", ("bookitem" if paper.book_title else "book") if book else "article"),
-        ("rft.atitle" if not book or paper.book_title else "rft.btitle", to_text(paper.title or paper.vernacular_title)),
-        ("rft.btitle", to_text(paper.book_title) if book else ""), ("rft.pub", paper.publisher if book else ""),
-        ("rft.jtitle", paper.journal_title), ("rft.stitle", paper.journal_iso),
-        ("rft.date", date), ("rft.volume", paper.volume), ("rft.issue", paper.issue),
-        ("rft.spage", first), ("rft.epage", last), ("rft.issn", paper.issn),
+        (
+            "rft.atitle" if not book or paper.book_title else "rft.btitle",
+            to_text(paper.title or paper.vernacular_title),
+        ),
+        ("rft.btitle", to_text(paper.book_title) if book else ""),
+        ("rft.pub", paper.publisher if book else ""),
+        ("rft.jtitle", paper.journal_title),
+        ("rft.stitle", paper.journal_iso),
+        ("rft.date", date),
+        ("rft.volume", paper.volume),
+        ("rft.issue", paper.issue),
+        ("rft.spage", first),
+        ("rft.epage", last),
+        ("rft.issn", paper.issn),
     ]
     # A group author is a corporate author (rft.aucorp), not a person (rft.au).
-    fields += [("rft.aucorp" if a.collective_name else "rft.au", name) for a, name in zip(authors, author_names(authors))]
+    fields += [
+        ("rft.aucorp" if a.collective_name else "rft.au", name) for a, name in zip(authors, author_names(authors))
+    ]
     fields += [("rft_id", f"info:pmid/{paper.pmid}")] if paper.pmid else []
     fields += [("rft_id", f"info:doi/{paper.doi}")] if paper.doi else []
     return urlencode([(key, value) for key, value in fields if value])
+
 
 # PubMed's month names, whatever the server's locale.
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

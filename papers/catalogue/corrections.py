@@ -49,10 +49,20 @@ def linked_corrections(paper: Paper) -> list[LinkedCorrection]:
     corrections = [c for c in paper.shaped.corrections if c["type"] in RELATIONS]
     pmids = [c["pmid"] for c in corrections if c["pmid"]]
     held = set(Paper.objects.public().filter(pmid__in=pmids).values_list("pmid", flat=True)) if pmids else set()
-    linked = [LinkedCorrection(
-        type=c["type"], source=c["source"], pmid=c["pmid"], text=RELATIONS[c["type"]], notice=c["type"] in NOTICES,
-        in_collection=c["pmid"] in held,
-        url=reverse("paper", args=[c["pmid"]]) if c["pmid"] in held
-        else f"https://pubmed.ncbi.nlm.nih.gov/{c['pmid']}/" if c["pmid"] else "",
-    ) for c in corrections]
+    linked = [
+        LinkedCorrection(
+            type=c["type"],
+            source=c["source"],
+            pmid=c["pmid"],
+            text=RELATIONS[c["type"]],
+            notice=c["type"] in NOTICES,
+            in_collection=c["pmid"] in held,
+            url=reverse("paper", args=[c["pmid"]])
+            if c["pmid"] in held
+            else f"https://pubmed.ncbi.nlm.nih.gov/{c['pmid']}/"
+            if c["pmid"]
+            else "",
+        )
+        for c in corrections
+    ]
     return sorted(linked, key=lambda c: not c.notice)

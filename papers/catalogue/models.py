@@ -2,23 +2,18 @@
 
 import calendar
 import re
-from datetime import timedelta
 from typing import NamedTuple
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.html import escape, format_html
 
-from papers.catalogue.records import YEARS
 from papers.catalogue.markup import to_text
+from papers.catalogue.records import YEARS
 from papers.shapes import JSONShape, Shaped, ShapedJSONField
-
 
 # The publication years a curator may enter, as the importer accepts them (papers.catalogue.records);
 # a stored year outside (an older version's, raw SQL's) is shown as unknown, as are a month
@@ -28,11 +23,36 @@ PUB_YEARS = YEARS
 
 # Paper columns that come from PubMed (authors and publication types are relations).
 PUBMED_FIELDS = (
-    "record_type", "title", "vernacular_title", "abstract", "abstract_sections", "copyright",
-    "journal_title", "journal_iso", "issn", "volume", "issue", "pages", "pub_year", "pub_month",
-    "pub_day", "pub_date_text", "book_title", "publisher", "languages", "keywords", "mesh_headings",
-    "chemicals", "corrections", "is_retracted", "doi", "pmcid", "article_ids", "pubmed_status",
-    "publication_status", "pubmed_revised",
+    "record_type",
+    "title",
+    "vernacular_title",
+    "abstract",
+    "abstract_sections",
+    "copyright",
+    "journal_title",
+    "journal_iso",
+    "issn",
+    "volume",
+    "issue",
+    "pages",
+    "pub_year",
+    "pub_month",
+    "pub_day",
+    "pub_date_text",
+    "book_title",
+    "publisher",
+    "languages",
+    "keywords",
+    "mesh_headings",
+    "chemicals",
+    "corrections",
+    "is_retracted",
+    "doi",
+    "pmcid",
+    "article_ids",
+    "pubmed_status",
+    "publication_status",
+    "pubmed_revised",
 )
 
 
@@ -56,9 +76,7 @@ class Topic(models.Model):
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order among its siblings.")
 
@@ -111,7 +129,9 @@ class Tag(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=["mechanism", "molecule", "pathway", "cell_type", "drug"]), name="tag_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["mechanism", "molecule", "pathway", "cell_type", "drug"]), name="tag_kind_valid"
+            ),
         ]
 
     def __str__(self):
@@ -125,12 +145,12 @@ class Tag(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        if not isinstance(self.synonyms, list) or not all(
-            isinstance(s, str) and s.strip() for s in self.synonyms
-        ):
+        if not isinstance(self.synonyms, list) or not all(isinstance(s, str) and s.strip() for s in self.synonyms):
             raise ValidationError({"synonyms": "A list of non-empty names."})
         if not isinstance(self.exclusions, list) or not all(
-            isinstance(e, dict) and set(e) == {"pattern", "reason"} and all(isinstance(v, str) and v.strip() for v in e.values())
+            isinstance(e, dict)
+            and set(e) == {"pattern", "reason"}
+            and all(isinstance(v, str) and v.strip() for v in e.values())
             for e in self.exclusions
         ):
             raise ValidationError({"exclusions": 'A list of {"pattern": …, "reason": …}, both non-empty text.'})
@@ -174,9 +194,7 @@ class Author(models.Model):
         constraints = [
             # A constraint rather than unique=True: no second, LIKE-only index on PostgreSQL.
             models.UniqueConstraint(fields=["key"], name="author_unique_key"),
-            models.CheckConstraint(
-                condition=~Q(last_name="") | ~Q(collective_name=""), name="author_has_a_name"
-            ),
+            models.CheckConstraint(condition=~Q(last_name="") | ~Q(collective_name=""), name="author_has_a_name"),
         ]
 
     def __str__(self):
@@ -225,8 +243,12 @@ class Paper(models.Model):
     pmid = models.PositiveIntegerField("PMID", unique=True, null=True, blank=True)
     doi = models.CharField("DOI", max_length=255, blank=True)
     pmcid = models.CharField("PMCID", max_length=20, blank=True)
-    article_ids = ShapedJSONField(default=dict, blank=True, validators=[JSONShape("article_ids")],
-                                  help_text="Every ArticleId PubMed gives, by type.")
+    article_ids = ShapedJSONField(
+        default=dict,
+        blank=True,
+        validators=[JSONShape("article_ids")],
+        help_text="Every ArticleId PubMed gives, by type.",
+    )
     record_type = models.CharField(max_length=10, choices=RecordType.choices, default=RecordType.ARTICLE)
 
     # Text. Titles and abstracts hold sanitised inline markup (i, b, u, sup, sub, MathML).
@@ -234,7 +256,9 @@ class Paper(models.Model):
     vernacular_title = models.TextField(blank=True)
     abstract = models.TextField(blank=True)
     abstract_sections = ShapedJSONField(
-        default=list, blank=True, validators=[JSONShape("abstract_sections")],
+        default=list,
+        blank=True,
+        validators=[JSONShape("abstract_sections")],
         help_text="[{label, category, text}] as PubMed labels them.",
     )
     copyright = models.TextField(blank=True)
@@ -246,12 +270,18 @@ class Paper(models.Model):
     volume = models.CharField(max_length=50, blank=True)
     issue = models.CharField(max_length=100, blank=True)
     pages = models.CharField(max_length=100, blank=True)
-    pub_year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True, validators=[
-        MinValueValidator(PUB_YEARS[0]), MaxValueValidator(PUB_YEARS[-1])])
-    pub_month = models.PositiveSmallIntegerField(null=True, blank=True, validators=[
-        MinValueValidator(1), MaxValueValidator(12)])
-    pub_day = models.PositiveSmallIntegerField(null=True, blank=True, validators=[
-        MinValueValidator(1), MaxValueValidator(31)])
+    pub_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        db_index=True,
+        validators=[MinValueValidator(PUB_YEARS[0]), MaxValueValidator(PUB_YEARS[-1])],
+    )
+    pub_month = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    pub_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
     pub_date_text = models.CharField("date as given", max_length=100, blank=True)
     book_title = models.TextField(blank=True)
     publisher = models.CharField(max_length=300, blank=True)
@@ -261,7 +291,9 @@ class Paper(models.Model):
     publication_types = models.ManyToManyField(PublicationType, blank=True, related_name="papers")
     keywords = ShapedJSONField(default=list, blank=True, validators=[JSONShape("keywords")])
     mesh_headings = ShapedJSONField(
-        default=list, blank=True, validators=[JSONShape("mesh_headings")],
+        default=list,
+        blank=True,
+        validators=[JSONShape("mesh_headings")],
         help_text="[{ui, name, major, qualifiers: [{ui, name, major}]}]",
     )
     chemicals = ShapedJSONField(default=list, blank=True, validators=[JSONShape("chemicals")])
@@ -290,12 +322,20 @@ class Paper(models.Model):
     status_note = models.TextField(blank=True)
     # Unindexed: only deleting a user looks papers up by reviewer or importer.
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         db_index=False,
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         db_index=False,
     )
 
@@ -313,10 +353,10 @@ class Paper(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "approved", "rejected"]), name="paper_status_valid"
             ),
+            models.CheckConstraint(condition=Q(record_type__in=["article", "book"]), name="paper_record_type_valid"),
             models.CheckConstraint(
-                condition=Q(record_type__in=["article", "book"]), name="paper_record_type_valid"
+                condition=~Q(status="rejected") | ~Q(status_reason=""), name="paper_rejection_has_reason"
             ),
-            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(status_reason=""), name="paper_rejection_has_reason"),
             models.CheckConstraint(condition=Q(pmid__isnull=True) | Q(pmid__gt=0), name="paper_pmid_positive"),
         ]
         permissions = [("moderate_paper", "Can approve, reject and revoke approval of papers")]
@@ -373,8 +413,9 @@ class Paper(models.Model):
 class Authorship(models.Model):
     """An author's place on a paper, with the affiliations given for that paper."""
 
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships",
-                              db_index=False)  # authorship_unique_position's index serves paper look-ups
+    paper = models.ForeignKey(
+        Paper, on_delete=models.CASCADE, related_name="authorships", db_index=False
+    )  # authorship_unique_position's index serves paper look-ups
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
     position = models.PositiveSmallIntegerField()
     affiliations = ShapedJSONField(default=list, blank=True, validators=[JSONShape("affiliations")])

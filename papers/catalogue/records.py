@@ -8,12 +8,26 @@ from dataclasses import dataclass, field
 from datetime import date
 
 # CommentsCorrections that change how a paper should be read; comments and citations are not kept.
-CORRECTION_TYPES = frozenset({
-    "ErratumIn", "ErratumFor", "RetractionIn", "RetractionOf", "PartialRetractionIn",
-    "PartialRetractionOf", "ExpressionOfConcernIn", "ExpressionOfConcernFor",
-    "CorrectedandRepublishedIn", "CorrectedandRepublishedFrom", "RepublishedIn", "RepublishedFrom",
-    "UpdateIn", "UpdateOf", "ReprintIn", "ReprintOf",
-})
+CORRECTION_TYPES = frozenset(
+    {
+        "ErratumIn",
+        "ErratumFor",
+        "RetractionIn",
+        "RetractionOf",
+        "PartialRetractionIn",
+        "PartialRetractionOf",
+        "ExpressionOfConcernIn",
+        "ExpressionOfConcernFor",
+        "CorrectedandRepublishedIn",
+        "CorrectedandRepublishedFrom",
+        "RepublishedIn",
+        "RepublishedFrom",
+        "UpdateIn",
+        "UpdateOf",
+        "ReprintIn",
+        "ReprintOf",
+    }
+)
 
 
 # Publication years a record may hold; anything else is a typo in the record, stored as unknown.

@@ -11,18 +11,24 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from papers.claims import review
-from papers.curation.services import REVIEW_TAGS, CurationError
 from papers.claims.models import Claim
+from papers.curation.services import REVIEW_TAGS, CurationError
 
 KEEP, CONFIRM, REJECT, SWAP = "", "confirm", "reject", "swap"
-DECISIONS = [(KEEP, "—"), (CONFIRM, "Confirm"), (REJECT, "Reject"), (SWAP, "Swap direction (and confirm)"),
-             *((relation, f"Change relation to “{label}” (and confirm)") for relation, label in Claim.Relation.choices)]
+DECISIONS = [
+    (KEEP, "—"),
+    (CONFIRM, "Confirm"),
+    (REJECT, "Reject"),
+    (SWAP, "Swap direction (and confirm)"),
+    *((relation, f"Change relation to “{label}” (and confirm)") for relation, label in Claim.Relation.choices),
+]
 
 
 def claim_shown(claim: Claim) -> str:
     flags = [flag for flag, on in (("negated", claim.negated), ("hedged", claim.hedged)) if on]
-    return format_html("<strong>{}</strong> {}<br>{}", claim, f"({', '.join(flags)})" if flags else "",
-                       claim.sentence_html())
+    return format_html(
+        "<strong>{}</strong> {}<br>{}", claim, f"({', '.join(flags)})" if flags else "", claim.sentence_html()
+    )
 
 
 class ClaimReviewForm(forms.ModelForm):
@@ -58,8 +64,9 @@ class ClaimReviewFormSet(BaseInlineFormSet):
             elif decision == REJECT:
                 decided = review.reject_claim(claim, self.user)
             else:
-                decided = review.correct_claim(claim, self.user, swap=decision == SWAP,
-                                               relation=None if decision == SWAP else decision)
+                decided = review.correct_claim(
+                    claim, self.user, swap=decision == SWAP, relation=None if decision == SWAP else decision
+                )
             self.changed_objects.append((decided, ["status"]))
         return [claim for claim, _ in self.changed_objects]
 
@@ -110,9 +117,17 @@ class ClaimAdmin(admin.ModelAdmin):
 
     @admin.display(description="type")
     def of_this_type(self, claim):
-        query = urlencode({"agent__id__exact": claim.agent_id, "relation__exact": claim.relation,
-                           "target__id__exact": claim.target_id, "status__exact": Claim.Status.SUGGESTED})
-        return format_html('<a href="{}?{}">suggested of this type</a>', reverse("admin:papers_claim_changelist"), query)
+        query = urlencode(
+            {
+                "agent__id__exact": claim.agent_id,
+                "relation__exact": claim.relation,
+                "target__id__exact": claim.target_id,
+                "status__exact": Claim.Status.SUGGESTED,
+            }
+        )
+        return format_html(
+            '<a href="{}?{}">suggested of this type</a>', reverse("admin:papers_claim_changelist"), query
+        )
 
     @admin.action(description="Confirm selected claims", permissions=["review"])
     def confirm_claims(self, request, queryset):

@@ -22,23 +22,39 @@ class ClaimFormat:
     content_type: str
 
 
-CLAIM_FORMATS = {f.key: f for f in (
-    ClaimFormat("csv", "CSV (one claim a row, with its sentence)", "text/csv; charset=utf-8"),
-    ClaimFormat("sif", "SIF (Cytoscape)", "text/plain; charset=utf-8"),
-    ClaimFormat("graphml", "GraphML (Cytoscape, Gephi)", "application/graphml+xml; charset=utf-8"),
-)}
-CSV_COLUMNS = ("pmid", "agent", "agent_name", "relation", "target", "target_name", "negated", "hedged", "sentence",
-               "paper_url")
+CLAIM_FORMATS = {
+    f.key: f
+    for f in (
+        ClaimFormat("csv", "CSV (one claim a row, with its sentence)", "text/csv; charset=utf-8"),
+        ClaimFormat("sif", "SIF (Cytoscape)", "text/plain; charset=utf-8"),
+        ClaimFormat("graphml", "GraphML (Cytoscape, Gephi)", "application/graphml+xml; charset=utf-8"),
+    )
+}
+CSV_COLUMNS = (
+    "pmid",
+    "agent",
+    "agent_name",
+    "relation",
+    "target",
+    "target_name",
+    "negated",
+    "hedged",
+    "sentence",
+    "paper_url",
+)
 
 
 def write_claims(claims, key: str, site: str) -> str:
     """The export document of these claims in CLAIM_FORMATS[key]; `site` prefixes paper links."""
     if key == "csv":
         return _csv(claims, site)
-    edges = list(claims.values("agent__slug", "agent__name", "agent__kind", "relation", "target__slug",
-                               "target__name", "target__kind")
-                 .annotate(papers=Count("paper_id", distinct=True), claims=Count("pk"))
-                 .order_by("agent__slug", "relation", "target__slug"))
+    edges = list(
+        claims.values(
+            "agent__slug", "agent__name", "agent__kind", "relation", "target__slug", "target__name", "target__kind"
+        )
+        .annotate(papers=Count("paper_id", distinct=True), claims=Count("pk"))
+        .order_by("agent__slug", "relation", "target__slug")
+    )
     return _sif(edges) if key == "sif" else _graphml(edges)
 
 
@@ -46,13 +62,36 @@ def _csv(claims, site: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    rows = claims.select_related("paper", "agent", "target").only(
-        "relation", "negated", "hedged", "sentence", "paper__pmid", "agent__slug", "agent__name", "target__slug",
-        "target__name").order_by("-paper__pub_year", "-paper__pmid", "pk")[:CLAIM_EXPORT_LIMIT]
+    rows = (
+        claims.select_related("paper", "agent", "target")
+        .only(
+            "relation",
+            "negated",
+            "hedged",
+            "sentence",
+            "paper__pmid",
+            "agent__slug",
+            "agent__name",
+            "target__slug",
+            "target__name",
+        )
+        .order_by("-paper__pub_year", "-paper__pmid", "pk")[:CLAIM_EXPORT_LIMIT]
+    )
     for claim in rows:
-        writer.writerow((claim.paper.pmid, claim.agent.slug, claim.agent.name, claim.relation, claim.target.slug,
-                         claim.target.name, claim.negated, claim.hedged, claim.sentence,
-                         site + claim.paper.get_absolute_url()))
+        writer.writerow(
+            (
+                claim.paper.pmid,
+                claim.agent.slug,
+                claim.agent.name,
+                claim.relation,
+                claim.target.slug,
+                claim.target.name,
+                claim.negated,
+                claim.hedged,
+                claim.sentence,
+                site + claim.paper.get_absolute_url(),
+            )
+        )
     return out.getvalue()
 
 
@@ -65,6 +104,12 @@ def _graphml(edges: list[dict]) -> str:
     for edge in edges:
         for side in ("agent", "target"):
             graph.add_node(edge[f"{side}__slug"], name=edge[f"{side}__name"], kind=edge[f"{side}__kind"])
-        graph.add_edge(edge["agent__slug"], edge["target__slug"], key=edge["relation"], relation=edge["relation"],
-                       papers=edge["papers"], claims=edge["claims"])
+        graph.add_edge(
+            edge["agent__slug"],
+            edge["target__slug"],
+            key=edge["relation"],
+            relation=edge["relation"],
+            papers=edge["papers"],
+            claims=edge["claims"],
+        )
     return "\n".join(networkx.generate_graphml(graph)) + "\n"

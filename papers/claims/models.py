@@ -65,10 +65,12 @@ class Claim(models.Model):
         ordering = ["paper", "sentence_start", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["paper", "agent", "relation", "target"], name="claim_unique"),
-            models.CheckConstraint(condition=Q(relation__in=["increases", "decreases", "binds", "produces"]),
-                                   name="claim_relation_valid"),
-            models.CheckConstraint(condition=Q(status__in=["suggested", "confirmed", "rejected"]),
-                                   name="claim_status_valid"),
+            models.CheckConstraint(
+                condition=Q(relation__in=["increases", "decreases", "binds", "produces"]), name="claim_relation_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["suggested", "confirmed", "rejected"]), name="claim_status_valid"
+            ),
             models.CheckConstraint(condition=Q(source__in=["extractor", "curator"]), name="claim_source_valid"),
             models.CheckConstraint(condition=~Q(agent=models.F("target")), name="claim_two_tags"),
         ]
@@ -84,14 +86,22 @@ class Claim(models.Model):
     def sentence_html(self) -> str:
         """The sentence, escaped, with both names and the trigger word wrapped in <mark>."""
         spans = sorted(
-            (span for span in ((self.agent_start, self.agent_end, "agent"), (self.target_start, self.target_end, "target"),
-                               (self.trigger_start, self.trigger_end, "trigger")) if span[0] < span[1] <= len(self.sentence)),
+            (
+                span
+                for span in (
+                    (self.agent_start, self.agent_end, "agent"),
+                    (self.target_start, self.target_end, "target"),
+                    (self.trigger_start, self.trigger_end, "trigger"),
+                )
+                if span[0] < span[1] <= len(self.sentence)
+            ),
         )
         html, last = "", 0
         for start, end, role in spans:
             if start < last:
                 continue
-            html = format_html('{}{}<mark class="claim-{}">{}</mark>', html, self.sentence[last:start], role,
-                               self.sentence[start:end])
+            html = format_html(
+                '{}{}<mark class="claim-{}">{}</mark>', html, self.sentence[last:start], role, self.sentence[start:end]
+            )
             last = end
         return format_html("{}{}", html, self.sentence[last:])

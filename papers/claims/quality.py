@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from papers.tagging.matcher import Tagger, TagTerms
 from papers.claims.extraction import naive_claims, sentence_claims
+from papers.tagging.matcher import Tagger, TagTerms
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 LABELLED = FIXTURES / "claims" / "labelled.jsonl"
@@ -42,8 +42,10 @@ class Score:
 def taxonomy_tagger(path: Path = TAXONOMY) -> Tagger:
     """The tagger of the taxonomy file, names and exclusions, as the app builds it from the tags."""
     rows = [row["fields"] for row in json.loads(path.read_text()) if row["model"] == "papers.tag"]
-    return Tagger(TagTerms(row["slug"], (row["name"], *row["synonyms"]),
-                           tuple(e["pattern"] for e in row.get("exclusions", ()))) for row in rows)
+    return Tagger(
+        TagTerms(row["slug"], (row["name"], *row["synonyms"]), tuple(e["pattern"] for e in row.get("exclusions", ())))
+        for row in rows
+    )
 
 
 def labelled(path: Path = LABELLED) -> list[dict]:
@@ -61,7 +63,8 @@ def evaluate(rows: Iterable[dict], tagger: Tagger) -> tuple[Score, Score]:
         found = {claim.key: claim for claim in sentence_claims(sentence, mentions)}
         _count(ours, row, gold, set(found))
         ours.flags_right += sum(
-            1 for key in found.keys() & gold.keys()
+            1
+            for key in found.keys() & gold.keys()
             if (found[key].negated, found[key].hedged) == (gold[key]["negated"], gold[key]["hedged"])
         )
         _count(naive, row, gold, naive_claims(sentence, mentions))

@@ -11,18 +11,18 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from papers.curation import services as curation
-from papers.claims.admin import ClaimInline
-from papers.curation.editors import EDITORS
-from papers.pubmed.importer import failure_groups, listed
-from papers.pubmed.forms import ImportRequestForm
 from papers.catalogue.markup import to_text
 from papers.catalogue.models import Author, Authorship, Paper, PublicationType, Tag, Topic
-from papers.pubmed.models import ImportRun
+from papers.claims.admin import ClaimInline
+from papers.curation import services as curation
+from papers.curation.editors import EDITORS
 from papers.curation.models import PaperEvent, PendingPaper
+from papers.pubmed.forms import ImportRequestForm
+from papers.pubmed.importer import failure_groups, listed
+from papers.pubmed.models import ImportRun
+from papers.pubmed.tasks import start_import
 from papers.tagging.models import PaperTag
 from papers.tagging.retagging import retag
-from papers.pubmed.tasks import start_import
 
 
 def shortened(text: str, length: int = 90) -> str:
@@ -143,7 +143,9 @@ class PaperEventInline(admin.TabularInline):
 
     @admin.display(description="changes")
     def changes_shown(self, event):
-        rows = format_html_join("", "<li>{}: {} → {}</li>", ((name, old, new) for name, (old, new) in event.changes.items()))
+        rows = format_html_join(
+            "", "<li>{}: {} → {}</li>", ((name, old, new) for name, (old, new) in event.changes.items())
+        )
         return format_html("<ul>{}</ul>", rows) if event.changes else ""
 
 
@@ -162,8 +164,9 @@ class RejectForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    note = forms.CharField(help_text="Why the approval is revoked.",
-                           widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+    note = forms.CharField(
+        help_text="Why the approval is revoked.", widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+    )
 
 
 @admin.action(description="Approve selected papers", permissions=["moderate"])
@@ -187,15 +190,18 @@ def revoke_papers(modeladmin, request, queryset):
     if not form.is_valid():
         return _ask(modeladmin, request, queryset, form, "revoke_papers", "Revoke approval")
     note = form.cleaned_data["note"]
-    _moderate(request, queryset, "sent back to the queue",
-              lambda paper: curation.revoke_approval(paper, request.user, note))
+    _moderate(
+        request, queryset, "sent back to the queue", lambda paper: curation.revoke_approval(paper, request.user, note)
+    )
     return None
 
 
 @admin.action(description="Re-run the tagger", permissions=["retag"])
 def retag_papers(modeladmin, request, queryset):
     read, changed = retag(queryset)
-    messages.success(request, f"Re-ran the tagger over {read} papers: {changed} suggestions added, updated or withdrawn.")
+    messages.success(
+        request, f"Re-ran the tagger over {read} papers: {changed} suggestions added, updated or withdrawn."
+    )
 
 
 def _moderate(request, queryset, done_verb, change):
@@ -214,10 +220,16 @@ def _moderate(request, queryset, done_verb, change):
 def _ask(modeladmin, request, queryset, form, action, title):
     """The intermediate page, like Django's delete confirmation: the papers, the form, a button."""
     opts = modeladmin.model._meta
-    context = {**modeladmin.admin_site.each_context(request), "title": title, "opts": opts, "form": form,
-               "papers": queryset.select_related(None).order_by("pk"), "action": action,
-               "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-               "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")}
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "opts": opts,
+        "form": form,
+        "papers": queryset.select_related(None).order_by("pk"),
+        "action": action,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+    }
     return TemplateResponse(request, "admin/papers/moderation_confirmation.html", context)
 
 
@@ -259,19 +271,69 @@ class PaperAdmin(CuratorStyles, ModerationActions, admin.ModelAdmin):
     # thousands, which as inline rows made a page of megabytes that no browser could post back.
     inlines = [PaperTagInline, ClaimInline, PaperEventInline]
     fieldsets = (
-        (None, {"fields": ("pmid", "pubmed_links", "authors_shown", "title", "vernacular_title", "abstract", "curator_note")}),
-        ("Moderation", {"fields": ("status", "status_reason", "status_note", "reviewed_by", "reviewed_at",
-                                   "imported_by")}),
-        ("Publication", {"fields": ("journal_title", "journal_iso", "issn", "volume", "issue", "pages",
-                                    "pub_year", "pub_month", "pub_day", "pub_date_text", "book_title", "publisher",
-                                    "publication_types", "languages", "record_type")}),
+        (
+            None,
+            {
+                "fields": (
+                    "pmid",
+                    "pubmed_links",
+                    "authors_shown",
+                    "title",
+                    "vernacular_title",
+                    "abstract",
+                    "curator_note",
+                )
+            },
+        ),
+        (
+            "Moderation",
+            {"fields": ("status", "status_reason", "status_note", "reviewed_by", "reviewed_at", "imported_by")},
+        ),
+        (
+            "Publication",
+            {
+                "fields": (
+                    "journal_title",
+                    "journal_iso",
+                    "issn",
+                    "volume",
+                    "issue",
+                    "pages",
+                    "pub_year",
+                    "pub_month",
+                    "pub_day",
+                    "pub_date_text",
+                    "book_title",
+                    "publisher",
+                    "publication_types",
+                    "languages",
+                    "record_type",
+                )
+            },
+        ),
         ("Identifiers", {"fields": ("doi", "pmcid", "article_ids")}),
-        ("Indexing", {"classes": ["collapse"], "fields": ("abstract_sections", "keywords", "mesh_headings",
-                                                          "chemicals")}),
+        (
+            "Indexing",
+            {"classes": ["collapse"], "fields": ("abstract_sections", "keywords", "mesh_headings", "chemicals")},
+        ),
         ("Corrections", {"fields": ("is_retracted", "corrections")}),
-        ("PubMed bookkeeping", {"classes": ["collapse"], "fields": (
-            "pubmed_status", "publication_status", "pubmed_revised", "pubmed_fetched_at", "pubmed_hash",
-            "edited_fields", "pubmed_conflicts", "created_at", "updated_at")}),
+        (
+            "PubMed bookkeeping",
+            {
+                "classes": ["collapse"],
+                "fields": (
+                    "pubmed_status",
+                    "publication_status",
+                    "pubmed_revised",
+                    "pubmed_fetched_at",
+                    "pubmed_hash",
+                    "edited_fields",
+                    "pubmed_conflicts",
+                    "created_at",
+                    "updated_at",
+                ),
+            },
+        ),
     )
 
     change_form_template = "admin/papers/paper/change_form.html"
@@ -290,7 +352,9 @@ class PaperAdmin(CuratorStyles, ModerationActions, admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and self.has_moderate_permission(request):
-            context["decisions"] = [(name, label) for name, (label, allowed) in DECISIONS.items() if allowed(obj.status)]
+            context["decisions"] = [
+                (name, label) for name, (label, allowed) in DECISIONS.items() if allowed(obj.status)
+            ]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):
@@ -311,10 +375,16 @@ class PaperAdmin(CuratorStyles, ModerationActions, admin.ModelAdmin):
         form_class, title = (RejectForm, "Reject paper") if decision == "reject" else (RevokeForm, "Revoke approval")
         form = form_class(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
-            context = {**self.admin_site.each_context(request), "title": title, "opts": self.model._meta,
-                       "form": form, "papers": [paper], "decision": decision,
-                       "changelist_url": reverse("admin:papers_paper_changelist"),
-                       "cancel_url": reverse("admin:papers_paper_change", args=[pk])}
+            context = {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "opts": self.model._meta,
+                "form": form,
+                "papers": [paper],
+                "decision": decision,
+                "changelist_url": reverse("admin:papers_paper_changelist"),
+                "cancel_url": reverse("admin:papers_paper_change", args=[pk]),
+            }
             return TemplateResponse(request, "admin/papers/paper/moderate.html", context)
         data = form.cleaned_data
         if decision == "reject":
@@ -327,7 +397,9 @@ class PaperAdmin(CuratorStyles, ModerationActions, admin.ModelAdmin):
     @admin.display(description="links")
     def pubmed_links(self, paper):
         links = [(paper.pubmed_url, "PubMed"), (paper.doi_url, "DOI"), (paper.pmc_url, "PMC")]
-        return format_html_join(" · ", '<a href="{}" rel="noopener">{}</a>', ((url, name) for url, name in links if url))
+        return format_html_join(
+            " · ", '<a href="{}" rel="noopener">{}</a>', ((url, name) for url, name in links if url)
+        )
 
     @admin.display(description="authors")
     def authors_shown(self, paper):
@@ -337,14 +409,21 @@ class PaperAdmin(CuratorStyles, ModerationActions, admin.ModelAdmin):
         authorships = paper.authorships.select_related("author").order_by("position")
         count = authorships.count()
         if not count:
-            return format_html('None listed. <a href="{}?paper={}">Add an author</a>',
-                               reverse("admin:papers_authorship_add"), paper.pk)
+            return format_html(
+                'None listed. <a href="{}?paper={}">Add an author</a>', reverse("admin:papers_authorship_add"), paper.pk
+            )
         names = str(authorships.first().author)
         if count > 1:
             names += (", " if count == 2 else " … ") + str(authorships.last().author)
         listing = reverse("admin:papers_authorship_changelist")
-        return format_html('{} author{}: {} (<a href="{}?paper__id__exact={}">list all</a>)',
-                           f"{count:,}", "" if count == 1 else "s", names, listing, paper.pk)
+        return format_html(
+            '{} author{}: {} (<a href="{}?paper__id__exact={}">list all</a>)',
+            f"{count:,}",
+            "" if count == 1 else "s",
+            names,
+            listing,
+            paper.pk,
+        )
 
     def save_model(self, request, obj, form, change):
         """The paper's own fields, through papers.curation, which records and audits hand edits."""
@@ -407,13 +486,22 @@ class ModerationQueueAdmin(CuratorStyles, ModerationActions, ViewOnlyAdmin):
     def changelist_view(self, request, extra_context=None):
         counts = dict(Paper.objects.order_by().values_list("status").annotate(Count("pk")))
         statuses = [(label, counts.get(value, 0)) for value, label in Paper.Status.choices]
-        return super().changelist_view(request, {**(extra_context or {}), "status_counts": statuses,
-                                                 "title": "Moderation queue: pending papers, oldest first"})
+        return super().changelist_view(
+            request,
+            {
+                **(extra_context or {}),
+                "status_counts": statuses,
+                "title": "Moderation queue: pending papers, oldest first",
+            },
+        )
 
     @admin.display(description="title", ordering="title")
     def paper_link(self, paper):
-        return format_html('<a href="{}">{}</a>', reverse("admin:papers_paper_change", args=[paper.pk]),
-                           shortened(to_text(paper.title)))
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:papers_paper_change", args=[paper.pk]),
+            shortened(to_text(paper.title)),
+        )
 
     @admin.display(description="suggested tags", ordering="suggested")
     def suggested_tags(self, paper):
@@ -495,8 +583,24 @@ class ImportRunAdmin(CuratorStyles, ViewOnlyAdmin):
     list_filter = ("state", "source")
     search_fields = ("query", "requested_pmids")
     fieldsets = (
-        (None, {"fields": ("shown_state", "imported_by", "source", "query", "pmids_shown", "limit", "dry_run",
-                           "created_at", "started_at", "heartbeat_at", "finished_at")}),
+        (
+            None,
+            {
+                "fields": (
+                    "shown_state",
+                    "imported_by",
+                    "source",
+                    "query",
+                    "pmids_shown",
+                    "limit",
+                    "dry_run",
+                    "created_at",
+                    "started_at",
+                    "heartbeat_at",
+                    "finished_at",
+                )
+            },
+        ),
         ("Result", {"fields": ("progress", "results", "failures", "shown_messages")}),
         ("Task", {"classes": ["collapse"], "fields": ("task_id",)}),
     )
@@ -519,8 +623,10 @@ class ImportRunAdmin(CuratorStyles, ViewOnlyAdmin):
 
     @admin.display(description="result")
     def results(self, run):
-        return (f"{run.created} created, {run.updated} updated, {run.unchanged} unchanged, "
-                f"{run.not_found} not found, {run.failed} failed")
+        return (
+            f"{run.created} created, {run.updated} updated, {run.unchanged} unchanged, "
+            f"{run.not_found} not found, {run.failed} failed"
+        )
 
     @admin.display(description="PMIDs")
     def pmids_shown(self, run):
@@ -530,8 +636,12 @@ class ImportRunAdmin(CuratorStyles, ViewOnlyAdmin):
     def failures(self, run):
         """Grouped by cause, a sentence each: how many, which, why (what to do is in the messages)."""
         groups = failure_groups({str(key): str(reason) for key, reason in run.errors.items()})
-        return format_html_join("", "<p>{} failed ({}): {}</p>",
-                                ((f"{len(keys):,}", listed(keys), cause) for cause, keys in groups)) or "None."
+        return (
+            format_html_join(
+                "", "<p>{} failed ({}): {}</p>", ((f"{len(keys):,}", listed(keys), cause) for cause, keys in groups)
+            )
+            or "None."
+        )
 
     @admin.display(description="state", ordering="state")
     def shown_state(self, run):
@@ -542,7 +652,9 @@ class ImportRunAdmin(CuratorStyles, ViewOnlyAdmin):
         return format_html_join("", "<p>{}</p>", ((message,) for message in run.shown_messages))
 
     def get_urls(self):
-        return [path("import/", self.admin_site.admin_view(self.import_view), name="papers_import")] + super().get_urls()
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="papers_import")
+        ] + super().get_urls()
 
     def import_view(self, request):
         if not request.user.has_perm("papers.add_importrun"):
@@ -555,9 +667,16 @@ class ImportRunAdmin(CuratorStyles, ViewOnlyAdmin):
             said = start_import(run)
             run.refresh_from_db(fields=["state"])
             level = {ImportRun.State.FAILED: messages.ERROR, ImportRun.State.PARTIAL: messages.WARNING}
-            messages.add_message(request, level.get(run.state, messages.SUCCESS),
-                                 said + (" The reasons are below." if run.state in level else ""))
+            messages.add_message(
+                request,
+                level.get(run.state, messages.SUCCESS),
+                said + (" The reasons are below." if run.state in level else ""),
+            )
             return redirect(reverse("admin:papers_importrun_change", args=[run.pk]))
-        context = {**self.admin_site.each_context(request), "form": form, "title": "Import from PubMed",
-                   "opts": self.model._meta}
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": "Import from PubMed",
+            "opts": self.model._meta,
+        }
         return TemplateResponse(request, "admin/papers/import.html", context)

@@ -66,13 +66,22 @@ class LanguagesField(TextEditedField):
     shape = "languages"
 
     def __init__(self, **kwargs):
-        super().__init__(label="Languages", widget=forms.TextInput(attrs={"size": 30}),
-                         help_text="PubMed's three-letter codes, separated by commas: eng, fre.", **kwargs)
+        super().__init__(
+            label="Languages",
+            widget=forms.TextInput(attrs={"size": 30}),
+            help_text="PubMed's three-letter codes, separated by commas: eng, fre.",
+            **kwargs,
+        )
 
     def read(self, text):
         codes = [code.lower() for code in re.split(r"[,\s]+", text) if code]
-        _refuse([f"“{code}” is not a language code: give PubMed's three-letter codes, such as eng or fre."
-                 for code in codes if not LANGUAGE.fullmatch(code)])
+        _refuse(
+            [
+                f"“{code}” is not a language code: give PubMed's three-letter codes, such as eng or fre."
+                for code in codes
+                if not LANGUAGE.fullmatch(code)
+            ]
+        )
         return list(dict.fromkeys(codes))
 
     def written(self, value):
@@ -83,9 +92,12 @@ class ArticleIdsField(TextEditedField):
     shape = "article_ids"
 
     def __init__(self, **kwargs):
-        super().__init__(label="Article identifiers", widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-                         help_text="One a line, its kind, a colon and the identifier: doi: 10.1000/xyz, "
-                                   "pmc: PMC123, pii: S0000.", **kwargs)
+        super().__init__(
+            label="Article identifiers",
+            widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+            help_text="One a line, its kind, a colon and the identifier: doi: 10.1000/xyz, pmc: PMC123, pii: S0000.",
+            **kwargs,
+        )
 
     def read(self, text):
         ids, errors = {}, []
@@ -93,8 +105,10 @@ class ArticleIdsField(TextEditedField):
             kind, colon, identifier = (part.strip() for part in line.partition(":"))
             kind = kind.lower()
             if not colon or not ID_KIND.fullmatch(kind):
-                errors.append(f"Line {number} (“{line[:60]}”): write the kind of identifier, a colon, then the "
-                              "identifier, as in “doi: 10.1000/xyz”.")
+                errors.append(
+                    f"Line {number} (“{line[:60]}”): write the kind of identifier, a colon, then the "
+                    "identifier, as in “doi: 10.1000/xyz”."
+                )
             elif not identifier:
                 errors.append(f"Line {number}: no identifier after “{kind}:”.")
             elif kind in ids:
@@ -112,23 +126,30 @@ class CorrectionsField(TextEditedField):
     shape = "corrections"
 
     def __init__(self, **kwargs):
-        super().__init__(label="Correction notices", widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-                         help_text="One notice a line: its type, the notice's citation and its PMID (if it has "
-                                   f"one), separated by “|”: {EXAMPLE_CORRECTION}. Types are PubMed's: "
-                                   f"{', '.join(sorted(CORRECTION_TYPES))}.", **kwargs)
+        super().__init__(
+            label="Correction notices",
+            widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+            help_text="One notice a line: its type, the notice's citation and its PMID (if it has "
+            f"one), separated by “|”: {EXAMPLE_CORRECTION}. Types are PubMed's: "
+            f"{', '.join(sorted(CORRECTION_TYPES))}.",
+            **kwargs,
+        )
 
     def read(self, text):
         corrections, errors = [], []
         for number, line in _lines(text):
             parts = [part.strip() for part in line.split("|")]
             if len(parts) not in (2, 3):
-                errors.append(f"Line {number}: write the type, the citation and the PMID separated by “|”, "
-                              f"as in “{EXAMPLE_CORRECTION}”.")
+                errors.append(
+                    f"Line {number}: write the type, the citation and the PMID separated by “|”, "
+                    f"as in “{EXAMPLE_CORRECTION}”."
+                )
                 continue
             kind, source, pmid = (*parts, "")[:3]
             if kind not in CORRECTION_TYPES:
-                errors.append(f"Line {number}: “{kind}” is not one of PubMed's correction types "
-                              "(listed below the field).")
+                errors.append(
+                    f"Line {number}: “{kind}” is not one of PubMed's correction types (listed below the field)."
+                )
             if not source:
                 errors.append(f"Line {number}: the notice's citation is missing.")
             number_given = pmid.isascii() and pmid.isdigit() and int(pmid) > 0
@@ -139,8 +160,7 @@ class CorrectionsField(TextEditedField):
         return corrections
 
     def written(self, value):
-        return "\n".join(" | ".join([c["type"], c["source"], *([str(c["pmid"])] if c["pmid"] else [])])
-                         for c in value)
+        return "\n".join(" | ".join([c["type"], c["source"], *([str(c["pmid"])] if c["pmid"] else [])]) for c in value)
 
 
 EDITORS = {"languages": LanguagesField, "article_ids": ArticleIdsField, "corrections": CorrectionsField}

@@ -29,8 +29,9 @@ class PaperEvent(models.Model):
         CLAIM = "claim", "Claim review"
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="events", db_index=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+", db_index=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     at = models.DateTimeField(default=timezone.now)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     summary = models.CharField(max_length=300)
@@ -42,7 +43,9 @@ class PaperEvent(models.Model):
         ordering = ["-at", "-pk"]
         default_permissions = ("view",)  # written only by the code paths that change papers
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=["status", "tag", "edit", "claim"]), name="paperevent_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["status", "tag", "edit", "claim"]), name="paperevent_kind_valid"
+            ),
         ]
         indexes = [
             # A paper's history, newest first, on its admin page.

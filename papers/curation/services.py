@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from papers.catalogue.models import PUBMED_FIELDS, Paper
 from papers.curation.models import PaperEvent
-from papers.tagging.models import PaperTag
 from papers.search.indexing import index_papers, refresh_facts
+from papers.tagging.models import PaperTag
 
 MODERATE = "papers.moderate_paper"
 REVIEW_TAGS = "papers.change_papertag"
@@ -25,12 +25,28 @@ EDIT = "papers.change_paper"
 ADD = "papers.add_paper"
 
 # Never edited by hand: the status through moderation above, the rest by the importer and Django.
-NOT_EDITABLE = ("status", "status_reason", "status_note", "reviewed_by", "reviewed_at", "imported_by",
-                "edited_fields", "pubmed_conflicts", "pubmed_hash", "pubmed_fetched_at", "created_at", "updated_at")
+NOT_EDITABLE = (
+    "status",
+    "status_reason",
+    "status_note",
+    "reviewed_by",
+    "reviewed_at",
+    "imported_by",
+    "edited_fields",
+    "pubmed_conflicts",
+    "pubmed_hash",
+    "pubmed_fetched_at",
+    "created_at",
+    "updated_at",
+)
 # Paper's own columns and publication types (authors and tags have their own rows and review).
 EDITABLE = frozenset(
-    field.name for field in Paper._meta.get_fields()
-    if field.concrete and field.editable and not field.primary_key and field.name not in NOT_EDITABLE
+    field.name
+    for field in Paper._meta.get_fields()
+    if field.concrete
+    and field.editable
+    and not field.primary_key
+    and field.name not in NOT_EDITABLE
     and (not field.many_to_many or field.remote_field.through._meta.auto_created)
 )
 
@@ -72,8 +88,9 @@ def revoke_approval(paper: Paper, user, note: str) -> Paper:
     _require(user, MODERATE, "You may not moderate papers.")
     if not note.strip():
         raise CurationError("Revoking an approval needs a note saying why.")
-    return _set_status(paper, user, Paper.Status.PENDING, "", note,
-                       refuse_from={Paper.Status.PENDING, Paper.Status.REJECTED})
+    return _set_status(
+        paper, user, Paper.Status.PENDING, "", note, refuse_from={Paper.Status.PENDING, Paper.Status.REJECTED}
+    )
 
 
 def confirm_tag(paper_tag: PaperTag, user) -> PaperTag:
@@ -93,11 +110,21 @@ def add_tag(paper: Paper, tag, user, evidence: str = "") -> PaperTag:
         if PaperTag.objects.filter(paper=paper, tag=tag).exists():
             raise CurationError(f"{tag} is already on this paper; confirm or reject it there.")
         paper_tag = PaperTag.objects.create(
-            paper=paper, tag=tag, status=PaperTag.Status.CONFIRMED, source=PaperTag.Source.CURATOR,
-            evidence=evidence, reviewed_by=user, reviewed_at=timezone.now(),
+            paper=paper,
+            tag=tag,
+            status=PaperTag.Status.CONFIRMED,
+            source=PaperTag.Source.CURATOR,
+            evidence=evidence,
+            reviewed_by=user,
+            reviewed_at=timezone.now(),
         )
-        PaperEvent.objects.create(paper=paper, user=user, kind=PaperEvent.Kind.TAG, summary=f"Added tag {tag}",
-                                  changes={tag.slug: [None, PaperTag.Status.CONFIRMED]})
+        PaperEvent.objects.create(
+            paper=paper,
+            user=user,
+            kind=PaperEvent.Kind.TAG,
+            summary=f"Added tag {tag}",
+            changes={tag.slug: [None, PaperTag.Status.CONFIRMED]},
+        )
         index_papers([paper.pk])
     return paper_tag
 
@@ -124,8 +151,14 @@ def edit_paper(paper: Paper, user, values: dict, note: str = "") -> Paper:
         paper.edited_fields = sorted(set(current.edited_fields) | set(edited))
         paper.pubmed_conflicts = {k: v for k, v in current.pubmed_conflicts.items() if k not in edited}
         _apply(paper, {name: values[name] for name in changes}, ["edited_fields", "pubmed_conflicts", "updated_at"])
-        PaperEvent.objects.create(paper=paper, user=user, kind=PaperEvent.Kind.EDIT,
-                                  summary="Edited " + ", ".join(changes), changes=changes, note=note.strip())
+        PaperEvent.objects.create(
+            paper=paper,
+            user=user,
+            kind=PaperEvent.Kind.EDIT,
+            summary="Edited " + ", ".join(changes),
+            changes=changes,
+            note=note.strip(),
+        )
         index_papers([paper.pk])  # a hand-edited title or abstract is searched at once
     return paper
 
@@ -162,8 +195,13 @@ def _check_values(paper: Paper, values: dict) -> None:
     try:
         trial.clean_fields(exclude=[f.name for f in Paper._meta.fields if f.name not in columns])
     except ValidationError as error:
-        raise CurationError(" ".join(message if message.startswith(name) else f"{name}: {message}"
-                                     for name, messages in error.message_dict.items() for message in messages)) from None
+        raise CurationError(
+            " ".join(
+                message if message.startswith(name) else f"{name}: {message}"
+                for name, messages in error.message_dict.items()
+                for message in messages
+            )
+        ) from None
 
 
 def _value(paper: Paper, name: str):
@@ -186,7 +224,9 @@ def _plain(value):
     """A value as the audit trail's JSON holds it: related objects by name."""
     if isinstance(value, models.Model):
         return str(value)
-    if isinstance(value, models.QuerySet) or (isinstance(value, list) and any(isinstance(i, models.Model) for i in value)):
+    if isinstance(value, models.QuerySet) or (
+        isinstance(value, list) and any(isinstance(i, models.Model) for i in value)
+    ):
         return sorted(map(str, value))
     return value
 
@@ -198,15 +238,22 @@ def _set_status(paper, user, status, reason, note, refuse_from) -> Paper:
         if current.status in refuse_from:
             raise CurationError(f"The paper is {current.get_status_display().lower()}.")
         new = {"status": status, "status_reason": reason, "status_note": note.strip()}
-        changes = {name: [getattr(current, name), value] for name, value in new.items()
-                   if getattr(current, name) != value}
+        changes = {
+            name: [getattr(current, name), value] for name, value in new.items() if getattr(current, name) != value
+        }
         for name, value in {**new, "reviewed_by": user, "reviewed_at": timezone.now()}.items():
             setattr(paper, name, value)
         paper.save(update_fields=[*new, "reviewed_by", "reviewed_at", "updated_at"])
         summary = {Paper.Status.APPROVED: "Approved", Paper.Status.PENDING: "Approval revoked"}.get(status)
-        PaperEvent.objects.create(paper=paper, user=user, kind=PaperEvent.Kind.STATUS,
-                                  summary=summary or f"Rejected: {Paper.Reason(reason).label}",
-                                  changes=changes, reason=reason, note=note.strip())
+        PaperEvent.objects.create(
+            paper=paper,
+            user=user,
+            kind=PaperEvent.Kind.STATUS,
+            summary=summary or f"Rejected: {Paper.Reason(reason).label}",
+            changes=changes,
+            reason=reason,
+            note=note.strip(),
+        )
         refresh_facts([paper.pk])
     return paper
 
@@ -220,7 +267,12 @@ def _decide_tag(paper_tag: PaperTag, user, status) -> PaperTag:
         paper_tag.status, paper_tag.reviewed_by, paper_tag.reviewed_at = status, user, timezone.now()
         paper_tag.save(update_fields=["status", "reviewed_by", "reviewed_at"])
         verb = "Confirmed" if status == PaperTag.Status.CONFIRMED else "Rejected"
-        PaperEvent.objects.create(paper_id=paper_tag.paper_id, user=user, kind=PaperEvent.Kind.TAG,
-                                  summary=f"{verb} tag {current.tag}", changes={current.tag.slug: [current.status, status]})
+        PaperEvent.objects.create(
+            paper_id=paper_tag.paper_id,
+            user=user,
+            kind=PaperEvent.Kind.TAG,
+            summary=f"{verb} tag {current.tag}",
+            changes={current.tag.slug: [current.status, status]},
+        )
         index_papers([paper_tag.paper_id])  # confirmed tags' names are searched
     return paper_tag

@@ -33,8 +33,10 @@ NCBI_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 BATCH_SIZE = 200  # NCBI's advice: at most ~200 ids per request; keeps each failure small
 ESEARCH_LIMIT = 10_000  # ESearch hands out at most the first 10,000 ids of a PubMed query
 _ENTREZ_LOCK = threading.Lock()
-MISSING_EMAIL = ("Set NCBI_EMAIL to the operator's e-mail address (in .env, for a checkout set up by ./start): "
-                 "NCBI requires a contact address with every request, so nothing can be fetched without one.")
+MISSING_EMAIL = (
+    "Set NCBI_EMAIL to the operator's e-mail address (in .env, for a checkout set up by ./start): "
+    "NCBI requires a contact address with every request, so nothing can be fetched without one."
+)
 
 
 class EutilsError(Exception):
@@ -88,7 +90,7 @@ class EutilsHandler(urllib.request.BaseHandler):
 
     def https_request(self, request):
         if request.full_url.startswith(NCBI_BASE_URL):
-            request.full_url = self.base_url + request.full_url[len(NCBI_BASE_URL):]
+            request.full_url = self.base_url + request.full_url[len(NCBI_BASE_URL) :]
             request.timeout = self.timeout
         return request
 
@@ -96,8 +98,12 @@ class EutilsHandler(urllib.request.BaseHandler):
 class PubMedClient:
     """Fetches PubMed records and runs PubMed searches, with retries and clear errors."""
 
-    def __init__(self, config: EutilsConfig, sleep: Callable[[float], None] = time.sleep,
-                 retrying: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        config: EutilsConfig,
+        sleep: Callable[[float], None] = time.sleep,
+        retrying: Callable[[str], None] | None = None,
+    ):
         """`retrying` hears one line per retry as it happens (which request, attempt n of m,
         why, the wait), besides the log."""
         if not config.email:
@@ -127,14 +133,19 @@ class PubMedClient:
         """One page of a search's records, read from NCBI's history server."""
         return self._records(
             lambda: Entrez.efetch(
-                db="pubmed", retmode="xml", webenv=search.webenv, query_key=search.query_key,
-                retstart=start, retmax=size,
+                db="pubmed",
+                retmode="xml",
+                webenv=search.webenv,
+                query_key=search.query_key,
+                retstart=start,
+                retmax=size,
             ),
             f"efetch of records {start + 1}-{start + size} of the search",
         )
 
     def search(self, query: str) -> SearchResult:
         """Run a PubMed query and keep its result set on the history server."""
+
         def esearch():
             with Entrez.esearch(db="pubmed", term=query, usehistory="y", retmax=0) as handle:
                 return Entrez.read(handle)

@@ -12,8 +12,8 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 
-from papers.pubmed.models import ImportRun
 from papers.pubmed.client import ESEARCH_LIMIT, MISSING_EMAIL
+from papers.pubmed.models import ImportRun
 from papers.pubmed.pmids import InvalidPMIDs, parse_pmids
 
 MAX_PMIDS = 10_000  # per request; a larger list is split by the curator (one run stays reviewable)
@@ -28,16 +28,31 @@ class ImportRequestForm(forms.Form):
     `cleaned_data["pmid_list"]` holds the PMIDs (empty for a query) and `import_run()` the run."""
 
     pmids = forms.CharField(
-        label="PMIDs", required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        label="PMIDs",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=f"One or many (at most {MAX_PMIDS:,}): spaces, commas or new lines; "
-                  "'PMID: 123' and PubMed links work too.",
+        "'PMID: 123' and PubMed links work too.",
     )
-    pmid_file = forms.FileField(label="or a file of PMIDs", required=False, allow_empty_file=True,
-                                help_text=f"Plain text, one PMID per line, at most {_FILE_LIMIT}.")
-    query = forms.CharField(label="or a PubMed query", required=False, max_length=MAX_QUERY_LENGTH,
-                            widget=forms.TextInput(attrs={"size": 80}))
-    limit = forms.IntegerField(label="at most", required=False, min_value=1, max_value=MAX_QUERY_RECORDS,
-                               help_text=f"With a query: import at most this many records (≤ {MAX_QUERY_RECORDS:,}).")
+    pmid_file = forms.FileField(
+        label="or a file of PMIDs",
+        required=False,
+        allow_empty_file=True,
+        help_text=f"Plain text, one PMID per line, at most {_FILE_LIMIT}.",
+    )
+    query = forms.CharField(
+        label="or a PubMed query",
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
+    limit = forms.IntegerField(
+        label="at most",
+        required=False,
+        min_value=1,
+        max_value=MAX_QUERY_RECORDS,
+        help_text=f"With a query: import at most this many records (≤ {MAX_QUERY_RECORDS:,}).",
+    )
 
     def clean(self):
         data = super().clean()
@@ -56,13 +71,17 @@ class ImportRequestForm(forms.Form):
             return data
         query = data.get("query", "")
         if upload and not typed and not pmids:
-            self.add_error("pmid_file", f"The file {PurePath(upload.name).name} holds no PMIDs: it is empty, or "
-                                        "only blank lines and # comments. Put one PMID per line.")
+            self.add_error(
+                "pmid_file",
+                f"The file {PurePath(upload.name).name} holds no PMIDs: it is empty, or "
+                "only blank lines and # comments. Put one PMID per line.",
+            )
         elif bool(pmids) == bool(query) and "query" not in self.errors:  # not when a query was too long
             raise forms.ValidationError("Give PMIDs (typed or as a file) or a PubMed query — one of the two.")
         if len(pmids) > MAX_PMIDS:
-            self.add_error(where, f"Too many PMIDs: {len(pmids):,}. One import takes at most {MAX_PMIDS:,}; "
-                                  "split the list.")
+            self.add_error(
+                where, f"Too many PMIDs: {len(pmids):,}. One import takes at most {MAX_PMIDS:,}; split the list."
+            )
         if data.get("limit") is not None and not query:
             self.add_error("limit", "A limit goes with a query, not with PMIDs.")
         return data
@@ -77,8 +96,10 @@ class ImportRequestForm(forms.Form):
         content = upload.read()
         text = None if b"\0" in content else content.decode("utf-8-sig", errors="replace")  # NUL: binary
         if text is None or "\ufffd" in text:
-            raise forms.ValidationError(f"The file {name} is not a text file (a spreadsheet or a PDF?): "
-                                        "save the PMIDs as plain text, one per line.")
+            raise forms.ValidationError(
+                f"The file {name} is not a text file (a spreadsheet or a PDF?): "
+                "save the PMIDs as plain text, one per line."
+            )
         return (typed + "\n" + text).strip()
 
     def import_run(self, user, *, dry_run: bool = False) -> ImportRun:
@@ -90,4 +111,3 @@ class ImportRequestForm(forms.Form):
         else:
             run.source, run.query, run.limit = ImportRun.Source.QUERY, data["query"], data["limit"]
         return run
-

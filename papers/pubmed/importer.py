@@ -26,16 +26,16 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from papers.catalogue.bulk import asynchronous_commit, chunks, insert_rows, row_adapter, select_in
+from papers.catalogue.models import Author, Authorship, Paper, PublicationType
+from papers.claims.suggestions import ClaimSuggester
 from papers.pubmed.client import BATCH_SIZE, ESEARCH_LIMIT, EutilsError, PubMedClient, cause_of
 from papers.pubmed.medline import AuthorRecord, BadRecord, PubMedRecord, PubMedXMLError
 from papers.pubmed.worker import ParserStopped, read_batches
-from papers.catalogue.models import Author, Authorship, Paper, PublicationType
 from papers.search.indexing import PAPER_FIELDS as SEARCHED_FIELDS
 from papers.search.indexing import compact_after_write, index_new_papers, index_papers
-from papers.claims.suggestions import ClaimSuggester
-from papers.tagging.suggestions import TagSuggester
 from papers.tagging.matcher import TaggableText
-from papers.catalogue.models import PUBMED_FIELDS
+from papers.tagging.suggestions import TagSuggester
+
 
 @dataclass
 class ImportReport:
@@ -83,8 +83,10 @@ class ImportReport:
             return f"{len(self.failed)} failure(s); {again} to finish."
         if not retry:
             return f"{len(self.failed)} failure(s) that running again cannot fix (see the reasons above)."
-        return (f"{len(self.failed)} failure(s): {again} for the {retry} a re-run can fix; "
-                f"running again cannot fix the other {lasting} (see the reasons above).")
+        return (
+            f"{len(self.failed)} failure(s): {again} for the {retry} a re-run can fix; "
+            f"running again cannot fix the other {lasting} (see the reasons above)."
+        )
 
 
 def failure_groups(failed: dict[str, str]) -> list[tuple[str, list[str]]]:
@@ -110,7 +112,7 @@ def fingerprint(record: PubMedRecord) -> str:
 
 def publication_type_name(name: str) -> str:
     """A publication type's name as its column holds it: the key of every lookup by name."""
-    return name[:PublicationType._meta.get_field("name").max_length]
+    return name[: PublicationType._meta.get_field("name").max_length]
 
 
 def paper_fields(record: PubMedRecord) -> dict:
@@ -120,7 +122,9 @@ def paper_fields(record: PubMedRecord) -> dict:
         "title": record.title,
         "vernacular_title": record.vernacular_title,
         "abstract": record.abstract,
-        "abstract_sections": [{"label": s.label, "category": s.category, "text": s.text} for s in record.abstract_sections],
+        "abstract_sections": [
+            {"label": s.label, "category": s.category, "text": s.text} for s in record.abstract_sections
+        ],
         "copyright": record.copyright,
         "journal_title": record.journal_title[:400],
         "journal_iso": record.journal_iso[:200],
@@ -137,8 +141,12 @@ def paper_fields(record: PubMedRecord) -> dict:
         "languages": list(record.languages),
         "keywords": list(record.keywords),
         "mesh_headings": [
-            {"ui": h.ui, "name": h.name, "major": h.major,
-             "qualifiers": [{"ui": q.ui, "name": q.name, "major": q.major} for q in h.qualifiers]}
+            {
+                "ui": h.ui,
+                "name": h.name,
+                "major": h.major,
+                "qualifiers": [{"ui": q.ui, "name": q.name, "major": q.major} for q in h.qualifiers],
+            }
             for h in record.mesh_headings
         ],
         "chemicals": list(record.chemicals),
@@ -189,8 +197,9 @@ class Importer:
     would do while the database stays as it was. `user` is recorded as the new papers' importer.
     """
 
-    def __init__(self, *, user=None, dry_run: bool = False, progress: Progress | None = None,
-                 suggest_claims: bool = True):
+    def __init__(
+        self, *, user=None, dry_run: bool = False, progress: Progress | None = None, suggest_claims: bool = True
+    ):
         self.user = user
         self.dry_run = dry_run
         self.progress = progress or Progress()
@@ -253,8 +262,9 @@ class Importer:
             try:
                 self.store_batches(self.read_xml(path))
             except PubMedXMLError as error:
-                self._fail({str(path): f"{Path(path).name}: {error}"}, count=0,
-                           retryable=isinstance(error, ParserStopped))
+                self._fail(
+                    {str(path): f"{Path(path).name}: {error}"}, count=0, retryable=isinstance(error, ParserStopped)
+                )
                 self.report.messages.append(
                     f"{Path(path).name}: stopped at a fault; the batch being read was not stored."
                 )
@@ -324,11 +334,9 @@ class Importer:
             differing = {name for name, value in fields.items() if getattr(paper, name) != value}
             conflicts = _json_safe({name: fields[name] for name in sorted(differing) if name in paper.edited_fields})
             applied = differing - conflicts.keys()
-            relations_differ = (
-                stored_authors.get(paper.pk, []) != _authorship_rows(record)
-                or stored_types.get(paper.pk, set())
-                != {publication_type_name(t.name) for t in record.publication_types}
-            )
+            relations_differ = stored_authors.get(paper.pk, []) != _authorship_rows(record) or stored_types.get(
+                paper.pk, set()
+            ) != {publication_type_name(t.name) for t in record.publication_types}
             for name in applied:
                 setattr(paper, name, fields[name])
             conflicts_changed = conflicts != paper.pubmed_conflicts
@@ -367,9 +375,16 @@ class Importer:
         defaults = {f.attname: f.get_default() for f in columns}
         rows = []
         for record, digest in new:
-            values = {**defaults, **paper_fields(record), "pmid": record.pmid, "pubmed_hash": digest,
-                      "imported_by_id": self.user.pk if self.user else None,
-                      "pubmed_fetched_at": now, "created_at": now, "updated_at": now}
+            values = {
+                **defaults,
+                **paper_fields(record),
+                "pmid": record.pmid,
+                "pubmed_hash": digest,
+                "imported_by_id": self.user.pk if self.user else None,
+                "pubmed_fetched_at": now,
+                "created_at": now,
+                "updated_at": now,
+            }
             rows.append(adapt(values[f.attname] for f in columns))
         return [row[0] for row in insert_rows(Paper, [f.column for f in columns], rows, returning=["id"])]
 
@@ -383,7 +398,8 @@ class Importer:
             Paper.publication_types.through.objects.filter(paper_id__in=ids).delete()
         author_ids = self._author_ids([a for _, record in pairs for a in record.authors])
         insert_rows(
-            Authorship, ("paper_id", "author_id", "position", "affiliations", "orcid", "equal_contribution"),
+            Authorship,
+            ("paper_id", "author_id", "position", "affiliations", "orcid", "equal_contribution"),
             [
                 (paper_id, author_ids[key], position, json.dumps(affiliations), orcid, equal)
                 for paper_id, record in pairs
@@ -392,7 +408,8 @@ class Importer:
         )
         type_ids = self._publication_type_id_map([t for _, record in pairs for t in record.publication_types])
         insert_rows(
-            Paper.publication_types.through, ("paper_id", "publicationtype_id"),
+            Paper.publication_types.through,
+            ("paper_id", "publicationtype_id"),
             [
                 (paper_id, type_ids[name])
                 for paper_id, record in pairs
@@ -406,7 +423,8 @@ class Importer:
         missing = [key for key in wanted if key not in ids]
         if missing:
             inserted = insert_rows(
-                Author, ("key", "last_name", "fore_name", "initials", "suffix", "collective_name"),
+                Author,
+                ("key", "last_name", "fore_name", "initials", "suffix", "collective_name"),
                 [
                     (key, a.last_name[:200], a.fore_name[:200], a.initials[:20], a.suffix[:20], a.collective_name[:400])
                     for key in missing
@@ -428,9 +446,7 @@ class Importer:
             PublicationType.objects.bulk_create(
                 (PublicationType(name=name, ui=ui[:12]) for name, ui in wanted.items()), ignore_conflicts=True
             )
-            self._publication_type_ids.update(
-                PublicationType.objects.filter(name__in=wanted).values_list("name", "id")
-            )
+            self._publication_type_ids.update(PublicationType.objects.filter(name__in=wanted).values_list("name", "id"))
         return self._publication_type_ids
 
     @staticmethod

@@ -20,7 +20,6 @@ from __future__ import annotations
 import gzip
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from html import escape
 from io import BytesIO
@@ -31,14 +30,24 @@ from lxml import etree
 from lxml.etree import _Element as Element
 
 from papers.catalogue.markup import INLINE_TAGS, MATHML_TAGS
-from papers.pubmed.pmids import MAX_PMID
 from papers.catalogue.records import (
-    CORRECTION_TYPES, YEARS, AbstractSection, AuthorRecord, BadRecord, Correction, MeshHeading, MeshQualifier,
-    PublicationTypeRecord, PubMedRecord,
+    CORRECTION_TYPES,
+    YEARS,
+    AbstractSection,
+    AuthorRecord,
+    BadRecord,
+    Correction,
+    MeshHeading,
+    MeshQualifier,
+    PublicationTypeRecord,
+    PubMedRecord,
 )
+from papers.pubmed.pmids import MAX_PMID
 
-MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
+}
 
 RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle")
 _RUN_IN_HEADING = re.compile(
@@ -60,7 +69,6 @@ class UnreadableRecord(ValueError):
     """One record lacks what every record has (its PMID, its MedlineCitation…): it fails alone."""
 
 
-
 def open_xml(path: str | Path) -> BinaryIO:
     """A PubMed XML file for reading, gzip-compressed (.gz) or not."""
     return (gzip.open if str(path).endswith(".gz") else open)(path, "rb")
@@ -74,8 +82,12 @@ def iter_records(source: BinaryIO | str) -> Iterator[PubMedRecord | BadRecord]:
     before the fault) and EutilsErrorPayload for an E-utilities error document.
     """
     events = etree.iterparse(
-        source, events=("end",), tag=(*RECORD_TAGS, "ERROR"),
-        resolve_entities=False, no_network=True, load_dtd=False,
+        source,
+        events=("end",),
+        tag=(*RECORD_TAGS, "ERROR"),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
     )
     errors, position = [], 0
     try:
@@ -138,8 +150,9 @@ def _required(children: dict[str, Element], tag: str, parent: str) -> Element:
     return children[tag]
 
 
-def _checked_date(year: int | None, month: int | None, day: int | None) -> tuple[
-        int | None, int | None, int | None, tuple[str, ...]]:
+def _checked_date(
+    year: int | None, month: int | None, day: int | None
+) -> tuple[int | None, int | None, int | None, tuple[str, ...]]:
     """The publication date's parts that are possible; the others become unknown, with a warning."""
     warnings = []
     if year is not None and year not in YEARS:
@@ -187,7 +200,9 @@ def _article(element: Element) -> PubMedRecord:
         publication_types=_publication_types(article.get("PublicationTypeList")),
         keywords=_keywords(medline_citation),
         mesh_headings=_mesh(citation.get("MeshHeadingList")),
-        chemicals=tuple(_text(_child(e, "NameOfSubstance")) for e in _grandchildren(citation.get("ChemicalList"), "Chemical")),
+        chemicals=tuple(
+            _text(_child(e, "NameOfSubstance")) for e in _grandchildren(citation.get("ChemicalList"), "Chemical")
+        ),
         corrections=_corrections(citation.get("CommentsCorrectionsList")),
         article_ids=_article_ids(data, article_element),
         authors=_authors(article.get("AuthorList")),

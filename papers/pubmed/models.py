@@ -30,8 +30,12 @@ class ImportRun(models.Model):
     )
     # Who ran a command-line import, as the operating system names them: recorded even when no
     # site account has that name (requested_by is then empty).
-    os_user = models.CharField("operating-system user", max_length=150, blank=True,
-                               help_text="The operating-system user who ran the command-line import.")
+    os_user = models.CharField(
+        "operating-system user",
+        max_length=150,
+        blank=True,
+        help_text="The operating-system user who ran the command-line import.",
+    )
     source = models.CharField(max_length=10, choices=Source.choices)
     query = models.TextField(blank=True, help_text="The PubMed query or the file names.")
     requested_pmids = models.JSONField(default=list, blank=True)
@@ -65,11 +69,15 @@ class ImportRun(models.Model):
             ),
         ]
 
-    INTERRUPTED_NOTE = ("Interrupted: the import stopped making progress (its process was stopped or killed). "
-                        "The batches stored are complete; run the same import again to finish it.")
-    NEVER_STARTED_NOTE = ("Interrupted: the import was queued but never started (is the task worker running?). "
-                          "Nothing of it was stored; a worker that picks it up later still runs it, "
-                          "or ask for the same import again.")
+    INTERRUPTED_NOTE = (
+        "Interrupted: the import stopped making progress (its process was stopped or killed). "
+        "The batches stored are complete; run the same import again to finish it."
+    )
+    NEVER_STARTED_NOTE = (
+        "Interrupted: the import was queued but never started (is the task worker running?). "
+        "Nothing of it was stored; a worker that picks it up later still runs it, "
+        "or ask for the same import again."
+    )
 
     def stalled_note(self, now=None) -> str:
         """Why the run is to be taken as interrupted although stored as running or queued, or ''.
@@ -107,7 +115,9 @@ class ImportRun(models.Model):
             if not note:
                 continue
             # Only if it is still as read: a batch finishing (or the run starting) meanwhile keeps it going.
-            still = cls.objects.filter(pk=run.pk, state=run.state, started_at=run.started_at, heartbeat_at=run.heartbeat_at)
+            still = cls.objects.filter(
+                pk=run.pk, state=run.state, started_at=run.started_at, heartbeat_at=run.heartbeat_at
+            )
             marked += still.update(state=cls.State.INTERRUPTED, finished_at=now, messages=[*run.messages, note])
         return marked
 

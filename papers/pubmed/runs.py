@@ -11,16 +11,20 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from papers.pubmed.importer import Importer, ImportReport, Progress
 from papers.pubmed.client import EutilsError, pubmed_client
+from papers.pubmed.importer import Importer, ImportReport, Progress
 from papers.pubmed.models import ImportRun
 
 _RUN_COUNTS = ("created", "updated", "unchanged", "not_found", "failed")
 AGAIN = "ask for the same import again"  # a run's report advises it only for what a re-run can fix
 
 
-def perform(run: ImportRun, progress: Callable[[int], None] | None = None,
-            retrying: Callable[[str], None] | None = None, deadline: float | None = None) -> ImportReport:
+def perform(
+    run: ImportRun,
+    progress: Callable[[int], None] | None = None,
+    retrying: Callable[[str], None] | None = None,
+    deadline: float | None = None,
+) -> ImportReport:
     """Carry out the import an ImportRun describes; `progress` hears how many records each step
     finished (a progress bar), `retrying` each E-utilities retry as it happens, and `deadline`
     shortens each E-utilities request's (a web request's time-out).
@@ -32,8 +36,10 @@ def perform(run: ImportRun, progress: Callable[[int], None] | None = None,
     except Exception as error:
         if run.pk and not run.dry_run:
             ImportRun.objects.filter(pk=run.pk).update(
-                state=ImportRun.State.FAILED, finished_at=timezone.now(),
-                messages=[*run.messages, f"The import stopped on an unexpected error: {error!r}"])
+                state=ImportRun.State.FAILED,
+                finished_at=timezone.now(),
+                messages=[*run.messages, f"The import stopped on an unexpected error: {error!r}"],
+            )
         raise
 
 
@@ -78,21 +84,28 @@ class RunProgress(Progress):
         self.run.heartbeat_at = timezone.now()
         # State, end and messages as this process knows them: a run wrongly judged interrupted
         # (a batch slower than IMPORT_STALL_SECONDS) is running again, without the note.
-        self.run.save(update_fields=[*_RUN_COUNTS, "processed", "errors", "heartbeat_at", "state", "finished_at",
-                                     "messages"])
+        self.run.save(
+            update_fields=[*_RUN_COUNTS, "processed", "errors", "heartbeat_at", "state", "finished_at", "messages"]
+        )
 
     def finished(self, report: ImportReport) -> None:
         if self.run.dry_run:
             return
         self._copy(report)
-        self.run.messages = report.messages + [
-            f"PMID {pmid}: PubMed now differs in hand-edited {', '.join(fields)}"
-            for pmid, fields in report.conflicts.items()
-        ] + ([report.advice(again=AGAIN)] if report.failed else [])
+        self.run.messages = (
+            report.messages
+            + [
+                f"PMID {pmid}: PubMed now differs in hand-edited {', '.join(fields)}"
+                for pmid, fields in report.conflicts.items()
+            ]
+            + ([report.advice(again=AGAIN)] if report.failed else [])
+        )
         self.run.finished_at = timezone.now()
         self.run.state = (
-            ImportRun.State.SUCCEEDED if not report.failed
-            else ImportRun.State.FAILED if not (report.created or report.updated or report.unchanged)
+            ImportRun.State.SUCCEEDED
+            if not report.failed
+            else ImportRun.State.FAILED
+            if not (report.created or report.updated or report.unchanged)
             else ImportRun.State.PARTIAL
         )
         self.run.save()

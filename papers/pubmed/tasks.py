@@ -11,8 +11,8 @@ import logging
 from django.db import transaction
 from django_tasks import task
 
-from papers.pubmed.runs import perform
 from papers.pubmed.models import ImportRun
+from papers.pubmed.runs import perform
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,10 @@ def start_import(run: ImportRun) -> str:
             log.exception("Import #%s crashed", run.pk)
             run.refresh_from_db()
             return f"Import #{run.pk} failed: {'; '.join(run.messages)}"
-        return (f"Import #{run.pk} done: {run.created} created, {run.updated} updated, {run.unchanged} unchanged, "
-                f"{run.not_found} not found, {run.failed} failed.")
+        return (
+            f"Import #{run.pk} done: {run.created} created, {run.updated} updated, {run.unchanged} unchanged, "
+            f"{run.not_found} not found, {run.failed} failed."
+        )
     # Queue only once the ImportRun is committed, so the worker can read it.
     transaction.on_commit(lambda: _enqueue(run))
     return f"Import #{run.pk} queued: the task worker runs it; this page shows its progress."

@@ -32,8 +32,9 @@ class ParserStopped(PubMedXMLError):
     """The parsing process died or stalled (killed for memory, say): not a fault of the file."""
 
 
-def read_batches(path: str | Path, size: int, annotate: Callable | None = None,
-                 batch_seconds: float = BATCH_SECONDS) -> Iterator[list[tuple]]:
+def read_batches(
+    path: str | Path, size: int, annotate: Callable | None = None, batch_seconds: float = BATCH_SECONDS
+) -> Iterator[list[tuple]]:
     """Batches of (record, annotate(record)) from an XML file (.gz too), parsed in a second process.
 
     A record that cannot be read (or annotated) comes as (BadRecord, None) in its place. The
@@ -96,8 +97,9 @@ def _annotated(record, annotate: Callable | None) -> tuple:
     try:
         return record, annotate(record)
     except Exception as error:  # noqa: BLE001 — one record the tagger cannot take fails alone
-        return BadRecord(f"PMID {record.pmid}", f"the tagger failed on it ({type(error).__name__}: {error})",
-                         record.pmid), None
+        return BadRecord(
+            f"PMID {record.pmid}", f"the tagger failed on it ({type(error).__name__}: {error})", record.pmid
+        ), None
 
 
 def _end_with_parent(parent: int) -> None:

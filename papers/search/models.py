@@ -21,9 +21,11 @@ class DocumentVector(models.Func):
         super().__init__()
 
     def as_sql(self, compiler, connection, **extra):
-        return ("setweight(to_tsvector('english'::regconfig, title), 'A') || "
-                "setweight(to_tsvector('english'::regconfig, terms), 'B') || "
-                "setweight(to_tsvector('english'::regconfig, abstract), 'C')"), []
+        return (
+            "setweight(to_tsvector('english'::regconfig, title), 'A') || "
+            "setweight(to_tsvector('english'::regconfig, terms), 'B') || "
+            "setweight(to_tsvector('english'::regconfig, abstract), 'C')"
+        ), []
 
     def as_sqlite(self, compiler, connection, **extra):
         return "NULL", []
@@ -73,7 +75,9 @@ class SearchDocument(models.Model):
 
     paper = models.OneToOneField(Paper, on_delete=models.CASCADE, primary_key=True, related_name="search_document")
     title = models.TextField(blank=True)
-    terms = models.TextField(blank=True, help_text="Confirmed tags and their synonyms, MeSH headings, keywords, chemicals.")
+    terms = models.TextField(
+        blank=True, help_text="Confirmed tags and their synonyms, MeSH headings, keywords, chemicals."
+    )
     abstract = models.TextField(blank=True)
     # The paper's facts. public: Paper.objects.public(); journal_title as text, so that a longer
     # Paper.journal_title never needs this column changed.
@@ -90,8 +94,10 @@ class SearchDocument(models.Model):
             VectorIndex(fields=["vector"], name="papers_searchdocument_vector"),
             # Browsing, and SQLite's look-up of each full-text match: the facts without the row's
             # text (SQLite has no INCLUDE, so they are keys after the id).
-            models.Index(fields=["paper", "public", "pub_year", "pub_month", "pub_day", "journal_title",
-                                 "publication_type_ids"], name="searchdocument_facts"),
+            models.Index(
+                fields=["paper", "public", "pub_year", "pub_month", "pub_day", "journal_title", "publication_type_ids"],
+                name="searchdocument_facts",
+            ),
         ]
 
     def __str__(self):

@@ -92,8 +92,11 @@ def parse(query: str, names: TagNames | None = None) -> ParsedQuery:
         join_next = negate_next = False
     _add_run(run, names, parsed)
     if parsed.is_empty:
-        parsed.message = ("Only words to leave out were given: add a word or phrase to search for."
-                          if parsed.excluded else "Type a word, a gene symbol or a phrase in quotes to search for.")
+        parsed.message = (
+            "Only words to leave out were given: add a word or phrase to search for."
+            if parsed.excluded
+            else "Type a word, a gene symbol or a phrase in quotes to search for."
+        )
     return parsed
 
 
@@ -112,7 +115,7 @@ def _add_run(run: list[str], names: TagNames | None, parsed: ParsedQuery) -> Non
     position = 0
     for (start, end), slugs in [*spans.items(), ((len(text), len(text)), [])]:
         for low, high in words:
-            if low < start and high > position and (rest := clean(text[max(low, position):min(high, start)])):
+            if low < start and high > position and (rest := clean(text[max(low, position) : min(high, start)])):
                 parsed.groups.append(_expand(rest, names, parsed.expanded))
         if slugs:
             parsed.groups.append(_alternatives(clean(text[start:end]), slugs, names, parsed.expanded))

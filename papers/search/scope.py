@@ -86,9 +86,14 @@ class Scope:
         tag's (confirmed)."""
         # order_by(): PaperTag's default ordering would keep PostgreSQL from flattening the subquery.
         confirmed = PaperTag.objects.filter(status=PaperTag.Status.CONFIRMED).order_by()
-        topic = [confirmed.filter(Q(tag__topic__slug=self.filters.topic) | Q(tag__topic__parent__slug=self.filters.topic))
-                 ] if self.filters.topic else []
-        return [ids.values("paper_id") for ids in topic + [confirmed.filter(tag__slug=slug) for slug in self.filters.tags]]
+        topic = (
+            [confirmed.filter(Q(tag__topic__slug=self.filters.topic) | Q(tag__topic__parent__slug=self.filters.topic))]
+            if self.filters.topic
+            else []
+        )
+        return [
+            ids.values("paper_id") for ids in topic + [confirmed.filter(tag__slug=slug) for slug in self.filters.tags]
+        ]
 
     @cached_property
     def type_id(self) -> int | None:

@@ -26,10 +26,17 @@ def year_chart(counts: dict[int, int]) -> SafeString:
         n = counts.get(year, 0)
         height = plot * n / peak
         x = _LEFT + i * slot
-        bars.append((*(f"{v:.1f}" for v in (x + slot * 0.1, HEIGHT - _BOTTOM - height, max(slot * 0.8, 1), height)),
-                     f"{year}: {n} paper{'s' if n != 1 else ''}",
-                     format_html('<text x="{}" y="{}" text-anchor="middle">{}</text>', round(x + slot / 2, 1),
-                                 HEIGHT - 6, year) if (year - first) % label_every == 0 else ""))
+        bars.append(
+            (
+                *(f"{v:.1f}" for v in (x + slot * 0.1, HEIGHT - _BOTTOM - height, max(slot * 0.8, 1), height)),
+                f"{year}: {n} paper{'s' if n != 1 else ''}",
+                format_html(
+                    '<text x="{}" y="{}" text-anchor="middle">{}</text>', round(x + slot / 2, 1), HEIGHT - 6, year
+                )
+                if (year - first) % label_every == 0
+                else "",
+            )
+        )
     total = sum(counts.values())
     return format_html(
         '<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="chart-title" font-size="11">'
@@ -37,8 +44,17 @@ def year_chart(counts: dict[int, int]) -> SafeString:
         '<line x1="{left}" y1="{base}" x2="{w}" y2="{base}" stroke="#888"/>'
         '<text x="{tx}" y="{top}" text-anchor="end">{peak}</text>'
         "{bars}</svg>",
-        w=WIDTH, h=HEIGHT, first=first, last=last, total=total, peak=peak, left=_LEFT, base=HEIGHT - _BOTTOM,
-        tx=_LEFT - 4, top=_TOP + 4,
-        bars=format_html_join("", '<g><title>{4}</title><rect x="{0}" y="{1}" width="{2}" height="{3}"'
-                              ' fill="#3b6ea5"/>{5}</g>', bars),
+        w=WIDTH,
+        h=HEIGHT,
+        first=first,
+        last=last,
+        total=total,
+        peak=peak,
+        left=_LEFT,
+        base=HEIGHT - _BOTTOM,
+        tx=_LEFT - 4,
+        top=_TOP + 4,
+        bars=format_html_join(
+            "", '<g><title>{4}</title><rect x="{0}" y="{1}" width="{2}" height="{3}" fill="#3b6ea5"/>{5}</g>', bars
+        ),
     )

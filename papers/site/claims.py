@@ -5,19 +5,22 @@ from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from papers.claims.diagram import legend, neighbourhood_svg
-from papers.claims.maps import FINDER_LIMIT, coverage, find_claims, matching, neighbourhood
-from papers.claims.exports import CLAIM_FORMATS, write_claims
-from papers.claims.models import Claim
 from papers.catalogue.models import Tag
+from papers.claims.diagram import legend, neighbourhood_svg
+from papers.claims.exports import CLAIM_FORMATS, write_claims
+from papers.claims.maps import FINDER_LIMIT, coverage, find_claims, matching, neighbourhood
+from papers.claims.models import Claim
 from papers.site.export import throttled
 
 
 def neighbourhood_page(request, slug):
     tag = get_object_or_404(Tag.objects.select_related("topic"), slug=slug)
     found = neighbourhood(tag)
-    return render(request, "papers/claims/neighbourhood.html",
-                  {"tag": tag, "found": found, "diagram": neighbourhood_svg(found), "legend": legend()})
+    return render(
+        request,
+        "papers/claims/neighbourhood.html",
+        {"tag": tag, "found": found, "diagram": neighbourhood_svg(found), "legend": legend()},
+    )
 
 
 class FinderForm(forms.Form):
@@ -43,8 +46,13 @@ def finder_form(request) -> FinderForm:
 
 def finder_page(request):
     form = finder_form(request)
-    context = {"form": form, "limit": FINDER_LIMIT, "legend": legend(), "formats": CLAIM_FORMATS.values(),
-               "query": request.GET.urlencode()}
+    context = {
+        "form": form,
+        "limit": FINDER_LIMIT,
+        "legend": legend(),
+        "formats": CLAIM_FORMATS.values(),
+        "query": request.GET.urlencode(),
+    }
     if not form.is_valid():
         return render(request, "papers/claims/finder.html", context, status=400)
     agent, relation, target = form.chosen("agent"), form.cleaned_data["relation"], form.chosen("target")
@@ -63,8 +71,9 @@ def claims_export(request, fmt):
         return render(request, "papers/claims/finder.html", {"form": form, "limit": FINDER_LIMIT}, status=400)
     claims = matching(form.chosen("agent"), form.cleaned_data["relation"], form.chosen("target"))
     export_format = CLAIM_FORMATS[fmt]
-    response = HttpResponse(write_claims(claims, fmt, request.build_absolute_uri("/")[:-1]),
-                            content_type=export_format.content_type)
+    response = HttpResponse(
+        write_claims(claims, fmt, request.build_absolute_uri("/")[:-1]), content_type=export_format.content_type
+    )
     response["Content-Disposition"] = f'attachment; filename="claims.{fmt}"'
     return response
 

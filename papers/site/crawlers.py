@@ -55,6 +55,11 @@ def favicon(request):
 
 def robots_txt(request):
     """Crawl the pages; leave the admin, the API and the downloads (each a throttled export) alone."""
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", "Disallow: /*/export.",
-             f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}"]
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        "Disallow: /*/export.",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -9,14 +9,13 @@ from functools import wraps
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+
 from myeloma_lit.clients import client_address
 from myeloma_lit.throttling import ExactRateThrottle
-
-from papers.site import exports
-from papers.site.forms import SearchForm
 from papers.catalogue.models import Paper, Tag, Topic
 from papers.search import search_ids
-from papers.site import browse
+from papers.site import browse, exports
+from papers.site.forms import SearchForm
 from papers.site.listing import Listing
 
 
@@ -72,15 +71,26 @@ def _results_export(request, fmt: str, stem: str, listing: Listing):
     if not form.is_valid():
         return render(request, "papers/export_refused.html", {"message": form.error_text()}, status=400)
     query, kwargs = listing.arguments(form)
-    ids, total = search_ids(query, filters=kwargs["filters"], limit=exports.EXPORT_LIMIT + 1, sort=kwargs["sort"],
-                            expand_synonyms=kwargs["expand_synonyms"])
+    ids, total = search_ids(
+        query,
+        filters=kwargs["filters"],
+        limit=exports.EXPORT_LIMIT + 1,
+        sort=kwargs["sort"],
+        expand_synonyms=kwargs["expand_synonyms"],
+    )
     if total > exports.EXPORT_LIMIT:
-        message = (f"This list has {total:,} papers; an export holds at most {exports.EXPORT_LIMIT:,}. "
-                   "Narrow it with a filter (a tag, a year range, a journal) and export again.")
+        message = (
+            f"This list has {total:,} papers; an export holds at most {exports.EXPORT_LIMIT:,}. "
+            "Narrow it with a filter (a tag, a year range, a journal) and export again."
+        )
         return render(request, "papers/export_refused.html", {"message": message}, status=400)
     if not ids:
-        return render(request, "papers/export_refused.html",
-                      {"message": "Nothing to export: no approved paper matches."}, status=404)
+        return render(
+            request,
+            "papers/export_refused.html",
+            {"message": "Nothing to export: no approved paper matches."},
+            status=404,
+        )
     return _download(ids, fmt, stem)
 
 

@@ -13,18 +13,32 @@ from django.utils.html import format_html_join
 from django.utils.text import Truncator
 
 from papers.catalogue.citation import pubmed_date
-from papers.site.forms import SearchForm
 from papers.catalogue.markup import to_text
 from papers.catalogue.models import Paper, Tag, Topic
 from papers.search import approved_last_ids
 from papers.site import browse
+from papers.site.forms import SearchForm
 from papers.site.listing import Listing, query_string, with_authors_and_tags
 
 FEED_SIZE = 50  # entries per feed: a reader polls often, and a search can match thousands
 ABSTRACT_CHARS = 400  # the abstract's first lines
 FEED_TYPES = {"atom": Atom1Feed, "rss": Rss201rev2Feed}
-_FIELDS = ("pmid", "title", "vernacular_title", "abstract", "journal_title", "journal_iso", "pub_year", "pub_month",
-           "pub_day", "pub_date_text", "volume", "issue", "pages", "reviewed_at")
+_FIELDS = (
+    "pmid",
+    "title",
+    "vernacular_title",
+    "abstract",
+    "journal_title",
+    "journal_iso",
+    "pub_year",
+    "pub_month",
+    "pub_day",
+    "pub_date_text",
+    "volume",
+    "issue",
+    "pages",
+    "reviewed_at",
+)
 
 
 @dataclass
@@ -91,12 +105,15 @@ def _feed(request, fmt: str, title: str, page_route: tuple[str, list], listing: 
     if not form.is_valid():
         return HttpResponse(form.error_text(), status=400, content_type="text/plain; charset=utf-8")
     query, kwargs = listing.arguments(form)
-    ids = approved_last_ids(query, filters=kwargs["filters"], limit=FEED_SIZE, expand_synonyms=kwargs["expand_synonyms"])
+    ids = approved_last_ids(
+        query, filters=kwargs["filters"], limit=FEED_SIZE, expand_synonyms=kwargs["expand_synonyms"]
+    )
     found = Paper.objects.public().only(*_FIELDS).in_bulk(ids)
     papers = [found[pk] for pk in ids if pk in found]
     with_authors_and_tags(papers)
-    page_url = reverse(page_route[0], args=page_route[1]) + query_string(form.cleaned_data, page=None, page_size=None,
-                                                                           sort=None).rstrip("?")
+    page_url = reverse(page_route[0], args=page_route[1]) + query_string(
+        form.cleaned_data, page=None, page_size=None, sort=None
+    ).rstrip("?")
     feed = PapersFeed()
     feed.feed_type = FEED_TYPES[fmt]
     return feed(request, followed=FollowedList(title, page_url, papers))

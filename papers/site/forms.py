@@ -34,17 +34,27 @@ class QueryField(forms.CharField):
 
 class SearchForm(forms.Form):
     q = QueryField(required=False, max_length=MAX_LENGTH, strip=True, label="Search")
-    tag = SlugsField(required=False, label="Tags", error_messages={"invalid_choice": "%(value)s is not a tag's short name."})
+    tag = SlugsField(
+        required=False, label="Tags", error_messages={"invalid_choice": "%(value)s is not a tag's short name."}
+    )
     topic = forms.SlugField(required=False, max_length=80, label="Topic")
     year_from = forms.IntegerField(required=False, **YEAR_RANGE, label="From year")
     year_to = forms.IntegerField(required=False, **YEAR_RANGE, label="To year")
     journal = forms.CharField(required=False, max_length=400, label="Journal")
     type = forms.CharField(required=False, max_length=120, label="Publication type")
     sort = forms.ChoiceField(required=False, choices=SORTS, label="Sort")
-    synonyms = forms.ChoiceField(required=False, choices=[("on", "on"), ("off", "off")], label="Synonyms",
-                                 help_text="off: search only the words typed")
-    approved_since = forms.DateField(required=False, input_formats=["%Y-%m-%d"], label="Approved since",
-                                     help_text="YYYY-MM-DD: papers approved on or after this day")
+    synonyms = forms.ChoiceField(
+        required=False,
+        choices=[("on", "on"), ("off", "off")],
+        label="Synonyms",
+        help_text="off: search only the words typed",
+    )
+    approved_since = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        label="Approved since",
+        help_text="YYYY-MM-DD: papers approved on or after this day",
+    )
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, label="Page")
     page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE, label="Page size")
 
@@ -57,10 +67,15 @@ class SearchForm(forms.Form):
     @property
     def filters(self) -> SearchFilters:
         data = self.cleaned_data
-        return SearchFilters(tags=tuple(dict.fromkeys(data.get("tag") or ())), topic=data.get("topic") or "",
-                             year_from=data.get("year_from"), year_to=data.get("year_to"),
-                             journal=data.get("journal") or "", publication_type=data.get("type") or "",
-                             approved_since=data.get("approved_since"))
+        return SearchFilters(
+            tags=tuple(dict.fromkeys(data.get("tag") or ())),
+            topic=data.get("topic") or "",
+            year_from=data.get("year_from"),
+            year_to=data.get("year_to"),
+            journal=data.get("journal") or "",
+            publication_type=data.get("type") or "",
+            approved_since=data.get("approved_since"),
+        )
 
     def search_kwargs(self, default_page_size: int = 20) -> dict:
         """Keyword arguments for papers.search.search() (call after is_valid())."""

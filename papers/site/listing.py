@@ -11,14 +11,27 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 
+from papers.catalogue.models import Author, Authorship
+from papers.search import Results
 from papers.site.exports import FORMATS
 from papers.site.forms import SearchForm
-from papers.catalogue.models import Author, Authorship
 from papers.tagging.models import PaperTag
-from papers.search import Results
 
 # Parameter order in every link we write, so one search has exactly one permalink.
-PARAMS = ("q", "tag", "topic", "year_from", "year_to", "journal", "type", "approved_since", "sort", "synonyms", "page_size", "page")
+PARAMS = (
+    "q",
+    "tag",
+    "topic",
+    "year_from",
+    "year_to",
+    "journal",
+    "type",
+    "approved_since",
+    "sort",
+    "synonyms",
+    "page_size",
+    "page",
+)
 # Sort is always written out: its default differs between the search page and topic pages.
 _DEFAULTS = {"synonyms": "on", "page": 1}
 AUTHORS_SHOWN = 3
@@ -45,7 +58,9 @@ class Listing:
         kwargs = form.search_kwargs()
         kwargs["sort"] = form.cleaned_data.get("sort") or self.default_sort
         typed = kwargs["filters"]
-        kwargs["filters"] = replace(typed, topic=self.topic or typed.topic, tags=tuple(dict.fromkeys((*self.tags, *typed.tags))))
+        kwargs["filters"] = replace(
+            typed, topic=self.topic or typed.topic, tags=tuple(dict.fromkeys((*self.tags, *typed.tags)))
+        )
         if self.ranking_words is None:
             return form.cleaned_data["q"], kwargs
         return (self.ranking_words if kwargs["sort"] == "relevance" else ""), kwargs
@@ -84,16 +99,31 @@ def facet_links(form: SearchForm, results: Results, *, fixed_tags: tuple[str, ..
     def tag_link(f):
         if fixed_tags:
             return Link(f.label, reverse("tag", args=[f.value]), f.count)
-        return Link(f.label, query_string(data, tag=[*chosen_tags, f.value], page=None), f.count, f.value in chosen_tags)
+        return Link(
+            f.label, query_string(data, tag=[*chosen_tags, f.value], page=None), f.count, f.value in chosen_tags
+        )
 
     links = {
-        "Related tags" if fixed_tags else "Tags": [tag_link(f) for f in results.facets.tags if f.value not in fixed_tags],
-        "Years": [Link(f.label, query_string(data, year_from=f.value, year_to=f.value, page=None), f.count,
-                       data.get("year_from") == data.get("year_to") == f.value) for f in results.facets.years],
-        "Journals": [Link(f.label, query_string(data, journal=f.value, page=None), f.count, data.get("journal") == f.value)
-                     for f in results.facets.journals],
-        "Publication types": [Link(f.label, query_string(data, type=f.value, page=None), f.count, data.get("type") == f.value)
-                              for f in results.facets.publication_types],
+        "Related tags" if fixed_tags else "Tags": [
+            tag_link(f) for f in results.facets.tags if f.value not in fixed_tags
+        ],
+        "Years": [
+            Link(
+                f.label,
+                query_string(data, year_from=f.value, year_to=f.value, page=None),
+                f.count,
+                data.get("year_from") == data.get("year_to") == f.value,
+            )
+            for f in results.facets.years
+        ],
+        "Journals": [
+            Link(f.label, query_string(data, journal=f.value, page=None), f.count, data.get("journal") == f.value)
+            for f in results.facets.journals
+        ],
+        "Publication types": [
+            Link(f.label, query_string(data, type=f.value, page=None), f.count, data.get("type") == f.value)
+            for f in results.facets.publication_types
+        ],
     }
     return {name: values for name, values in links.items() if values}
 
@@ -111,7 +141,11 @@ def active_filters(form: SearchForm) -> list[Link]:
     if data.get("type"):
         active.append(Link(f"Type: {data['type']}", query_string(data, type=None, page=None)))
     if data.get("approved_since"):
-        active.append(Link(f"Approved since {data['approved_since']:%d %b %Y}", query_string(data, approved_since=None, page=None)))
+        active.append(
+            Link(
+                f"Approved since {data['approved_since']:%d %b %Y}", query_string(data, approved_since=None, page=None)
+            )
+        )
     return active
 
 
@@ -147,12 +181,17 @@ def with_authors_and_tags(papers) -> None:
     have thousands, none of whom a result list needs."""
     ids = [paper.pk for paper in papers]
     names = defaultdict(list)
-    for paper_id, *author in (Authorship.objects.filter(paper_id__in=ids, position__lte=AUTHORS_SHOWN + 1)
-                              .order_by("paper_id", "position")
-                              .values_list("paper_id", "author__last_name", "author__initials", "author__collective_name")):
+    for paper_id, *author in (
+        Authorship.objects.filter(paper_id__in=ids, position__lte=AUTHORS_SHOWN + 1)
+        .order_by("paper_id", "position")
+        .values_list("paper_id", "author__last_name", "author__initials", "author__collective_name")
+    ):
         names[paper_id].append(Author.cited(*author))
-    tags = list(PaperTag.objects.filter(paper_id__in=ids, status=PaperTag.Status.CONFIRMED)
-                .order_by("tag__name").values_list("paper_id", "tag__slug", "tag__name"))
+    tags = list(
+        PaperTag.objects.filter(paper_id__in=ids, status=PaperTag.Status.CONFIRMED)
+        .order_by("tag__name")
+        .values_list("paper_id", "tag__slug", "tag__name")
+    )
     urls = {slug: reverse("tag", args=[slug]) for slug in {slug for _, slug, _ in tags}}
     chips = defaultdict(list)
     for paper_id, slug, name in tags:

@@ -48,7 +48,10 @@ def cached_page(view):
         pages = caches["pages"]
         # The whole URL: a paper page's canonical link names the scheme and host it was asked by.
         day = timezone.localdate()
-        key = "page:" + hashlib.sha256(f"{collection_version()} {day} {request.build_absolute_uri()}".encode()).hexdigest()
+        key = (
+            "page:"
+            + hashlib.sha256(f"{collection_version()} {day} {request.build_absolute_uri()}".encode()).hexdigest()
+        )
         stored = pages.get(key)
         if stored is not None:
             content, headers = stored
@@ -60,8 +63,11 @@ def cached_page(view):
             response["ETag"] = f'"{key.removeprefix("page:")[:32]}"'
             response["Last-Modified"] = http_date()
             response["Cache-Control"] = CACHE_CONTROL
-            pages.set(key, (response.content, {h: response[h] for h in _KEPT_HEADERS if h in response}),
-                      timeout=settings.PAGE_CACHE_SECONDS)
+            pages.set(
+                key,
+                (response.content, {h: response[h] for h in _KEPT_HEADERS if h in response}),
+                timeout=settings.PAGE_CACHE_SECONDS,
+            )
         response[HEADER] = "miss"
         return response
 

@@ -48,11 +48,30 @@ EVIDENCE_MAX = 500
 
 # Greek letter -> its spelled name, then look-alikes typed in its place.
 _GREEK = {
-    "α": ("alpha",), "β": ("beta", "ß", "ϐ"), "γ": ("gamma",), "δ": ("delta",),
-    "ε": ("epsilon", "ϵ"), "ζ": ("zeta",), "η": ("eta",), "θ": ("theta", "ϑ"), "ι": ("iota",),
-    "κ": ("kappa", "k", "ϰ"), "λ": ("lambda",), "μ": ("mu", "µ"), "ν": ("nu",), "ξ": ("xi",),
-    "ο": ("omicron",), "π": ("pi",), "ρ": ("rho",), "σ": ("sigma", "ς"), "τ": ("tau",),
-    "υ": ("upsilon",), "φ": ("phi", "ϕ"), "χ": ("chi",), "ψ": ("psi",), "ω": ("omega",),
+    "α": ("alpha",),
+    "β": ("beta", "ß", "ϐ"),
+    "γ": ("gamma",),
+    "δ": ("delta",),
+    "ε": ("epsilon", "ϵ"),
+    "ζ": ("zeta",),
+    "η": ("eta",),
+    "θ": ("theta", "ϑ"),
+    "ι": ("iota",),
+    "κ": ("kappa", "k", "ϰ"),
+    "λ": ("lambda",),
+    "μ": ("mu", "µ"),
+    "ν": ("nu",),
+    "ξ": ("xi",),
+    "ο": ("omicron",),
+    "π": ("pi",),
+    "ρ": ("rho",),
+    "σ": ("sigma", "ς"),
+    "τ": ("tau",),
+    "υ": ("upsilon",),
+    "φ": ("phi", "ϕ"),
+    "χ": ("chi",),
+    "ψ": ("psi",),
+    "ω": ("omega",),
 }
 _LETTER_OF_NAME = {names[0]: letter for letter, names in _GREEK.items()}
 _GREEK_PIECE = {
@@ -63,7 +82,7 @@ _SPELLED_LONGEST_FIRST = sorted(_LETTER_OF_NAME, key=len, reverse=True)
 # A spelled name standing alone or after a digit ("MIP-1alpha", "Beta-catenin"), or a longer
 # one glued to capitals ("TNFalpha", "NF-kappaB"), never followed by more lower-case letters.
 _SPELLED_GREEK = re.compile(
-    r"(?:(?<![^\W\d_])(?:%s)|(?<=[A-Z])(?:%s))(?![a-z])"
+    r"(?:(?<![^\W\d_])(?:%s)|(?<=[A-Z])(?:%s))(?![a-z])"  # noqa: UP031
     % (
         "|".join(n for name in _SPELLED_LONGEST_FIRST for n in (name, name.capitalize())),
         "|".join(name for name in _SPELLED_LONGEST_FIRST if len(name) >= 4),
@@ -86,12 +105,24 @@ _INSERTED_ABBREVIATION = r"(?:\s?\([A-Za-z0-9\u0370-\u03ff]{1,8}s?\))?"
 # Where a sentence may end: ., ! or ? (and closing quotes or brackets) before a space and a
 # capital, digit, Greek letter or opening bracket; or a full stop run into the next word, as in
 # PubMed's unlabelled structured abstracts ("cohort study.ObjectiveIn general").
-_SENTENCE_END = re.compile(
-    r"[.!?](?:[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9\u0370-\u03ff])|(?<=[a-z]{2}.)(?=[A-Z][a-z]))"
-)
+_SENTENCE_END = re.compile(r"[.!?](?:[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9\u0370-\u03ff])|(?<=[a-z]{2}.)(?=[A-Z][a-z]))")
 _ABBREVIATIONS = {
-    "e.g", "i.e", "vs", "al", "fig", "figs", "cf", "approx", "ca", "ref", "refs", "eq", "no",
-    "resp", "viz", "dr",
+    "e.g",
+    "i.e",
+    "vs",
+    "al",
+    "fig",
+    "figs",
+    "cf",
+    "approx",
+    "ca",
+    "ref",
+    "refs",
+    "eq",
+    "no",
+    "resp",
+    "viz",
+    "dr",
 }
 
 

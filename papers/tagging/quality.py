@@ -13,10 +13,10 @@ from typing import NamedTuple
 from django.db.models import Count, Q
 
 from papers.catalogue.models import Paper, Tag
-from papers.tagging.models import PaperTag
 from papers.search import search_ids
-from papers.tagging.suggestions import TagSuggester
 from papers.tagging.matcher import TaggableText
+from papers.tagging.models import PaperTag
+from papers.tagging.suggestions import TagSuggester
 
 
 class TagQuality(NamedTuple):
@@ -119,8 +119,12 @@ def read_gold(lines: Iterable[str]) -> dict[int, dict[str, str]]:
             row = json.loads(line)
         except ValueError as error:
             raise GoldError(f"line {number}: not JSON ({error}).") from None
-        if (not isinstance(row, dict) or not isinstance(row.get("pmid"), int) or not isinstance(row.get("tags"), dict)
-                or not all(isinstance(s, str) for s in row["tags"].values())):
+        if (
+            not isinstance(row, dict)
+            or not isinstance(row.get("pmid"), int)
+            or not isinstance(row.get("tags"), dict)
+            or not all(isinstance(s, str) for s in row["tags"].values())
+        ):
             raise GoldError(f'line {number}: expected {{"pmid": a number, "tags": {{slug: sentence}}}}.')
         if row["pmid"] in gold:
             raise GoldError(f"line {number}: PMID {row['pmid']} is labelled twice.")
@@ -141,8 +145,10 @@ def gold_quality(gold: dict[int, dict[str, str]]) -> GoldReport:
     papers = {p.pmid: p for p in Paper.objects.filter(pmid__in=gold)}
     missing = sorted(set(gold) - set(papers))
     if missing:
-        raise GoldError(f"{len(missing)} labelled PMID(s) not in the collection (first: {missing[0]}); "
-                        "load them first (manage.py load_demo).")
+        raise GoldError(
+            f"{len(missing)} labelled PMID(s) not in the collection (first: {missing[0]}); "
+            "load them first (manage.py load_demo)."
+        )
     tagger = TagSuggester(tags).tagger
     scores = {slug: Score(name) for slug, name in names.items()}
     overall, misses, false_alarms = Score("overall"), [], []
@@ -153,7 +159,9 @@ def gold_quality(gold: dict[int, dict[str, str]]) -> GoldReport:
                 scores[slug].true += 1
             elif slug in found:
                 scores[slug].false_alarms += 1
-                false_alarms.append(Label(pmid, slug, f"[{found[slug].field}: {found[slug].matched}] {found[slug].evidence}"))
+                false_alarms.append(
+                    Label(pmid, slug, f"[{found[slug].field}: {found[slug].matched}] {found[slug].evidence}")
+                )
             else:
                 scores[slug].misses += 1
                 misses.append(Label(pmid, slug, labels[slug]))
@@ -166,9 +174,14 @@ def gold_quality(gold: dict[int, dict[str, str]]) -> GoldReport:
         labelled = {pmid for pmid, labels in gold.items() if tag.slug in labels}
         ranked = [labelled_papers[pk] for pk in search_ids(tag.name, limit=10**9)[0] if pk in labelled_papers]
         first = ranked[:10]
-        search.append(SearchScore(
-            tag.name, len(labelled), len(labelled & set(ranked)),
-            sum(pmid in labelled for pmid in first) / len(first) if first else None,
-            len(labelled & set(ranked)) / len(labelled) if labelled else None))
+        search.append(
+            SearchScore(
+                tag.name,
+                len(labelled),
+                len(labelled & set(ranked)),
+                sum(pmid in labelled for pmid in first) / len(first) if first else None,
+                len(labelled & set(ranked)) / len(labelled) if labelled else None,
+            )
+        )
     per_tag = sorted((s for s in scores.values() if s.true + s.false_alarms + s.misses), key=lambda s: s.name)
     return GoldReport(len(gold), per_tag, overall, misses, false_alarms, search)

@@ -7,10 +7,10 @@ does: confirmed, rejected and curator-added tags are never touched.
 from django.db import transaction
 from django.db.models import QuerySet
 
-from papers.claims.suggestions import ClaimSuggester
 from papers.catalogue.models import Paper
-from papers.tagging.suggestions import TagSuggester
+from papers.claims.suggestions import ClaimSuggester
 from papers.tagging.matcher import TaggableText
+from papers.tagging.suggestions import TagSuggester
 
 RETAG_CHUNK = 500
 _TEXT_FIELDS = ("title", "abstract", "keywords", "mesh_headings", "chemicals")

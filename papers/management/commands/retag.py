@@ -7,8 +7,10 @@ from papers.tagging.retagging import RETAG_CHUNK, retag
 
 
 class Command(BaseCommand):
-    help = (f"Re-run the tagger over stored papers in chunks of {RETAG_CHUNK}; confirmed, rejected and "
-            "curator-added tags are never touched.")
+    help = (
+        f"Re-run the tagger over stored papers in chunks of {RETAG_CHUNK}; confirmed, rejected and "
+        "curator-added tags are never touched."
+    )
 
     def add_arguments(self, parser):
         which = parser.add_mutually_exclusive_group()

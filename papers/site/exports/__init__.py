@@ -15,10 +15,10 @@ from django.conf import settings
 from django.core.cache import caches
 
 from papers.catalogue.models import Paper
-from papers.site.page_cache import collection_version
-from papers.site.prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
 from papers.site.exports import bibtex, csl, ris, spreadsheet
 from papers.site.exports.records import record, records, unique_key
+from papers.site.page_cache import collection_version
+from papers.site.prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
 
 EXPORT_LIMIT = 5000  # most records in one export; views refuse more with a message
 
@@ -31,12 +31,15 @@ class Format:
     extension: str
 
 
-FORMATS: dict[str, Format] = {f.key: f for f in (
-    Format("ris", "RIS (EndNote, Zotero, Mendeley)", "application/x-research-info-systems; charset=utf-8", "ris"),
-    Format("bib", "BibTeX", "application/x-bibtex; charset=utf-8", "bib"),
-    Format("csv", "CSV (spreadsheet)", "text/csv; charset=utf-8", "csv"),
-    Format("json", "CSL-JSON (Zotero, Pandoc)", "application/vnd.citationstyles.csl+json; charset=utf-8", "json"),
-)}
+FORMATS: dict[str, Format] = {
+    f.key: f
+    for f in (
+        Format("ris", "RIS (EndNote, Zotero, Mendeley)", "application/x-research-info-systems; charset=utf-8", "ris"),
+        Format("bib", "BibTeX", "application/x-bibtex; charset=utf-8", "bib"),
+        Format("csv", "CSV (spreadsheet)", "text/csv; charset=utf-8", "csv"),
+        Format("json", "CSL-JSON (Zotero, Pandoc)", "application/vnd.citationstyles.csl+json; charset=utf-8", "json"),
+    )
+}
 _WRITERS = {"ris": ris, "bib": bibtex, "csv": spreadsheet, "json": csl}
 
 
@@ -46,8 +49,12 @@ def load(ids: list[int]) -> list[Paper]:
     ids and papers not approved are skipped, whatever found the ids."""
     if not ids:
         return []
-    papers = Paper.objects.public().filter(pk__in=ids).order_by().prefetch_related(
-        AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS, "publication_types")
+    papers = (
+        Paper.objects.public()
+        .filter(pk__in=ids)
+        .order_by()
+        .prefetch_related(AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS, "publication_types")
+    )
     by_pk = {paper.pk: paper for paper in papers}
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
@@ -67,7 +74,9 @@ def export(ids: list[int], key: str) -> str:
     writer, store = _WRITERS[key], caches["pages"]
     # Read before the papers, as the page cache does: an entry is at least as new as its token.
     prefix = f"export:{collection_version()}:{key}:"
-    kept = {int(name.removeprefix(prefix)): value for name, value in store.get_many([f"{prefix}{pk}" for pk in ids]).items()}
+    kept = {
+        int(name.removeprefix(prefix)): value for name, value in store.get_many([f"{prefix}{pk}" for pk in ids]).items()
+    }
     fresh = {paper.pk: record(paper) for paper in load([pk for pk in ids if pk not in kept])}
     new = {pk: (r.key, writer.entry(r)) for pk, r in fresh.items()}
     store.set_many({f"{prefix}{pk}": value for pk, value in new.items()}, timeout=settings.PAGE_CACHE_SECONDS)

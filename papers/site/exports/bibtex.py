@@ -6,10 +6,20 @@ from bibtexparser.model import Entry, Field
 
 from papers.site.exports.records import Name, Record
 
-_LATEX = str.maketrans({
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-    "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-})
+_LATEX = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\{",
+        "}": r"\}",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
+)
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -20,8 +30,7 @@ def _tex(text: str) -> str:
 
 def entry(record: Record) -> str:
     library = bibtexparser.Library([_bib_entry(record)])
-    return bibtexparser.write_string(
-        library, unparse_stack=default_unparse_stack(allow_inplace_modification=True))
+    return bibtexparser.write_string(library, unparse_stack=default_unparse_stack(allow_inplace_modification=True))
 
 
 def document(entries: list[str]) -> str:

@@ -27,9 +27,12 @@ def _csl_item(r: Record) -> dict:
         "id": r.key,
         "type": {"article": "article-journal", "book": "book", "chapter": "chapter"}[r.kind],
         "title": _without_final_stop(r.title),
-        "author": [{"literal": a.literal} if a.literal else
-                   {k: v for k, v in (("family", a.family), ("given", a.given), ("suffix", a.suffix)) if v}
-                   for a in r.authors],
+        "author": [
+            {"literal": a.literal}
+            if a.literal
+            else {k: v for k, v in (("family", a.family), ("given", a.given), ("suffix", a.suffix)) if v}
+            for a in r.authors
+        ],
         "container-title": r.journal if r.kind == "article" else r.book_title if r.kind == "chapter" else "",
         "container-title-short": r.journal_iso,
         "publisher": r.publisher,

@@ -100,18 +100,34 @@ def record(paper: Paper) -> Record:
     if tags is None:
         tags = paper.paper_tags.filter(status=PaperTag.Status.CONFIRMED).select_related("tag")
     unkeyed = Record(
-        key="", kind=kind, pmid=str(paper.pmid or ""), doi=clean(paper.doi), pmcid=clean(paper.pmcid),
-        title=title, authors=tuple(_name(a.author) for a in paper.authorships.all()),
-        journal=clean(paper.journal_title), journal_iso=clean(paper.journal_iso),
-        book_title=book_title, publisher=clean(paper.publisher),
-        year=year, month=month, day=day,
-        volume=clean(paper.volume), issue=clean(paper.issue), first_page=first, last_page=last, pages=pages,
-        issn=clean(paper.issn), abstract=_abstract(paper),
+        key="",
+        kind=kind,
+        pmid=str(paper.pmid or ""),
+        doi=clean(paper.doi),
+        pmcid=clean(paper.pmcid),
+        title=title,
+        authors=tuple(_name(a.author) for a in paper.authorships.all()),
+        journal=clean(paper.journal_title),
+        journal_iso=clean(paper.journal_iso),
+        book_title=book_title,
+        publisher=clean(paper.publisher),
+        year=year,
+        month=month,
+        day=day,
+        volume=clean(paper.volume),
+        issue=clean(paper.issue),
+        first_page=first,
+        last_page=last,
+        pages=pages,
+        issn=clean(paper.issn),
+        abstract=_abstract(paper),
         languages=tuple(LANGUAGES.get(code, (code, code)) for code in map(clean, shaped.languages) if code),
         publication_types=tuple(clean(t.name) for t in paper.publication_types.all()),
         tags=tuple(sorted(clean(t.tag.name) for t in tags)),
         author_keywords=tuple(filter(None, map(clean, shaped.keywords))),
-        mesh=tuple(map(_mesh, shaped.mesh_headings)), url=paper.pubmed_url, is_retracted=paper.is_retracted,
+        mesh=tuple(map(_mesh, shaped.mesh_headings)),
+        url=paper.pubmed_url,
+        is_retracted=paper.is_retracted,
     )
     return replace(unkeyed, key=_citation_key(unkeyed))
 
@@ -119,8 +135,9 @@ def record(paper: Paper) -> Record:
 def _name(author) -> Name:
     if author.collective_name:
         return Name(literal=clean(author.collective_name))
-    return Name(family=clean(author.last_name), given=clean(author.fore_name or author.initials),
-                suffix=clean(author.suffix))
+    return Name(
+        family=clean(author.last_name), given=clean(author.fore_name or author.initials), suffix=clean(author.suffix)
+    )
 
 
 def _abstract(paper: Paper) -> str:
@@ -128,22 +145,40 @@ def _abstract(paper: Paper) -> str:
     used only while they still make up the abstract, i.e. a curator has not rewritten it."""
     sections = paper.shaped.abstract_sections
     if sections and " ".join(s["text"] for s in sections) == paper.abstract:
-        return clean(" ".join(f"{s['label']}: {to_text(s['text'])}" if s.get("label") else to_text(s["text"])
-                               for s in sections))
+        return clean(
+            " ".join(f"{s['label']}: {to_text(s['text'])}" if s.get("label") else to_text(s["text"]) for s in sections)
+        )
     return clean(to_text(paper.abstract))
 
 
 def _mesh(heading: dict) -> str:
     """MEDLINE's way: major topics starred, qualifiers after slashes."""
-    return "/".join(("*" if item.get("major") else "") + clean(item["name"])
-                    for item in (heading, *heading.get("qualifiers", [])))
+    return "/".join(
+        ("*" if item.get("major") else "") + clean(item["name"]) for item in (heading, *heading.get("qualifiers", []))
+    )
 
 
 _STOPWORDS = frozenset(
     "a an and are as at by for from in into is of on or the to with without versus vs its their".split()
 )
-_FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ł": "l",
-                       "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "ı": "i"})
+_FOLD = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ß": "ss",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+    }
+)
 
 
 def _ascii(text: str) -> str:
@@ -171,9 +206,24 @@ def _letters(n: int) -> str:
 
 # MEDLINE's language codes (ISO 639-2/B) → ISO 639-1 (for CSL) and the English name.
 LANGUAGES = {
-    "eng": ("en", "English"), "fre": ("fr", "French"), "ger": ("de", "German"), "ita": ("it", "Italian"),
-    "spa": ("es", "Spanish"), "por": ("pt", "Portuguese"), "rus": ("ru", "Russian"), "jpn": ("ja", "Japanese"),
-    "chi": ("zh", "Chinese"), "pol": ("pl", "Polish"), "nor": ("no", "Norwegian"), "fin": ("fi", "Finnish"),
-    "dut": ("nl", "Dutch"), "swe": ("sv", "Swedish"), "dan": ("da", "Danish"), "cze": ("cs", "Czech"),
-    "hun": ("hu", "Hungarian"), "kor": ("ko", "Korean"), "tur": ("tr", "Turkish"), "gre": ("el", "Greek"),
+    "eng": ("en", "English"),
+    "fre": ("fr", "French"),
+    "ger": ("de", "German"),
+    "ita": ("it", "Italian"),
+    "spa": ("es", "Spanish"),
+    "por": ("pt", "Portuguese"),
+    "rus": ("ru", "Russian"),
+    "jpn": ("ja", "Japanese"),
+    "chi": ("zh", "Chinese"),
+    "pol": ("pl", "Polish"),
+    "nor": ("no", "Norwegian"),
+    "fin": ("fi", "Finnish"),
+    "dut": ("nl", "Dutch"),
+    "swe": ("sv", "Swedish"),
+    "dan": ("da", "Danish"),
+    "cze": ("cs", "Czech"),
+    "hun": ("hu", "Hungarian"),
+    "kor": ("ko", "Korean"),
+    "tur": ("tr", "Turkish"),
+    "gre": ("el", "Greek"),
 }

@@ -44,8 +44,15 @@ def _ris_entry(r: Record) -> dict:
         "urls": [r.url] if r.url else [],
         "keywords": list(r.keywords),
         "abstract": r.abstract,
-        "notes": [note for note in (r.pmid and f"PMID: {r.pmid}", r.pmcid and f"PMCID: {r.pmcid}",
-                                    r.is_retracted and "Retracted publication") if note],
+        "notes": [
+            note
+            for note in (
+                r.pmid and f"PMID: {r.pmid}",
+                r.pmcid and f"PMCID: {r.pmcid}",
+                r.is_retracted and "Retracted publication",
+            )
+            if note
+        ],
     }
     return {label: value for label, value in entry.items() if value}
 
