@@ -1,5 +1,5 @@
-"""The curators' and moderators' tool: every model, the import page, the moderation queue and
-actions, tag review and the audit trail. Moderation, tag decisions and hand edits of papers go
+"""The curators' and moderators' tool for papers: the paper page (hand edits, tag and claim
+review), the moderation queue and actions, and the audit trail. Moderation, tag decisions and hand edits of papers go
 through papers.curation, which holds their rules; this module only wires forms and pages to it."""
 
 from django import forms
@@ -11,16 +11,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from papers.catalogue.admin import CuratorStyles, ViewOnlyAdmin
 from papers.catalogue.markup import to_text
-from papers.catalogue.models import Author, Authorship, Paper, PublicationType, Tag, Topic
+from papers.catalogue.models import Paper
 from papers.claims.admin import ClaimInline
 from papers.curation import services as curation
 from papers.curation.editors import EDITORS
 from papers.curation.models import PaperEvent, PendingPaper
-from papers.pubmed.forms import ImportRequestForm
-from papers.pubmed.importer import failure_groups, listed
-from papers.pubmed.models import ImportRun
-from papers.pubmed.tasks import start_import
 from papers.tagging.models import PaperTag
 from papers.tagging.retagging import retag
 
@@ -29,52 +26,6 @@ def shortened(text: str, length: int = 90) -> str:
     """At most `length` characters, cut at a word with an ellipsis."""
     return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + " …"
 
-
-class TagInline(admin.TabularInline):
-    model = Tag
-    fields = ("name", "slug", "kind", "description")
-    extra = 0
-    show_change_link = True
-
-
-@admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ("name", "parent", "position", "tag_count")
-    list_filter = ("parent",)
-    search_fields = ("name", "slug", "description")
-    prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = ("parent",)
-    inlines = [TagInline]
-
-    @admin.display(description="tags")
-    def tag_count(self, topic):
-        return topic.tags.count()
-
-
-@admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    list_display = ("name", "topic", "kind", "synonym_list")
-    list_filter = ("kind", "topic")
-    search_fields = ("name", "slug", "description", "synonyms")
-    prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = ("topic",)
-    list_select_related = ("topic",)
-
-    @admin.display(description="synonyms")
-    def synonym_list(self, tag):
-        return ", ".join(tag.synonyms)
-
-
-@admin.register(PublicationType)
-class PublicationTypeAdmin(admin.ModelAdmin):
-    list_display = ("name", "ui")
-    search_fields = ("name", "ui")
-
-
-@admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "last_name", "fore_name", "collective_name")
-    search_fields = ("last_name", "fore_name", "collective_name")
 
 
 class Shown(forms.Widget):
@@ -231,13 +182,6 @@ def _ask(modeladmin, request, queryset, form, action, title):
         "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
     }
     return TemplateResponse(request, "admin/papers/moderation_confirmation.html", context)
-
-
-class CuratorStyles:
-    """The admin.css of the pages curators work in (readable links, sized fields, lists that fit)."""
-
-    class Media:
-        css = {"all": ["papers/admin.css"]}
 
 
 class ModerationActions:
@@ -454,18 +398,6 @@ class PaperAdmin(CuratorStyles, ModerationActions, admin.ModelAdmin):
         return None
 
 
-class ViewOnlyAdmin(admin.ModelAdmin):
-    """Rows written by the app's own code paths, never edited by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PendingPaper)
 class ModerationQueueAdmin(CuratorStyles, ModerationActions, ViewOnlyAdmin):
@@ -520,163 +452,3 @@ class PaperEventAdmin(ViewOnlyAdmin):
     search_fields = ("=paper__pmid", "summary", "note", "user__username")
     list_select_related = ("paper", "user")
     date_hierarchy = "at"
-
-
-@admin.register(PaperTag)
-class PaperTagAdmin(admin.ModelAdmin):
-    """Bulk tag review; decisions go through papers.curation, new tags are added on the paper."""
-
-    list_display = ("paper", "tag", "status", "source", "evidence_shown")
-    list_filter = ("status", "source", "tag__topic", "tag")
-    search_fields = ("=paper__pmid", "paper__title", "tag__name", "evidence")
-    list_select_related = ("paper", "tag")
-    actions = ["confirm_tags", "reject_tags"]
-
-    @admin.display(description="evidence")
-    def evidence_shown(self, paper_tag):
-        return paper_tag.evidence_html()
-
-    @admin.action(description="Confirm selected tags", permissions=["review"])
-    def confirm_tags(self, request, queryset):
-        self._decide(request, queryset, curation.confirm_tag, "confirmed")
-
-    @admin.action(description="Reject selected tags", permissions=["review"])
-    def reject_tags(self, request, queryset):
-        self._decide(request, queryset, curation.reject_tag, "rejected")
-
-    def _decide(self, request, queryset, decide, done_verb):
-        done = 0
-        for paper_tag in queryset:
-            try:
-                decide(paper_tag, request.user)
-                done += 1
-            except curation.CurationError as error:
-                messages.error(request, f"{paper_tag.paper}: {error.message}")
-        if done:
-            messages.success(request, f"{done} tag{'' if done == 1 else 's'} {done_verb}.")
-
-    def has_review_permission(self, request):
-        return request.user.has_perm(curation.REVIEW_TAGS)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Authorship)
-class AuthorshipAdmin(admin.ModelAdmin):
-    list_display = ("paper", "position", "author", "orcid")
-    search_fields = ("=paper__pmid", "author__last_name", "author__collective_name", "orcid")
-    autocomplete_fields = ("paper", "author")
-    list_select_related = ("paper", "author")
-
-
-@admin.register(ImportRun)
-class ImportRunAdmin(CuratorStyles, ViewOnlyAdmin):
-    """Import reports; imports start from the import page, which checks the input. A stalled run
-    shows as interrupted without being written (ImportRun.shown_state): no page writes."""
-
-    list_display = ("__str__", "imported_by", "created_at", "shown_state", "progress", "results")
-    list_select_related = ("requested_by",)
-    list_filter = ("state", "source")
-    search_fields = ("query", "requested_pmids")
-    fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "shown_state",
-                    "imported_by",
-                    "source",
-                    "query",
-                    "pmids_shown",
-                    "limit",
-                    "dry_run",
-                    "created_at",
-                    "started_at",
-                    "heartbeat_at",
-                    "finished_at",
-                )
-            },
-        ),
-        ("Result", {"fields": ("progress", "results", "failures", "shown_messages")}),
-        ("Task", {"classes": ["collapse"], "fields": ("task_id",)}),
-    )
-    readonly_fields = [name for _, options in fieldsets for name in options["fields"]]
-    change_list_template = "admin/papers/importrun/change_list.html"
-
-    @admin.display(description="imported by", ordering="requested_by__username")
-    def imported_by(self, run):
-        """The site account, and for a command-line import the operating-system user who ran it."""
-        account = run.requested_by.get_username() if run.requested_by else ""
-        if not run.os_user:
-            return account or None  # None: the admin's "-"
-        if not account or account == run.os_user:
-            return f"{run.os_user} (command line)"
-        return f"{account} (command line, run by {run.os_user})"
-
-    @admin.display(description="progress")
-    def progress(self, run):
-        return f"{run.processed} / {run.total}" if run.total else str(run.processed)
-
-    @admin.display(description="result")
-    def results(self, run):
-        return (
-            f"{run.created} created, {run.updated} updated, {run.unchanged} unchanged, "
-            f"{run.not_found} not found, {run.failed} failed"
-        )
-
-    @admin.display(description="PMIDs")
-    def pmids_shown(self, run):
-        return listed([str(pmid) for pmid in run.requested_pmids], shown=100)  # a refresh may name 100,000
-
-    @admin.display(description="failures")
-    def failures(self, run):
-        """Grouped by cause, a sentence each: how many, which, why (what to do is in the messages)."""
-        groups = failure_groups({str(key): str(reason) for key, reason in run.errors.items()})
-        return (
-            format_html_join(
-                "", "<p>{} failed ({}): {}</p>", ((f"{len(keys):,}", listed(keys), cause) for cause, keys in groups)
-            )
-            or "None."
-        )
-
-    @admin.display(description="state", ordering="state")
-    def shown_state(self, run):
-        return ImportRun.State(run.shown_state).label
-
-    @admin.display(description="messages")
-    def shown_messages(self, run):
-        return format_html_join("", "<p>{}</p>", ((message,) for message in run.shown_messages))
-
-    def get_urls(self):
-        return [
-            path("import/", self.admin_site.admin_view(self.import_view), name="papers_import")
-        ] + super().get_urls()
-
-    def import_view(self, request):
-        if not request.user.has_perm("papers.add_importrun"):
-            messages.error(request, "You may not import papers.")
-            return redirect("admin:index")
-        form = ImportRequestForm(request.POST, request.FILES) if request.method == "POST" else ImportRequestForm()
-        if form.is_bound and form.is_valid():
-            run = form.import_run(request.user)
-            run.save()
-            said = start_import(run)
-            run.refresh_from_db(fields=["state"])
-            level = {ImportRun.State.FAILED: messages.ERROR, ImportRun.State.PARTIAL: messages.WARNING}
-            messages.add_message(
-                request,
-                level.get(run.state, messages.SUCCESS),
-                said + (" The reasons are below." if run.state in level else ""),
-            )
-            return redirect(reverse("admin:papers_importrun_change", args=[run.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "form": form,
-            "title": "Import from PubMed",
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/papers/import.html", context)
