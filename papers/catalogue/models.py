@@ -95,16 +95,20 @@ class Topic(models.Model):
         return (self.slug,)
 
 
+# Choices at module level, where the models' Meta can build their constraints from them.
+class TagKind(models.TextChoices):
+    MECHANISM = "mechanism", "Mechanism"
+    MOLECULE = "molecule", "Molecule"
+    PATHWAY = "pathway", "Pathway"
+    CELL_TYPE = "cell_type", "Cell type"
+    DRUG = "drug", "Drug or drug class"
+
+
 class Tag(models.Model):
     """A mechanism, molecule, pathway, cell type or drug class; its synonyms drive the tagger
     and search's query expansion."""
 
-    class Kind(models.TextChoices):
-        MECHANISM = "mechanism", "Mechanism"
-        MOLECULE = "molecule", "Molecule"
-        PATHWAY = "pathway", "Pathway"
-        CELL_TYPE = "cell_type", "Cell type"
-        DRUG = "drug", "Drug or drug class"
+    Kind = TagKind
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=120, unique=True)
@@ -130,7 +134,7 @@ class Tag(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["mechanism", "molecule", "pathway", "cell_type", "drug"]), name="tag_kind_valid"
+                condition=Q(kind__in=TagKind.values), name="tag_kind_valid"
             ),
         ]
 
@@ -219,13 +223,21 @@ class PaperQuerySet(models.QuerySet):
         return Q(**{f"{path}status": Paper.Status.APPROVED})
 
 
+class PaperStatus(models.TextChoices):
+    PENDING = "pending", "Pending review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class PaperRecordType(models.TextChoices):
+    ARTICLE = "article", "Journal article"
+    BOOK = "book", "Book or chapter"
+
+
 class Paper(models.Model):
     """One publication as PubMed describes it, plus the collection's moderation state."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending review"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+    Status = PaperStatus
 
     class Reason(models.TextChoices):
         OFF_TOPIC = "off_topic", "Not about myeloma mechanisms"
@@ -235,9 +247,7 @@ class Paper(models.Model):
         NOT_ARTICLE = "not_article", "Not a research article or review"
         OTHER = "other", "Other (see note)"
 
-    class RecordType(models.TextChoices):
-        ARTICLE = "article", "Journal article"
-        BOOK = "book", "Book or chapter"
+    RecordType = PaperRecordType
 
     # Identifiers. A paper outside PubMed has no PMID; unique ignores NULLs on both databases.
     pmid = models.PositiveIntegerField("PMID", unique=True, null=True, blank=True)
@@ -351,11 +361,11 @@ class Paper(models.Model):
         ordering = ["-pub_year", "-pmid"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "approved", "rejected"]), name="paper_status_valid"
+                condition=Q(status__in=PaperStatus.values), name="paper_status_valid"
             ),
-            models.CheckConstraint(condition=Q(record_type__in=["article", "book"]), name="paper_record_type_valid"),
+            models.CheckConstraint(condition=Q(record_type__in=PaperRecordType.values), name="paper_record_type_valid"),
             models.CheckConstraint(
-                condition=~Q(status="rejected") | ~Q(status_reason=""), name="paper_rejection_has_reason"
+                condition=~Q(status=PaperStatus.REJECTED) | ~Q(status_reason=""), name="paper_rejection_has_reason"
             ),
             models.CheckConstraint(condition=Q(pmid__isnull=True) | Q(pmid__gt=0), name="paper_pmid_positive"),
         ]

@@ -15,22 +15,29 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(PaperQuerySet.public_condition("paper__"), status=Claim.Status.CONFIRMED)
 
 
+# Choices at module level, where the models' Meta can build their constraints from them.
+class ClaimRelation(models.TextChoices):
+    INCREASES = "increases", "increases"
+    DECREASES = "decreases", "decreases"
+    BINDS = "binds", "binds"
+    PRODUCES = "produces", "produces"
+
+
+class ClaimSource(models.TextChoices):
+    EXTRACTOR = "extractor", "Extractor"
+    CURATOR = "curator", "Curator"
+
+
 class Claim(models.Model):
     """What a paper says one tag does to another, with its sentence: suggested by the claim
     extractor (papers.claims) or entered by a curator, then reviewed, as PaperTags are. One row
     per paper, agent, relation and target, so a rejected claim is never suggested again."""
 
-    class Relation(models.TextChoices):
-        INCREASES = "increases", "increases"
-        DECREASES = "decreases", "decreases"
-        BINDS = "binds", "binds"
-        PRODUCES = "produces", "produces"
+    Relation = ClaimRelation
 
     Status = PaperTag.Status
 
-    class Source(models.TextChoices):
-        EXTRACTOR = "extractor", "Extractor"
-        CURATOR = "curator", "Curator"
+    Source = ClaimSource
 
     # claim_unique indexes paper first; agent and target have their own for the maps.
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="claims", db_index=False)
@@ -66,12 +73,12 @@ class Claim(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["paper", "agent", "relation", "target"], name="claim_unique"),
             models.CheckConstraint(
-                condition=Q(relation__in=["increases", "decreases", "binds", "produces"]), name="claim_relation_valid"
+                condition=Q(relation__in=ClaimRelation.values), name="claim_relation_valid"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["suggested", "confirmed", "rejected"]), name="claim_status_valid"
+                condition=Q(status__in=PaperTag.Status.values), name="claim_status_valid"
             ),
-            models.CheckConstraint(condition=Q(source__in=["extractor", "curator"]), name="claim_source_valid"),
+            models.CheckConstraint(condition=Q(source__in=ClaimSource.values), name="claim_source_valid"),
             models.CheckConstraint(condition=~Q(agent=models.F("target")), name="claim_two_tags"),
         ]
         indexes = [

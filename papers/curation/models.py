@@ -18,15 +18,19 @@ class PendingPaper(Paper):
         default_permissions = ()  # seeing the queue takes papers.moderate_paper
 
 
+# Choices at module level, where the models' Meta can build their constraints from them.
+class EventKind(models.TextChoices):
+    STATUS = "status", "Moderation"
+    TAG = "tag", "Tag review"
+    EDIT = "edit", "Hand edit"
+    CLAIM = "claim", "Claim review"
+
+
 class PaperEvent(models.Model):
     """One change to a paper, by whom and why: the audit trail of moderation, tag review and
     hand edits. `changes` maps a field (or, for tag events, the tag's slug) to [old, new]."""
 
-    class Kind(models.TextChoices):
-        STATUS = "status", "Moderation"
-        TAG = "tag", "Tag review"
-        EDIT = "edit", "Hand edit"
-        CLAIM = "claim", "Claim review"
+    Kind = EventKind
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="events", db_index=False)
     user = models.ForeignKey(
@@ -44,7 +48,7 @@ class PaperEvent(models.Model):
         default_permissions = ("view",)  # written only by the code paths that change papers
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["status", "tag", "edit", "claim"]), name="paperevent_kind_valid"
+                condition=Q(kind__in=EventKind.values), name="paperevent_kind_valid"
             ),
         ]
         indexes = [

@@ -8,22 +8,28 @@ from django.db.models import Q
 from django.utils import timezone
 
 
+# Choices at module level, where the models' Meta can build their constraints from them.
+class ImportSource(models.TextChoices):
+    PMIDS = "pmids", "PMIDs"
+    QUERY = "query", "PubMed query"
+    XML = "xml", "Recorded XML"
+    REFRESH = "refresh", "Refresh of stored papers"
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    PARTIAL = "partial", "Finished with errors"
+    FAILED = "failed", "Failed"
+    INTERRUPTED = "interrupted", "Interrupted"
+
+
 class ImportRun(models.Model):
     """One import asked for by a curator or a command, with its progress and report."""
 
-    class Source(models.TextChoices):
-        PMIDS = "pmids", "PMIDs"
-        QUERY = "query", "PubMed query"
-        XML = "xml", "Recorded XML"
-        REFRESH = "refresh", "Refresh of stored papers"
-
-    class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        PARTIAL = "partial", "Finished with errors"
-        FAILED = "failed", "Failed"
-        INTERRUPTED = "interrupted", "Interrupted"
+    Source = ImportSource
+    State = ImportState
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_runs"
@@ -61,10 +67,10 @@ class ImportRun(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(source__in=["pmids", "query", "xml", "refresh"]), name="importrun_source_valid"
+                condition=Q(source__in=ImportSource.values), name="importrun_source_valid"
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["queued", "running", "succeeded", "partial", "failed", "interrupted"]),
+                condition=Q(state__in=ImportState.values),
                 name="importrun_state_valid",
             ),
         ]

@@ -8,17 +8,23 @@ from django.utils.html import escape, format_html
 from papers.catalogue.models import Paper, Tag
 
 
+# Choices at module level, where the models' Meta can build their constraints from them.
+class TagStatus(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+
+
+class TagSource(models.TextChoices):
+    TAGGER = "tagger", "Tagger"
+    CURATOR = "curator", "Curator"
+
+
 class PaperTag(models.Model):
     """A tag on a paper: suggested by the tagger or added by a curator, then reviewed."""
 
-    class Status(models.TextChoices):
-        SUGGESTED = "suggested", "Suggested"
-        CONFIRMED = "confirmed", "Confirmed"
-        REJECTED = "rejected", "Rejected"
-
-    class Source(models.TextChoices):
-        TAGGER = "tagger", "Tagger"
-        CURATOR = "curator", "Curator"
+    Status = TagStatus
+    Source = TagSource
 
     # papertag_unique and papertag_tag_status index these two columns already.
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="paper_tags", db_index=False)
@@ -39,9 +45,9 @@ class PaperTag(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["paper", "tag"], name="papertag_unique"),
             models.CheckConstraint(
-                condition=Q(status__in=["suggested", "confirmed", "rejected"]), name="papertag_status_valid"
+                condition=Q(status__in=TagStatus.values), name="papertag_status_valid"
             ),
-            models.CheckConstraint(condition=Q(source__in=["tagger", "curator"]), name="papertag_source_valid"),
+            models.CheckConstraint(condition=Q(source__in=TagSource.values), name="papertag_source_valid"),
         ]
         indexes = [
             # Topic and tag pages: confirmed papers of a tag.
