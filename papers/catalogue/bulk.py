@@ -1,5 +1,5 @@
-"""Bulk writes for the tens of thousands of rows an import writes: multi-row INSERTs of plain
-values, IN look-ups, and commits that do not wait for the disk.
+"""Bulk writes for the tens of thousands of rows an import writes: values cut to their columns,
+multi-row INSERTs of plain values, IN look-ups, and commits that do not wait for the disk.
 
 The ORM's bulk_create spent most of an import's time building and preparing model instances,
 more than the database took. The same SQL runs on both databases (SQLite ≥ 3.35 returns rows,
@@ -8,6 +8,7 @@ in the order given, as PostgreSQL does).
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache
 from itertools import islice
 
 from django.db import connection
@@ -16,6 +17,27 @@ from django.db import connection
 # for a whole batch of papers in one statement. Each statement is a round trip to the server,
 # and on a busy machine every round trip waits for the scheduler; SQLite's are function calls.
 MAX_PARAMETERS = 10_000
+
+
+@cache
+def column_lengths(model) -> dict[str, int]:
+    """The max_length of each of the model's text columns, by field name."""
+    return {f.name: f.max_length for f in model._meta.concrete_fields if f.max_length}
+
+
+def fitted(model, values: dict) -> dict:
+    """`values` with each text cut to its column's length: PubMed's text may run past a column,
+    and the parser keeps it whole."""
+    lengths = column_lengths(model)
+    return {
+        name: value[: lengths[name]] if name in lengths and isinstance(value, str) else value
+        for name, value in values.items()
+    }
+
+
+def cut(model, name: str, text: str) -> str:
+    """`text` cut to the length of the model's column `name`."""
+    return text[: column_lengths(model)[name]]
 
 
 def chunks(items: Iterable, size: int) -> Iterator[list]:

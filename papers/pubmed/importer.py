@@ -25,7 +25,7 @@ from pathlib import Path
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from papers.catalogue.bulk import asynchronous_commit, chunks, insert_rows, row_adapter, select_in
+from papers.catalogue.bulk import asynchronous_commit, chunks, cut, fitted, insert_rows, row_adapter, select_in
 from papers.catalogue.models import Author, Authorship, Paper, PublicationType
 from papers.claims.suggestions import ClaimSuggester
 from papers.pubmed.client import BATCH_SIZE, ESEARCH_LIMIT, EutilsError, PubMedClient, cause_of
@@ -112,12 +112,14 @@ def fingerprint(record: PubMedRecord) -> str:
 
 def publication_type_name(name: str) -> str:
     """A publication type's name as its column holds it: the key of every lookup by name."""
-    return name[: PublicationType._meta.get_field("name").max_length]
+    return cut(PublicationType, "name", name)
 
 
 def paper_fields(record: PubMedRecord) -> dict:
     """The Paper column values for a record (JSON columns as plain lists and dicts)."""
-    return {
+    return fitted(
+        Paper,
+        {
         "record_type": record.record_type,
         "title": record.title,
         "vernacular_title": record.vernacular_title,
@@ -126,18 +128,18 @@ def paper_fields(record: PubMedRecord) -> dict:
             {"label": s.label, "category": s.category, "text": s.text} for s in record.abstract_sections
         ],
         "copyright": record.copyright,
-        "journal_title": record.journal_title[:400],
-        "journal_iso": record.journal_iso[:200],
-        "issn": record.issn[:20],
-        "volume": record.volume[:50],
-        "issue": record.issue[:100],
-        "pages": record.pages[:100],
+        "journal_title": record.journal_title,
+        "journal_iso": record.journal_iso,
+        "issn": record.issn,
+        "volume": record.volume,
+        "issue": record.issue,
+        "pages": record.pages,
         "pub_year": record.pub_year,
         "pub_month": record.pub_month,
         "pub_day": record.pub_day,
-        "pub_date_text": record.pub_date_text[:100],
+        "pub_date_text": record.pub_date_text,
         "book_title": record.book_title,
-        "publisher": record.publisher[:300],
+        "publisher": record.publisher,
         "languages": list(record.languages),
         "keywords": list(record.keywords),
         "mesh_headings": [
@@ -152,26 +154,27 @@ def paper_fields(record: PubMedRecord) -> dict:
         "chemicals": list(record.chemicals),
         "corrections": [{"type": c.type, "source": c.source, "pmid": c.pmid} for c in record.corrections],
         "is_retracted": record.is_retracted,
-        "doi": record.doi[:255],
-        "pmcid": record.pmcid[:20],
+        "doi": record.doi,
+        "pmcid": record.pmcid,
         "article_ids": dict(record.article_ids),
-        "pubmed_status": record.pubmed_status[:40],
-        "publication_status": record.publication_status[:40],
+        "pubmed_status": record.pubmed_status,
+        "publication_status": record.publication_status,
         "pubmed_revised": record.date_revised,
-    }
+        },
+    )
 
 
 def author_key(author: AuthorRecord) -> str:
     if author.collective_name:
-        return ("c|" + author.collective_name.casefold())[:400]
+        return cut(Author, "key", "c|" + author.collective_name.casefold())
     given = author.fore_name or author.initials
-    return "|".join(("p", author.last_name.casefold(), given.casefold(), author.suffix.casefold()))[:400]
+    return cut(Author, "key", "|".join(("p", author.last_name.casefold(), given.casefold(), author.suffix.casefold())))
 
 
 def _authorship_rows(record: PubMedRecord) -> list[tuple]:
     """(author key, position, affiliations, ORCID, equal contribution) — what a paper's author list is."""
     return [
-        (author_key(a), position, list(a.affiliations), a.orcid[:40], a.equal_contribution)
+        (author_key(a), position, list(a.affiliations), cut(Authorship, "orcid", a.orcid), a.equal_contribution)
         for position, a in enumerate(record.authors, start=1)
     ]
 
@@ -422,13 +425,13 @@ class Importer:
         ids = dict(select_in(Author, ("key", "id"), "key", list(wanted)))
         missing = [key for key in wanted if key not in ids]
         if missing:
+            names = ("last_name", "fore_name", "initials", "suffix", "collective_name")
             inserted = insert_rows(
                 Author,
-                ("key", "last_name", "fore_name", "initials", "suffix", "collective_name"),
+                ("key", *names),
                 [
-                    (key, a.last_name[:200], a.fore_name[:200], a.initials[:20], a.suffix[:20], a.collective_name[:400])
+                    (key, *(cut(Author, name, getattr(wanted[key], name)) for name in names))
                     for key in missing
-                    for a in [wanted[key]]
                 ],
                 ignore_conflicts=True,  # another import may have added the same person meanwhile
                 returning=["key", "id"],
@@ -444,7 +447,8 @@ class Importer:
         wanted = {name: ui for name, ui in wanted.items() if name not in self._publication_type_ids}
         if wanted:
             PublicationType.objects.bulk_create(
-                (PublicationType(name=name, ui=ui[:12]) for name, ui in wanted.items()), ignore_conflicts=True
+                (PublicationType(name=name, ui=cut(PublicationType, "ui", ui)) for name, ui in wanted.items()),
+                ignore_conflicts=True,
             )
             self._publication_type_ids.update(PublicationType.objects.filter(name__in=wanted).values_list("name", "id"))
         return self._publication_type_ids

@@ -11,6 +11,7 @@ import logging
 from django.db import transaction
 from django_tasks import task
 
+from papers.catalogue.bulk import cut
 from papers.pubmed.models import ImportRun
 from papers.pubmed.runs import perform
 
@@ -47,4 +48,4 @@ def start_import(run: ImportRun) -> str:
 
 def _enqueue(run: ImportRun) -> None:
     result = run_import.enqueue(run.pk)
-    ImportRun.objects.filter(pk=run.pk).update(task_id=str(result.id)[:64])
+    ImportRun.objects.filter(pk=run.pk).update(task_id=cut(ImportRun, "task_id", str(result.id)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from papers.catalogue.bulk import cut
 from papers.catalogue.models import Tag
 from papers.tagging.matcher import Suggestion, TaggableText, Tagger, TagTerms
 from papers.tagging.models import PaperTag
@@ -76,4 +77,4 @@ def tag_terms(tag: Tag) -> TagTerms:
 
 
 def _evidence(suggestion) -> tuple[str, str, str]:
-    return suggestion.evidence, suggestion.field, suggestion.matched[:200]
+    return suggestion.evidence, suggestion.field, cut(PaperTag, "matched", suggestion.matched)
