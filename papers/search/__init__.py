@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils.safestring import mark_safe
 
 from papers.catalogue.models import Paper, PublicationType, Tag
-from papers.search import postgres, sqlite
+from papers.search.backends import SearchBackend, backend
 from papers.search.query import ParsedQuery, TagNames, parse
 from papers.search.scope import DOCUMENTS, MATCH_COLUMNS, Scope, SearchFilters
 from papers.tagging.matcher import Tagger, TagTerms
@@ -80,11 +80,6 @@ class Results:
     facets: Facets
     expanded: list[tuple[str, list[str]]]  # (the user's term, the synonyms also searched)
     message: str = ""  # a polite word for an empty or unusable query
-
-
-def backend():
-    """The module that speaks this database's full-text dialect."""
-    return postgres if connection.vendor == "postgresql" else sqlite
 
 
 def search(
@@ -152,7 +147,7 @@ class Matching:
     """One search, from which a page asks for its slice, its counts and its hits."""
 
     parsed: ParsedQuery
-    engine: object  # the backend module
+    engine: SearchBackend
     scope: Scope  # the public papers the filters leave
 
     @property

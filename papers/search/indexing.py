@@ -22,7 +22,7 @@ from django.db.models.expressions import RawSQL
 from papers.catalogue.bulk import chunks, insert_rows
 from papers.catalogue.markup import to_text
 from papers.catalogue.models import Paper, PaperQuerySet
-from papers.search import backend
+from papers.search.backends import backend
 from papers.search.models import IdListField, SearchDocument
 from papers.tagging.matcher import TaggableText
 from papers.tagging.models import PaperTag
