@@ -1,6 +1,6 @@
 """The API's query parameters as django-filter FilterSets.
 
-Papers: SearchForm (papers/forms.py) is the FilterSet's form, so each parameter's parsing,
+Papers: SearchForm (papers/site/forms.py) is the FilterSet's form, so each parameter's parsing,
 bounds and messages are defined once for the site and the API; each filter takes its field from
 that form and describes it to OpenAPI. search() applies the parameters in the database together
 with ranking, snippets and facets, which a chain of queryset filters could not do, so
