@@ -28,7 +28,7 @@ def test_approved_papers_get_their_approval_time(scratch_database):
         url,
         "shell",
         "-c",
-        "from django.utils import timezone; from datetime import timedelta; from papers.catalogue.models import Paper, PaperEvent;"  # noqa: E501
+        "from django.utils import timezone; from datetime import timedelta; from papers.catalogue.models import Paper; from papers.curation.models import PaperEvent;"  # noqa: E501
         " papers = list(Paper.objects.order_by('pmid'));"
         " Paper.objects.filter(pk__in=[p.pk for p in papers[:3]]).update(status='approved');"
         " Paper.objects.update(reviewed_at=None);"

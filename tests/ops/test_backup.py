@@ -16,7 +16,8 @@ from tests.support.scratch import manage
 CURATION = """
 from django.contrib.auth.models import Group, User
 from papers.curation import services as curation
-from papers.catalogue.models import Paper, PaperTag, Tag
+from papers.catalogue.models import Paper, Tag
+from papers.tagging.models import PaperTag
 boss = User.objects.create_superuser("boss", password="boss-pass")
 curator = User.objects.create_user("curator", password="curator-pass", is_staff=True)
 curator.groups.add(Group.objects.get(name="Curators"))

@@ -115,7 +115,7 @@ def test_an_import_killed_midway_leaves_whole_batches_and_a_rerun_completes(euti
     assert len(survivors) in ({0, BATCH} if requests == 1 else {BATCH})
     count = manage(url, "shell", "-v0", "-c", "from papers.catalogue.models import Paper; print(Paper.objects.count())")
     assert count.stdout.strip() == str(len(survivors))  # no paper without its search document
-    show = "from papers.catalogue.models import ImportRun; print(*ImportRun.objects.order_by('pk').values_list('state', flat=True))"  # noqa: E501
+    show = "from papers.pubmed.models import ImportRun; print(*ImportRun.objects.order_by('pk').values_list('state', flat=True))"  # noqa: E501
     assert manage(url, "shell", "-v0", "-c", show).stdout.split() == ["running"]  # as the kill left it
     rerun = manage(url, "import_pubmed", "--file", str(pmid_file), IMPORT_STALL_SECONDS="0", **env)
     assert manage(url, "shell", "-v0", "-c", show).stdout.split() == ["interrupted", "succeeded"]
