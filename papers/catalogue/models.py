@@ -133,9 +133,7 @@ class Tag(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=TagKind.values), name="tag_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=TagKind.values), name="tag_kind_valid"),
         ]
 
     def __str__(self):
@@ -360,9 +358,7 @@ class Paper(models.Model):
     class Meta:
         ordering = ["-pub_year", "-pmid"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=PaperStatus.values), name="paper_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=PaperStatus.values), name="paper_status_valid"),
             models.CheckConstraint(condition=Q(record_type__in=PaperRecordType.values), name="paper_record_type_valid"),
             models.CheckConstraint(
                 condition=~Q(status=PaperStatus.REJECTED) | ~Q(status_reason=""), name="paper_rejection_has_reason"

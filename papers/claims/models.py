@@ -72,12 +72,8 @@ class Claim(models.Model):
         ordering = ["paper", "sentence_start", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["paper", "agent", "relation", "target"], name="claim_unique"),
-            models.CheckConstraint(
-                condition=Q(relation__in=ClaimRelation.values), name="claim_relation_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=PaperTag.Status.values), name="claim_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(relation__in=ClaimRelation.values), name="claim_relation_valid"),
+            models.CheckConstraint(condition=Q(status__in=PaperTag.Status.values), name="claim_status_valid"),
             models.CheckConstraint(condition=Q(source__in=ClaimSource.values), name="claim_source_valid"),
             models.CheckConstraint(condition=~Q(agent=models.F("target")), name="claim_two_tags"),
         ]

@@ -27,7 +27,6 @@ def shortened(text: str, length: int = 90) -> str:
     return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + " …"
 
 
-
 class Shown(forms.Widget):
     """A stored row's value as HTML, where a new row has its input (and no autocomplete look-up)."""
 
@@ -396,7 +395,6 @@ class PaperAdmin(CuratorStyles, ModerationActions, admin.ModelAdmin):
             decide = curation.confirm_tag if data["status"] == PaperTag.Status.CONFIRMED else curation.reject_tag
             formset.changed_objects.append((decide(row, request.user), ["status"]))
         return None
-
 
 
 @admin.register(PendingPaper)

@@ -47,9 +47,7 @@ class PaperEvent(models.Model):
         ordering = ["-at", "-pk"]
         default_permissions = ("view",)  # written only by the code paths that change papers
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=EventKind.values), name="paperevent_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="paperevent_kind_valid"),
         ]
         indexes = [
             # A paper's history, newest first, on its admin page.

@@ -120,46 +120,46 @@ def paper_fields(record: PubMedRecord) -> dict:
     return fitted(
         Paper,
         {
-        "record_type": record.record_type,
-        "title": record.title,
-        "vernacular_title": record.vernacular_title,
-        "abstract": record.abstract,
-        "abstract_sections": [
-            {"label": s.label, "category": s.category, "text": s.text} for s in record.abstract_sections
-        ],
-        "copyright": record.copyright,
-        "journal_title": record.journal_title,
-        "journal_iso": record.journal_iso,
-        "issn": record.issn,
-        "volume": record.volume,
-        "issue": record.issue,
-        "pages": record.pages,
-        "pub_year": record.pub_year,
-        "pub_month": record.pub_month,
-        "pub_day": record.pub_day,
-        "pub_date_text": record.pub_date_text,
-        "book_title": record.book_title,
-        "publisher": record.publisher,
-        "languages": list(record.languages),
-        "keywords": list(record.keywords),
-        "mesh_headings": [
-            {
-                "ui": h.ui,
-                "name": h.name,
-                "major": h.major,
-                "qualifiers": [{"ui": q.ui, "name": q.name, "major": q.major} for q in h.qualifiers],
-            }
-            for h in record.mesh_headings
-        ],
-        "chemicals": list(record.chemicals),
-        "corrections": [{"type": c.type, "source": c.source, "pmid": c.pmid} for c in record.corrections],
-        "is_retracted": record.is_retracted,
-        "doi": record.doi,
-        "pmcid": record.pmcid,
-        "article_ids": dict(record.article_ids),
-        "pubmed_status": record.pubmed_status,
-        "publication_status": record.publication_status,
-        "pubmed_revised": record.date_revised,
+            "record_type": record.record_type,
+            "title": record.title,
+            "vernacular_title": record.vernacular_title,
+            "abstract": record.abstract,
+            "abstract_sections": [
+                {"label": s.label, "category": s.category, "text": s.text} for s in record.abstract_sections
+            ],
+            "copyright": record.copyright,
+            "journal_title": record.journal_title,
+            "journal_iso": record.journal_iso,
+            "issn": record.issn,
+            "volume": record.volume,
+            "issue": record.issue,
+            "pages": record.pages,
+            "pub_year": record.pub_year,
+            "pub_month": record.pub_month,
+            "pub_day": record.pub_day,
+            "pub_date_text": record.pub_date_text,
+            "book_title": record.book_title,
+            "publisher": record.publisher,
+            "languages": list(record.languages),
+            "keywords": list(record.keywords),
+            "mesh_headings": [
+                {
+                    "ui": h.ui,
+                    "name": h.name,
+                    "major": h.major,
+                    "qualifiers": [{"ui": q.ui, "name": q.name, "major": q.major} for q in h.qualifiers],
+                }
+                for h in record.mesh_headings
+            ],
+            "chemicals": list(record.chemicals),
+            "corrections": [{"type": c.type, "source": c.source, "pmid": c.pmid} for c in record.corrections],
+            "is_retracted": record.is_retracted,
+            "doi": record.doi,
+            "pmcid": record.pmcid,
+            "article_ids": dict(record.article_ids),
+            "pubmed_status": record.pubmed_status,
+            "publication_status": record.publication_status,
+            "pubmed_revised": record.date_revised,
         },
     )
 
@@ -429,10 +429,7 @@ class Importer:
             inserted = insert_rows(
                 Author,
                 ("key", *names),
-                [
-                    (key, *(cut(Author, name, getattr(wanted[key], name)) for name in names))
-                    for key in missing
-                ],
+                [(key, *(cut(Author, name, getattr(wanted[key], name)) for name in names)) for key in missing],
                 ignore_conflicts=True,  # another import may have added the same person meanwhile
                 returning=["key", "id"],
             )

@@ -66,9 +66,7 @@ class ImportRun(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(source__in=ImportSource.values), name="importrun_source_valid"
-            ),
+            models.CheckConstraint(condition=Q(source__in=ImportSource.values), name="importrun_source_valid"),
             models.CheckConstraint(
                 condition=Q(state__in=ImportState.values),
                 name="importrun_state_valid",

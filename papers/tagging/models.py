@@ -44,9 +44,7 @@ class PaperTag(models.Model):
         ordering = ["tag__name"]
         constraints = [
             models.UniqueConstraint(fields=["paper", "tag"], name="papertag_unique"),
-            models.CheckConstraint(
-                condition=Q(status__in=TagStatus.values), name="papertag_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=TagStatus.values), name="papertag_status_valid"),
             models.CheckConstraint(condition=Q(source__in=TagSource.values), name="papertag_source_valid"),
         ]
         indexes = [

@@ -45,4 +45,3 @@ def log_in(page, live_server, username, password):
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("input[type=submit]")
-

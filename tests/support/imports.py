@@ -12,7 +12,6 @@ MYELOMA, TELOMERE, BOOK = 38856741, 27797938, 20301577
 IMPORT_URL = "/admin/papers/importrun/import/"
 
 
-
 def run(*args):
     out, err = io.StringIO(), io.StringIO()
     call_command("import_pubmed", *map(str, args), stdout=out, stderr=err)
@@ -36,11 +35,9 @@ def demo_pmids():
     ]
 
 
-
 def auth(person) -> dict:
     return {"HTTP_AUTHORIZATION": f"Token {Token.objects.get_or_create(user=person)[0].key}"}
 
 
 def post_import(client, body, **headers):
     return client.post("/api/imports/", body, content_type="application/json", **headers)
-

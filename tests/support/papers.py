@@ -73,4 +73,3 @@ def add_tag_row(data):
             f"paper_tags-{n}-evidence": "DKK-1 blocks osteoblasts.",
         }
     )
-

@@ -83,4 +83,3 @@ def start_django(**env):
         capture_output=True,
         text=True,
     )
-

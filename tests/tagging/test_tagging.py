@@ -9,9 +9,7 @@ from papers.pubmed.medline import iter_records
 from papers.tagging.matcher import EVIDENCE_MAX, Suggestion, TaggableText, Tagger, TagTerms
 from tests.support.paths import ROOT, SAMPLES
 
-MYELOMA_RECORD = (
-    SAMPLES / "efetch_pubmed_38856741_myeloma_lytic_lesions.xml"
-)
+MYELOMA_RECORD = SAMPLES / "efetch_pubmed_38856741_myeloma_lytic_lesions.xml"
 
 TAGS = [
     TagTerms("rankl", ("RANKL", "TNFSF11", "TRANCE", "OPGL", "ODF", "receptor activator of NF-κB ligand")),
