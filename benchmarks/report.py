@@ -2,7 +2,7 @@
 
 Targets (issue 7; the claim targets issue 21's) are for 100,000 papers on a 2-core machine; at other sizes they are shown
 for orientation only.
-"""
+"""  # noqa: E501
 
 TARGETS = {  # (measure, PostgreSQL limit, SQLite limit); "≥" for rates, "≤" otherwise
     "import_records_per_s": (1000, 1500),
@@ -24,8 +24,9 @@ def checks(figures: dict) -> dict:
     browse = {name: _ok(row) for name, row in figures["browse"].items()}
     deep = _ok(figures["deep_pagination"])
     claims = [row for row in map(_ok, figures["claims"].values()) if row]
-    pages = [p for p in (*search.values(), *browse.values(), deep and deep["page_1"], _ok(figures["export"]), *claims)
-             if p]
+    pages = [
+        p for p in (*search.values(), *browse.values(), deep and deep["page_1"], _ok(figures["export"]), *claims) if p
+    ]
     measured = {
         "import_records_per_s": figures["import"]["import_records_per_s"],
         "search_selective_p95_ms": _get(search, "selective", "page", "p95"),
@@ -33,8 +34,11 @@ def checks(figures: dict) -> dict:
         "search_to_floor_p50": _ratio(search.get("common")),
         "topic_p95_ms": _get(browse, "topic", "page", "p95"),
         "paper_p95_ms": _get(browse, "paper", "page", "p95"),
-        "deep_to_first_page_p50": (round(deep["page_deep"]["page"]["p50"] / deep["page_1"]["page"]["p50"], 2)
-                                   if deep and "page_deep" in deep else None),
+        "deep_to_first_page_p50": (
+            round(deep["page_deep"]["page"]["p50"] / deep["page_1"]["page"]["p50"], 2)
+            if deep and "page_deep" in deep
+            else None
+        ),
         "sql_queries_per_page": max((p.get("max_sql_queries", p.get("queries", 0)) for p in pages), default=None),
         "claim_suggestion_overhead_pct": figures["import"]["claim_suggestion_overhead_pct"],
         "claim_pages_p95_ms": max((row["page"]["p95"] for row in claims), default=None),
@@ -51,12 +55,18 @@ def checks(figures: dict) -> dict:
 
 def table(figures: dict) -> list[str]:
     """Lines of the printed report."""
-    lines = [f"database {figures['database']}, {figures['papers']:,} papers ({figures['public']:,} approved), "
-             f"{figures['samples']} samples per page",
-             "", "import"]
+    lines = [
+        f"database {figures['database']}, {figures['papers']:,} papers ({figures['public']:,} approved), "
+        f"{figures['samples']} samples per page",
+        "",
+        "import",
+    ]
     lines += [f"  {name:<34} {value}" for name, value in figures["import"].items()]
     lines += ["", "corpus"] + [f"  {name:<34} {value}" for name, value in figures["corpus"].items()]
-    lines += ["", f"  {'page (ms)':<34} {'p50':>8} {'p95':>8} {'floor p50':>10} {'ratio':>7} {'SQL':>5} {'repeat p95':>11}"]
+    lines += [
+        "",
+        f"  {'page (ms)':<34} {'p50':>8} {'p95':>8} {'floor p50':>10} {'ratio':>7} {'SQL':>5} {'repeat p95':>11}",
+    ]
     for name, row in _page_rows(figures):
         if row is None or "error" in row:
             lines.append(f"  {name:<34} {row['error'] if row else 'nothing to measure'}")
@@ -64,21 +74,26 @@ def table(figures: dict) -> list[str]:
         page, floor = row["page"], row["floor"]
         queries = row.get("max_sql_queries", row.get("queries", ""))
         repeat = row["repeat"]["p95"] if "repeat" in row else "-"
-        lines.append(f"  {name:<34} {page['p50']:>8} {page['p95']:>8} {floor['p50']:>10} "
-                     f"{_ratio(row):>7} {queries:>5} {repeat:>11}")
+        lines.append(
+            f"  {name:<34} {page['p50']:>8} {page['p95']:>8} {floor['p50']:>10} "
+            f"{_ratio(row):>7} {queries:>5} {repeat:>11}"
+        )
     searched = [(kind, row) for kind, row in (figures["search"] or {}).items() if _ok(row)]
     if searched:
         lines += ["", f"  {'search query (ms)':<46} {'share':>6} {'p50':>7} {'p95':>7} {'floor':>7}"]
         for kind, row in searched:
             for q in row["queries"]:
-                lines.append(f"  {kind[0]} {q['query'][:44]:<44} {q['share']:>6.1%} {q['page']['p50']:>7} "
-                             f"{q['page']['p95']:>7} {q['floor']['p50']:>7}")
+                lines.append(
+                    f"  {kind[0]} {q['query'][:44]:<44} {q['share']:>6.1%} {q['page']['p50']:>7} "
+                    f"{q['page']['p95']:>7} {q['floor']['p50']:>7}"
+                )
     lines += ["", "index"] + [f"  {name:<34} {value}" for name, value in figures["index"].items()]
     lines += ["", f"  {'target':<34} {'value':>8}  {'limit':<8} met"]
     for name, check in figures["targets"].items():
         verdict = {True: "yes", False: "NO", None: "not measured"}[check["met"]]
-        lines.append(f"  {name:<34} {check['value'] if check['value'] is not None else '-':>8}  "
-                     f"{check['target']:<8} {verdict}")
+        lines.append(
+            f"  {name:<34} {check['value'] if check['value'] is not None else '-':>8}  {check['target']:<8} {verdict}"
+        )
     return lines
 
 

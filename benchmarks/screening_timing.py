@@ -38,8 +38,10 @@ def main() -> None:
     decided, labels = decided_set.records[:DECIDED], decided_set.labels[:DECIDED]
     training, model = best_of_three(lambda: train(decided, labels, undecided=pending))
     scoring, scores = best_of_three(lambda: model.score(pending))
-    print(f"trained on {len(decided)} decided records ({sum(labels)} included) with {len(pending)} pending: "
-          f"{training}; scored {len(scores)} pending records: {scoring}")
+    print(
+        f"trained on {len(decided)} decided records ({sum(labels)} included) with {len(pending)} pending: "
+        f"{training}; scored {len(scores)} pending records: {scoring}"
+    )
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'myeloma_lit.settings')
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "myeloma_lit.settings")
 os.environ["MYELOMA_LIT_SERVES_REQUESTS"] = "1"  # as myeloma_lit.wsgi: STATEMENT_TIMEOUT
 
 application = get_asgi_application()

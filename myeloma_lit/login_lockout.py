@@ -8,8 +8,10 @@ def locked_out(request, original_response=None, credentials=None) -> HttpRespons
     """429 saying why and for how long (from the latest try: a try while locked renews the lock)."""
     seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
     wait = f"{seconds // 60} minutes" if seconds >= 120 else f"{seconds} seconds"
-    message = (f"Too many failed logins: this account is locked for your address. "
-               f"Try again in {wait}, or ask an administrator to unlock it.\n")
+    message = (
+        f"Too many failed logins: this account is locked for your address. "
+        f"Try again in {wait}, or ask an administrator to unlock it.\n"
+    )
     response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = str(seconds)
     return response

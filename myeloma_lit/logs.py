@@ -7,8 +7,15 @@ from datetime import UTC, datetime
 # Attributes every LogRecord has; anything else on a record came from `extra=` and is kept.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 # gunicorn's access log passes its request facts as a dict of one-letter "atoms".
-_ACCESS_ATOMS = {"m": "method", "U": "path", "q": "query", "s": "status", "B": "bytes", "M": "duration_ms",
-                 "h": "remote"}
+_ACCESS_ATOMS = {
+    "m": "method",
+    "U": "path",
+    "q": "query",
+    "s": "status",
+    "B": "bytes",
+    "M": "duration_ms",
+    "h": "remote",
+}
 
 
 class JsonFormatter(logging.Formatter):

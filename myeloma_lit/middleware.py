@@ -90,8 +90,12 @@ def _is_api_docs(request) -> bool:
 
 
 # What is lost when these are raised: the database, or the Redis of the shared cache (CACHE_URL).
-_UNAVAILABLE = {OperationalError: "database", InterfaceError: "database",
-                RedisConnectionError: "cache", RedisTimeoutError: "cache"}
+_UNAVAILABLE = {
+    OperationalError: "database",
+    InterfaceError: "database",
+    RedisConnectionError: "cache",
+    RedisTimeoutError: "cache",
+}
 
 
 class DatabaseUnavailableMiddleware:

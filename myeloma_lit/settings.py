@@ -7,6 +7,7 @@ sit in its `.env` file (./start writes one for development; see myeloma_lit.loca
 
 import os
 import re
+import sys
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -100,8 +101,11 @@ SERVES_REQUESTS = os.environ.get("MYELOMA_LIT_SERVES_REQUESTS") == "1"
 def database_from_env() -> dict:
     raw = os.environ.get("DATABASE_URL", "").strip()
     if not raw:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "myeloma_lit.sqlite3",
-                "OPTIONS": SQLITE_OPTIONS}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": BASE_DIR / "myeloma_lit.sqlite3",
+            "OPTIONS": SQLITE_OPTIONS,
+        }
     try:
         config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
     except ValueError as error:
@@ -116,7 +120,8 @@ def database_from_env() -> dict:
     else:
         config.setdefault("OPTIONS", {})["options"] = (
             f"-c random_page_cost={PG_RANDOM_PAGE_COST} -c max_parallel_workers_per_gather={PG_PARALLEL_WORKERS}"
-            + (f" -c statement_timeout={STATEMENT_TIMEOUT}s" if SERVES_REQUESTS else ""))
+            + (f" -c statement_timeout={STATEMENT_TIMEOUT}s" if SERVES_REQUESTS else "")
+        )
     return config
 
 
@@ -152,15 +157,20 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served by us: the docs work without internet
     "papers",
-    "benchmarks",  # manage.py benchmark: tooling beside the site, never imported by it
 ]
+# The benchmark command's app is installed only where it runs: for `manage.py benchmark` and under
+# the test suite (which tests the benchmark); gunicorn, the task worker and every other command never
+# load it. BENCHMARKS=1 or 0 overrides.
+BENCHMARKS = env_bool("BENCHMARKS", sys.argv[1:2] == ["benchmark"] or "pytest" in sys.modules)
+if BENCHMARKS:
+    INSTALLED_APPS.append("benchmarks")
 
 MIDDLEWARE = [
     "myeloma_lit.middleware.host_port",  # before anything writes the host into a link or a cache key
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",  # pages, JSON and exports; static files come compressed
-    "django.middleware.http.ConditionalGetMiddleware",  # 304 for a matching ETag (papers.page_cache sets them)
+    "django.middleware.http.ConditionalGetMiddleware",  # 304 for a matching ETag (papers.site.page_cache sets them)
     "myeloma_lit.middleware.limit_request_body",
     "myeloma_lit.middleware.content_security_policy",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -218,15 +228,18 @@ STATIC_MANIFEST = env_bool("STATIC_MANIFEST", False)
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles") if STATIC_MANIFEST else None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if STATIC_MANIFEST
-                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]  # `loaddata taxonomy`
 
-# Whole public pages and export entries are kept until the collection changes (papers.page_cache,
-# papers.exports); the throttles' request counts (API, exports) live beside them.
+# Whole public pages and export entries are kept until the collection changes (papers.site.page_cache,
+# papers.site.exports); the throttles' request counts (API, exports) live beside them.
 # CACHE_URL=redis://host:port/db puts all of it in Redis, shared by every worker and server
 # (production); unset, each process keeps its own in memory (development, tests), where
 # PAGE_CACHE_ENTRIES bounds the pages (10-60 kB each). PAGE_CACHE_SECONDS bounds an entry's life
@@ -241,19 +254,29 @@ def caches_from_env() -> dict:
     if not raw:
         return {
             "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-            "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
-                      "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_ENTRIES}},
+            "pages": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "pages",
+                "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_ENTRIES},
+            },
         }
     # [user:password@]host[:port][/database]; Redis has databases 0-15 unless configured otherwise.
-    url = re.fullmatch(r"rediss?://([^@/\s]*@)?([A-Za-z0-9.\-]+|\[[0-9a-fA-F:]+\])(:\d{1,5})?(/(?P<db>\d{1,2}))?/?", raw)
+    url = re.fullmatch(
+        r"rediss?://([^@/\s]*@)?([A-Za-z0-9.\-]+|\[[0-9a-fA-F:]+\])(:\d{1,5})?(/(?P<db>\d{1,2}))?/?", raw
+    )
     if not url or int(url["db"] or 0) > 15:
-        raise ImproperlyConfigured("CACHE_URL must be redis://[:password@]host:port/database (0-15).")  # no echo: a password
+        raise ImproperlyConfigured(
+            "CACHE_URL must be redis://[:password@]host:port/database (0-15)."
+        )  # no echo: a password
     prefix = os.environ.get("CACHE_KEY_PREFIX", "myeloma-lit")
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", prefix):
         raise ImproperlyConfigured(f"CACHE_KEY_PREFIX must be 1-64 letters, digits, '_', '.' or '-', not {prefix!r}.")
     # A Redis out of reach fails a request within seconds (a 503 page, myeloma_lit.middleware), never hangs it.
-    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw,
-             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}
+    redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": raw,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
     return {"default": {**redis, "KEY_PREFIX": prefix}, "pages": {**redis, "KEY_PREFIX": f"{prefix}.pages"}}
 
 
@@ -281,7 +304,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "papers.api.openapi.throttled_answers"],
 }
 
-# Imports larger than a request can hold (papers.tasks) run as background tasks. "immediate"
+# Imports larger than a request can hold (papers.pubmed.tasks) run as background tasks. "immediate"
 # runs them in the request (tests); "database" queues them for `manage.py db_worker`, which
 # ./start runs beside the site (production runs it too).
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")

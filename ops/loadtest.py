@@ -12,7 +12,7 @@ database: ≥ 100 search requests/s at p95 ≤ 200 ms, no errors.
 from the page cache. "search-new" (only with --only) never asks the same thing twice: MeSH
 headings of the papers themselves, each once, so every page is computed: the capacity for
 searches nobody has made before (mostly selective ones: rare headings outnumber common ones). The report gives each kind's share of cache hits.
-"""
+"""  # noqa: E501
 
 import argparse
 import http.client
@@ -28,8 +28,18 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-QUERIES = ["myeloma", "RANKL", "bone disease", "bortezomib resistance", "CRBN", "plasma cell", "MGUS",
-           "osteolytic lesions", "IL-6", "daratumumab"]
+QUERIES = [
+    "myeloma",
+    "RANKL",
+    "bone disease",
+    "bortezomib resistance",
+    "CRBN",
+    "plasma cell",
+    "MGUS",
+    "osteolytic lesions",
+    "IL-6",
+    "daratumumab",
+]
 
 
 def targets() -> dict[str, list[str]]:
@@ -47,8 +57,11 @@ def targets() -> dict[str, list[str]]:
 
     pmids = list(Paper.objects.public().order_by("?").values_list("pmid", flat=True)[:200])
     slugs = list(Topic.objects.values_list("slug", flat=True))
-    headings = {h["name"] for mesh in Paper.objects.public().order_by("?").values_list("mesh_headings", flat=True)[:20_000]
-                for h in mesh}
+    headings = {
+        h["name"]
+        for mesh in Paper.objects.public().order_by("?").values_list("mesh_headings", flat=True)[:20_000]
+        for h in mesh
+    }
     return {
         "search": [reverse("search") + "?" + urlencode({"q": q}) for q in QUERIES],
         "search-new": [reverse("search") + "?" + urlencode({"q": f'"{h}"'}) for h in sorted(headings)],
@@ -65,10 +78,21 @@ def free_port() -> int:
 
 
 def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers),
-           "ALLOWED_HOSTS": "127.0.0.1", "HTTPS": "0"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--access-logfile", "/dev/null"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(workers),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "HTTPS": "0",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--access-logfile", "/dev/null"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -87,8 +111,13 @@ def share(urls: dict[str, list[str]], index: int, clients: int):
     the client's own slice of its URLs, so that no two clients ask the same never-seen search.
     Never-seen searches are not cycled: once a client has asked its share, it goes on with the
     other kinds (a small collection has few headings to ask)."""
-    kinds = [zip(itertools.repeat(kind), found[index::clients] if kind == "search-new" else
-                 itertools.cycle(found[index::clients] or found)) for kind, found in urls.items()]
+    kinds = [
+        zip(
+            itertools.repeat(kind),
+            found[index::clients] if kind == "search-new" else itertools.cycle(found[index::clients] or found),
+        )
+        for kind, found in urls.items()
+    ]
     while kinds:
         for jobs in list(kinds):
             job = next(jobs, None)
@@ -145,23 +174,32 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8, help="concurrent connections (default 8)")
     parser.add_argument("--seconds", type=float, default=15, help="how long to drive load (default 15, at most 120)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() * 2 + 1, help="gunicorn workers")
-    parser.add_argument("--only", choices=["search", "search-new", "topic", "paper", "home"], action="append",
-                        help="page kinds to request (default: all but search-new, interleaved)")
+    parser.add_argument(
+        "--only",
+        choices=["search", "search-new", "topic", "paper", "home"],
+        action="append",
+        help="page kinds to request (default: all but search-new, interleaved)",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     if not 0 < args.seconds <= 120 or args.clients < 1:
         parser.error("--seconds must be in (0, 120] and --clients at least 1")
 
-    urls = {kind: found for kind, found in targets().items()
-            if found and (kind in args.only if args.only else kind != "search-new")}
+    urls = {
+        kind: found
+        for kind, found in targets().items()
+        if found and (kind in args.only if args.only else kind != "search-new")
+    }
     port = free_port()
     server = start_gunicorn(port, args.workers)
     results: list = []
     try:
         client(port, [(kind, found[-1]) for kind, found in urls.items()], time.monotonic() + 30, [])  # warm up
         stop_at = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=client, args=(port, share(urls, i, args.clients), stop_at, results))
-                   for i in range(args.clients)]
+        threads = [
+            threading.Thread(target=client, args=(port, share(urls, i, args.clients), stop_at, results))
+            for i in range(args.clients)
+        ]
         started = time.monotonic()
         for thread in threads:
             thread.start()
@@ -177,10 +215,14 @@ def main() -> None:
         print(json.dumps({**run, **figures}, indent=2))
         return
     print(f"{args.clients} clients, {args.workers} gunicorn workers, {elapsed:.1f} s")
-    print(f"{'page':10} {'requests':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>7} {'cached':>7}")
+    print(
+        f"{'page':10} {'requests':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>7} {'cached':>7}"  # noqa: E501
+    )
     for kind, f in figures.items():
-        print(f"{kind:10} {f['requests']:>9} {f['requests_per_s']:>7} {f['p50_ms']:>7} {f['p95_ms']:>7} "
-              f"{f['p99_ms']:>7} {f['errors']:>7} {f['cache_hits']:>7.0%}")
+        print(
+            f"{kind:10} {f['requests']:>9} {f['requests_per_s']:>7} {f['p50_ms']:>7} {f['p95_ms']:>7} "
+            f"{f['p99_ms']:>7} {f['errors']:>7} {f['cache_hits']:>7.0%}"
+        )
     if figures["all"]["errors"]:
         sys.exit(1)
 

@@ -15,6 +15,6 @@ def _restore_sqlite_triggers(sender, using, **kwargs):
     """After every migrate: the triggers a re-created SQLite table lost (papers.triggers)."""
     from django.db import connections
 
-    from .triggers import restore_sqlite_triggers
+    from papers.triggers import restore_sqlite_triggers
 
     restore_sqlite_triggers(connections[using])

@@ -30,11 +30,15 @@ SCHEMAS = {
     "abstract_sections": {"type": "array", "items": _record(label=_TEXT, category=_TEXT, text=_TEXT)},
     "languages": _TEXTS,
     "keywords": _TEXTS,
-    "mesh_headings": {"type": "array", "items": _record(
-        **_MESH_TERM, qualifiers={"type": "array", "items": _record(**_MESH_TERM)})},
+    "mesh_headings": {
+        "type": "array",
+        "items": _record(**_MESH_TERM, qualifiers={"type": "array", "items": _record(**_MESH_TERM)}),
+    },
     "chemicals": _TEXTS,
-    "corrections": {"type": "array", "items": _record(
-        type=_TEXT, source=_TEXT, pmid={"type": ["integer", "null"], "minimum": 1})},
+    "corrections": {
+        "type": "array",
+        "items": _record(type=_TEXT, source=_TEXT, pmid={"type": ["integer", "null"], "minimum": 1}),
+    },
     "affiliations": _TEXTS,
 }
 
@@ -67,8 +71,14 @@ def _problem(error) -> str:
     return error.message[:200] + "."
 
 
-_TYPE_WORDS = {"string": "text", "array": "a list", "object": "an object", "boolean": "true or false",
-               "integer": "a whole number", "null": "null"}
+_TYPE_WORDS = {
+    "string": "text",
+    "array": "a list",
+    "object": "an object",
+    "boolean": "true or false",
+    "integer": "a whole number",
+    "null": "null",
+}
 
 
 def _first_error(shape: str, value):

@@ -10,7 +10,7 @@ columns in place and keeps its triggers.
 
 from importlib import import_module
 
-from .search import sqlite
+from papers.search import sqlite
 
 _collection = import_module("papers.migrations.0007_collection_version")
 _claims = import_module("papers.migrations.0019_claims")

@@ -5,9 +5,9 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from .forms import SearchForm
-from .page_cache import cached_page
-from .views import browse, claims, crawlers, export, feeds, paper, search
+from papers.site import browse, claims, crawlers, export, feeds, paper, search
+from papers.site.forms import SearchForm
+from papers.site.page_cache import cached_page
 
 FORMAT = "<str:fmt>"
 LISTED = tuple(SearchForm.base_fields)  # a list of papers' parameters
@@ -31,9 +31,17 @@ urlpatterns = [
     path("papers/<int:pmid>/", cached_page(paper.paper_page), name="paper"),
     path(f"papers/<int:pmid>/export.{FORMAT}", cached_page(export.paper_export), name="paper_export"),
     path("robots.txt", cached_page(crawlers.robots_txt), name="robots"),
-    path("sitemap.xml", cached_page(sitemaps.index), {"sitemaps": crawlers.SITEMAPS, "sitemap_url_name": "sitemap_section"},
-         name="sitemap"),
-    path("sitemap-<section>.xml", cached_page(sitemaps.sitemap, ("p",)), {"sitemaps": crawlers.SITEMAPS},
-         name="sitemap_section"),
+    path(
+        "sitemap.xml",
+        cached_page(sitemaps.index),
+        {"sitemaps": crawlers.SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cached_page(sitemaps.sitemap, ("p",)),
+        {"sitemaps": crawlers.SITEMAPS},
+        name="sitemap_section",
+    ),
     path("favicon.ico", require_safe(crawlers.favicon)),
 ]

@@ -6,9 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = Path(__file__).resolve().parent / "data" / "pubmed-samples"
-DEMO_DIR = ROOT / "fixtures" / "demo"
+from tests.support.paths import ARTIFACTS, DEMO_DIR, ROOT, SAMPLES
 
 
 @pytest.fixture
@@ -28,29 +26,20 @@ def corpus(taxonomy, demo_files):
     """The 222 demo papers, approved, with the tagger's suggestions (none confirmed yet)."""
     import io
 
-    from papers.models import Paper
+    from papers.catalogue.models import Paper
+    from tests.support.papers import set_status
 
     call_command("import_pubmed", "--from-xml", *map(str, demo_files), stdout=io.StringIO())
     set_status(Paper.objects.all(), Paper.Status.APPROVED)
-
-
-def set_status(papers, status: str, reason: str = "") -> None:
-    """Test set-up: put these papers in a status directly and bring their search documents in
-    step, with no audit entry (a curator's decision goes through papers.curation)."""
-    from papers.models import Paper
-    from papers.search.indexing import refresh_facts
-
-    ids = list(papers.values_list("pk", flat=True))
-    Paper.objects.filter(pk__in=ids).update(status=status, status_reason=reason)
-    refresh_facts(ids)
 
 
 @pytest.fixture
 def curated(corpus):
     """The demo corpus with every tag suggestion confirmed, and searched as such (the index
     holds confirmed tags)."""
-    from papers.models import Paper, PaperTag
+    from papers.catalogue.models import Paper
     from papers.search.indexing import index_papers
+    from papers.tagging.models import PaperTag
 
     PaperTag.objects.update(status=PaperTag.Status.CONFIRMED)
     index_papers(Paper.objects.values_list("pk", flat=True))
@@ -66,8 +55,8 @@ def xml_read_once(monkeypatch):
     batches. The parsing process costs about a second a file, and many tests import the demo.
     A file read with a fault is never kept; the process itself is tested in test_worker and
     test_faults, and manage.py subprocesses always parse."""
-    from papers.importing import Importer
-    from papers.models import Tag
+    from papers.catalogue.models import Tag
+    from papers.pubmed.importer import Importer
 
     read = Importer.read_xml
 
@@ -108,8 +97,9 @@ def roles_after_a_flush():
         ContentType.objects.clear_cache()
         for name, wanted in roles.items():
             group, _ = Group.objects.get_or_create(name=name)
-            group.permissions.add(*[Permission.objects.get(content_type__app_label=app, codename=codename)
-                                    for app, codename in wanted])
+            group.permissions.add(
+                *[Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in wanted]
+            )
 
     post_migrate.connect(restore, dispatch_uid="tests-roles-after-a-flush")
     yield
@@ -118,7 +108,7 @@ def roles_after_a_flush():
 
 @pytest.fixture(scope="session")
 def eutils_server():
-    from .eutils_server import EutilsServer, RecordedCorpus
+    from tests.support.eutils_server import EutilsServer, RecordedCorpus
 
     corpus = RecordedCorpus(sorted(SAMPLES.glob("efetch_*.xml")) + sorted(DEMO_DIR.glob("*.xml")))
     with EutilsServer(corpus) as server:
@@ -171,8 +161,15 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -187,9 +184,6 @@ def page(browser, request):
     ARTIFACTS.mkdir(exist_ok=True)
     tab.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
     context.close()
-
-
-ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture
@@ -210,7 +204,7 @@ def scratch_templates(tmp_path_factory):
     Migrating an empty database takes seconds; copying one, a fraction of a second."""
     import os
 
-    from .scratch import admin_sql, manage, postgres_url
+    from tests.support.scratch import admin_sql, manage, postgres_url
 
     folder = tmp_path_factory.mktemp("templates")
     made: dict[tuple[str, str], str] = {}
@@ -254,7 +248,7 @@ def scratch_database(tmp_path, scratch_templates):
 
     from django.db import connection
 
-    from .scratch import admin_sql, postgres_url
+    from tests.support.scratch import admin_sql, postgres_url
 
     made = []
 
@@ -285,7 +279,7 @@ def scratch_database(tmp_path, scratch_templates):
 def fresh_cache(settings):
     """No test sees another's cache entries (the API's request counts, for one), and pages are
     not cached: a test's writes are never committed, so on PostgreSQL the collection's token
-    (renewed at commit) would not change between them. tests/test_page_cache.py, which
+    (renewed at commit) would not change between them. tests/site/test_page_cache.py, which
     commits, turns the page cache on."""
     from django.core.cache import caches
 
@@ -306,32 +300,33 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def form_data(response):
-    """What a browser would post back from an admin change page, as rendered."""
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data = {}
-    for form in forms:
-        for field in form:
-            value = field.value()
-            if value is None or value is False:
-                continue
-            data[field.html_name] = "on" if value is True else value
-            if field.field.show_hidden_initial:  # fields with a callable default, e.g. JSON lists
-                data[field.html_initial_name] = value
-    return data
+@pytest.fixture
+def export_corpus(taxonomy, demo_files):
+    """The 222 demo papers and one book chapter, approved, with the tagger's suggestions."""
+    import io
+
+    from papers.catalogue.models import Paper
+    from tests.support.papers import set_status
+
+    book = SAMPLES / "efetch_pubmed_20301577_book_article.xml"
+    call_command("import_pubmed", "--from-xml", *map(str, demo_files), str(book), stdout=io.StringIO())
+    set_status(Paper.objects.all(), Paper.Status.APPROVED)
 
 
-def post_paper_form(client, paper, change):
-    """Load the paper's change page as the superuser, apply `change` to the data, post it as `client`."""
-    from django.contrib.auth.models import User
-    from django.test import Client
-    from django.urls import reverse
+@pytest.fixture
+def redis_prefix():
+    """A key prefix of this test's own in the real Redis; only its keys are deleted afterwards."""
+    import os
+    import secrets
 
-    boss = Client()
-    boss.force_login(User.objects.get(username="boss"))
-    url = reverse("admin:papers_paper_change", args=[paper.pk])
-    data = form_data(boss.get(url))
-    change(data)
-    return client.post(url, data)
+    import redis
+
+    from tests.support.served import REDIS_URL
+
+    server = redis.Redis.from_url(REDIS_URL)
+    server.ping()
+    prefix = f"mlit-test-{os.getpid()}-{secrets.token_hex(4)}"
+    yield prefix
+    for key in server.scan_iter(match=f"{prefix}*"):
+        server.delete(key)
+    server.close()

@@ -11,19 +11,20 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from ..forms import MAX_PAGE
-from ..models import Claim
-from .filters import FILTER_SLUG_PATTERN
-from .serializers import ClaimSerializer
-from .views import BAD_PARAMETERS, PublicView
+from papers.api.filters import FILTER_SLUG_PATTERN
+from papers.api.serializers import ClaimSerializer
+from papers.api.views import BAD_PARAMETERS, PublicView
+from papers.claims.models import Claim
+from papers.site.forms import MAX_PAGE
 
 PAGE_SIZE = 50
 
 
 class ClaimWithPaperSerializer(ClaimSerializer):
     pmid = serializers.IntegerField(source="paper.pmid")
-    paper_url = serializers.HyperlinkedRelatedField(source="paper", view_name="api:paper-detail", lookup_field="pmid",
-                                                    read_only=True)
+    paper_url = serializers.HyperlinkedRelatedField(
+        source="paper", view_name="api:paper-detail", lookup_field="pmid", read_only=True
+    )
 
     class Meta(ClaimSerializer.Meta):
         fields = ("pmid", "paper_url", *ClaimSerializer.Meta.fields)
@@ -49,7 +50,8 @@ class SlugFilter(django_filters.CharFilter):
 
 def _slug(label: str):
     return extend_schema_field({"type": "string", "pattern": FILTER_SLUG_PATTERN, "maxLength": 80})(
-        SlugFilter(field_name=f"{label}__slug", max_length=80, label=f"{label.capitalize()} tag (slug)"))
+        SlugFilter(field_name=f"{label}__slug", max_length=80, label=f"{label.capitalize()} tag (slug)")
+    )
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -57,7 +59,8 @@ class ClaimFilter(django_filters.FilterSet):
     relation = django_filters.ChoiceFilter(choices=Claim.Relation.choices)
     target = _slug("target")
     page = extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_PAGE})(
-        PageFilter(method="paged", min_value=1, max_value=MAX_PAGE, label="Page"))
+        PageFilter(method="paged", min_value=1, max_value=MAX_PAGE, label="Page")
+    )
 
     class Meta:
         model = Claim
@@ -84,10 +87,17 @@ class ClaimList(PublicView):
         page = filters.form.cleaned_data.get("page") or 1
         total = claims.count()
         papers = claims.values("paper").distinct().count()
-        shown = (claims.select_related("paper", "agent", "target")
-                 .order_by("-paper__pub_year", "-paper__pmid", "pk")[(page - 1) * PAGE_SIZE:page * PAGE_SIZE])
+        shown = claims.select_related("paper", "agent", "target").order_by("-paper__pub_year", "-paper__pmid", "pk")[
+            (page - 1) * PAGE_SIZE : page * PAGE_SIZE
+        ]
         url = request.build_absolute_uri()
-        body = {"total": total, "papers": papers, "page": page, "page_size": PAGE_SIZE, "results": shown,
-                "next": replace_query_param(url, "page", page + 1) if page * PAGE_SIZE < total else None,
-                "previous": replace_query_param(url, "page", page - 1) if page > 1 else None}
+        body = {
+            "total": total,
+            "papers": papers,
+            "page": page,
+            "page_size": PAGE_SIZE,
+            "results": shown,
+            "next": replace_query_param(url, "page", page + 1) if page * PAGE_SIZE < total else None,
+            "previous": replace_query_param(url, "page", page - 1) if page > 1 else None,
+        }
         return Response(ClaimPageSerializer(body, context={"request": request}).data)

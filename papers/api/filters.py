@@ -1,6 +1,6 @@
 """The API's query parameters as django-filter FilterSets.
 
-Papers: SearchForm (papers/forms.py) is the FilterSet's form, so each parameter's parsing,
+Papers: SearchForm (papers/site/forms.py) is the FilterSet's form, so each parameter's parsing,
 bounds and messages are defined once for the site and the API; each filter takes its field from
 that form and describes it to OpenAPI. search() applies the parameters in the database together
 with ranking, snippets and facets, which a chain of queryset filters could not do, so
@@ -14,9 +14,9 @@ import django_filters
 from django import forms
 from drf_spectacular.utils import extend_schema_field
 
-from ..forms import SLUG, SearchForm
-from ..models import Paper, Tag
-from ..search import FACETS, Results, search
+from papers.catalogue.models import Paper, Tag
+from papers.search import FACETS, Results, search
+from papers.site.forms import SLUG, SearchForm
 
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"  # Django's SlugField, in the regex dialect OpenAPI uses
 FILTER_SLUG_PATTERN = "^[-a-zA-Z0-9_]*$"  # a slug filter's: empty is no filter, as forms send an unset field

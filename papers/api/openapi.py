@@ -4,8 +4,11 @@ address, CuratorThrottle per account), so each may answer 429 with Retry-After."
 TOO_MANY = {
     "description": "Too many requests from this address (or account): try again after Retry-After seconds.",
     "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}, "description": "Seconds to wait."}},
-    "content": {"application/json": {"schema": {
-        "type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}}},
+    "content": {
+        "application/json": {
+            "schema": {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+        }
+    },
 }
 
 

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from rest_framework.permissions import BasePermission
 
-from ..models import ImportRun
+from papers.pubmed.models import ImportRun
 
 
 class MayImport(BasePermission):

@@ -6,10 +6,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from ..corrections import linked_corrections
-from ..ingest.requests import MAX_PMIDS, MAX_QUERY_LENGTH, MAX_QUERY_RECORDS, ImportRequestForm
-from ..markup import sanitize, to_text
-from ..models import Authorship, Claim, ImportRun, Paper, PaperTag, Tag, Topic
+from papers.catalogue.corrections import linked_corrections
+from papers.catalogue.markup import sanitize, to_text
+from papers.catalogue.models import Authorship, Paper, Tag, Topic
+from papers.claims.models import Claim
+from papers.pubmed.forms import MAX_PMIDS, MAX_QUERY_LENGTH, MAX_QUERY_RECORDS, ImportRequestForm
+from papers.pubmed.models import ImportRun
+from papers.tagging.models import PaperTag
 
 
 class MarkupField(serializers.CharField):
@@ -60,17 +63,27 @@ class TopicRefSerializer(serializers.ModelSerializer):
 
 # Described inline: OpenAPI 3.0 honours `nullable` only beside a `type`, and drf-spectacular
 # would write it beside an allOf of the TopicRef component, which rejects a top-level topic.
-@extend_schema_field({
-    "type": "object", "nullable": True, "description": "The parent topic; null for a top-level topic.",
-    "properties": {"slug": {"type": "string"}, "name": {"type": "string"}, "url": {"type": "string", "format": "uri"}},
-    "required": ["slug", "name", "url"],
-})
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "description": "The parent topic; null for a top-level topic.",
+        "properties": {
+            "slug": {"type": "string"},
+            "name": {"type": "string"},
+            "url": {"type": "string", "format": "uri"},
+        },
+        "required": ["slug", "name", "url"],
+    }
+)
 class ParentTopicSerializer(TopicRefSerializer):
     """A topic's parent."""
 
 
 class CountedTopicSerializer(TopicRefSerializer):
-    paper_count = serializers.IntegerField(help_text="Approved papers with a confirmed tag of the topic or its subtopics.")
+    paper_count = serializers.IntegerField(
+        help_text="Approved papers with a confirmed tag of the topic or its subtopics."
+    )
 
     class Meta(TopicRefSerializer.Meta):
         fields = (*TopicRefSerializer.Meta.fields, "paper_count")
@@ -120,8 +133,18 @@ class AuthorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Authorship
-        fields = ("position", "name", "last_name", "fore_name", "initials", "suffix", "collective_name",
-                  "affiliations", "orcid", "equal_contribution")
+        fields = (
+            "position",
+            "name",
+            "last_name",
+            "fore_name",
+            "initials",
+            "suffix",
+            "collective_name",
+            "affiliations",
+            "orcid",
+            "equal_contribution",
+        )
 
 
 class AbstractSectionSerializer(serializers.Serializer):
@@ -162,7 +185,9 @@ class ConfirmedTagSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="tag.name")
     kind = serializers.CharField(source="tag.kind")
     topic = serializers.CharField(source="tag.topic.slug")
-    url = serializers.HyperlinkedRelatedField(source="tag", view_name="api:tag-detail", lookup_field="slug", read_only=True)
+    url = serializers.HyperlinkedRelatedField(
+        source="tag", view_name="api:tag-detail", lookup_field="slug", read_only=True
+    )
 
     class Meta:
         model = PaperTag
@@ -187,8 +212,20 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Claim
-        fields = ("agent", "agent_name", "relation", "target", "target_name", "negated", "hedged", "field", "sentence",
-                  "agent_span", "target_span", "trigger_span")
+        fields = (
+            "agent",
+            "agent_name",
+            "relation",
+            "target",
+            "target_name",
+            "negated",
+            "hedged",
+            "field",
+            "sentence",
+            "agent_span",
+            "target_span",
+            "trigger_span",
+        )
 
     @extend_schema_field(SpanSerializer)
     def get_agent_span(self, claim) -> dict:
@@ -219,8 +256,20 @@ class PaperSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Paper
-        fields = ("pmid", "url", "title", "title_html", "authors", "journal_title", "journal_iso", "pub_year",
-                  "pub_date_text", "publication_types", "doi", "is_retracted")
+        fields = (
+            "pmid",
+            "url",
+            "title",
+            "title_html",
+            "authors",
+            "journal_title",
+            "journal_iso",
+            "pub_year",
+            "pub_date_text",
+            "publication_types",
+            "doi",
+            "is_retracted",
+        )
 
     def get_authors(self, paper) -> list[str]:
         return [str(authorship.author) for authorship in paper.authorships.all()]
@@ -239,18 +288,40 @@ class PaperSerializer(PaperSummarySerializer):
     keywords = serializers.ListField(child=serializers.CharField(), source="shaped.keywords")
     chemicals = serializers.ListField(child=serializers.CharField(), source="shaped.chemicals")
     languages = serializers.ListField(child=serializers.CharField(), source="shaped.languages")
-    corrections = serializers.SerializerMethodField(help_text="Corrections, retractions and what they correct, "
-                                                                   "notices first, each linked.")
+    corrections = serializers.SerializerMethodField(
+        help_text="Corrections, retractions and what they correct, notices first, each linked."
+    )
     pub_month = serializers.IntegerField(source="known_date.month", allow_null=True, help_text="Null when unknown.")
     pub_day = serializers.IntegerField(source="known_date.day", allow_null=True, help_text="Null when unknown.")
     links = LinksSerializer(source="*")
 
     class Meta(PaperSummarySerializer.Meta):
-        fields = (*PaperSummarySerializer.Meta.fields, "record_type", "vernacular_title", "abstract",
-                  "abstract_sections", "copyright", "issn", "volume", "issue", "pages", "pub_month", "pub_day",
-                  "book_title", "publisher", "languages", "pmcid", "links", "tags", "claims", "mesh_headings", "keywords",
-                  "chemicals", "corrections", "publication_status")
-
+        fields = (
+            *PaperSummarySerializer.Meta.fields,
+            "record_type",
+            "vernacular_title",
+            "abstract",
+            "abstract_sections",
+            "copyright",
+            "issn",
+            "volume",
+            "issue",
+            "pages",
+            "pub_month",
+            "pub_day",
+            "book_title",
+            "publisher",
+            "languages",
+            "pmcid",
+            "links",
+            "tags",
+            "claims",
+            "mesh_headings",
+            "keywords",
+            "chemicals",
+            "corrections",
+            "publication_status",
+        )
 
     @extend_schema_field(CorrectionSerializer(many=True))
     def get_corrections(self, paper):
@@ -259,8 +330,11 @@ class PaperSerializer(PaperSummarySerializer):
 
 class HitSerializer(serializers.Serializer):
     paper = PaperSummarySerializer()
-    snippet = serializers.CharField(allow_null=True, help_text="Safe HTML of the abstract with <mark> around matches; "
-                                                                  "empty for a paper without an abstract; null without q.")
+    snippet = serializers.CharField(
+        allow_null=True,
+        help_text="Safe HTML of the abstract with <mark> around matches; "
+        "empty for a paper without an abstract; null without q.",
+    )
     rank = serializers.FloatField(allow_null=True, help_text="Higher is better; null without q.")
 
 
@@ -309,39 +383,68 @@ class ImportRunSerializer(serializers.ModelSerializer):
     requested_by = serializers.CharField(source="requested_by.username", allow_null=True, default=None)
     requested_pmids = serializers.ListField(child=serializers.IntegerField())
     errors = serializers.DictField(child=serializers.CharField(), help_text="{PMID or batch: reason}")
-    state = serializers.ChoiceField(ImportRun.State.choices, source="shown_state",
-                                    help_text="Interrupted also when stalled (no progress, or never started).")
+    state = serializers.ChoiceField(
+        ImportRun.State.choices,
+        source="shown_state",
+        help_text="Interrupted also when stalled (no progress, or never started).",
+    )
     messages = serializers.ListField(child=serializers.CharField(), source="shown_messages")
 
     class Meta:
         model = ImportRun
-        fields = ("id", "url", "source", "query", "requested_pmids", "limit", "state", "total", "processed",
-                  "created", "updated", "unchanged", "not_found", "failed", "errors", "messages", "requested_by",
-                  "created_at", "started_at", "heartbeat_at", "finished_at")
+        fields = (
+            "id",
+            "url",
+            "source",
+            "query",
+            "requested_pmids",
+            "limit",
+            "state",
+            "total",
+            "processed",
+            "created",
+            "updated",
+            "unchanged",
+            "not_found",
+            "failed",
+            "errors",
+            "messages",
+            "requested_by",
+            "created_at",
+            "started_at",
+            "heartbeat_at",
+            "finished_at",
+        )
 
 
 class ImportRequestSerializer(serializers.Serializer):
     """PMIDs or a PubMed query. This checks the JSON's shape; the rules and limits are the import
-    form's (papers.ingest.requests), as on the admin's import page, with its messages."""
+    form's (papers.pubmed.forms), as on the admin's import page, with its messages."""
 
     pmids = serializers.ListField(
-        child=serializers.CharField(), required=False, allow_empty=False,
+        child=serializers.CharField(),
+        required=False,
+        allow_empty=False,
         help_text=f"At most {MAX_PMIDS:,} PMIDs, as numbers or text ('PMID: 123' and PubMed links work too).",
     )
-    query = serializers.CharField(required=False,
-                                  help_text=f"A PubMed query of at most {MAX_QUERY_LENGTH:,} characters.")
+    query = serializers.CharField(
+        required=False, help_text=f"A PubMed query of at most {MAX_QUERY_LENGTH:,} characters."
+    )
     max = serializers.IntegerField(
-        required=False, help_text=f"With a query: import at most this many records (1 to {MAX_QUERY_RECORDS:,}).")
+        required=False, help_text=f"With a query: import at most this many records (1 to {MAX_QUERY_RECORDS:,})."
+    )
 
     # The form's field names → this request's.
     NAMES = {"pmids": "pmids", "query": "query", "limit": "max", NON_FIELD_ERRORS: api_settings.NON_FIELD_ERRORS_KEY}
 
     def validate(self, data):
-        self.form = ImportRequestForm({"pmids": "\n".join(data.get("pmids", ())), "query": data.get("query", ""),
-                                       "limit": data.get("max")})
+        self.form = ImportRequestForm(
+            {"pmids": "\n".join(data.get("pmids", ())), "query": data.get("query", ""), "limit": data.get("max")}
+        )
         if not self.form.is_valid():
-            raise serializers.ValidationError({self.NAMES.get(name, name): errors
-                                               for name, errors in self.form.errors.items()})
+            raise serializers.ValidationError(
+                {self.NAMES.get(name, name): errors for name, errors in self.form.errors.items()}
+            )
         return data
 
     def create(self, validated_data) -> ImportRun:

@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import claims, views
+from papers.api import claims, views
 
 app_name = "api"
 
@@ -20,6 +20,10 @@ urlpatterns = [
     path("imports/", views.ImportCreate.as_view(), name="import-list"),
     path("imports/<int:pk>/", views.ImportDetail.as_view(), name="import-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", template_name="papers/api_docs.html"), name="docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api:schema", template_name="papers/api_docs.html"),
+        name="docs",
+    ),
     re_path(r"", views.not_found),  # any other address under /api/, a PMID that is no number included
 ]

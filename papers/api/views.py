@@ -24,30 +24,42 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.utils.urls import replace_query_param
 
 from myeloma_lit.throttling import ExactRateThrottle
-
-from ..counts import counted_tree, public_papers_per_topic, with_counts
-from ..ingest.pmids import MAX_PMID
-from ..models import ImportRun, Paper, PaperTag, Tag, Topic
-from ..prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_CLAIMS, CONFIRMED_TAGS
-from ..search import NEWEST_FIRST, Facets, Hit, Results
-from ..shapes import MAX_DEPTH, text_depth
-from ..tasks import start_import
-from . import serializers as api
-from .filters import SLUG_PATTERN, PaperSearch, TagFilter
-from .permissions import MayImport, MayViewImports
+from papers.api import serializers as api
+from papers.api.filters import SLUG_PATTERN, PaperSearch, TagFilter
+from papers.api.permissions import MayImport, MayViewImports
+from papers.catalogue.models import Paper, Tag, Topic
+from papers.pubmed.models import ImportRun
+from papers.pubmed.pmids import MAX_PMID
+from papers.pubmed.tasks import start_import
+from papers.search import NEWEST_FIRST, Facets, Hit, Results
+from papers.shapes import MAX_DEPTH, text_depth
+from papers.site.counts import counted_tree, public_papers_per_topic, with_counts
+from papers.site.prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_CLAIMS, CONFIRMED_TAGS
+from papers.tagging.models import PaperTag
 
 # {parameter: [messages]}; a list's item errors come keyed by position ({"pmids": {"0": [...]}}),
 # and a body that is no JSON at all as {"detail": message}.
-ERRORS = {"type": "object", "additionalProperties": {
-    "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object"}, {"type": "string"}]}}
+ERRORS = {
+    "type": "object",
+    "additionalProperties": {
+        "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object"}, {"type": "string"}]
+    },
+}
 DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
 BAD_PARAMETERS = OpenApiResponse(ERRORS, description="A parameter is unknown or out of bounds; its name is the key.")
 NOT_FOUND = OpenApiResponse(DETAIL, description="No such approved paper, topic, tag or import.")
 
 
 # The index at /api/: each endpoint's route, and the documentation's.
-INDEX = {"papers": "api:paper-list", "facets": "api:facets", "topics": "api:topic-list", "tags": "api:tag-list",
-         "imports": "api:import-list", "schema": "api:schema", "docs": "api:docs"}
+INDEX = {
+    "papers": "api:paper-list",
+    "facets": "api:facets",
+    "topics": "api:topic-list",
+    "tags": "api:tag-list",
+    "imports": "api:import-list",
+    "schema": "api:schema",
+    "docs": "api:docs",
+}
 
 
 @extend_schema(exclude=True)
@@ -143,7 +155,9 @@ class PaperList(SearchView):
     """Approved papers matching q and the filters, best first (or newest first), one page at a
     time; without q or a filter, every approved paper, newest first. Snippet and rank come with q."""
 
-    @extend_schema(operation_id="papers_list", filters=True, responses={200: api.PaperPageSerializer, 400: BAD_PARAMETERS})
+    @extend_schema(
+        operation_id="papers_list", filters=True, responses={200: api.PaperPageSerializer, 400: BAD_PARAMETERS}
+    )
     def get(self, request):
         search = self.searched()
         kwargs = search.form.search_kwargs()
@@ -169,7 +183,7 @@ class PaperList(SearchView):
 def every_paper(page: int, size: int) -> Results:
     """One page of all approved papers, newest first (the site has no such page: it shows a form)."""
     papers = Paper.objects.public()
-    shown = papers.order_by(*NEWEST_FIRST)[(page - 1) * size:page * size]
+    shown = papers.order_by(*NEWEST_FIRST)[(page - 1) * size : page * size]
     return Results([Hit(paper, "", 0.0) for paper in shown], papers.count(), Facets(), [])
 
 
@@ -185,19 +199,24 @@ class FacetList(SearchView):
     """Counts per tag, year, journal and publication type over every approved paper matching
     the same parameters as /api/papers/ (q or at least one filter)."""
 
-    @extend_schema(operation_id="facets_list", filters=True, responses={200: api.FacetPageSerializer, 400: BAD_PARAMETERS})
+    @extend_schema(
+        operation_id="facets_list", filters=True, responses={200: api.FacetPageSerializer, 400: BAD_PARAMETERS}
+    )
     def get(self, request):
         results = self.searched().results()
         return Response(api.FacetPageSerializer({**summary(results), "facets": results.facets}).data)
 
 
-@extend_schema(parameters=[path_parameter("pmid", {"type": "integer", "minimum": 1, "maximum": MAX_PMID})],
-               responses={200: api.PaperSerializer, 404: NOT_FOUND})
+@extend_schema(
+    parameters=[path_parameter("pmid", {"type": "integer", "minimum": 1, "maximum": MAX_PMID})],
+    responses={200: api.PaperSerializer, 404: NOT_FOUND},
+)
 class PaperDetail(PublicView, generics.RetrieveAPIView):
     """An approved paper by PMID, with everything its page shows."""
 
-    queryset = Paper.objects.public().prefetch_related(AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS, CONFIRMED_CLAIMS,
-                                                       "publication_types")
+    queryset = Paper.objects.public().prefetch_related(
+        AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS, CONFIRMED_CLAIMS, "publication_types"
+    )
     serializer_class = api.PaperSerializer
     lookup_field = "pmid"
 
@@ -252,15 +271,27 @@ class TagDetail(PublicView, generics.RetrieveAPIView):
     lookup_field = "slug"
 
 
-@extend_schema(request=api.ImportRequestSerializer, examples=[
-    OpenApiExample("PMIDs", value={"pmids": ["38856741", "PMID: 27797938"]}, request_only=True),
-    OpenApiExample("A PubMed query", value={"query": '"multiple myeloma" AND RANKL AND review[pt]', "max": 500},
-                   request_only=True),
-], responses={
-    201: OpenApiResponse(api.ImportRunSerializer, description="Imported already (up to REQUEST_PMIDS, 20, PMIDs run inside the request)."),
-    202: OpenApiResponse(api.ImportRunSerializer, description="Queued: follow url for progress."),
-    400: BAD_PARAMETERS, 401: DETAIL, 403: DETAIL,
-})
+@extend_schema(
+    request=api.ImportRequestSerializer,
+    examples=[
+        OpenApiExample("PMIDs", value={"pmids": ["38856741", "PMID: 27797938"]}, request_only=True),
+        OpenApiExample(
+            "A PubMed query",
+            value={"query": '"multiple myeloma" AND RANKL AND review[pt]', "max": 500},
+            request_only=True,
+        ),
+    ],
+    responses={
+        201: OpenApiResponse(
+            api.ImportRunSerializer,
+            description="Imported already (up to REQUEST_PMIDS, 20, PMIDs run inside the request).",
+        ),
+        202: OpenApiResponse(api.ImportRunSerializer, description="Queued: follow url for progress."),
+        400: BAD_PARAMETERS,
+        401: DETAIL,
+        403: DETAIL,
+    },
+)
 class ImportCreate(CuratorView):
     """Import PMIDs or a PubMed query as the admin's import page does; the papers arrive pending."""
 
@@ -274,12 +305,17 @@ class ImportCreate(CuratorView):
         run.refresh_from_db()
         body = self.get_serializer(run).data
         done = run.finished_at is not None
-        return Response(body, status=status.HTTP_201_CREATED if done else status.HTTP_202_ACCEPTED,
-                        headers={"Location": body["url"]})
+        return Response(
+            body,
+            status=status.HTTP_201_CREATED if done else status.HTTP_202_ACCEPTED,
+            headers={"Location": body["url"]},
+        )
 
 
-@extend_schema(parameters=[path_parameter("id", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1})],
-               responses={200: api.ImportRunSerializer, 401: DETAIL, 403: DETAIL, 404: NOT_FOUND})
+@extend_schema(
+    parameters=[path_parameter("id", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1})],
+    responses={200: api.ImportRunSerializer, 401: DETAIL, 403: DETAIL, 404: NOT_FOUND},
+)
 class ImportDetail(CuratorView, generics.RetrieveAPIView):
     """An import's progress and report; a stalled import shows as interrupted (nothing is written)."""
 

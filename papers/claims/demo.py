@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import Claim, Paper
+from papers.catalogue.models import Paper
+from papers.claims.models import Claim
 
 CONFIRMED = Path(settings.BASE_DIR) / "fixtures" / "claims" / "demo_confirmed.json"
 RECORDS = Path(settings.BASE_DIR) / "fixtures" / "claims"
@@ -25,8 +26,10 @@ class DemoClaims(NamedTuple):
     not_suggested: int  # listed claims of present papers that the extractor did not suggest
 
     def summary(self) -> str:
-        return (f"{self.confirmed} claim(s) confirmed ({self.absent_papers} listed claim(s) of absent papers and "
-                f"{self.not_suggested} not suggested skipped)")
+        return (
+            f"{self.confirmed} claim(s) confirmed ({self.absent_papers} listed claim(s) of absent papers and "
+            f"{self.not_suggested} not suggested skipped)"
+        )
 
 
 def record_files() -> list[Path]:
@@ -40,8 +43,12 @@ def confirm_demo_claims(path: Path = CONFIRMED) -> DemoClaims:
     wanted = [entry for entry in listed if entry["pmid"] in present]
     match = Q(pk__in=[])
     for entry in wanted:
-        match |= Q(paper__pmid=entry["pmid"], agent__slug=entry["agent"], relation=entry["relation"],
-                   target__slug=entry["target"])
+        match |= Q(
+            paper__pmid=entry["pmid"],
+            agent__slug=entry["agent"],
+            relation=entry["relation"],
+            target__slug=entry["target"],
+        )
     claims = Claim.objects.filter(match)
     found = claims.count()
     claims.filter(status=Claim.Status.SUGGESTED).update(status=Claim.Status.CONFIRMED, reviewed_at=timezone.now())

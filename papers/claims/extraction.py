@@ -32,14 +32,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..tagging import Mention, Tagger, _sentence_starts
+from papers.tagging.matcher import Mention, Tagger, sentence_starts
 
 # Word stems of each relation's triggers; a trigger is a whole word starting with a stem.
 _STEMS = {
     "increases": r"induc|stimulat|up-?regulat|promot|enhanc|activat|increas|elevat|trigger|augment|potentiat"
-                 r"|le[ad]d?s? to|caus|result(?:s|ed)? in",
+    r"|le[ad]d?s? to|caus|result(?:s|ed)? in",
     "decreases": r"suppress|inhibit|block|down-?regulat|antagoni[sz]|prevent|reduc|decreas|abrogat"
-                 r"|attenuat|impair|diminish|repress|abolish",
+    r"|attenuat|impair|diminish|repress|abolish",
     "binds": r"bind|bound to|ligand (?:of|for)|receptor (?:of|for)|interact(?:s|ed|ing)? with",
     "produces": r"secret|produc|releas|express(?:es|ed)?\b(?!ion)",
 }
@@ -76,10 +76,15 @@ _BY = re.compile(r"\s*(?:\w+ly\s+)?(?:by|via)\s+(?!\w+ing\b)", re.I)
 _REDUCED = re.compile(r"\s*(?:\w+ly\s+)?(?:by|from)\b", re.I)
 _REDUCED_BEFORE = re.compile(r"\b[\w-]+(?:ed|en)\s+(?:\w+ly\s+)?(?:by|from)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _AUXILIARY_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been)\s+(?:\w+ly\s+)?$", re.I)
-_TREATED = re.compile(r"\s*(?:\w+ly\s+)?(?:when|after|upon|following|once)\s+[^;,]{0,40}?"
-                      r"\b(?:treated|stimulated|exposed|incubated|challenged)\s+(?:with|to)\s+", re.I)
+_TREATED = re.compile(
+    r"\s*(?:\w+ly\s+)?(?:when|after|upon|following|once)\s+[^;,]{0,40}?"
+    r"\b(?:treated|stimulated|exposed|incubated|challenged)\s+(?:with|to)\s+",
+    re.I,
+)
 _PARENTHESIS = re.compile(r"\s*(?:\([^()]*\)\s*)?")
-_NEGATION = re.compile(r"\b(?:not(?!\s+only)|n't|no longer|never|failed to|fails to|fail to|neither|nor|without|cannot)\b", re.I)
+_NEGATION = re.compile(
+    r"\b(?:not(?!\s+only)|n't|no longer|never|failed to|fails to|fail to|neither|nor|without|cannot)\b", re.I
+)
 _HEDGE = re.compile(
     r"\b(?:may|might|could|possibl[ey]|probabl[ey]|likely|suggest\w*|propos\w*|hypothes\w*|potential(?:ly)?"
     r"|appear\w*|seem\w*|whether|putative(?:ly)?|perhaps|presum\w*|speculat\w*|indicat\w*)\b",
@@ -126,7 +131,7 @@ class ClaimExtractor:
         """The claims of plain text, sentence by sentence, one per (agent, relation, target) and
         sentence (the first reading wins)."""
         found: list[Extracted] = []
-        starts = [*_sentence_starts(text), len(text)]
+        starts = [*sentence_starts(text), len(text)]
         for start, end in zip(starts, starts[1:]):
             sentence = text[start:end].rstrip()
             mentions = self.tagger.mentions(sentence)
@@ -144,10 +149,16 @@ def sentence_claims(sentence: str, mentions: list[Mention]) -> list[Extracted]:
             if agent.slug == target.slug:
                 continue
             claim = Extracted(
-                agent.slug, trigger.relation, target.slug,
-                negated=_negated(sentence, agent, trigger), hedged=bool(_HEDGE.search(sentence, 0, trigger.start)),
-                sentence_start=0, sentence_end=len(sentence), agent_span=(agent.start, agent.end),
-                target_span=(target.start, target.end), trigger_span=(trigger.start, trigger.end),
+                agent.slug,
+                trigger.relation,
+                target.slug,
+                negated=_negated(sentence, agent, trigger),
+                hedged=bool(_HEDGE.search(sentence, 0, trigger.start)),
+                sentence_start=0,
+                sentence_end=len(sentence),
+                agent_span=(agent.start, agent.end),
+                target_span=(target.start, target.end),
+                trigger_span=(trigger.start, trigger.end),
             )
             found.setdefault(claim.key, claim)
     for claim in _agent_noun_claims(sentence, mentions):
@@ -194,8 +205,12 @@ def _readings(sentence, mentions, triggers, trigger) -> Iterable[tuple[Mention, 
                 yield from ((agent, target) for agent in glued)
         return
     # Passive: "osteoclastogenesis induced by RANKL", "X was inhibited via Y".
-    by = _BY.match(sentence, trigger.end) or re.compile(r"[^;,]{0,40}?\b(?:by|via)\s+(?!\w+ing\b)", re.I).match(
-        sentence, trigger.end) if _PAST.search(word) else None
+    by = (
+        _BY.match(sentence, trigger.end)
+        or re.compile(r"[^;,]{0,40}?\b(?:by|via)\s+(?!\w+ing\b)", re.I).match(sentence, trigger.end)
+        if _PAST.search(word)
+        else None
+    )
     if by is None and _PAST.search(word) and _AUXILIARY_BEFORE.search(sentence, 0, trigger.start):
         # "VCAM-1 expression was induced when GBM cells were treated with IL-1β": the treatment
         # of an agentless passive is its agent (labelled as administering the tag).
@@ -220,11 +235,13 @@ def _readings(sentence, mentions, triggers, trigger) -> Iterable[tuple[Mention, 
                 by_agent = re.match(r"^[^;,]{0,30}?\bby\s+", rest)
                 agents = []
                 if by_agent:
-                    agents = _governed(sentence, after, targets[-1].end + by_agent.end(), triggers, trigger,
-                                       reach=20, strict=True)
+                    agents = _governed(
+                        sentence, after, targets[-1].end + by_agent.end(), triggers, trigger, reach=20, strict=True
+                    )
                 else:
-                    role = re.search(r"\brole\s+of\s+(?:the\s+)?(\S.{0,40}?)\s+in\s+(?:the\s+)?$",
-                                     sentence[: trigger.start], re.I)
+                    role = re.search(
+                        r"\brole\s+of\s+(?:the\s+)?(\S.{0,40}?)\s+in\s+(?:the\s+)?$", sentence[: trigger.start], re.I
+                    )
                     if role:
                         agents = [m for m in before if m.start >= role.start(1)]
                 for agent in agents:
@@ -265,8 +282,12 @@ def _agent_nouns(sentence, mentions) -> Iterable[tuple[Mention, Mention]]:
         relation = "increases" if noun.group().lower().startswith(("activator", "inducer")) else "decreases"
         before = [m for m in mentions if m.end <= noun.start()]
         after = [m for m in mentions if m.start >= noun.end()]
-        target = before[-1] if before and re.fullmatch(r"[\s-]*(?:signal(?:l)?ing|pathway)?[\s-]*",
-                                                       sentence[before[-1].end : noun.start()], re.I) else None
+        target = (
+            before[-1]
+            if before
+            and re.fullmatch(r"[\s-]*(?:signal(?:l)?ing|pathway)?[\s-]*", sentence[before[-1].end : noun.start()], re.I)
+            else None
+        )
         if target is None:
             continue
         agent = None
@@ -284,12 +305,20 @@ def _agent_nouns(sentence, mentions) -> Iterable[tuple[Mention, Mention]]:
 def _agent_noun_claims(sentence: str, mentions: list[Mention]) -> list[Extracted]:
     found = []
     for relation, agent, target, noun in _agent_nouns(sentence, mentions):
-        found.append(Extracted(
-            agent.slug, relation, target.slug, negated=False,
-            hedged=bool(_HEDGE.search(sentence, 0, noun.start())), sentence_start=0, sentence_end=len(sentence),
-            agent_span=(agent.start, agent.end), target_span=(target.start, target.end),
-            trigger_span=(noun.start(), noun.end()),
-        ))
+        found.append(
+            Extracted(
+                agent.slug,
+                relation,
+                target.slug,
+                negated=False,
+                hedged=bool(_HEDGE.search(sentence, 0, noun.start())),
+                sentence_start=0,
+                sentence_end=len(sentence),
+                agent_span=(agent.start, agent.end),
+                target_span=(target.start, target.end),
+                trigger_span=(noun.start(), noun.end()),
+            )
+        )
     return found
 
 
@@ -297,7 +326,9 @@ def _clause_subject(sentence, before) -> Mention | None:
     """The name opening the sentence or its "that" clause ("In addition, X …", "… show that X …")."""
     for mention in before:
         lead = sentence[: mention.start]
-        if re.fullmatch(r"(?:(?:[\w-]+\s+){0,3}[\w-]+,\s+)?", lead) or re.search(r"\bthat\s+(?:[\w+-]+\s+){0,2}$", lead):
+        if re.fullmatch(r"(?:(?:[\w-]+\s+){0,3}[\w-]+,\s+)?", lead) or re.search(
+            r"\bthat\s+(?:[\w+-]+\s+){0,2}$", lead
+        ):
             return mention
     return None
 
@@ -313,16 +344,20 @@ def _subject(sentence, before, trigger, triggers, appositive=False) -> list[Ment
     if appositive:
         if not re.fullmatch(r"\s*(?:,\s*)?(?:is|are|was|were)?\s*(?:an?|the|its|their)?\s*", gap, re.I):
             return []
-    elif (len(gap) > _SUBJECT_REACH or not _SUBJECT_GAP.match(gap)
-          or _crosses(sentence, nearest.end, trigger.start, triggers, nominal=True)
-          or (_PAST.search(trigger.word) and re.search(r"\b(?:is|are|was|were|be|been|being)\b", gap, re.I))):
+    elif (
+        len(gap) > _SUBJECT_REACH
+        or not _SUBJECT_GAP.match(gap)
+        or _crosses(sentence, nearest.end, trigger.start, triggers, nominal=True)
+        or (_PAST.search(trigger.word) and re.search(r"\b(?:is|are|was|were|be|been|being)\b", gap, re.I))
+    ):
         return []  # (a participle after "was" is passive: its agent comes with "by")
     head = None if appositive else _reduced_relative_head(sentence, before, nearest)
     if head is not None:
         # "sRANKL released from osteogenic cells binds to RANK": the subject is sRANKL.
         nearest, before = head, [m for m in before if m.end <= head.end]
-    if not appositive and (_PREPOSITION_BEFORE.search(sentence, 0, nearest.start) or _OBJECT_OF_PHRASE.search(
-            sentence, 0, nearest.start)):
+    if not appositive and (
+        _PREPOSITION_BEFORE.search(sentence, 0, nearest.start) or _OBJECT_OF_PHRASE.search(sentence, 0, nearest.start)
+    ):
         # "treatment with X inhibited", "inhibition of Y and X blocked": X is not the subject.
         return []
     subject = [nearest]
@@ -344,8 +379,9 @@ def _reduced_relative_head(sentence, before, mention) -> Mention | None:
     participle = _REDUCED_BEFORE.search(sentence, 0, mention.start)
     if participle is None:
         return None
-    heads = [m for m in before if m.end <= participle.start()
-             and _PARENTHESIS.fullmatch(sentence, m.end, participle.start())]
+    heads = [
+        m for m in before if m.end <= participle.start() and _PARENTHESIS.fullmatch(sentence, m.end, participle.start())
+    ]
     return heads[-1] if heads else None
 
 
@@ -375,7 +411,8 @@ def _governed(sentence, after, start, triggers, trigger, reach=_TARGET_REACH, st
         if later.start < governed[-1].end:
             continue
         if _COORDINATION.fullmatch(between) or (
-            len(between) <= 30 and re.search(r"(?:,|\band\b|\bor\b)", between)
+            len(between) <= 30
+            and re.search(r"(?:,|\band\b|\bor\b)", between)
             and not _crosses(sentence, governed[-1].end, later.start, triggers, trigger)
             and re.search(r"(?:,\s*|\band\s+|\bor\s+)(?:the\s+)?$", between)
         ):
@@ -397,8 +434,12 @@ def _preceding(sentence, before, trigger, triggers) -> list[Mention]:
     found = [nearest]
     for earlier in reversed(before[:-1]):
         between = sentence[earlier.end : found[-1].start]
-        if earlier.end <= found[-1].start and len(between) <= 25 and re.search(r"\b(?:and|or)\b|,", between) \
-                and not _crosses(sentence, earlier.end, found[-1].start, triggers):
+        if (
+            earlier.end <= found[-1].start
+            and len(between) <= 25
+            and re.search(r"\b(?:and|or)\b|,", between)
+            and not _crosses(sentence, earlier.end, found[-1].start, triggers)
+        ):
             found.append(earlier)
         else:
             break
@@ -410,8 +451,10 @@ def _crosses(sentence, start, end, triggers, own=None, nominal=False) -> bool:
     noun such as "activation" in "NF-κB activation induced by" does not count)."""
     if _BOUNDARY.search(sentence, start, end):
         return True
-    return any(t is not own and start <= t.start and t.end <= end and not (nominal and _NOMINAL.search(t.word))
-               for t in triggers)
+    return any(
+        t is not own and start <= t.start and t.end <= end and not (nominal and _NOMINAL.search(t.word))
+        for t in triggers
+    )
 
 
 def _negated(sentence, agent, trigger) -> bool:
@@ -427,7 +470,14 @@ def _shift(claim: Extracted, offset: int) -> Extracted:
         return (span[0] + offset, span[1] + offset)
 
     return Extracted(
-        claim.agent, claim.relation, claim.target, claim.negated, claim.hedged,
-        claim.sentence_start + offset, claim.sentence_end + offset,
-        moved(claim.agent_span), moved(claim.target_span), moved(claim.trigger_span),
+        claim.agent,
+        claim.relation,
+        claim.target,
+        claim.negated,
+        claim.hedged,
+        claim.sentence_start + offset,
+        claim.sentence_end + offset,
+        moved(claim.agent_span),
+        moved(claim.target_span),
+        moved(claim.trigger_span),
     )

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from ..models import Claim, Paper, PaperTag, Tag
+from papers.catalogue.models import PaperQuerySet, Tag
+from papers.claims.models import Claim
+from papers.tagging.models import PaperTag
 
 FINDER_LIMIT = 50
 
@@ -34,8 +36,11 @@ class Neighbourhood:
 
     def grouped(self, links: list[Link]) -> list[tuple[str, list[Link]]]:
         """Links by relation, in the relations' fixed order."""
-        return [(relation, [link for link in links if link.relation == relation])
-                for relation in Claim.Relation.values if any(link.relation == relation for link in links)]
+        return [
+            (relation, [link for link in links if link.relation == relation])
+            for relation in Claim.Relation.values
+            if any(link.relation == relation for link in links)
+        ]
 
     @property
     def acting_on_it_grouped(self):
@@ -48,10 +53,13 @@ class Neighbourhood:
 
 def neighbourhood(tag: Tag) -> Neighbourhood:
     """What acts on the tag and what it acts on, by relation, with paper counts: one query."""
-    rows = (Claim.objects.public().filter(Q(agent=tag) | Q(target=tag))
-            .values("relation", "agent_id", "agent__slug", "agent__name", "target_id", "target__slug", "target__name")
-            .annotate(papers=Count("paper_id", distinct=True), claims=Count("pk"))
-            .order_by("-papers", "agent__name", "target__name", "relation"))
+    rows = (
+        Claim.objects.public()
+        .filter(Q(agent=tag) | Q(target=tag))
+        .values("relation", "agent_id", "agent__slug", "agent__name", "target_id", "target__slug", "target__name")
+        .annotate(papers=Count("paper_id", distinct=True), claims=Count("pk"))
+        .order_by("-papers", "agent__name", "target__name", "relation")
+    )
     found = Neighbourhood(tag)
     for row in rows:
         agent = Tag(pk=row["agent_id"], slug=row["agent__slug"], name=row["agent__name"])
@@ -79,11 +87,30 @@ def find_claims(agent: Tag | None, relation: str, target: Tag | None, limit: int
     """(the newest `limit` claims matching, their number, the number of their papers): two queries."""
     claims = matching(agent, relation, target)
     counts = claims.aggregate(claims=Count("pk"), papers=Count("paper_id", distinct=True))
-    shown = (claims.select_related("paper", "agent", "target")
-             .only("relation", "negated", "hedged", "sentence", "agent_start", "agent_end", "target_start",
-                   "target_end", "trigger_start", "trigger_end", "paper__pmid", "paper__title", "paper__pub_year",
-                   "paper__journal_iso", "agent__slug", "agent__name", "target__slug", "target__name")
-             .order_by("-paper__pub_year", "-paper__pmid", "pk")[:limit])
+    shown = (
+        claims.select_related("paper", "agent", "target")
+        .only(
+            "relation",
+            "negated",
+            "hedged",
+            "sentence",
+            "agent_start",
+            "agent_end",
+            "target_start",
+            "target_end",
+            "trigger_start",
+            "trigger_end",
+            "paper__pmid",
+            "paper__title",
+            "paper__pub_year",
+            "paper__journal_iso",
+            "agent__slug",
+            "agent__name",
+            "target__slug",
+            "target__name",
+        )
+        .order_by("-paper__pub_year", "-paper__pmid", "pk")[:limit]
+    )
     return list(shown), counts["claims"], counts["papers"]
 
 
@@ -102,20 +129,39 @@ def coverage() -> tuple[list[Tag], list[tuple[Tag, list[Cell]]]]:
     therapies = [tag for tag in tags if tag.kind == Tag.Kind.DRUG]
     mechanisms = [tag for tag in tags if tag.kind != Tag.Kind.DRUG]
     confirmed, drug = PaperTag.Status.CONFIRMED, Tag.Kind.DRUG
-    papers = dict(((m, t), n) for m, t, n in (
-        PaperTag.objects.filter(status=confirmed, paper__status=Paper.Status.APPROVED)
-        .exclude(tag__kind=drug)
-        .filter(paper__paper_tags__status=confirmed, paper__paper_tags__tag__kind=drug)
-        .values_list("tag_id", "paper__paper_tags__tag_id").annotate(n=Count("paper_id", distinct=True))
-        .order_by()
-    ))
+    papers = dict(
+        ((m, t), n)
+        for m, t, n in (
+            PaperTag.objects.filter(PaperQuerySet.public_condition("paper__"), status=confirmed)
+            .exclude(tag__kind=drug)
+            .filter(paper__paper_tags__status=confirmed, paper__paper_tags__tag__kind=drug)
+            .values_list("tag_id", "paper__paper_tags__tag_id")
+            .annotate(n=Count("paper_id", distinct=True))
+            .order_by()
+        )
+    )
     claims: dict[tuple[int, int], int] = defaultdict(int)
     for agent_id, target_id, kind, n in (
-        Claim.objects.public().filter(Q(agent__kind=drug) ^ Q(target__kind=drug))
-        .values_list("agent_id", "target_id", "agent__kind").annotate(n=Count("pk")).order_by()
+        Claim.objects.public()
+        .filter(Q(agent__kind=drug) ^ Q(target__kind=drug))
+        .values_list("agent_id", "target_id", "agent__kind")
+        .annotate(n=Count("pk"))
+        .order_by()
     ):
         claims[(target_id, agent_id) if kind == drug else (agent_id, target_id)] += n
-    rows = [(mechanism, [Cell(mechanism, therapy, papers.get((mechanism.pk, therapy.pk), 0),
-                              claims.get((mechanism.pk, therapy.pk), 0)) for therapy in therapies])
-            for mechanism in mechanisms]
+    rows = [
+        (
+            mechanism,
+            [
+                Cell(
+                    mechanism,
+                    therapy,
+                    papers.get((mechanism.pk, therapy.pk), 0),
+                    claims.get((mechanism.pk, therapy.pk), 0),
+                )
+                for therapy in therapies
+            ],
+        )
+        for mechanism in mechanisms
+    ]
     return therapies, rows

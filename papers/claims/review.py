@@ -13,8 +13,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from ..curation import REVIEW_TAGS, CurationError
-from ..models import Claim, PaperEvent
+from papers.claims.models import Claim
+from papers.curation.models import PaperEvent
+from papers.curation.services import REVIEW_TAGS, CurationError
 
 CONFIRMED, REJECTED, SUGGESTED = Claim.Status.CONFIRMED, Claim.Status.REJECTED, Claim.Status.SUGGESTED
 
@@ -42,16 +43,42 @@ def correct_claim(claim: Claim, user, *, relation: str | None = None, swap: bool
         agent, target = (current.target, current.agent) if swap else (current.agent, current.target)
         if (agent.pk, relation, target.pk) == (current.agent_id, current.relation, current.target_id):
             raise CurationError("The correction changes nothing: swap the direction or choose another relation.")
-        spans = {"agent_start": current.target_start, "agent_end": current.target_end,
-                 "target_start": current.agent_start, "target_end": current.agent_end} if swap else {
-            name: getattr(current, name) for name in ("agent_start", "agent_end", "target_start", "target_end")}
+        spans = (
+            {
+                "agent_start": current.target_start,
+                "agent_end": current.target_end,
+                "target_start": current.agent_start,
+                "target_end": current.agent_end,
+            }
+            if swap
+            else {name: getattr(current, name) for name in ("agent_start", "agent_end", "target_start", "target_end")}
+        )
         now = timezone.now()
         corrected, created = Claim.objects.select_for_update().get_or_create(
-            paper_id=current.paper_id, agent=agent, relation=relation, target=target,
-            defaults={"source": Claim.Source.CURATOR, "status": CONFIRMED, "reviewed_by": user, "reviewed_at": now,
-                      **{name: getattr(current, name) for name in ("negated", "hedged", "field", "sentence",
-                                                                  "sentence_start", "sentence_end", "trigger_start",
-                                                                  "trigger_end")}, **spans},
+            paper_id=current.paper_id,
+            agent=agent,
+            relation=relation,
+            target=target,
+            defaults={
+                "source": Claim.Source.CURATOR,
+                "status": CONFIRMED,
+                "reviewed_by": user,
+                "reviewed_at": now,
+                **{
+                    name: getattr(current, name)
+                    for name in (
+                        "negated",
+                        "hedged",
+                        "field",
+                        "sentence",
+                        "sentence_start",
+                        "sentence_end",
+                        "trigger_start",
+                        "trigger_end",
+                    )
+                },
+                **spans,
+            },
         )
         if not created and corrected.status != CONFIRMED:
             corrected.status, corrected.reviewed_by, corrected.reviewed_at = CONFIRMED, user, now
@@ -60,9 +87,14 @@ def correct_claim(claim: Claim, user, *, relation: str | None = None, swap: bool
             current.status, current.reviewed_by, current.reviewed_at = REJECTED, user, now
             current.save(update_fields=["status", "reviewed_by", "reviewed_at"])
         PaperEvent.objects.create(
-            paper_id=current.paper_id, user=user, kind=PaperEvent.Kind.CLAIM,
+            paper_id=current.paper_id,
+            user=user,
+            kind=PaperEvent.Kind.CLAIM,
             summary=f"Corrected claim “{current}” to “{corrected}”",
-            changes={str(current): [claim.status, REJECTED], str(corrected): [None if created else SUGGESTED, CONFIRMED]},
+            changes={
+                str(current): [claim.status, REJECTED],
+                str(corrected): [None if created else SUGGESTED, CONFIRMED],
+            },
         )
     claim.status = REJECTED
     return corrected
@@ -93,6 +125,11 @@ def _decide(claim: Claim, user, status: str) -> Claim:
         claim.status, claim.reviewed_by, claim.reviewed_at = status, user, timezone.now()
         claim.save(update_fields=["status", "reviewed_by", "reviewed_at"])
         verb = "Confirmed" if status == CONFIRMED else "Rejected"
-        PaperEvent.objects.create(paper_id=claim.paper_id, user=user, kind=PaperEvent.Kind.CLAIM,
-                                  summary=f"{verb} claim “{current}”", changes={str(current): [current.status, status]})
+        PaperEvent.objects.create(
+            paper_id=claim.paper_id,
+            user=user,
+            kind=PaperEvent.Kind.CLAIM,
+            summary=f"{verb} claim “{current}”",
+            changes={str(current): [current.status, status]},
+        )
     return claim

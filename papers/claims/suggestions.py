@@ -1,4 +1,4 @@
-"""Claim suggestions stored as Claims, without ever overriding a curator (as papers.suggestions
+"""Claim suggestions stored as Claims, without ever overriding a curator (as papers.tagging.suggestions
 does for tags): a new finding becomes a *suggested* claim with its sentence and spans, a
 suggestion the extractor no longer makes is withdrawn, and a claim a curator confirmed,
 rejected or entered is never touched — so a rejected claim is never suggested again.
@@ -8,15 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..markup import to_text
-from ..models import Claim
-from ..suggestions import TagSuggester
-from ..tagging import Suggestion, TaggableText
-from .extraction import ClaimExtractor, Extracted
+from papers.catalogue.markup import to_text
+from papers.claims.extraction import ClaimExtractor, Extracted
+from papers.claims.models import Claim
+from papers.tagging.matcher import Suggestion, TaggableText
+from papers.tagging.suggestions import TagSuggester
 
 _FIELDS = ("title", "abstract")
-_STORED = ("negated", "hedged", "field", "sentence", "sentence_start", "sentence_end", "agent_start", "agent_end",
-           "target_start", "target_end", "trigger_start", "trigger_end")
+_STORED = (
+    "negated",
+    "hedged",
+    "field",
+    "sentence",
+    "sentence_start",
+    "sentence_end",
+    "agent_start",
+    "agent_end",
+    "target_start",
+    "target_end",
+    "trigger_start",
+    "trigger_end",
+)
 
 
 class ClaimSuggester:
@@ -44,8 +56,9 @@ class ClaimSuggester:
             few = known is not None and len({s.slug for s in known if s.field in _FIELDS}) < 2
             found[text.paper_id] = {} if few else self._rows(text)
         create, update, withdraw, seen = [], [], [], set()
-        for claim in Claim.objects.filter(paper_id__in=found).only("pk", "paper_id", "agent_id", "relation", "target_id",
-                                                                    "status", "source", *_STORED):
+        for claim in Claim.objects.filter(paper_id__in=found).only(
+            "pk", "paper_id", "agent_id", "relation", "target_id", "status", "source", *_STORED
+        ):
             key = (claim.agent_id, claim.relation, claim.target_id)
             seen.add((claim.paper_id, key))
             if claim.status != Claim.Status.SUGGESTED or claim.source != Claim.Source.EXTRACTOR:
@@ -60,8 +73,9 @@ class ClaimSuggester:
         for paper_id, rows in found.items():
             for (agent_id, relation, target_id), values in rows.items():
                 if (paper_id, (agent_id, relation, target_id)) not in seen:
-                    create.append(Claim(paper_id=paper_id, agent_id=agent_id, relation=relation, target_id=target_id,
-                                        **values))
+                    create.append(
+                        Claim(paper_id=paper_id, agent_id=agent_id, relation=relation, target_id=target_id, **values)
+                    )
         Claim.objects.bulk_create(create)
         Claim.objects.bulk_update(update, list(_STORED))
         Claim.objects.filter(pk__in=withdraw).delete()
@@ -77,11 +91,17 @@ class ClaimSuggester:
                 continue
             start = claim.sentence_start
             rows[key] = {
-                "negated": claim.negated, "hedged": claim.hedged, "field": field,
-                "sentence": plain[start : claim.sentence_end], "sentence_start": start, "sentence_end": claim.sentence_end,
-                "agent_start": claim.agent_span[0] - start, "agent_end": claim.agent_span[1] - start,
-                "target_start": claim.target_span[0] - start, "target_end": claim.target_span[1] - start,
-                "trigger_start": claim.trigger_span[0] - start, "trigger_end": claim.trigger_span[1] - start,
+                "negated": claim.negated,
+                "hedged": claim.hedged,
+                "field": field,
+                "sentence": plain[start : claim.sentence_end],
+                "sentence_start": start,
+                "sentence_end": claim.sentence_end,
+                "agent_start": claim.agent_span[0] - start,
+                "agent_end": claim.agent_span[1] - start,
+                "target_start": claim.target_span[0] - start,
+                "target_end": claim.target_span[1] - start,
+                "trigger_start": claim.trigger_span[0] - start,
+                "trigger_end": claim.trigger_span[1] - start,
             }
         return rows
-

@@ -55,7 +55,7 @@ def recall_after(order: Sequence[bool], share: float) -> float:
     """The share of inclusions found among the first ⌈share·N⌉ records."""
     included = sum(order)
     _checked(len(order), included)
-    return sum(order[:_ceil(share * len(order))]) / included
+    return sum(order[: _ceil(share * len(order))]) / included
 
 
 def records_to_all(order: Sequence[bool]) -> int:
@@ -66,9 +66,14 @@ def records_to_all(order: Sequence[bool]) -> int:
 
 
 def figures(order: Sequence[bool]) -> Figures:
-    return Figures(records=len(order), included=sum(order), wss_95=wss(order),
-                   recall_10=recall_after(order, RECALL_SHARES[0]), recall_25=recall_after(order, RECALL_SHARES[1]),
-                   records_to_all=records_to_all(order))
+    return Figures(
+        records=len(order),
+        included=sum(order),
+        wss_95=wss(order),
+        recall_10=recall_after(order, RECALL_SHARES[0]),
+        recall_25=recall_after(order, RECALL_SHARES[1]),
+        records_to_all=records_to_all(order),
+    )
 
 
 def random_order_figures(records: int, included: int) -> Figures:
@@ -79,8 +84,11 @@ def random_order_figures(records: int, included: int) -> Figures:
     def expected_rank(k: int) -> float:
         return k * (records + 1) / (included + 1)
 
-    return Figures(records=records, included=included,
-                   wss_95=(records - expected_rank(_ceil(WSS_RECALL * included))) / records - (1 - WSS_RECALL),
-                   recall_10=_ceil(RECALL_SHARES[0] * records) / records,
-                   recall_25=_ceil(RECALL_SHARES[1] * records) / records,
-                   records_to_all=expected_rank(included))
+    return Figures(
+        records=records,
+        included=included,
+        wss_95=(records - expected_rank(_ceil(WSS_RECALL * included))) / records - (1 - WSS_RECALL),
+        recall_10=_ceil(RECALL_SHARES[0] * records) / records,
+        recall_25=_ceil(RECALL_SHARES[1] * records) / records,
+        records_to_all=expected_rank(included),
+    )

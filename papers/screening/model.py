@@ -23,6 +23,7 @@ C = 1.0
 @dataclass(frozen=True)
 class Record:
     """What the model reads of a paper; an empty string or tuple is a missing field."""
+
     title: str
     abstract: str = ""
     keywords: tuple[str, ...] = ()
@@ -39,8 +40,13 @@ def vectorize(records: Sequence[Record]) -> tuple[TfidfVectorizer, csr_matrix]:
     pairs, in at least two records once there are ten; a collection without a single indexable
     word gets an empty vocabulary (every record then scores alike)."""
     texts = [document(r) for r in records]
-    fitted = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2 if len(texts) >= 10 else 1,
-                             stop_words="english", dtype=np.float32)
+    fitted = TfidfVectorizer(
+        sublinear_tf=True,
+        ngram_range=(1, 2),
+        min_df=2 if len(texts) >= 10 else 1,
+        stop_words="english",
+        dtype=np.float32,
+    )
     try:
         return fitted, fitted.fit_transform(texts)
     except ValueError:  # "empty vocabulary": no records, or nothing but stop words and one-letter words
@@ -71,12 +77,14 @@ def fit(decided: csr_matrix, labels: Sequence[bool]) -> Scorer:
     def likeness(rows: csr_matrix) -> np.ndarray:
         cosine = np.clip(np.asarray(rows @ centre.T).ravel(), 0.0, 1.0)
         return cosine if included else 1.0 - cosine
+
     return likeness
 
 
 @dataclass
 class Model:
     """A model trained on decided records; `score` ranks undecided ones."""
+
     vectorizer: TfidfVectorizer
     scorer: Scorer
 
@@ -93,4 +101,4 @@ def train(decided: Sequence[Record], labels: Sequence[bool], *, undecided: Seque
     if len(decided) != len(labels):
         raise ValueError(f"{len(decided)} records but {len(labels)} labels")
     fitted, matrix = vectorize([*decided, *undecided])
-    return Model(fitted, fit(matrix[:len(decided)], labels))
+    return Model(fitted, fit(matrix[: len(decided)], labels))

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import model
-from .metrics import Figures, figures
+from papers.screening import model
+from papers.screening.metrics import Figures, figures
 
 COLUMNS = ("record_id", "title", "abstract", "label_included")
 # Growing batches: after each retraining the next ⌈5 %⌉ of the labelled count is revealed
@@ -84,8 +84,9 @@ def _parse(text: io.TextIOBase) -> LabelledSet:
     return LabelledSet(ids, records, labels)
 
 
-def replay(labelled: LabelledSet, *, seed: int, prior_included: int = 1, prior_excluded: int = 1,
-           every_record: bool = False) -> Replay:
+def replay(
+    labelled: LabelledSet, *, seed: int, prior_included: int = 1, prior_excluded: int = 1, every_record: bool = False
+) -> Replay:
     """The order of screening `labelled` with the model, from priors drawn with `seed`, retraining
     after every record (`every_record`) or in growing batches (BATCH_SHARE). Deterministic for a seed.
     Once every inclusion is found the rest keep the last ranking: no figure depends on them."""
@@ -99,10 +100,10 @@ def replay(labelled: LabelledSet, *, seed: int, prior_included: int = 1, prior_e
         scores = model.fit(matrix[order], labels[order])(matrix[ranked])
         retrainings += 1
         ranked = ranked[np.argsort(-scores, kind="stable")]  # ties keep the file's order
-        batch = ranked[:_batch_size(len(order), every_record)]
+        batch = ranked[: _batch_size(len(order), every_record)]
         order.extend(batch.tolist())
         to_find -= int(labels[batch].sum())
-        ranked = ranked[len(batch):]
+        ranked = ranked[len(batch) :]
     order.extend(ranked.tolist())
     return Replay(seed, priors, order, retrainings, time.perf_counter() - started)
 
@@ -115,13 +116,14 @@ def draw_priors(labels: list[bool], *, seed: int, included: int, excluded: int) 
     if included < 0 or excluded < 0:
         raise LabelledSetError("the numbers of prior records cannot be negative")
     if included >= len(inclusions) or excluded > len(exclusions):
-        raise LabelledSetError(f"the set has {len(inclusions)} inclusions and {len(exclusions)} exclusions: too "
-                               f"few for {included} prior inclusions (one must be left to find) and {excluded} "
-                               "prior exclusions")
+        raise LabelledSetError(
+            f"the set has {len(inclusions)} inclusions and {len(exclusions)} exclusions: too "
+            f"few for {included} prior inclusions (one must be left to find) and {excluded} "
+            "prior exclusions"
+        )
     draw = random.Random(seed)
     return draw.sample(inclusions, included) + draw.sample(exclusions, excluded)
 
 
 def _batch_size(labelled: int, every_record: bool) -> int:
     return 1 if every_record else max(1, math.floor(BATCH_SHARE * labelled))
-

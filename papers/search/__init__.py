@@ -16,22 +16,36 @@ from django.db import connection
 from django.db.models import F
 from django.utils.safestring import mark_safe
 
-from ..models import Paper, PaperTag, PublicationType, Tag
-from ..suggestions import tag_terms
-from ..tagging import Tagger, TagTerms
-from . import postgres, sqlite
-from .query import ParsedQuery, TagNames, parse
-from .scope import DOCUMENTS, MATCH_COLUMNS, Scope, SearchFilters
+from papers.catalogue.models import Paper, PublicationType, Tag
+from papers.search.backends import SearchBackend, backend
+from papers.search.query import ParsedQuery, TagNames, parse
+from papers.search.scope import DOCUMENTS, MATCH_COLUMNS, Scope, SearchFilters
+from papers.tagging.matcher import Tagger, TagTerms
+from papers.tagging.models import PaperTag
+from papers.tagging.suggestions import tag_terms
 
 FACETS = ("tags", "years", "journals", "publication_types")
 FACET_LIMIT = 20  # journals and tags shown; years and publication types are few
 MAX_PAGE_SIZE = 100
 # What a result list shows of a paper, on the site and in the API: not its abstract, MeSH terms,
 # grants… (a Paper has 47 fields; building 20 whole ones was a fifth of a result page's time).
-LISTED = ("pmid", "title", "vernacular_title", "journal_title", "journal_iso", "pub_year", "pub_date_text", "doi",
-          "is_retracted")
-NEWEST_FIRST = (F("pub_year").desc(nulls_last=True), F("pub_month").desc(nulls_last=True),
-                F("pub_day").desc(nulls_last=True), F("pk").desc())
+LISTED = (
+    "pmid",
+    "title",
+    "vernacular_title",
+    "journal_title",
+    "journal_iso",
+    "pub_year",
+    "pub_date_text",
+    "doi",
+    "is_retracted",
+)
+NEWEST_FIRST = (
+    F("pub_year").desc(nulls_last=True),
+    F("pub_month").desc(nulls_last=True),
+    F("pub_day").desc(nulls_last=True),
+    F("pk").desc(),
+)
 _ORDER = {
     "relevance": "rank DESC, pub_year DESC NULLS LAST, id DESC",
     "newest": "pub_year DESC NULLS LAST, pub_month DESC NULLS LAST, pub_day DESC NULLS LAST, id DESC",
@@ -68,14 +82,16 @@ class Results:
     message: str = ""  # a polite word for an empty or unusable query
 
 
-def backend():
-    """The module that speaks this database's full-text dialect."""
-    return postgres if connection.vendor == "postgresql" else sqlite
-
-
-def search(query: str, *, filters: SearchFilters | None = None, page: int = 1, page_size: int = 20,
-           sort: Literal["relevance", "newest"] = "relevance", expand_synonyms: bool = True,
-           facets: Collection[str] = FACETS) -> Results:
+def search(
+    query: str,
+    *,
+    filters: SearchFilters | None = None,
+    page: int = 1,
+    page_size: int = 20,
+    sort: Literal["relevance", "newest"] = "relevance",
+    expand_synonyms: bool = True,
+    facets: Collection[str] = FACETS,
+) -> Results:
     """One page of public papers matching the query, best first (or newest first), with the
     `facets` asked for (years always: they give the total) over all matches. Never raises on
     user input: an unusable query gives no hits and a message."""
@@ -89,8 +105,14 @@ def search(query: str, *, filters: SearchFilters | None = None, page: int = 1, p
     return Results(found.hits(page_ids), total, counts, found.parsed.expanded)
 
 
-def search_ids(query: str, *, filters: SearchFilters | None = None, limit: int,
-               sort: Literal["relevance", "newest"] = "relevance", expand_synonyms: bool = True) -> tuple[list[int], int]:
+def search_ids(
+    query: str,
+    *,
+    filters: SearchFilters | None = None,
+    limit: int,
+    sort: Literal["relevance", "newest"] = "relevance",
+    expand_synonyms: bool = True,
+) -> tuple[list[int], int]:
     """The ids of the first `limit` matching public papers in result order, and how many match
     in all: what an export of every page needs, without snippets or facets."""
     found = match(query, filters, expand_synonyms)
@@ -100,8 +122,9 @@ def search_ids(query: str, *, filters: SearchFilters | None = None, limit: int,
     return [pk for pk, _ in ranked], total
 
 
-def approved_last_ids(query: str, *, filters: SearchFilters | None = None, limit: int,
-                      expand_synonyms: bool = True) -> list[int]:
+def approved_last_ids(
+    query: str, *, filters: SearchFilters | None = None, limit: int, expand_synonyms: bool = True
+) -> list[int]:
     """The ids of the `limit` matching public papers approved last, newest approval first (a
     feed's entries). Without words every filtered paper matches, as on a topic page; an
     unusable query matches nothing."""
@@ -124,7 +147,7 @@ class Matching:
     """One search, from which a page asks for its slice, its counts and its hits."""
 
     parsed: ParsedQuery
-    engine: object  # the backend module
+    engine: SearchBackend
     scope: Scope  # the public papers the filters leave
 
     @property
@@ -132,7 +155,9 @@ class Matching:
         """Nothing to search for and nothing to browse."""
         return self.parsed.is_empty and not self.scope.narrowed
 
-    def page(self, sort: str, *, limit: int, offset: int, facets: Collection[str] = ()) -> tuple[int, Facets, list[tuple[int, float]]]:
+    def page(
+        self, sort: str, *, limit: int, offset: int, facets: Collection[str] = ()
+    ) -> tuple[int, Facets, list[tuple[int, float]]]:
         """How many papers match, the counts per year and per each facet named, and (paper id,
         rank) of one slice in `sort` order: one statement, in which the matching set is found and
         ranked once (a materialized CTE), then cut and grouped per facet."""
@@ -151,8 +176,11 @@ class Matching:
         sql, params = self._matches()
         settings = "" if self.parsed.is_empty else self.engine.statement_settings()
         with connection.cursor() as cursor:
-            cursor.execute(f"{settings}{sql} SELECT m.id FROM m CROSS JOIN {Paper._meta.db_table} p WHERE p.id = m.id"
-                           " ORDER BY p.reviewed_at DESC NULLS LAST, m.id DESC LIMIT %s", [*params, limit])
+            cursor.execute(
+                f"{settings}{sql} SELECT m.id FROM m CROSS JOIN {Paper._meta.db_table} p WHERE p.id = m.id"
+                " ORDER BY p.reviewed_at DESC NULLS LAST, m.id DESC LIMIT %s",
+                [*params, limit],
+            )
             return [pk for (pk,) in cursor.fetchall()]
 
     def hits(self, page_ids: list[tuple[int, float]]) -> list[Hit]:
@@ -168,7 +196,10 @@ class Matching:
         leave; browsing ranks nothing, and reads the documents' facts alone."""
         if self.parsed.is_empty:
             filters, params = self.scope.conditions(self.engine.HAS_TYPE)
-            return f"WITH m AS MATERIALIZED (SELECT {MATCH_COLUMNS}, 0.0 AS rank FROM {DOCUMENTS} WHERE {filters})", params
+            return (
+                f"WITH m AS MATERIALIZED (SELECT {MATCH_COLUMNS}, 0.0 AS rank FROM {DOCUMENTS} WHERE {filters})",
+                params,
+            )
         ranked, ranked_params = self.engine.ranked_matches(self.parsed, self.scope)
         return f"WITH m AS MATERIALIZED ({ranked})", ranked_params
 
@@ -188,8 +219,9 @@ def _compiled_names(tags: tuple[TagTerms, ...]) -> TagNames:
     return TagNames(Tagger(tags), {tag.slug: tag.names for tag in tags}, slug_of)
 
 
-def _page_statement(matches: tuple[str, list], type_counts: str, names: Collection[str], order: str, limit: int,
-                    offset: int) -> tuple[str, list]:
+def _page_statement(
+    matches: tuple[str, list], type_counts: str, names: Collection[str], order: str, limit: int, offset: int
+) -> tuple[str, list]:
     """The page and the facets over the materialized matching set m, as one UNION ALL."""
     paper_tag, tag = PaperTag._meta.db_table, Tag._meta.db_table
     sql, params = matches
@@ -206,19 +238,22 @@ def _page_statement(matches: tuple[str, list], type_counts: str, names: Collecti
     if "journals" in names:
         branches.append(
             "SELECT * FROM (SELECT 'journals', journal_title, '', COUNT(*) AS n FROM m WHERE journal_title <> ''"
-            f" GROUP BY journal_title ORDER BY n DESC, journal_title LIMIT {FACET_LIMIT}) AS journals")
+            f" GROUP BY journal_title ORDER BY n DESC, journal_title LIMIT {FACET_LIMIT}) AS journals"
+        )
     if "tags" in names:
         branches.append(
-            f"SELECT * FROM (SELECT 'tags', t.slug, t.name, COUNT(*) AS n FROM m CROSS JOIN {paper_tag} pt CROSS JOIN {tag} t"
+            f"SELECT * FROM (SELECT 'tags', t.slug, t.name, COUNT(*) AS n FROM m CROSS JOIN {paper_tag} pt CROSS JOIN {tag} t"  # noqa: E501
             f" WHERE pt.paper_id = m.id AND t.id = pt.tag_id AND pt.status = %s GROUP BY t.slug, t.name"
-            f" ORDER BY n DESC, t.name LIMIT {FACET_LIMIT}) AS tags")
+            f" ORDER BY n DESC, t.name LIMIT {FACET_LIMIT}) AS tags"
+        )
         params.append(PaperTag.Status.CONFIRMED)
     if "publication_types" in names:
         # Counted per type id, then named: the types are grouped by an integer (75,000 of them
         # for a word in half the papers), not by a name each.
         branches.append(
             f"SELECT 'publication_types', pt.name, '', n FROM ({type_counts}) AS counted"
-            f" CROSS JOIN {PublicationType._meta.db_table} pt WHERE pt.id = counted.type_id")
+            f" CROSS JOIN {PublicationType._meta.db_table} pt WHERE pt.id = counted.type_id"
+        )
     return f"{sql} " + " UNION ALL ".join(branches), params
 
 

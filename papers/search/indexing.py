@@ -19,11 +19,13 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from django.db.models.expressions import RawSQL
 
-from ..bulk import chunks, insert_rows
-from ..markup import to_text
-from ..models import IdListField, Paper, PaperQuerySet, PaperTag, SearchDocument
-from ..tagging import TaggableText
-from . import backend
+from papers.catalogue.bulk import chunks, insert_rows
+from papers.catalogue.markup import to_text
+from papers.catalogue.models import Paper, PaperQuerySet
+from papers.search.backends import backend
+from papers.search.models import IdListField, SearchDocument
+from papers.tagging.matcher import TaggableText
+from papers.tagging.models import PaperTag
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +85,14 @@ def _rows(ids: Sequence[int], lock: bool) -> list[tuple]:
     if lock:
         papers = papers.select_for_update(no_key=True, of=("self",))
     tag_terms = _confirmed_tag_terms(ids)
-    return [_row(TaggableText.of_paper(paper), _facts_row([getattr(paper, name) for name in _FACT_SOURCES]),
-                 tag_terms.get(paper.pk, ())) for paper in papers]
+    return [
+        _row(
+            TaggableText.of_paper(paper),
+            _facts_row([getattr(paper, name) for name in _FACT_SOURCES]),
+            tag_terms.get(paper.pk, ()),
+        )
+        for paper in papers
+    ]
 
 
 def index_papers(paper_ids: Iterable[int]) -> int:
@@ -105,8 +113,12 @@ def index_papers(paper_ids: Iterable[int]) -> int:
 def index_new_papers(texts: Sequence[TaggableText]) -> None:
     """Documents for papers just created, with their links (no confirmed tags yet), from the
     text in hand: the importer saves re-reading what it has just written but for the facts."""
-    facts = {pk: _facts_row(values) for pk, *values in
-             with_facts(Paper.objects.filter(pk__in=[t.paper_id for t in texts])).values_list("pk", *_FACT_SOURCES)}
+    facts = {
+        pk: _facts_row(values)
+        for pk, *values in with_facts(Paper.objects.filter(pk__in=[t.paper_id for t in texts])).values_list(
+            "pk", *_FACT_SOURCES
+        )
+    }
     insert_rows(SearchDocument, _COLUMNS, [_row(text, facts[text.paper_id]) for text in texts])
 
 
@@ -118,10 +130,17 @@ def refresh_facts(paper_ids: Iterable[int]) -> int:
     changed = 0
     with transaction.atomic(), connection.cursor() as cursor:
         for chunk in chunks(sorted(set(paper_ids)), CHUNK):
-            facts, params = with_facts(Paper.objects.filter(pk__in=chunk)).order_by().values(
-                "pk", *_FACT_SOURCES).query.sql_with_params()
-            cursor.execute(f"UPDATE {documents} SET {assignments} FROM ({facts}) AS f"
-                           f" WHERE {documents}.paper_id = f.pk AND {_differ(documents)}", params)
+            facts, params = (
+                with_facts(Paper.objects.filter(pk__in=chunk))
+                .order_by()
+                .values("pk", *_FACT_SOURCES)
+                .query.sql_with_params()
+            )
+            cursor.execute(
+                f"UPDATE {documents} SET {assignments} FROM ({facts}) AS f"
+                f" WHERE {documents}.paper_id = f.pk AND {_differ(documents)}",
+                params,
+            )
             changed += cursor.rowcount
     return changed
 
@@ -164,13 +183,17 @@ class Drift:
 
 def check() -> Drift:
     """Compare every document with what its paper says now (reads only)."""
-    drift = Drift(missing=list(Paper.objects.filter(search_document__isnull=True).order_by("pk")
-                               .values_list("pk", flat=True)))
+    drift = Drift(
+        missing=list(Paper.objects.filter(search_document__isnull=True).order_by("pk").values_list("pk", flat=True))
+    )
     documents = SearchDocument._meta.db_table
     facts, params = with_facts(Paper.objects.all()).order_by().values("pk", *_FACT_SOURCES).query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT paper_id FROM {documents} JOIN ({facts}) AS f ON {documents}.paper_id = f.pk"
-                       f" WHERE {_differ(documents)} ORDER BY paper_id", params)
+        cursor.execute(
+            f"SELECT paper_id FROM {documents} JOIN ({facts}) AS f ON {documents}.paper_id = f.pk"
+            f" WHERE {_differ(documents)} ORDER BY paper_id",
+            params,
+        )
         drift.stale_facts = [pk for (pk,) in cursor.fetchall()]
     last = 0
     while ids := list(SearchDocument.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK]):

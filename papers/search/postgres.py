@@ -13,17 +13,15 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db import connection
 
-from .query import ParsedQuery
-from .scope import DOCUMENTS, MATCH_COLUMNS, Scope
+from papers.search.query import ParsedQuery
+from papers.search.scope import DOCUMENTS, MATCH_COLUMNS, Scope
 
 # title A, tags/MeSH/keywords/chemicals B, abstract C: computed once, when a row is written.
 VECTOR = "vector"
 
 _HEADLINE_OPTIONS = 'StartSel="<mark>", StopSel="</mark>", MaxWords=35, MinWords=15'
 # The snippet's source text, HTML-escaped before ts_headline adds its <mark>s.
-_ESCAPED_SOURCE = (
-    "replace(replace(replace(abstract, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
-)
+_ESCAPED_SOURCE = "replace(replace(replace(abstract, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
 
 
 _PHRASE = "phraseto_tsquery('english', %s)"
@@ -59,10 +57,16 @@ def _readings(parsed: ParsedQuery) -> dict[str, Reading]:
             cursor.execute(
                 f"SELECT t, {_PHRASE.replace('%s', 't')}::text, ARRAY(SELECT ARRAY[lexemes[1], token]"
                 " FROM ts_debug('english', t) WHERE alias IN ('asciihword', 'hword', 'numhword') AND lexemes <> '{}')"
-                " FROM unnest(%s::text[]) AS t", [missing])
+                " FROM unnest(%s::text[]) AS t",
+                [missing],
+            )
             _READINGS.update(
-                (term, Reading(_without_parts(chain, dict(compounds)), tuple(dict.fromkeys(re.findall(_LEXEME, chain)))))
-                for term, chain, compounds in cursor.fetchall())
+                (
+                    term,
+                    Reading(_without_parts(chain, dict(compounds)), tuple(dict.fromkeys(re.findall(_LEXEME, chain)))),
+                )
+                for term, chain, compounds in cursor.fetchall()
+            )
     return {t: _READINGS[t] for t in texts}
 
 
@@ -144,7 +148,9 @@ def _rank(parsed: ParsedQuery, readings: dict[str, Reading]) -> tuple[str, list[
         tsquery, params = _tsquery(parsed, readings)
         return f"ts_rank_cd({VECTOR}, {tsquery})", params
     ranks, params = [], []
-    alternatives = list({readings[t.text].text: readings[t.text] for t in parsed.groups[0] if readings[t.text].size}.values())
+    alternatives = list(
+        {readings[t.text].text: readings[t.text] for t in parsed.groups[0] if readings[t.text].size}.values()
+    )
     for reading in alternatives:
         rank = f"ts_rank_cd({VECTOR}, {_READING})::float8"
         if reading.size == 1 or len(alternatives) == 1:  # a word, or the only phrase: no test needed
@@ -164,8 +170,10 @@ def ranked_matches(parsed: ParsedQuery, scope: Scope) -> tuple[str, list]:
     rank, rank_params = _rank(parsed, readings)
     condition, condition_params = _condition(parsed, readings)
     filters, filter_params = scope.conditions(HAS_TYPE)
-    return (f"SELECT {MATCH_COLUMNS}, {rank} AS rank FROM {DOCUMENTS} WHERE {filters} AND {condition}",
-            [*rank_params, *filter_params, *condition_params])
+    return (
+        f"SELECT {MATCH_COLUMNS}, {rank} AS rank FROM {DOCUMENTS} WHERE {filters} AND {condition}",
+        [*rank_params, *filter_params, *condition_params],
+    )
 
 
 # A filter by publication type: its id in the document's array.
@@ -185,10 +193,12 @@ def statement_settings() -> str:
     512 kB): the planner overestimates rare phrases (synonym lists), and workers started for a
     few rows cost a selective search more than they save. work_mem keeps the matching set of a
     common word in memory, where each facet reads it again. Figures: docs/search.md."""
-    return (f"SET LOCAL max_parallel_workers_per_gather = {settings.PG_SEARCH_WORKERS};"
-            " SET LOCAL parallel_setup_cost = 100; SET LOCAL parallel_tuple_cost = 0.01;"
-            " SET LOCAL min_parallel_table_scan_size = '32MB'; SET LOCAL min_parallel_index_scan_size = '32MB';"
-            " SET LOCAL work_mem = '16MB'; ")
+    return (
+        f"SET LOCAL max_parallel_workers_per_gather = {settings.PG_SEARCH_WORKERS};"
+        " SET LOCAL parallel_setup_cost = 100; SET LOCAL parallel_tuple_cost = 0.01;"
+        " SET LOCAL min_parallel_table_scan_size = '32MB'; SET LOCAL min_parallel_index_scan_size = '32MB';"
+        " SET LOCAL work_mem = '16MB'; "
+    )
 
 
 def compact() -> None:
@@ -208,9 +218,11 @@ def rebuild_full_text_index() -> None:
 # their whole list of ids first (a few hundred lists among 100,000 papers), then each list's ids
 # counted with its matches, which halves the cost of unnesting every match's ids; unnest() in
 # the select list, as a lateral unnest() is a function scan per row.
-TYPE_COUNTS = ("SELECT type_id, SUM(n)::bigint AS n FROM (SELECT unnest(ids) AS type_id, n FROM"
-               " (SELECT publication_type_ids AS ids, COUNT(*) AS n FROM m GROUP BY publication_type_ids) AS lists)"
-               " AS types GROUP BY type_id")
+TYPE_COUNTS = (
+    "SELECT type_id, SUM(n)::bigint AS n FROM (SELECT unnest(ids) AS type_id, n FROM"
+    " (SELECT publication_type_ids AS ids, COUNT(*) AS n FROM m GROUP BY publication_type_ids) AS lists)"
+    " AS types GROUP BY type_id"
+)
 
 
 def snippets(parsed: ParsedQuery, ids: list[int]) -> dict[int, str]:
@@ -222,9 +234,13 @@ def snippets(parsed: ParsedQuery, ids: list[int]) -> dict[int, str]:
     # Every word searched for (not those excluded), as one OR: ts_headline marks each of them
     # wherever it stands anyway, and an OR of phrases (a synonym list) costs it four times more.
     readings = _readings(parsed)
-    words = " | ".join(dict.fromkeys(lexeme for group in parsed.groups for t in group for lexeme in readings[t.text].lexemes))
-    sql = (f"SELECT paper_id, ts_headline('english', {_ESCAPED_SOURCE}, {_READING}, %s)"
-           f" FROM {DOCUMENTS} WHERE paper_id = ANY(%s) AND abstract <> ''")
+    words = " | ".join(
+        dict.fromkeys(lexeme for group in parsed.groups for t in group for lexeme in readings[t.text].lexemes)
+    )
+    sql = (
+        f"SELECT paper_id, ts_headline('english', {_ESCAPED_SOURCE}, {_READING}, %s)"
+        f" FROM {DOCUMENTS} WHERE paper_id = ANY(%s) AND abstract <> ''"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [words, _HEADLINE_OPTIONS, list(ids)])
         return dict(cursor.fetchall())

@@ -16,8 +16,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..models import Paper
-from . import search
+from papers.catalogue.models import Paper
+from papers.search import search
 
 DEPTH = 10
 RELEVANT = 2  # the lowest grade counted relevant by P@10
@@ -67,11 +67,18 @@ def read_questions(lines: Iterable[str]) -> list[Question]:
             continue
         try:
             row = json.loads(line)
-            question = Question(row["id"], row["split"], row["query"], row["synonyms"], row["kind"],
-                                {int(pmid): grade for pmid, grade in row["judgments"].items()})
+            question = Question(
+                row["id"],
+                row["split"],
+                row["query"],
+                row["synonyms"],
+                row["kind"],
+                {int(pmid): grade for pmid, grade in row["judgments"].items()},
+            )
         except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise RelevanceError(f"line {number}: expected {{id, split, query, synonyms, kind, judgments: {{pmid: grade}}}}"
-                                 f" ({error}).") from None
+            raise RelevanceError(
+                f"line {number}: expected {{id, split, query, synonyms, kind, judgments: {{pmid: grade}}}} ({error})."
+            ) from None
         problem = _problem(question, {q.id for q in questions})
         if problem:
             raise RelevanceError(f"line {number}: {problem}")
@@ -122,19 +129,27 @@ def score(questions: list[Question]) -> list[Score]:
     judged = {pmid for question in questions for pmid in question.judgments}
     missing = sorted(judged - set(Paper.objects.filter(pmid__in=judged).values_list("pmid", flat=True)))
     if missing:
-        raise RelevanceError(f"{len(missing)} judged PMID(s) not in the collection (first: {missing[0]}); "
-                             "load them first (manage.py load_demo).")
+        raise RelevanceError(
+            f"{len(missing)} judged PMID(s) not in the collection (first: {missing[0]}); "
+            "load them first (manage.py load_demo)."
+        )
     scores = []
     for question in sorted(questions, key=lambda q: SPLITS.index(q.split)):
         results = search(question.query, page_size=DEPTH, expand_synonyms=MODES[question.synonyms], facets=())
         ranked = [hit.paper.pmid for hit in results.hits]
-        scores.append(Score(question, ranked, results.total, ndcg(ranked, question.judgments),
-                            precision(ranked, question.judgments)))
+        scores.append(
+            Score(
+                question, ranked, results.total, ndcg(ranked, question.judgments), precision(ranked, question.judgments)
+            )
+        )
     return scores
 
 
 def summaries(scores: list[Score]) -> list[Summary]:
     """The mean nDCG@10 and P@10 of each split present, then of all."""
     groups = [(split, [s for s in scores if s.question.split == split]) for split in SPLITS]
-    return [Summary(name, len(group), sum(s.ndcg for s in group) / len(group), sum(s.precision for s in group) / len(group))
-            for name, group in [*groups, ("all", scores)] if group]
+    return [
+        Summary(name, len(group), sum(s.ndcg for s in group) / len(group), sum(s.precision for s in group) / len(group))
+        for name, group in [*groups, ("all", scores)]
+        if group
+    ]

@@ -1,7 +1,7 @@
 """The user's query, parsed PubMed-style into plain data that each backend renders safely.
 
 `word`, `"a phrase"`, `a OR b`, `-word` / `NOT word` and an implicit AND between the rest.
-A tag's name or synonym is found by the tagger's own matcher (papers.tagging), quoted or not: in
+A tag's name or synonym is found by the tagger's own matcher (papers.tagging.matcher), quoted or not: in
 `proteasome inhibitors myeloma` the first two words are one term, the tag, searched with all its
 names; a word typed in another case than its tag's name (rankl) is that tag too.
 Gene symbols keep their hyphens, digits and Greek letters (IL-6, MIP-1α, NF-κB). Anything a
@@ -13,7 +13,7 @@ dropped and the text is capped, so no input can raise: at worst the query is emp
 import re
 from dataclasses import dataclass, field
 
-from ..tagging import Tagger
+from papers.tagging.matcher import Tagger
 
 MAX_LENGTH = 500
 MAX_TERMS = 30  # words and phrases typed; each may expand to its tag's synonyms
@@ -92,8 +92,11 @@ def parse(query: str, names: TagNames | None = None) -> ParsedQuery:
         join_next = negate_next = False
     _add_run(run, names, parsed)
     if parsed.is_empty:
-        parsed.message = ("Only words to leave out were given: add a word or phrase to search for."
-                          if parsed.excluded else "Type a word, a gene symbol or a phrase in quotes to search for.")
+        parsed.message = (
+            "Only words to leave out were given: add a word or phrase to search for."
+            if parsed.excluded
+            else "Type a word, a gene symbol or a phrase in quotes to search for."
+        )
     return parsed
 
 
@@ -112,7 +115,7 @@ def _add_run(run: list[str], names: TagNames | None, parsed: ParsedQuery) -> Non
     position = 0
     for (start, end), slugs in [*spans.items(), ((len(text), len(text)), [])]:
         for low, high in words:
-            if low < start and high > position and (rest := clean(text[max(low, position):min(high, start)])):
+            if low < start and high > position and (rest := clean(text[max(low, position) : min(high, start)])):
                 parsed.groups.append(_expand(rest, names, parsed.expanded))
         if slugs:
             parsed.groups.append(_alternatives(clean(text[start:end]), slugs, names, parsed.expanded))

@@ -10,7 +10,9 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ..models import Paper, PaperTag, PublicationType, SearchDocument
+from papers.catalogue.models import Paper, PublicationType
+from papers.search.models import SearchDocument
+from papers.tagging.models import PaperTag
 
 DOCUMENTS = SearchDocument._meta.db_table
 # What each match gives of its document: the columns a page sorts and counts by.
@@ -77,8 +79,9 @@ class Scope:
             # of each document the other filters leave, by the paper's key: as a list of every
             # paper approved since, SQLite read the whole papers table for it (a topic page's
             # count of what is new took seven times its listing).
-            conditions.append(f"EXISTS (SELECT 1 FROM {Paper._meta.db_table} p WHERE p.id = paper_id"
-                              " AND p.reviewed_at >= %s)")
+            conditions.append(
+                f"EXISTS (SELECT 1 FROM {Paper._meta.db_table} p WHERE p.id = paper_id AND p.reviewed_at >= %s)"
+            )
             params.append(connection.ops.adapt_datetimefield_value(day_start(filters.approved_since)))
         return " AND ".join(conditions), params
 
@@ -88,8 +91,11 @@ class Scope:
         by paper when there are several (one per tag once grew without bound, issue 27)."""
         # order_by(): PaperTag's default ordering would keep PostgreSQL from flattening the subquery.
         confirmed = PaperTag.objects.filter(status=PaperTag.Status.CONFIRMED).order_by()
-        topic = [confirmed.filter(Q(tag__topic__slug=self.filters.topic) | Q(tag__topic__parent__slug=self.filters.topic))
-                 ] if self.filters.topic else []
+        topic = (
+            [confirmed.filter(Q(tag__topic__slug=self.filters.topic) | Q(tag__topic__parent__slug=self.filters.topic))]
+            if self.filters.topic
+            else []
+        )
         tags = self.filters.tags
         if not tags:
             return [ids.values("paper_id") for ids in topic]

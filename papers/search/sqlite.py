@@ -10,9 +10,9 @@ from html import escape
 
 from django.db import connection
 
-from ..models import Paper
-from .query import ParsedQuery, Term
-from .scope import DOCUMENTS, MATCH_COLUMNS, Scope
+from papers.catalogue.models import Paper
+from papers.search.query import ParsedQuery, Term
+from papers.search.scope import DOCUMENTS, MATCH_COLUMNS, Scope
 
 TABLE = "papers_search_fts"
 COLUMNS = "title, terms, abstract"
@@ -41,17 +41,23 @@ DROP = [f"DROP TRIGGER IF EXISTS papers_search_{t}" for t in ("ai", "ad", "au")]
 _RANK = f"-bm25({TABLE}, 10.0, 5.0, 1.0)"
 # A filter by publication type: a semi-join of its links (json_each over every match's list of
 # ids would parse each of them).
-HAS_TYPE = f"paper_id IN (SELECT paper_id FROM {Paper.publication_types.through._meta.db_table} WHERE publicationtype_id = %s)"
+HAS_TYPE = (
+    f"paper_id IN (SELECT paper_id FROM {Paper.publication_types.through._meta.db_table} WHERE publicationtype_id = %s)"
+)
 # A paper's publication type ids as its document stores them (papers.search.indexing): JSON text,
 # in id order (the inner ORDER BY, which SQLite's aggregate follows).
-TYPE_IDS = ("(SELECT json_group_array(publicationtype_id) FROM (SELECT publicationtype_id FROM {links}"
-            " WHERE paper_id = {paper} ORDER BY publicationtype_id))")
+TYPE_IDS = (
+    "(SELECT json_group_array(publicationtype_id) FROM (SELECT publicationtype_id FROM {links}"
+    " WHERE paper_id = {paper} ORDER BY publicationtype_id))"
+)
 DISTINCT = "IS NOT"
 # (type_id, n) over the matches m: grouped by their whole list of ids first (a few hundred
 # lists among 100,000 papers), then each list's ids counted with its matches.
-TYPE_COUNTS = ("SELECT ids.value AS type_id, SUM(n) AS n FROM (SELECT publication_type_ids, COUNT(*) AS n FROM m"
-               " GROUP BY publication_type_ids) AS lists CROSS JOIN json_each(lists.publication_type_ids) AS ids"
-               " GROUP BY ids.value")
+TYPE_COUNTS = (
+    "SELECT ids.value AS type_id, SUM(n) AS n FROM (SELECT publication_type_ids, COUNT(*) AS n FROM m"
+    " GROUP BY publication_type_ids) AS lists CROSS JOIN json_each(lists.publication_type_ids) AS ids"
+    " GROUP BY ids.value"
+)
 # Markers no indexed text contains (indexing strips control characters), replaced by <mark>
 # after the snippet is escaped.
 _OPEN, _CLOSE = "\x02", "\x03"
@@ -106,8 +112,11 @@ def ranked_matches(parsed: ParsedQuery, scope: Scope) -> tuple[str, list]:
     filters, params = scope.conditions(HAS_TYPE)
     # CROSS JOIN keeps FTS5 as the outer loop: one MATCH scan, each match's document looked up
     # by its key. The other way round, FTS5 would be asked once per document.
-    return (f"SELECT {MATCH_COLUMNS}, {_RANK} AS rank FROM {TABLE} CROSS JOIN {DOCUMENTS} ON paper_id = {TABLE}.rowid"
-            f" WHERE {TABLE} MATCH %s AND {filters}", [_expression(parsed), *params])
+    return (
+        f"SELECT {MATCH_COLUMNS}, {_RANK} AS rank FROM {TABLE} CROSS JOIN {DOCUMENTS} ON paper_id = {TABLE}.rowid"
+        f" WHERE {TABLE} MATCH %s AND {filters}",
+        [_expression(parsed), *params],
+    )
 
 
 def snippets(parsed: ParsedQuery, ids: list[int]) -> dict[int, str]:
@@ -127,5 +136,8 @@ def snippets(parsed: ParsedQuery, ids: list[int]) -> dict[int, str]:
     # word's snippets took longer than its search).
     with connection.cursor() as cursor:
         cursor.execute(sql, [_OPEN, _CLOSE, _expression(parsed), *ids])
-        return {pk: escape(text, quote=False).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
-                for pk, text in cursor.fetchall() if text is not None}
+        return {
+            pk: escape(text, quote=False).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+            for pk, text in cursor.fetchall()
+            if text is not None
+        }

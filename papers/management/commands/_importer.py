@@ -9,9 +9,13 @@ from django.core.management.base import CommandError
 
 
 def add_identity_argument(parser) -> None:
-    parser.add_argument("--as", dest="as_user", metavar="USER",
-                        help="The site account to record as the importer (default: the account named "
-                             "after the operating-system user, if there is one).")
+    parser.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USER",
+        help="The site account to record as the importer (default: the account named "
+        "after the operating-system user, if there is one).",
+    )
 
 
 def importer(username: str | None):

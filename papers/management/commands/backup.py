@@ -19,8 +19,13 @@ def libpq_environment(settings_dict: dict) -> dict:
     """The environment that points pg_dump / pg_restore at Django's database (no password on a
     command line, where other users could read it)."""
     env = dict(os.environ)
-    for variable, key in (("PGHOST", "HOST"), ("PGPORT", "PORT"), ("PGUSER", "USER"),
-                          ("PGPASSWORD", "PASSWORD"), ("PGDATABASE", "NAME")):
+    for variable, key in (
+        ("PGHOST", "HOST"),
+        ("PGPORT", "PORT"),
+        ("PGUSER", "USER"),
+        ("PGPASSWORD", "PASSWORD"),
+        ("PGDATABASE", "NAME"),
+    ):
         if settings_dict.get(key):
             env[variable] = str(settings_dict[key])
     if settings_dict.get("OPTIONS", {}).get("sslmode"):

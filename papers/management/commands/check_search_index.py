@@ -3,16 +3,18 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Case, IntegerField, Value, When
 
-from papers.models import Paper
+from papers.catalogue.models import Paper
 from papers.search import indexing
 
 SHOWN = 20  # papers named per kind of drift
 
 
 class Command(BaseCommand):
-    help = ("Compare every paper's search document with the paper: its text, its facts (public, date, journal, "
-            "publication types) and the full-text index. Exits with an error if anything differs, unless --fix "
-            "rewrote it.")
+    help = (
+        "Compare every paper's search document with the paper: its text, its facts (public, date, journal, "
+        "publication types) and the full-text index. Exits with an error if anything differs, unless --fix "
+        "rewrote it."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--fix", action="store_true", help="Rewrite the documents that differ.")
@@ -22,9 +24,11 @@ class Command(BaseCommand):
         if not drift:
             self.stdout.write(f"The search index agrees with all {Paper.objects.count():,} papers.")
             return
-        for label, ids in (("without a search document", drift.missing),
-                           ("whose document has stale facts (status, date, journal or types)", drift.stale_facts),
-                           ("whose document has stale text", drift.stale_text)):
+        for label, ids in (
+            ("without a search document", drift.missing),
+            ("whose document has stale facts (status, date, journal or types)", drift.stale_facts),
+            ("whose document has stale text", drift.stale_text),
+        ):
             if ids:
                 self.stdout.write(f"{len(ids):,} paper(s) {label}: {_named(ids)}")
         if drift.full_text_index:
@@ -32,14 +36,17 @@ class Command(BaseCommand):
         if not fix:
             raise CommandError("The search index is out of step; run check_search_index --fix to rewrite it.")
         written = indexing.repair(drift)
-        self.stdout.write(f"Rewrote {written:,} document(s)"
-                          f"{' and the full-text index' if drift.full_text_index else ''}.")
+        self.stdout.write(
+            f"Rewrote {written:,} document(s){' and the full-text index' if drift.full_text_index else ''}."
+        )
 
 
 def _named(ids: list[int]) -> str:
     """The first papers by PMID (or id, for a paper outside PubMed), in id order."""
     shown = ids[:SHOWN]
     order = Case(*(When(pk=pk, then=Value(i)) for i, pk in enumerate(shown)), output_field=IntegerField())
-    names = [f"PMID {pmid}" if pmid else f"id {pk}"
-             for pk, pmid in Paper.objects.filter(pk__in=shown).order_by(order).values_list("pk", "pmid")]
+    names = [
+        f"PMID {pmid}" if pmid else f"id {pk}"
+        for pk, pmid in Paper.objects.filter(pk__in=shown).order_by(order).values_list("pk", "pmid")
+    ]
     return ", ".join(names) + (f" and {len(ids) - SHOWN:,} more" if len(ids) > SHOWN else "")

@@ -8,11 +8,10 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from papers.import_runs import perform
-from papers.ingest.requests import MAX_PMIDS, MAX_QUERY_RECORDS, ImportRequestForm
-from papers.models import ImportRun
-
-from ._importer import add_identity_argument, importer, login
+from papers.management.commands._importer import add_identity_argument, importer, login
+from papers.pubmed.forms import MAX_PMIDS, MAX_QUERY_RECORDS, ImportRequestForm
+from papers.pubmed.models import ImportRun
+from papers.pubmed.runs import perform
 
 # The import form's fields as this command's options (PMIDs and the form's own rules: no prefix).
 OPTIONS = {"pmids": "", "pmid_file": "--file: ", "query": "--query: ", "limit": "--max: ", NON_FIELD_ERRORS: ""}
@@ -27,8 +26,9 @@ class Command(BaseCommand):
         source.add_argument("--file", help="A file with PMIDs, one per line; blank lines and # comments are ignored.")
         source.add_argument("--query", help="A PubMed query, e.g. '\"multiple myeloma\" AND RANKL AND review[pt]'.")
         source.add_argument("--from-xml", nargs="+", metavar="FILE", help="Recorded efetch XML files (no network).")
-        parser.add_argument("--max", type=int,
-                            help=f"With --query: import at most this many records (≤ {MAX_QUERY_RECORDS:,}).")
+        parser.add_argument(
+            "--max", type=int, help=f"With --query: import at most this many records (≤ {MAX_QUERY_RECORDS:,})."
+        )
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; store nothing.")
         add_identity_argument(parser)
 
@@ -79,9 +79,11 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error}") from None
 
+
 def _checked(form: ImportRequestForm) -> ImportRequestForm:
     """The form if valid; otherwise its messages, each after the option it is about."""
     if not form.is_valid():
-        raise CommandError(" ".join(OPTIONS[name] + message for name, messages in form.errors.items()
-                                    for message in messages))
+        raise CommandError(
+            " ".join(OPTIONS[name] + message for name, messages in form.errors.items() for message in messages)
+        )
     return form

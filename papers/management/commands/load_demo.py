@@ -8,10 +8,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from papers.catalogue.models import Paper
 from papers.claims.demo import confirm_demo_claims, record_files
-from papers.import_runs import perform
-from papers.models import ImportRun, Paper, PaperTag
+from papers.pubmed.models import ImportRun
+from papers.pubmed.runs import perform
 from papers.search.indexing import index_papers
+from papers.tagging.models import PaperTag
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -25,7 +27,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("loaddata", FIXTURES / "taxonomy.json", verbosity=0)
-        files = sorted((FIXTURES / "demo").glob("*.xml")) + sorted((FIXTURES / "demo_mechanisms").glob("*.xml")) + record_files()
+        files = (
+            sorted((FIXTURES / "demo").glob("*.xml"))
+            + sorted((FIXTURES / "demo_mechanisms").glob("*.xml"))
+            + record_files()
+        )
         if not files:
             raise CommandError("fixtures/demo and fixtures/demo_mechanisms hold no XML files.")
         run = ImportRun.objects.create(source=ImportRun.Source.XML, query="\n".join(map(str, files)))
@@ -43,5 +49,7 @@ class Command(BaseCommand):
             status=PaperTag.Status.CONFIRMED, reviewed_at=timezone.now()
         )
         index_papers(demo.values_list("pk", flat=True))
-        self.stdout.write(f"Demo data: {report.summary()}; {approved} paper(s) approved, "
-                          f"{confirmed} suggested tag(s) confirmed; {confirm_demo_claims().summary()}.")
+        self.stdout.write(
+            f"Demo data: {report.summary()}; {approved} paper(s) approved, "
+            f"{confirmed} suggested tag(s) confirmed; {confirm_demo_claims().summary()}."
+        )

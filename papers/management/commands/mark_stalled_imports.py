@@ -3,7 +3,7 @@ reports already show them so without writing; the next import marks them too."""
 
 from django.core.management.base import BaseCommand
 
-from papers.models import ImportRun
+from papers.pubmed.models import ImportRun
 
 
 class Command(BaseCommand):

@@ -7,11 +7,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import timezone
 
-from papers.import_runs import perform
-from papers.ingest.client import MISSING_EMAIL
-from papers.models import ImportRun, Paper
-
-from ._importer import add_identity_argument, importer, login
+from papers.catalogue.models import Paper
+from papers.management.commands._importer import add_identity_argument, importer, login
+from papers.pubmed.client import MISSING_EMAIL
+from papers.pubmed.models import ImportRun
+from papers.pubmed.runs import perform
 
 
 class Command(BaseCommand):
@@ -38,8 +38,14 @@ class Command(BaseCommand):
         if not pmids:
             self.stdout.write("Nothing to refresh.")
             return
-        run = ImportRun(source=ImportRun.Source.REFRESH, requested_pmids=pmids, total=len(pmids), dry_run=dry_run,
-                        requested_by=user, os_user=login())
+        run = ImportRun(
+            source=ImportRun.Source.REFRESH,
+            requested_pmids=pmids,
+            total=len(pmids),
+            dry_run=dry_run,
+            requested_by=user,
+            os_user=login(),
+        )
         if not dry_run:
             run.save()
         report = perform(run, retrying=self.stderr.write)

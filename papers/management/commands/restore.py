@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from .backup import run_client
+from papers.management.commands.backup import run_client
 
 SIGNATURES = {"postgresql": b"PGDMP", "sqlite": b"SQLite format 3\x00"}
 
@@ -36,8 +36,17 @@ class Command(BaseCommand):
             raise CommandError(f"The database is not empty ({len(tables)} tables): restore into a new, empty database.")
         if vendor == "postgresql":
             connection.close()  # pg_restore's single transaction must not wait on our session
-            run_client(["pg_restore", "--no-owner", "--no-acl", "--exit-on-error", "--single-transaction",
-                        f"--dbname={connection.settings_dict['NAME']}", str(path)])
+            run_client(
+                [
+                    "pg_restore",
+                    "--no-owner",
+                    "--no-acl",
+                    "--exit-on-error",
+                    "--single-transaction",
+                    f"--dbname={connection.settings_dict['NAME']}",
+                    str(path),
+                ]
+            )
         else:
             connection.ensure_connection()
             with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as backup:

@@ -2,13 +2,15 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from papers.models import Paper
-from papers.retagging import RETAG_CHUNK, retag
+from papers.catalogue.models import Paper
+from papers.tagging.retagging import RETAG_CHUNK, retag
 
 
 class Command(BaseCommand):
-    help = (f"Re-run the tagger over stored papers in chunks of {RETAG_CHUNK}; confirmed, rejected and "
-            "curator-added tags are never touched.")
+    help = (
+        f"Re-run the tagger over stored papers in chunks of {RETAG_CHUNK}; confirmed, rejected and "
+        "curator-added tags are never touched."
+    )
 
     def add_arguments(self, parser):
         which = parser.add_mutually_exclusive_group()

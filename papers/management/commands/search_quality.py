@@ -13,13 +13,19 @@ RELEVANCE = Path(settings.BASE_DIR) / "fixtures" / "search" / "relevance.jsonl"
 
 
 class Command(BaseCommand):
-    help = (f"Run each question of a relevance set (fixtures/search/RULES.md) through the search page's own search, "
-            f"in its synonym mode, and print nDCG@{DEPTH} and P@{DEPTH} (relevant = grade {RELEVANT} or more) per "
-            "question and the mean of each split: held-out first, then dev, then all.")
+    help = (
+        f"Run each question of a relevance set (fixtures/search/RULES.md) through the search page's own search, "
+        f"in its synonym mode, and print nDCG@{DEPTH} and P@{DEPTH} (relevant = grade {RELEVANT} or more) per "
+        "question and the mean of each split: held-out first, then dev, then all."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--file", type=Path, default=RELEVANCE, help="The relevance set, JSON lines "
-                            "(default: fixtures/search/relevance.jsonl).")
+        parser.add_argument(
+            "--file",
+            type=Path,
+            default=RELEVANCE,
+            help="The relevance set, JSON lines (default: fixtures/search/relevance.jsonl).",
+        )
         parser.add_argument("--split", choices=[*SPLITS, "all"], default="all", help="Only this split's questions.")
         parser.add_argument("--json", action="store_true", dest="as_json", help="Print JSON instead of a table.")
 
@@ -34,13 +40,31 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: {error}") from None
         means = summaries(scores)
         if as_json:
-            self.stdout.write(json.dumps({
-                "depth": DEPTH, "relevant_grade": RELEVANT,
-                "questions": [{"id": s.question.id, "split": s.question.split, "query": s.question.query,
-                               "synonyms": s.question.synonyms, "kind": s.question.kind, "found": s.total,
-                               "ndcg": s.ndcg, "precision": s.precision, "first": s.ranked} for s in scores],
-                "overall": [asdict(m) for m in means],
-            }, indent=2, ensure_ascii=False))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "depth": DEPTH,
+                        "relevant_grade": RELEVANT,
+                        "questions": [
+                            {
+                                "id": s.question.id,
+                                "split": s.question.split,
+                                "query": s.question.query,
+                                "synonyms": s.question.synonyms,
+                                "kind": s.question.kind,
+                                "found": s.total,
+                                "ndcg": s.ndcg,
+                                "precision": s.precision,
+                                "first": s.ranked,
+                            }
+                            for s in scores
+                        ],
+                        "overall": [asdict(m) for m in means],
+                    },
+                    indent=2,
+                    ensure_ascii=False,
+                )
+            )
             return
         out = self.stdout.write
         width = max(len(s.question.query) for s in scores)
@@ -48,7 +72,8 @@ class Command(BaseCommand):
         out(f"{'id':<4} {'split':<8} {'query':<{width}}  synonyms  found  nDCG@{DEPTH}  P@{DEPTH}")
         for s in scores:
             q = s.question
-            out(f"{q.id:<4} {q.split:<8} {q.query:<{width}}  {q.synonyms:>8}  {s.total:>5}  {s.ndcg:>7.3f}  {s.precision:>4.2f}")
+            figures = f"{q.synonyms:>8}  {s.total:>5}  {s.ndcg:>7.3f}  {s.precision:>4.2f}"
+            out(f"{q.id:<4} {q.split:<8} {q.query:<{width}}  {figures}")
         out(f"\n{'split':<8}  questions  nDCG@{DEPTH}  P@{DEPTH}")
         for m in means:
             out(f"{m.name:<8}  {m.questions:>9}  {m.ndcg:>7.3f}  {m.precision:>4.2f}")

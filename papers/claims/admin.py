@@ -1,0 +1,163 @@
+"""Claim review in the admin: on the paper's page beside its tags (confirm, reject, swap the
+direction, change the relation), and a page of all claims for bulk review of one claim type
+across papers. A skin over papers.claims.review, which checks, decides and audits; reviewing
+claims takes the permission to review tags."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+
+from papers.claims import review
+from papers.claims.models import Claim
+from papers.curation.services import REVIEW_TAGS, CurationError
+
+KEEP, CONFIRM, REJECT, SWAP = "", "confirm", "reject", "swap"
+DECISIONS = [
+    (KEEP, "—"),
+    (CONFIRM, "Confirm"),
+    (REJECT, "Reject"),
+    (SWAP, "Swap direction (and confirm)"),
+    *((relation, f"Change relation to “{label}” (and confirm)") for relation, label in Claim.Relation.choices),
+]
+
+
+def claim_shown(claim: Claim) -> str:
+    flags = [flag for flag, on in (("negated", claim.negated), ("hedged", claim.hedged)) if on]
+    return format_html(
+        "<strong>{}</strong> {}<br>{}", claim, f"({', '.join(flags)})" if flags else "", claim.sentence_html()
+    )
+
+
+class ClaimReviewForm(forms.ModelForm):
+    decision = forms.ChoiceField(choices=DECISIONS, required=False)
+
+    class Meta:
+        model = Claim
+        fields = ()
+
+    def clean_decision(self):
+        decision = self.cleaned_data["decision"]
+        if decision == SWAP or decision in Claim.Relation.values:
+            return decision
+        status = {CONFIRM: Claim.Status.CONFIRMED, REJECT: Claim.Status.REJECTED}.get(decision)
+        if status == self.instance.status:
+            raise forms.ValidationError(f"Already {self.instance.get_status_display().lower()}.")
+        return decision
+
+
+class ClaimReviewFormSet(BaseInlineFormSet):
+    """Saves each decision through papers.claims.review as the user the inline is shown to."""
+
+    user = None
+
+    def save(self, commit=True):
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        for form in self.forms:
+            decision, claim = form.cleaned_data.get("decision"), form.instance
+            if not decision:
+                continue
+            if decision == CONFIRM:
+                decided = review.confirm_claim(claim, self.user)
+            elif decision == REJECT:
+                decided = review.reject_claim(claim, self.user)
+            else:
+                decided = review.correct_claim(
+                    claim, self.user, swap=decision == SWAP, relation=None if decision == SWAP else decision
+                )
+            self.changed_objects.append((decided, ["status"]))
+        return [claim for claim, _ in self.changed_objects]
+
+
+class ClaimInline(admin.TabularInline):
+    model = Claim
+    form = ClaimReviewForm
+    formset = ClaimReviewFormSet
+    verbose_name_plural = "Claims"
+    fields = ("shown", "status", "source", "decision", "reviewed_by", "reviewed_at")
+    readonly_fields = ("shown", "status", "source", "reviewed_by", "reviewed_at")
+    extra = max_num = 0
+    can_delete = False  # reject instead: a rejected claim is remembered, a deleted one comes back
+
+    @admin.display(description="claim and its sentence")
+    def shown(self, claim):
+        return claim_shown(claim)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agent", "target", "reviewed_by")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"user": request.user})
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(REVIEW_TAGS)
+
+    has_change_permission = has_view_permission
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    """Bulk review: filter to one claim type (the "all of this type" link), select, decide."""
+
+    list_display = ("paper", "shown", "status", "source", "of_this_type")
+    list_filter = ("status", "relation", "negated", "hedged", "source", "agent", "target")
+    search_fields = ("=paper__pmid", "sentence", "agent__name", "target__name")
+    list_select_related = ("paper", "agent", "target")
+    actions = ["confirm_claims", "reject_claims"]
+
+    @admin.display(description="claim and its sentence")
+    def shown(self, claim):
+        return claim_shown(claim)
+
+    @admin.display(description="type")
+    def of_this_type(self, claim):
+        query = urlencode(
+            {
+                "agent__id__exact": claim.agent_id,
+                "relation__exact": claim.relation,
+                "target__id__exact": claim.target_id,
+                "status__exact": Claim.Status.SUGGESTED,
+            }
+        )
+        return format_html(
+            '<a href="{}?{}">suggested of this type</a>', reverse("admin:papers_claim_changelist"), query
+        )
+
+    @admin.action(description="Confirm selected claims", permissions=["review"])
+    def confirm_claims(self, request, queryset):
+        self._decide(request, queryset, Claim.Status.CONFIRMED)
+
+    @admin.action(description="Reject selected claims", permissions=["review"])
+    def reject_claims(self, request, queryset):
+        self._decide(request, queryset, Claim.Status.REJECTED)
+
+    def _decide(self, request, queryset, status):
+        try:
+            done = review.decide_claims(queryset, request.user, status)
+        except CurationError as error:
+            messages.error(request, error.message)
+            return
+        messages.success(request, f"{done} claim{'' if done == 1 else 's'} {status}.")
+
+    def has_review_permission(self, request):
+        return request.user.has_perm(REVIEW_TAGS)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_review_permission(request)
+
+    def has_module_permission(self, request):
+        return self.has_review_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # decisions are the actions above; a deleted claim would only be suggested again
+
+    has_delete_permission = has_change_permission
+
+    def has_add_permission(self, request):
+        return False

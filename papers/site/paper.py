@@ -1,0 +1,52 @@
+"""A paper's page: everything a researcher needs to judge and cite it."""
+
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, render
+
+from papers.catalogue.citation import bookshelf_url, citation_meta, coins, pubmed_date
+from papers.catalogue.corrections import linked_corrections
+from papers.catalogue.models import Paper
+from papers.search import NEWEST_FIRST
+from papers.site.exports.records import LANGUAGES
+from papers.site.listing import export_links
+from papers.site.prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
+from papers.tagging.models import PaperTag
+
+RELATED_SHOWN = 8
+
+
+def paper_page(request, pmid: int):
+    paper = get_object_or_404(
+        Paper.objects.public().prefetch_related(AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS, "publication_types"),
+        pmid=pmid,
+    )
+    authors = [a.author for a in paper.authorships.all()]
+    tag_ids = [pt.tag_id for pt in paper.confirmed_tags]
+    related = (
+        (
+            Paper.objects.public()
+            .filter(paper_tags__tag__in=tag_ids, paper_tags__status=PaperTag.Status.CONFIRMED)
+            .exclude(pk=paper.pk)
+            .annotate(shared=Count("paper_tags"))
+            .order_by("-shared", *NEWEST_FIRST)[:RELATED_SHOWN]
+        )
+        if tag_ids
+        else []
+    )
+    return render(
+        request,
+        "papers/paper.html",
+        {
+            "paper": paper,
+            "authorships": paper.authorships.all(),
+            "corrections": linked_corrections(paper),
+            "date": pubmed_date(paper),
+            # PubMed's language codes, named; English goes without saying.
+            "languages": [LANGUAGES.get(code, (code, code))[1] for code in paper.shaped.languages if code != "eng"],
+            "bookshelf_url": bookshelf_url(paper),
+            "related": related,
+            "citation_meta": citation_meta(paper, authors),
+            "coins": coins(paper, authors),
+            "export_links": export_links("paper_export", [pmid], ""),
+        },
+    )

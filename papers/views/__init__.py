@@ -1,1 +1,0 @@
-"""Public pages. Every query starts from Paper.objects.public(), directly or through search()."""

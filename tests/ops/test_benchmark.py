@@ -1,0 +1,127 @@
+"""`manage.py benchmark` (the benchmarks app) at tiny scale: the demo XML (222 records) copied
+up to 300 papers.
+
+The command makes, fills and drops its own throw-away database beside the configured one, so
+it runs in a child process, as a user runs it, rather than inside the test database.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+from django.db import connection
+
+from tests.support.paths import DEMO_DIR, ROOT
+
+
+def run_benchmark(*args: str) -> dict:
+    database = (
+        []
+        if connection.vendor == "sqlite"
+        else ["--database", f"{connection.settings_dict['NAME']}_benchmark_{os.getpid()}"]
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "benchmark", "--json", *database, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+def assert_timed(row: dict) -> None:
+    page, floor = row["page"], row["floor"]
+    assert 0 < page["p50"] <= page["p95"] < 5000
+    assert 0 < floor["p50"] <= floor["p95"]
+    assert floor["p50"] < page["p50"]  # the bare SQL is part of the page's work
+
+
+def test_benchmark_reports_every_figure_on_a_tiny_corpus():
+    figures = run_benchmark(
+        "--papers", "300", "--xml", *map(str, sorted(DEMO_DIR.glob("*.xml"))), "--repeat", "1", "--samples", "2"
+    )
+
+    assert figures["database"] == connection.vendor
+    assert (figures["papers"], figures["public"], figures["samples"]) == (300, 240, 2)
+    imported = figures["import"]
+    assert imported["records"] == 222
+    assert imported["last_import"] == "created 222, updated 0, unchanged 0, not found 0, failed 0"
+    assert imported["import_records_per_s"] > 0 and imported["copies_records_per_s"] > 0
+    assert imported["peak_rss_mb_main"] > 0
+    assert figures["corpus"]["approved"] == 240 and figures["corpus"]["tags_confirmed"] > 0
+
+    assert imported["import_without_claims_seconds_median"] > 0
+    assert imported["claim_suggestion_overhead_pct"] == figures["targets"]["claim_suggestion_overhead_pct"]["value"]
+    claims = figures["claims"]
+    assert set(claims) == {"neighbourhood", "finder", "coverage"} and figures["corpus"]["claims_confirmed"] >= 1
+    # The demo's one claim may fall outside the approved share: then only the unfiltered finder is timed.
+    assert claims["finder"]["pages"] in (1, 3) and claims["coverage"]["max_sql_queries"] <= 10
+    assert figures["targets"]["claim_pages_p95_ms"]["value"] is not None
+    pages = [
+        row
+        for row in [*figures["search"].values(), *figures["browse"].values(), figures["export"], *claims.values()]
+        if row
+    ]
+    if figures["deep_pagination"]:
+        pages += [figures["deep_pagination"]["page_1"]]
+    assert pages, "no page was measured"
+    for row in pages:
+        assert "error" not in row, row["error"]
+        assert_timed(row)
+    for row in [*figures["search"].values(), *figures["browse"].values()]:
+        assert row["repeat"]["p50"] < row["page"]["p50"]  # a repeat visit is served from the page cache
+    for kind, asked in figures["search"].items():
+        if asked:
+            assert len(asked["queries"]) >= 15, kind
+            assert all(0 <= q["share"] <= 1 and 1 <= q["queries"] <= 10 for q in asked["queries"])
+
+    index = figures["index"]
+    assert 0 < index["index_mb"] and 0 < index["documents_mb"] < index["papers_mb"]
+    assert set(figures["targets"]) >= {"import_records_per_s", "search_selective_p95_ms", "sql_queries_per_page"}
+    assert all(check["met"] in (True, False, None) for check in figures["targets"].values())
+
+
+def test_benchmark_refuses_a_database_name_that_is_not_throw_away():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "benchmark", "--database", "myeloma_lit", "--papers", "10"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "throw-away database" in result.stderr
+
+
+def test_a_comparison_marks_what_is_worse_and_what_one_side_lacks():
+    """Ratios are new ÷ REF of the medians of each version's rounds; a rate is worse lower, a time
+    higher; a measure only one version has is shown as such, never as worse."""
+    from benchmarks.compare import ratios, table
+
+    ref = [{"import": {"import_records_per_s": 1000}, "browse": {"topic": {"page": {"p50": 20.0, "n": 5}}}}]
+    new = [
+        {
+            "import": {"import_records_per_s": 950},
+            "browse": {"topic": {"page": {"p50": 30.0, "n": 5}}},
+            "claims": {"finder": {"page": {"p95": 40.0}}},
+        },
+        {
+            "import": {"import_records_per_s": 850},
+            "browse": {"topic": {"page": {"p50": 21.0, "n": 5}}},
+            "claims": {"finder": {"page": {"p95": 50.0}}},
+            "targets": {},
+        },
+    ]
+    rows = ratios(new, ref)
+    assert rows == {
+        "import.import_records_per_s": {"new": 900, "ref": 1000, "ratio": 0.9, "worse": False},
+        "browse.topic.page.p50": {"new": 25.5, "ref": 20.0, "ratio": 1.27, "worse": True},
+        "claims.finder.page.p95": {"new": 45.0, "ref": None, "ratio": None, "worse": False},
+    }
+    printed = "\n".join(table({"ref": "e14ca9e", "rounds": 2, "figures": {"new": new, "ref": ref}, "ratios": rows}))
+    assert "1 figure(s) worse by more than 10%: browse.topic.page.p50" in printed
+    assert re.search(r"claims\.finder\.page\.p95 +45 +- only new", printed)
