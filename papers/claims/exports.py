@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx
 from django.db.models import Count
 from django.urls import reverse
 
@@ -83,6 +82,10 @@ def _sif(edges: list[dict]) -> str:
 
 
 def _graphml(edges: list[dict]) -> str:
+    # Imported here: networkx loads ~400 modules (15 MB in every worker and import process) for
+    # one rarely asked format.
+    import networkx
+
     graph = networkx.MultiDiGraph()
     for edge in edges:
         for side in ("agent", "target"):
