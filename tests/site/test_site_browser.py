@@ -37,6 +37,7 @@ def test_researcher_finds_reads_and_exports_papers(page, live_server, collection
 
     page.fill("#q", "interleukin-6")
     page.click("form.search button")
+    page.wait_for_url("**/search/?q=interleukin-6**")  # count the new page's results, not the old one's
     assert page.locator("ol.results > li").count() == 3
     page.click("nav[aria-label='Filter by journals'] a:text('Leukemia')")
     page.wait_for_url("**journal=Leukemia**")
