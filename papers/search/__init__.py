@@ -9,6 +9,7 @@ through public() again.
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
@@ -64,6 +65,7 @@ class Facets:
     years: list[FacetValue] = field(default_factory=list)
     journals: list[FacetValue] = field(default_factory=list)
     publication_types: list[FacetValue] = field(default_factory=list)
+    recent: int = 0  # matches approved since the time asked
 
 
 @dataclass
@@ -91,15 +93,18 @@ def search(
     sort: Literal["relevance", "newest"] = "relevance",
     expand_synonyms: bool = True,
     facets: Collection[str] = FACETS,
+    recent_since: datetime | None = None,
 ) -> Results:
     """One page of public papers matching the query, best first (or newest first), with the
-    `facets` asked for (years always: they give the total) over all matches. Never raises on
-    user input: an unusable query gives no hits and a message."""
+    `facets` asked for (years always: they give the total) over all matches, and with
+    `recent_since`, how many of them were approved since then. Never raises on user input: an
+    unusable query gives no hits and a message."""
     found = match(query, filters, expand_synonyms)
     if found.is_empty:
         return Results([], 0, Facets(), found.parsed.expanded, found.parsed.message)
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
-    total, counts, page_ids = found.page(sort, limit=page_size, offset=(max(page, 1) - 1) * page_size, facets=facets)
+    offset = (max(page, 1) - 1) * page_size
+    total, counts, page_ids = found.page(sort, limit=page_size, offset=offset, facets=facets, recent_since=recent_since)
     if not total:
         return Results([], 0, Facets(), found.parsed.expanded, "No papers match this search.")
     return Results(found.hits(page_ids), total, counts, found.parsed.expanded)
@@ -156,14 +161,23 @@ class Matching:
         return self.parsed.is_empty and not self.scope.narrowed
 
     def page(
-        self, sort: str, *, limit: int, offset: int, facets: Collection[str] = ()
+        self,
+        sort: str,
+        *,
+        limit: int,
+        offset: int,
+        facets: Collection[str] = (),
+        recent_since: datetime | None = None,
     ) -> tuple[int, Facets, list[tuple[int, float]]]:
-        """How many papers match, the counts per year and per each facet named, and (paper id,
-        rank) of one slice in `sort` order: one statement, in which the matching set is found and
-        ranked once (a materialized CTE), then cut and grouped per facet."""
+        """How many papers match, the counts per year and per each facet named (and of those
+        approved since `recent_since`), and (paper id, rank) of one slice in `sort` order: one
+        statement, in which the matching set is found and ranked once (a materialized CTE), then
+        cut and grouped per facet."""
         # Browsing has nothing to rank by: newest first, whatever the sort asked.
         order = _ORDER["newest"] if self.parsed.is_empty else _ORDER.get(sort, _ORDER["relevance"])
-        sql, params = _page_statement(self._matches(), self.engine.TYPE_COUNTS, facets, order, limit, offset)
+        sql, params = _page_statement(
+            self._matches(), self.engine.TYPE_COUNTS, facets, order, limit, offset, recent_since
+        )
         # The backend's settings are for matching words; browsing reads papers by their indexes.
         settings = "" if self.parsed.is_empty else self.engine.statement_settings()
         with connection.cursor() as cursor:
@@ -171,14 +185,12 @@ class Matching:
             return _read_page(cursor.fetchall())
 
     def approved_last(self, limit: int) -> list[int]:
-        """Ids of the `limit` matching papers approved last: the order lives on the paper
-        (reviewed_at, its approval time while it is approved), not on its search document."""
+        """Ids of the `limit` matching papers approved last (their documents' approval time)."""
         sql, params = self._matches()
         settings = "" if self.parsed.is_empty else self.engine.statement_settings()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"{settings}{sql} SELECT m.id FROM m CROSS JOIN {Paper._meta.db_table} p WHERE p.id = m.id"
-                " ORDER BY p.reviewed_at DESC NULLS LAST, m.id DESC LIMIT %s",
+                f"{settings}{sql} SELECT id FROM m ORDER BY approved_at DESC NULLS LAST, id DESC LIMIT %s",
                 [*params, limit],
             )
             return [pk for (pk,) in cursor.fetchall()]
@@ -220,7 +232,13 @@ def _compiled_names(tags: tuple[TagTerms, ...]) -> TagNames:
 
 
 def _page_statement(
-    matches: tuple[str, list], type_counts: str, names: Collection[str], order: str, limit: int, offset: int
+    matches: tuple[str, list],
+    type_counts: str,
+    names: Collection[str],
+    order: str,
+    limit: int,
+    offset: int,
+    recent_since: datetime | None,
 ) -> tuple[str, list]:
     """The page and the facets over the materialized matching set m, as one UNION ALL."""
     paper_tag, tag = PaperTag._meta.db_table, Tag._meta.db_table
@@ -235,6 +253,9 @@ def _page_statement(
         "SELECT 'years', CAST(pub_year AS TEXT), '', COUNT(*) FROM m GROUP BY pub_year",
     ]
     params = [*params, limit, offset]
+    if recent_since is not None:
+        branches.append("SELECT 'recent', '', '', COUNT(*) FROM m WHERE approved_at >= %s")
+        params.append(connection.ops.adapt_datetimefield_value(recent_since))
     if "journals" in names:
         branches.append(
             "SELECT * FROM (SELECT 'journals', journal_title, '', COUNT(*) AS n FROM m WHERE journal_title <> ''"
@@ -270,6 +291,8 @@ def _read_page(rows) -> tuple[int, Facets, list[tuple[int, float]]]:
                 found.years.append(FacetValue(int(value), str(int(value)), n))
         elif kind == "tags":
             found.tags.append(FacetValue(value, label, n))
+        elif kind == "recent":
+            found.recent = n
         else:
             getattr(found, kind).append(FacetValue(value, value, n))
     found.years.sort(key=lambda f: f.value, reverse=True)

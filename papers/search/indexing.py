@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import BooleanField, ExpressionWrapper, QuerySet
+from django.db.models import BooleanField, Case, DateTimeField, ExpressionWrapper, F, QuerySet, When
 from django.db.models.expressions import RawSQL
 
 from papers.catalogue.bulk import chunks, insert_rows
@@ -31,12 +31,13 @@ logger = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 TEXT = ("title", "terms", "abstract")
-FACTS = ("public", "pub_year", "pub_month", "pub_day", "journal_title", "publication_type_ids")
+FACTS = ("public", "pub_year", "pub_month", "pub_day", "journal_title", "publication_type_ids", "approved_at")
 _COLUMNS = ("paper_id", *TEXT, *FACTS)
 _TEXT_SOURCES = ("title", "abstract", "keywords", "mesh_headings", "chemicals")
 # The Paper fields a document is made of (with its confirmed tags and publication types): a
 # change to any of them is a change to the document.
-PAPER_FIELDS = (*_TEXT_SOURCES, "status", "pub_year", "pub_month", "pub_day", "journal_title")
+_DATE_AND_JOURNAL = ("pub_year", "pub_month", "pub_day", "journal_title")
+PAPER_FIELDS = (*_TEXT_SOURCES, "status", "reviewed_at", *_DATE_AND_JOURNAL)
 CHUNK = 2000  # papers per statement or transaction when many are written
 
 
@@ -45,25 +46,28 @@ def _plain(text: str) -> str:
 
 
 def with_facts(papers: QuerySet) -> QuerySet:
-    """These papers annotated with their documents' facts, named fact_public and fact_types
-    beside the papers' own date and journal columns: public as public() defines it, the type
-    ids as the document stores them."""
+    """These papers annotated with their documents' facts, named fact_public, fact_types and
+    fact_approved beside the papers' own date and journal columns: public as public() defines
+    it, the type ids as the document stores them, the approval time while the paper is public."""
     links = Paper.publication_types.through._meta.db_table
     types = backend().TYPE_IDS.format(links=links, paper=f'"{Paper._meta.db_table}"."id"')
+    public = PaperQuerySet.public_condition()
     return papers.annotate(
-        fact_public=ExpressionWrapper(PaperQuerySet.public_condition(), output_field=BooleanField()),
+        fact_public=ExpressionWrapper(public, output_field=BooleanField()),
         fact_types=RawSQL(types, (), output_field=IdListField()),
+        fact_approved=Case(When(public, then=F("reviewed_at")), output_field=DateTimeField()),
     )
 
 
-_FACT_SOURCES = ("fact_public", "pub_year", "pub_month", "pub_day", "journal_title", "fact_types")
+_FACT_SOURCES = ("fact_public", *_DATE_AND_JOURNAL, "fact_types", "fact_approved")
 _adapt_ids = SearchDocument._meta.get_field("publication_type_ids").get_db_prep_value
 
 
 def _facts_row(values: Sequence) -> tuple:
     """A paper's facts (in _FACT_SOURCES order) as the document's columns take them."""
-    public, year, month, day, journal, type_ids = values
-    return bool(public), year, month, day, journal, _adapt_ids(type_ids, connection)
+    public, year, month, day, journal, type_ids, approved = values
+    adapted = _adapt_ids(type_ids, connection), connection.ops.adapt_datetimefield_value(approved)
+    return bool(public), year, month, day, journal, *adapted
 
 
 def _row(text: TaggableText, facts: tuple, tag_terms: Sequence[str] = ()) -> tuple:
@@ -81,7 +85,7 @@ def _confirmed_tag_terms(ids: Iterable[int]) -> dict[int, list[str]]:
 
 def _rows(ids: Sequence[int], lock: bool) -> list[tuple]:
     """The documents these papers should have, read from the papers (locked if `lock`)."""
-    papers = with_facts(Paper.objects.filter(pk__in=ids)).order_by("pk").only(*_TEXT_SOURCES, *_FACT_SOURCES[1:-1])
+    papers = with_facts(Paper.objects.filter(pk__in=ids)).order_by("pk").only(*_TEXT_SOURCES, *_DATE_AND_JOURNAL)
     if lock:
         papers = papers.select_for_update(no_key=True, of=("self",))
     tag_terms = _confirmed_tag_terms(ids)
@@ -123,7 +127,7 @@ def index_new_papers(texts: Sequence[TaggableText]) -> None:
 
 
 def refresh_facts(paper_ids: Iterable[int]) -> int:
-    """Copy these papers' facts (status, date, journal, types) into their documents without
+    """Copy these papers' facts (status, approval, date, journal, types) into their documents without
     rewriting their text, one UPDATE a chunk, only where they differ; returns how many changed."""
     documents = SearchDocument._meta.db_table
     assignments = ", ".join(f"{column} = f.{source}" for column, source in zip(FACTS, _FACT_SOURCES, strict=True))

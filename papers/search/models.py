@@ -86,6 +86,9 @@ class SearchDocument(models.Model):
     pub_month = models.SmallIntegerField(null=True, blank=True)
     pub_day = models.SmallIntegerField(null=True, blank=True)
     journal_title = models.TextField(blank=True)
+    # When the paper was approved, while it is public (its reviewed_at): what is new in a listing
+    # is counted in the same pass as its facets, and a feed orders by it, without the papers table.
+    approved_at = models.DateTimeField(null=True, blank=True)
     publication_type_ids = IdListField(default=list, blank=True)
     vector = models.GeneratedField(expression=DocumentVector(), output_field=SearchVectorField(), db_persist=True)
 
@@ -95,7 +98,16 @@ class SearchDocument(models.Model):
             # Browsing, and SQLite's look-up of each full-text match: the facts without the row's
             # text (SQLite has no INCLUDE, so they are keys after the id).
             models.Index(
-                fields=["paper", "public", "pub_year", "pub_month", "pub_day", "journal_title", "publication_type_ids"],
+                fields=[
+                    "paper",
+                    "public",
+                    "pub_year",
+                    "pub_month",
+                    "pub_day",
+                    "journal_title",
+                    "publication_type_ids",
+                    "approved_at",
+                ],
                 name="searchdocument_facts",
             ),
         ]

@@ -10,13 +10,13 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from papers.catalogue.models import Paper, PublicationType
+from papers.catalogue.models import PublicationType
 from papers.search.models import SearchDocument
 from papers.tagging.models import PaperTag
 
 DOCUMENTS = SearchDocument._meta.db_table
 # What each match gives of its document: the columns a page sorts and counts by.
-MATCH_COLUMNS = "paper_id AS id, pub_year, pub_month, pub_day, journal_title, publication_type_ids"
+MATCH_COLUMNS = "paper_id AS id, pub_year, pub_month, pub_day, journal_title, publication_type_ids, approved_at"
 
 
 def day_start(day: date) -> datetime:
@@ -75,13 +75,7 @@ class Scope:
             conditions.append(has_type)
             params.append(self.type_id)
         if filters.approved_since is not None:
-            # The approval time lives on the paper (reviewed_at), not on its search document. Asked
-            # of each document the other filters leave, by the paper's key: as a list of every
-            # paper approved since, SQLite read the whole papers table for it (a topic page's
-            # count of what is new took seven times its listing).
-            conditions.append(
-                f"EXISTS (SELECT 1 FROM {Paper._meta.db_table} p WHERE p.id = paper_id AND p.reviewed_at >= %s)"
-            )
+            conditions.append("approved_at >= %s")
             params.append(connection.ops.adapt_datetimefield_value(day_start(filters.approved_since)))
         return " AND ".join(conditions), params
 

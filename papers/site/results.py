@@ -1,12 +1,11 @@
 """One page of results for the search, topic and tag pages: read the parameters, search, and
 build what the result list template shows."""
 
-from dataclasses import replace
-
 from django.shortcuts import render
 from django.urls import reverse
 
-from papers.search import FACETS, search, search_ids
+from papers.search import FACETS, search
+from papers.search.scope import day_start
 from papers.site.charts import year_chart
 from papers.site.forms import SearchForm
 from papers.site.listing import (
@@ -42,16 +41,14 @@ def render_results(
     data = form.cleaned_data
     name, args = route
     text, kwargs = listing.arguments(form)
-    results = search(text, facets=facets, **kwargs)
+    # What is new is counted over the listing itself (its words too), in the search's statement.
+    since = recent_since() if whats_new and not data.get("approved_since") else None
+    results = search(text, facets=facets, recent_since=since and day_start(since), **kwargs)
     papers = [hit.paper for hit in results.hits]
     with_authors_and_tags(papers)
-    if whats_new and not data.get("approved_since"):
-        since = recent_since()
-        _, count = search_ids("", filters=replace(kwargs["filters"], approved_since=since), limit=0)
-        context = {
-            **context,
-            "recent": {"count": count, "since": since, "url": query_string(data, approved_since=since, page=None)},
-        }
+    if since:
+        url = query_string(data, approved_since=since, page=None)
+        context = {**context, "recent": {"count": results.facets.recent, "since": since, "url": url}}
     return render(
         request,
         template,

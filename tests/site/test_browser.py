@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from papers.catalogue.models import Paper
 from papers.pubmed.models import ImportRun
-from tests.support.papers import set_status
+from tests.support.papers import set_approval_time, set_status
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ def test_home_page_shows_only_approved_papers_with_markup(page, live_server, eut
 
     call_command("import_pubmed", MYELOMA, 27797938, stdout=__import__("io").StringIO())
     set_status(Paper.objects.filter(pmid=27797938), Paper.Status.APPROVED)
-    Paper.objects.filter(pmid=27797938).update(reviewed_at=timezone.now())  # approved today: "New in the last 30 days"
+    set_approval_time(Paper.objects.filter(pmid=27797938), timezone.now())  # approved today: "New in the last 30 days"
     page.goto(live_server.url)
     assert page.inner_text("h1") == "Myeloma literature"
     assert "1 approved paper" in page.inner_text("main")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from papers.catalogue.models import Paper
 from papers.curation import services as curation
+from papers.search.indexing import refresh_facts
 from papers.site.feeds import FEED_SIZE
 from papers.tagging.models import PaperTag
 from tests.support.papers import set_status
@@ -30,6 +31,7 @@ def approved_in_turn(corpus, people):
     for minutes, paper in enumerate(papers):
         paper.reviewed_at = start + timedelta(minutes=minutes)
     Paper.objects.bulk_update(papers, ["reviewed_at"])
+    refresh_facts([paper.pk for paper in papers])  # the documents carry the approval times
     return people
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from papers.catalogue.models import Paper
 from papers.curation import services as curation
 from papers.tagging.models import PaperTag
-from tests.support.papers import set_status
+from tests.support.papers import set_approval_time, set_status
 
 
 @pytest.fixture
@@ -21,12 +21,12 @@ def some_recent(corpus, people):
     for paper_tag in PaperTag.objects.filter(tag__slug="il-6"):
         curation.confirm_tag(paper_tag, people.superuser)
     now = timezone.now()
-    Paper.objects.update(reviewed_at=now - timedelta(days=400))
+    set_approval_time(Paper.objects.all(), now - timedelta(days=400))
     il6 = list(Paper.objects.filter(paper_tags__tag__slug="il-6", paper_tags__status="confirmed").order_by("pk")[:2])
     others = list(Paper.objects.exclude(pk__in=[p.pk for p in il6]).order_by("pk")[:11])
     for days, paper in enumerate([*il6, *others[:10]]):
-        Paper.objects.filter(pk=paper.pk).update(reviewed_at=now - timedelta(days=days, hours=1))
-    Paper.objects.filter(pk=others[10].pk).update(reviewed_at=now - timedelta(days=31))
+        set_approval_time(Paper.objects.filter(pk=paper.pk), now - timedelta(days=days, hours=1))
+    set_approval_time(Paper.objects.filter(pk=others[10].pk), now - timedelta(days=31))
     set_status(Paper.objects.filter(pk=il6[0].pk), Paper.Status.PENDING)
     curation.approve(il6[0], people.superuser)  # approved now, through curation
     return {

@@ -15,6 +15,17 @@ def set_status(papers, status: str, reason: str = "") -> None:
     refresh_facts(ids)
 
 
+def set_approval_time(papers, when) -> None:
+    """Test set-up: give these papers an approval time (reviewed_at) directly, their search
+    documents in step."""
+    from papers.catalogue.models import Paper
+    from papers.search.indexing import refresh_facts
+
+    ids = list(papers.values_list("pk", flat=True))
+    Paper.objects.filter(pk__in=ids).update(reviewed_at=when)
+    refresh_facts(ids)
+
+
 def form_data(response):
     """What a browser would post back from an admin change page, as rendered."""
     forms = [response.context["adminform"].form]
