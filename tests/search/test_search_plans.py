@@ -204,7 +204,7 @@ def _pages() -> dict[str, tuple[str, int, bool]]:
         "search, a filter and page 5": ("/search/?q=cells&year_from=2000&page=5", 6 + WORDS_READ, True),
         "topic": (reverse("topic", args=[topic]), 7, True),
         "tag": (reverse("tag", args=[tag]), 6, True),
-        "paper": (reverse("paper", args=[pmid]), 4, False),
+        "paper": (reverse("paper", args=[pmid]), 5, False),  # its public claims: one statement
         "claims: finder": (reverse("claim_finder"), 3, False),
         "claims: a tag's mechanisms": (reverse("neighbourhood", args=[agent]), 2, False),
         "claims: coverage map": (reverse("coverage"), 3, False),
