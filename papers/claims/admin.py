@@ -39,6 +39,12 @@ class ClaimReviewForm(forms.ModelForm):
         model = Claim
         fields = ()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A table cell has no label; the inline's empty form has no claim to name.
+        named = f" {self.instance}" if self.instance.pk else ""
+        self.fields["decision"].widget.attrs["aria-label"] = f"Decision on the claim{named}"
+
     def clean_decision(self):
         decision = self.cleaned_data["decision"]
         if decision == SWAP or decision in Claim.Relation.values:

@@ -267,7 +267,10 @@ def test_the_paper_admin_page_adds_a_claim_by_hand_and_says_what_is_wrong(client
     change = reverse("admin:papers_paper_change", args=[paper.pk])
     url = reverse("admin:papers_paper_add_claim", args=[paper.pk])
     client.force_login(people.curator)
-    form = client.get(change).context["claim_form"]
+    shown = client.get(change)
+    page, form = shown.content.decode(), shown.context["claim_form"]
+    # Below the paper's own form (and its claims), a form of its own.
+    assert page.index('id="paper_form"') < page.index('id="claims-group"') < page.index('class="module add-claim"')
     assert [key for key, _ in form.fields["sentence"].choices][:2] == ["title:0", "abstract:0"]
     data = {
         "claim-sentence": STROMAL,
