@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from papers.catalogue.markup import to_text
 from papers.catalogue.models import Paper, Tag
+from papers.claims.extraction import ClaimExtractor
 from papers.claims.models import Claim
 from papers.curation import services as curation
 from papers.curation.models import PaperEvent
@@ -160,7 +161,7 @@ def add_claim(
     chosen = next((s for s in sentences_of(paper) if s.key == sentence), None)
     if chosen is None:
         raise CurationError("Choose a sentence of the paper's title or abstract.")
-    names = _names(chosen.text, agent, target)
+    names, trigger = _marks(chosen.text, agent, target)
     values = {
         "negated": negated,
         "hedged": hedged,
@@ -172,15 +173,15 @@ def add_claim(
         "agent_end": names[agent.slug][1],
         "target_start": names[target.slug][0],
         "target_end": names[target.slug][1],
-        # The curator names no trigger word: nothing is marked as one.
-        "trigger_start": 0,
-        "trigger_end": 0,
+        "trigger_start": trigger[0],
+        "trigger_end": trigger[1],
     }
     with transaction.atomic():
         claim = (
             Claim.objects.select_for_update().filter(paper=paper, agent=agent, relation=relation, target=target).first()
         )
         before = None if claim is None else claim.status
+        said = None if claim is None else f"{claim.field}: {claim.sentence}"
         if claim is None:
             claim = Claim(paper=paper, agent=agent, relation=relation, target=target)
         elif before == CONFIRMED and all(getattr(claim, name) == value for name, value in values.items()):
@@ -198,18 +199,22 @@ def add_claim(
             user=user,
             kind=PaperEvent.Kind.CLAIM,
             summary=f"Added claim “{claim}”{f' ({flags})' if flags else ''} by hand",
-            changes={str(claim): [before, CONFIRMED], "sentence": [None, f"{chosen.field}: {chosen.text}"]},
+            changes={str(claim): [before, CONFIRMED], "sentence": [said, f"{chosen.field}: {chosen.text}"]},
         )
     return claim
 
 
-def _names(text: str, agent: Tag, target: Tag) -> dict[str, tuple[int, int, str]]:
-    """(start, end, words) of each tag's first name in the sentence; (0, 0, "") for a tag the
-    sentence does not name (a curator may read "this cytokine" as IL-6)."""
-    found = {agent.slug: (0, 0, ""), target.slug: (0, 0, "")}
-    for mention in reversed(Tagger(map(tag_terms, (agent, target))).mentions(text)):
-        found[mention.slug] = (mention.start, mention.end, mention.matched)
-    return found
+def _marks(text: str, agent: Tag, target: Tag) -> tuple[dict[str, tuple[int, int, str]], tuple[int, int]]:
+    """What the sentence shows marked: (start, end, words) of each tag's first name, (0, 0, "")
+    for a tag it does not name (a curator may read "this cytokine" as IL-6); and the trigger
+    word where the extractor reads the two tags related, else none, (0, 0)."""
+    tagger = Tagger(map(tag_terms, (agent, target)))
+    names = {agent.slug: (0, 0, ""), target.slug: (0, 0, "")}
+    for mention in reversed(tagger.mentions(text)):
+        names[mention.slug] = (mention.start, mention.end, mention.matched)
+    pair = {agent.slug, target.slug}
+    read = (claim.trigger_span for claim in ClaimExtractor(tagger).claims(text) if {claim.agent, claim.target} == pair)
+    return names, next(read, (0, 0))
 
 
 def _tag_on(paper: Paper, tag: Tag, user, sentence: Sentence, matched: str) -> None:

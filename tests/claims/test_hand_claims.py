@@ -61,7 +61,7 @@ def test_a_curator_adds_a_claim_confirmed_with_its_names_marked_and_its_tags_con
     assert claim.sentence.startswith("Within MM bone marrow (BM) stromal cell supernatants, TNF-α induces")
     assert claim.sentence[claim.target_start : claim.target_end] == "TNF-α"
     assert "stromal cell" in claim.sentence[claim.agent_start : claim.agent_end]
-    assert (claim.trigger_start, claim.trigger_end) == (0, 0)  # a curator names no trigger word
+    assert (claim.trigger_start, claim.trigger_end) == (0, 0)  # the extractor relates them by no word here
     # A tag the sentence does not name (the curator reads it there) is added, unmarked.
     hedged = review.add_claim(
         paper,
@@ -118,7 +118,11 @@ def test_adding_by_hand_corrects_the_readers_claim_of_the_same_type(imported):
         negated=True,
     )
     assert claims_of(paper) == {("tnf-a", "increases", "nf-kb"): ("confirmed", "curator", True, False)}
-    assert PaperEvent.objects.get(kind="claim").changes["TNF-α increases NF-κB"] == ["suggested", "confirmed"]
+    corrected = Claim.objects.get()
+    assert corrected.sentence[corrected.trigger_start : corrected.trigger_end] == "induces"  # as the extractor read it
+    changes = PaperEvent.objects.get(kind="claim").changes
+    assert changes["TNF-α increases NF-κB"] == ["suggested", "confirmed"]
+    assert changes["sentence"] == [f"abstract: {read.sentence}", f"abstract: {corrected.sentence}"]
     with pytest.raises(CurationError, match="already confirmed with this sentence"):
         review.add_claim(
             paper,
