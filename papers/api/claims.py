@@ -1,20 +1,29 @@
 """/api/claims/: confirmed claims of approved papers, filtered as the mechanism finder is
-(agent, relation, target), newest papers first, one page at a time; and the claims of a paper
-as the paper API shows them."""
+(agent, relation, target), newest papers first, one page at a time; the claims of a paper as
+the paper API shows them; and, for curators, a claim added by hand (POST, as the paper's admin
+page adds one, through papers.claims.review)."""
 
 import django_filters
 from django import forms
+from django.contrib import admin
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from papers.api.filters import FILTER_SLUG_PATTERN
 from papers.api.serializers import ClaimSerializer
-from papers.api.views import BAD_PARAMETERS, PublicView
+from papers.api.views import BAD_PARAMETERS, DETAIL, BoundedJSONParser, CuratorThrottle, PublicThrottle, PublicView
+from papers.catalogue.models import Paper, Tag
+from papers.claims import review
 from papers.claims.models import Claim
+from papers.curation.services import REVIEW_TAGS, CurationError
+from papers.pubmed.pmids import MAX_PMID
 from papers.site.forms import MAX_PAGE
 
 PAGE_SIZE = 50
@@ -70,13 +79,88 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset  # the view pages
 
 
+class MayReviewClaims(BasePermission):
+    """The admin's claim review: an active staff user who may review tags."""
+
+    message = f"Adding claims takes staff status and the {REVIEW_TAGS} permission (reviewing tags), as in the admin."
+
+    def has_permission(self, request, view) -> bool:
+        return admin.site.has_permission(request) and request.user.has_perm(REVIEW_TAGS)
+
+
+class ClaimCreateSerializer(serializers.Serializer):
+    pmid = serializers.IntegerField(min_value=1, max_value=MAX_PMID, help_text="The paper, pending or approved.")
+    field = serializers.ChoiceField(choices=("title", "abstract"), help_text="Where the sentence is.")
+    sentence = serializers.CharField(
+        max_length=10_000,
+        help_text="One whole sentence of that field as plain text (as the paper API shows it, without markup).",
+    )
+    agent = serializers.SlugRelatedField(slug_field="slug", queryset=Tag.objects.all(), help_text="The acting tag.")
+    relation = serializers.ChoiceField(choices=Claim.Relation.choices)
+    target = serializers.SlugRelatedField(slug_field="slug", queryset=Tag.objects.all(), help_text="The tag acted on.")
+    negated = serializers.BooleanField(default=False, help_text="The sentence denies it.")
+    hedged = serializers.BooleanField(default=False, help_text="The sentence hedges it.")
+
+    def validate(self, data):
+        paper = Paper.objects.filter(pmid=data["pmid"]).first()
+        if paper is None:
+            raise ValidationError({"pmid": ["No paper with this PMID in the collection."]})
+        said = " ".join(data["sentence"].split())
+        chosen = next(
+            (s for s in review.sentences_of(paper) if s.field == data["field"] and " ".join(s.text.split()) == said),
+            None,
+        )
+        if chosen is None:
+            raise ValidationError({"sentence": [f"Not a whole sentence of the paper's {data['field']}."]})
+        if data["agent"] == data["target"]:
+            raise ValidationError({"target": ["The agent and the target must be two different tags."]})
+        return {**data, "paper": paper, "sentence": chosen.key}
+
+
 class ClaimList(PublicView):
-    """Confirmed claims of approved papers matching agent, relation and target (each optional),
-    newest papers first, 50 a page."""
+    """GET: confirmed claims of approved papers matching agent, relation and target (each
+    optional), newest papers first, 50 a page, for anyone. POST: a claim added by hand, for
+    curators (token or admin session, permissions as the admin's)."""
 
     queryset = Claim.objects.public()
     filter_backends = (DjangoFilterBackend,)  # describes ClaimFilter's parameters to OpenAPI
     filterset_class = ClaimFilter
+    parser_classes = (BoundedJSONParser,)
+
+    def posting(self) -> bool:
+        # The schema generator asks before any request is made.
+        return getattr(self.request, "method", None) == "POST"
+
+    def get_authenticators(self):
+        return [TokenAuthentication(), SessionAuthentication()] if self.posting() else []
+
+    def get_permissions(self):
+        return [MayReviewClaims()] if self.posting() else [AllowAny()]
+
+    def get_throttles(self):
+        return [CuratorThrottle()] if self.posting() else [PublicThrottle()]
+
+    @extend_schema(
+        operation_id="claims_create",
+        request=ClaimCreateSerializer,
+        responses={201: ClaimWithPaperSerializer, 400: BAD_PARAMETERS, 401: DETAIL, 403: DETAIL},
+    )
+    def post(self, request):
+        """Add a claim by hand: confirmed as the curator's own, audited, kept through re-imports
+        and retagging; the paper gains each tag it has not confirmed."""
+        given = ClaimCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        try:
+            claim = review.add_claim(
+                data["paper"],
+                request.user,
+                **{name: data[name] for name in ("sentence", "agent", "relation", "target", "negated", "hedged")},
+            )
+        except CurationError as error:
+            raise ValidationError({"non_field_errors": [error.message]}) from None
+        body = ClaimWithPaperSerializer(claim, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(operation_id="claims_list", filters=True, responses={200: ClaimPageSerializer, 400: BAD_PARAMETERS})
     def get(self, request):

@@ -1,7 +1,7 @@
 """Claim review in the admin: on the paper's page beside its tags (confirm, reject, swap the
-direction, change the relation), and a page of all claims for bulk review of one claim type
-across papers. A skin over papers.claims.review, which checks, decides and audits; reviewing
-claims takes the permission to review tags."""
+direction, change the relation, add a claim by hand), and a page of all claims for bulk review
+of one claim type across papers. A skin over papers.claims.review, which checks, decides and
+audits; reviewing claims takes the permission to review tags."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from papers.catalogue.models import Tag
 from papers.claims import review
 from papers.claims.models import Claim
 from papers.curation.services import REVIEW_TAGS, CurationError
@@ -38,6 +39,12 @@ class ClaimReviewForm(forms.ModelForm):
         model = Claim
         fields = ()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A table cell has no label; the inline's empty form has no claim to name.
+        named = f" {self.instance}" if self.instance.pk else ""
+        self.fields["decision"].widget.attrs["aria-label"] = f"Decision on the claim{named}"
+
     def clean_decision(self):
         decision = self.cleaned_data["decision"]
         if decision == SWAP or decision in Claim.Relation.values:
@@ -46,6 +53,31 @@ class ClaimReviewForm(forms.ModelForm):
         if status == self.instance.status:
             raise forms.ValidationError(f"Already {self.instance.get_status_display().lower()}.")
         return decision
+
+
+class HandClaimForm(forms.Form):
+    """A claim added by hand: a sentence of the paper's title or abstract, two tags (any: the
+    paper gains one it lacks), the relation and the flags; papers.claims.review.add_claim
+    checks it again and saves it."""
+
+    sentence = forms.ChoiceField(widget=forms.RadioSelect, help_text="The sentence that states the claim.")
+    agent = forms.ModelChoiceField(Tag.objects.order_by("name"), help_text="The tag that acts.")
+    relation = forms.ChoiceField(choices=Claim.Relation.choices)
+    target = forms.ModelChoiceField(Tag.objects.order_by("name"), help_text="The tag acted on.")
+    negated = forms.BooleanField(required=False, help_text=Claim._meta.get_field("negated").help_text)
+    hedged = forms.BooleanField(required=False, help_text=Claim._meta.get_field("hedged").help_text)
+
+    def __init__(self, paper, *args, **kwargs):
+        super().__init__(*args, prefix="claim", **kwargs)
+        self.fields["sentence"].choices = [
+            (s.key, f"{s.field.capitalize()}: {s.text}") for s in review.sentences_of(paper)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("agent") is not None and data.get("agent") == data.get("target"):
+            self.add_error("target", "The agent and the target must be two different tags.")
+        return data
 
 
 class ClaimReviewFormSet(BaseInlineFormSet):

@@ -5,7 +5,8 @@ through papers.curation, which holds their rules; this module only wires forms a
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db.models import Count, Q
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,7 +15,9 @@ from django.utils.html import format_html, format_html_join
 from papers.catalogue.admin import CuratorStyles, ViewOnlyAdmin
 from papers.catalogue.markup import to_text
 from papers.catalogue.models import Paper
-from papers.claims.admin import ClaimInline
+from papers.claims import review
+from papers.claims.admin import ClaimInline, HandClaimForm
+from papers.claims.models import Claim
 from papers.curation import services as curation
 from papers.curation.editors import EDITORS
 from papers.curation.models import PaperEvent, PendingPaper
@@ -298,11 +301,41 @@ class PaperAdmin(CuratorStyles, ModerationActions, admin.ModelAdmin):
             context["decisions"] = [
                 (name, label) for name, (label, allowed) in DECISIONS.items() if allowed(obj.status)
             ]
+        if obj is not None and request.user.has_perm(curation.REVIEW_TAGS):
+            context["claim_form"] = HandClaimForm(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):
         moderate = self.admin_site.admin_view(self.moderate_view)
-        return [path("<int:pk>/moderate/", moderate, name="papers_paper_moderate")] + super().get_urls()
+        add_claim = self.admin_site.admin_view(self.add_claim_view)
+        return [
+            path("<int:pk>/moderate/", moderate, name="papers_paper_moderate"),
+            path("<int:pk>/claims/add/", add_claim, name="papers_paper_add_claim"),
+        ] + super().get_urls()
+
+    def add_claim_view(self, request, pk):
+        """A claim added by hand (the form under the paper's page posts here): back to the paper
+        when saved, else this page with the form and what is wrong."""
+        if not request.user.has_perm(curation.REVIEW_TAGS):
+            raise PermissionDenied
+        paper = get_object_or_404(Paper, pk=pk)
+        form = HandClaimForm(paper, request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            try:
+                claim = review.add_claim(paper, request.user, **form.cleaned_data)
+            except curation.CurationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, f"Added the claim “{claim}”, confirmed.")
+                return redirect("admin:papers_paper_change", pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Add a claim by hand",
+            "opts": self.model._meta,
+            "original": paper,
+            "claim_form": form,
+        }
+        return TemplateResponse(request, "admin/papers/paper/add_claim.html", context)
 
     def moderate_view(self, request, pk):
         """Approve, reject or revoke one paper from its page: the list's actions, with the same
@@ -401,7 +434,16 @@ class PaperAdmin(CuratorStyles, ModerationActions, admin.ModelAdmin):
 class ModerationQueueAdmin(CuratorStyles, ModerationActions, ViewOnlyAdmin):
     """Pending papers, oldest first, with the counts per status above the list."""
 
-    list_display = ("pmid", "paper_link", "journal_iso", "pub_year", "imported_by", "suggested_tags", "created_at")
+    list_display = (
+        "pmid",
+        "paper_link",
+        "journal_iso",
+        "pub_year",
+        "imported_by",
+        "suggested_tags",
+        "suggested_claims",
+        "created_at",
+    )
     list_display_links = None
     list_select_related = ("imported_by",)
     search_fields = ("=pmid", "title", "journal_title")
@@ -411,7 +453,18 @@ class ModerationQueueAdmin(CuratorStyles, ModerationActions, ViewOnlyAdmin):
 
     def get_queryset(self, request):
         suggested = Count("paper_tags", filter=Q(paper_tags__status=PaperTag.Status.SUGGESTED))
-        return super().get_queryset(request).filter(status=Paper.Status.PENDING).annotate(suggested=suggested)
+        claims = Prefetch(  # one query for the page's papers
+            "claims",
+            queryset=Claim.objects.filter(status=Claim.Status.SUGGESTED).select_related("agent", "target"),
+            to_attr="claims_suggested",
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .filter(status=Paper.Status.PENDING)
+            .annotate(suggested=suggested)
+            .prefetch_related(claims)
+        )
 
     def changelist_view(self, request, extra_context=None):
         counts = dict(Paper.objects.order_by().values_list("status").annotate(Count("pk")))
@@ -436,6 +489,10 @@ class ModerationQueueAdmin(CuratorStyles, ModerationActions, ViewOnlyAdmin):
     @admin.display(description="suggested tags", ordering="suggested")
     def suggested_tags(self, paper):
         return paper.suggested
+
+    @admin.display(description="suggested claims")
+    def suggested_claims(self, paper):
+        return format_html_join(format_html("<br>"), "{}", ((claim,) for claim in paper.claims_suggested)) or "—"
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(curation.MODERATE)

@@ -103,8 +103,9 @@ def reject_tag(paper_tag: PaperTag, user) -> PaperTag:
     return _decide_tag(paper_tag, user, PaperTag.Status.REJECTED)
 
 
-def add_tag(paper: Paper, tag, user, evidence: str = "") -> PaperTag:
-    """Put a tag the tagger missed on a paper, confirmed, as the curator's own."""
+def add_tag(paper: Paper, tag, user, evidence: str = "", *, field: str = "", matched: str = "") -> PaperTag:
+    """Put a tag the tagger missed on a paper, confirmed, as the curator's own; `field` and
+    `matched`: where the evidence sentence stands and the words in it that name the tag."""
     _require(user, REVIEW_TAGS, "You may not review tags.")
     with transaction.atomic():
         if PaperTag.objects.filter(paper=paper, tag=tag).exists():
@@ -115,6 +116,8 @@ def add_tag(paper: Paper, tag, user, evidence: str = "") -> PaperTag:
             status=PaperTag.Status.CONFIRMED,
             source=PaperTag.Source.CURATOR,
             evidence=evidence,
+            evidence_field=field,
+            matched=matched,
             reviewed_by=user,
             reviewed_at=timezone.now(),
         )

@@ -9,7 +9,7 @@ from papers.catalogue.models import Paper
 from papers.search import NEWEST_FIRST
 from papers.site.exports.records import LANGUAGES
 from papers.site.listing import export_links
-from papers.site.prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS
+from papers.site.prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_CLAIMS, CONFIRMED_TAGS
 from papers.tagging.models import PaperTag
 
 RELATED_SHOWN = 8
@@ -17,7 +17,9 @@ RELATED_SHOWN = 8
 
 def paper_page(request, pmid: int):
     paper = get_object_or_404(
-        Paper.objects.public().prefetch_related(AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS, "publication_types"),
+        Paper.objects.public().prefetch_related(
+            AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS, CONFIRMED_CLAIMS, "publication_types"
+        ),
         pmid=pmid,
     )
     authors = [a.author for a in paper.authorships.all()]

@@ -1,5 +1,6 @@
 """What a whole view of papers reads (a paper's page, the API, exports): authors in order, and
-only confirmed tags (as `confirmed_tags`) with their topics, and confirmed claims (`confirmed_claims`)."""
+only confirmed tags (as `confirmed_tags`) with their topics, and public claims (`confirmed_claims`:
+confirmed, of an approved paper, by Claim's own public rule)."""
 
 from django.db.models import Prefetch
 
@@ -20,7 +21,5 @@ CONFIRMED_TAGS = Prefetch(
 CONFIRMED_CLAIMS = Prefetch(
     "claims",
     to_attr="confirmed_claims",
-    queryset=Claim.objects.filter(status=Claim.Status.CONFIRMED)
-    .select_related("agent", "target")
-    .order_by("field", "sentence_start", "pk"),
+    queryset=Claim.objects.public().select_related("agent", "target").order_by("field", "sentence_start", "pk"),
 )

@@ -388,7 +388,7 @@ def test_paper_page_shows_claims_beside_tags_with_the_sentence_marked_and_escape
     import re
 
     inlines = re.findall(r'<h2[^>]*id="[\w-]+-heading"[^>]*>\s*([^<]+?)\s*<', page)
-    assert inlines[inlines.index("Paper tags") :] == ["Paper tags", "Claims", "History"]
+    assert inlines[inlines.index("Paper tags") :] == ["Paper tags", "Claims", "History", "Add a claim by hand"]
     assert (
         '&lt;b&gt;<mark class="claim-agent">TNF-α</mark>&lt;/b&gt; <mark class="claim-trigger">induces</mark> '
         '<mark class="claim-target">NF-κB</mark>.'

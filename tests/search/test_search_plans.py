@@ -205,7 +205,7 @@ def _pages() -> dict[str, tuple[str, int, bool]]:
         # What is new is counted in the listing's own statement (it was a second search).
         "topic": (reverse("topic", args=[topic]), 6, True),
         "tag": (reverse("tag", args=[tag]), 5, True),
-        "paper": (reverse("paper", args=[pmid]), 4, False),
+        "paper": (reverse("paper", args=[pmid]), 5, False),  # its public claims: one statement
         "claims: finder": (reverse("claim_finder"), 3, False),
         "claims: a tag's mechanisms": (reverse("neighbourhood", args=[agent]), 2, False),
         "claims: coverage map": (reverse("coverage"), 3, False),

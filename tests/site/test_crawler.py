@@ -212,6 +212,21 @@ def test_claim_pages_show_confirmed_claims_of_approved_papers_only(client, claim
     assert any(cell.papers for cell in cells) and any(cell.claims for cell in cells)
 
 
+def test_paper_pages_list_their_public_claims_only(client, claims_collection):
+    public = Claim.objects.public()
+    stating = Paper.objects.filter(claims__isnull=False).distinct()
+    for paper in stating.filter(Paper.objects.public_condition()):
+        page = client.get(paper.get_absolute_url())
+        assert {c.pk for c in page.context["paper"].confirmed_claims} == set(
+            public.filter(paper=paper).values_list("pk", flat=True)
+        ), paper.pmid
+    for pmid, agent, relation, target in UNDECIDED:
+        names = dict(Tag.objects.filter(slug__in=(agent, target)).values_list("slug", "name"))
+        html = client.get(f"/papers/{pmid}/").content.decode()
+        assert f"{names[agent]} {relation} {names[target]}</strong>" not in html, pmid
+    assert client.get("/papers/34088671/").status_code == 404  # its confirmed claim stays hidden
+
+
 # --- The crawl as deployed: gunicorn with production settings (DEBUG=0, the page cache on, Redis
 # as CACHE_URL, the suite's database engine: PostgreSQL in its suite) over the demo as
 # `load_demo` leaves it, every public URL kind asked twice: a miss, then the page cache's hit.

@@ -42,6 +42,7 @@ PAGES = {
     "mechanisms-found": ("/mechanisms/?relation=increases&target=osteoclastogenesis", 200),
     "coverage": ("/mechanisms/coverage/", 200),
     "paper": ("/papers/34087126/", 200),
+    "paper-claims": ("/papers/33994070/", 200),
     "paper-erratum": ("/papers/21388667/", 200),
     "paper-book": ("/papers/20301577/", 200),
     "api-docs": ("/api/docs/", 200),
