@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from papers.catalogue.admin import CuratorStyles, ViewOnlyAdmin
 from papers.catalogue.markup import to_text
@@ -492,7 +493,7 @@ class ModerationQueueAdmin(CuratorStyles, ModerationActions, ViewOnlyAdmin):
 
     @admin.display(description="suggested claims")
     def suggested_claims(self, paper):
-        return format_html_join(format_html("<br>"), "{}", ((claim,) for claim in paper.claims_suggested)) or "—"
+        return format_html_join(mark_safe("<br>"), "{}", ((claim,) for claim in paper.claims_suggested)) or "—"
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(curation.MODERATE)
