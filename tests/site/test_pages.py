@@ -107,7 +107,7 @@ def test_facet_links_narrow_the_search_and_filters_can_be_removed(client, tagged
     assert narrowed.context["results"].total == il6.count < total
     assert sorted(pmids(narrowed)) == [32879426, 33596528, 34088671]
     [active] = narrowed.context["active_filters"]
-    assert active.label == "Tag: il-6"
+    assert active.label == "Tag: IL-6"
     assert client.get("/search/" + active.url).context["results"].total == total
 
     year = response.context["facet_links"]["Years"][0]
