@@ -33,11 +33,13 @@ def way_on(form: SearchForm, kwargs: dict, results: Results) -> WayOn | None:
     if not (several or _PHRASE.fullmatch(text)):
         return None
     expand = kwargs["expand_synonyms"]
-    terms = [group[0].text for group in match(text, expand_synonyms=expand).parsed.groups][:MAX_TERMS]
+    parsed = match(text, expand_synonyms=expand).parsed
+    terms = [group[0].text for group in parsed.groups][:MAX_TERMS]  # each as typed, before its synonyms
     if not terms:
         return None
     alone = []
-    if several and len(terms) > 1:
+    # Terms joined by OR or with words left out are no plain list of terms to count alone.
+    if several and len(terms) > 1 and not parsed.excluded and "OR" not in text.split():
         data = form.cleaned_data
         for term in terms:
             typed = f'"{term}"' if " " in term else term

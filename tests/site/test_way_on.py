@@ -46,6 +46,9 @@ def test_several_terms_that_find_nothing_lead_to_each_alone_and_the_tags_they_na
     assert [(link.label, link.url) for link in way_on.named] == [("Tag: RANKL", "/tags/rankl/")]
     assert way_on.named[0].count == listed(client, "/tags/rankl/") > 0
     assert f'<a href="/tags/rankl/">Tag: {rankl.name}</a> ({way_on.named[0].count} papers)' in body
+    for alternatives in ("myeloma RANKL OR zzzxqy", "myeloma RANKL -zzzxqy"):
+        response = client.get("/search/", {"q": alternatives, "year_from": 1990})
+        assert response.context["results"].total == 0 and response.context["way_on"].alone == [], alternatives
 
 
 def test_a_quoted_phrase_finding_fewer_than_its_topic_offers_the_topic(client, demo):
