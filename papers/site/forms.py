@@ -47,9 +47,9 @@ UNKNOWN_TOPIC = "No such topic: {}. A topic is named by its slug or its name."
 
 class TagsField(forms.MultipleChoiceField):
     """Several tags (?tag=a&tag=b), at most MAX_TAGS, each named as tags_named() reads it: their
-    number and length are checked before any SQL, then that each names a tag (one query). The
-    cleaned value is the tags' slugs, so that links and permalinks name a tag one way; the form
-    keeps their names (`tag_names`) for the chips."""
+    number and length are checked here, before any SQL; SearchForm.clean_tag then looks them up
+    (one query) and cleans them to their slugs, so that links and permalinks name a tag one way,
+    keeping their names (`tag_names`) for the chips."""
 
     def valid_value(self, value) -> bool:
         return 0 < len(value) <= MAX_TAG_NAME
@@ -74,7 +74,7 @@ class SearchForm(forms.Form):
         max_length=MAX_LENGTH,
         strip=True,
         label="Search",
-        help_text='words, "a quoted phrase", -a word to leave out; a tag\'s name adds its synonyms',
+        help_text='words (all of them), "a phrase", a OR b, -word to leave it out; a tag\'s name adds its synonyms',
     )
     tag = TagsField(
         required=False,
