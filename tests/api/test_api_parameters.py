@@ -1,6 +1,7 @@
 """The API's parameters read alike everywhere: a tag by its slug, its name or any synonym, in any
 case, and an unknown one a 400 that says so; page_size on every paged list; an index and a
-documentation page that name every endpoint and describe every parameter."""
+documentation page that name every endpoint and describe every parameter; the site's mechanism
+finder reads a tag as the API does."""
 
 import io
 import re
@@ -107,3 +108,18 @@ def test_the_docs_page_has_one_visible_heading_of_its_title(client, db):
     assert page.count("<h1") == 1
     assert re.search(r'<h1 class="visually-hidden">Myeloma literature API</h1>', page)
     assert re.search(r"\.visually-hidden\s*\{[^}]*clip", page)
+
+
+def test_the_mechanism_finder_reads_a_tag_as_the_api_does(client, claims):
+    by_slug = client.get("/mechanisms/", {"agent": "rankl", "target": "osteoclastogenesis"})
+    assert by_slug.status_code == 200 and by_slug.context["total"] > 0
+    for agent, target in (("RANKL", "Osteoclastogenesis"), ("trance", "OSTEOCLASTOGENESIS")):
+        named = client.get("/mechanisms/", {"agent": agent, "target": target})
+        assert named.status_code == 200
+        assert (named.context["agent"], named.context["target"], named.context["total"]) == (
+            by_slug.context["agent"],
+            by_slug.context["target"],
+            by_slug.context["total"],
+        )
+        assert 'value="rankl" selected' in named.content.decode()
+    assert client.get("/mechanisms/", {"agent": "RANKLX"}).status_code == 400
