@@ -123,3 +123,15 @@ def test_the_mechanism_finder_reads_a_tag_as_the_api_does(client, claims):
         )
         assert 'value="rankl" selected' in named.content.decode()
     assert client.get("/mechanisms/", {"agent": "RANKLX"}).status_code == 400
+
+
+def test_a_topic_is_named_by_its_slug_or_name_in_any_case(client, curated):
+    for endpoint in ("tags", "papers"):
+        by_slug = client.get(f"/api/{endpoint}/", {"topic": "osteoclast-activation"}).json()
+        by_name = client.get(f"/api/{endpoint}/", {"topic": "OSTEOCLAST ACTIVATION"}).json()
+        assert by_name == by_slug and (by_slug if endpoint == "tags" else by_slug["results"])
+        response = client.get(f"/api/{endpoint}/", {"topic": "Osteoclast activity"})
+        assert response.status_code == 400
+        assert response.json() == {
+            "topic": ["No such topic: Osteoclast activity. A topic is named by its slug or its name."]
+        }
