@@ -15,7 +15,9 @@ from papers.search import Results, SearchFilters, match, search_ids
 from papers.site.forms import SearchForm, tags_named
 from papers.site.listing import Link, query_string
 
-MAX_TERMS = 6  # terms counted alone: a statement each
+# Terms counted alone: two statements each (search() reads the tags' names, then counts), so a
+# page that finds nothing stays within a few statements of a result page.
+MAX_TERMS = 4
 _PHRASE = re.compile(r'"[^"]+"?')
 
 

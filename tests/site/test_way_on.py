@@ -68,6 +68,14 @@ def test_a_quoted_phrase_finding_fewer_than_its_topic_offers_the_topic(client, d
     )
 
 
+def test_the_way_on_asks_a_few_statements_whatever_the_number_of_terms(client, demo, django_assert_max_num_queries):
+    for words, most in (("myeloma RANKL", 12), ("myeloma RANKL zzzxqy bone cells osteoclasts", 16)):
+        with django_assert_max_num_queries(most):
+            response = client.get("/search/", {"q": words, "year_from": 1990})
+        assert response.context["results"].total == 0
+    assert [link.label for link in response.context["way_on"].alone] == ["myeloma", "RANKL", "zzzxqy", "bone"]
+
+
 def test_a_search_that_finds_enough_offers_nothing(client, demo):
     plain = client.get("/search/", {"q": "myeloma bone"})
     assert plain.context["results"].total > 0 and plain.context["way_on"] is None
