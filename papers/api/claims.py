@@ -16,7 +16,7 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from papers.api.filters import FILTER_SLUG_PATTERN
+from papers.api.filters import TagNameFilter
 from papers.api.serializers import ClaimSerializer
 from papers.api.views import BAD_PARAMETERS, DETAIL, BoundedJSONParser, CuratorThrottle, PublicThrottle, PublicView
 from papers.catalogue.models import Paper, Tag
@@ -24,9 +24,10 @@ from papers.claims import review
 from papers.claims.models import Claim
 from papers.curation.services import REVIEW_TAGS, CurationError
 from papers.pubmed.pmids import MAX_PMID
-from papers.site.forms import MAX_PAGE
+from papers.search import MAX_PAGE_SIZE
+from papers.site.forms import MAX_PAGE, MAX_TAG_NAME
 
-PAGE_SIZE = 50
+PAGE_SIZE = 50  # the default; page_size takes 1 to MAX_PAGE_SIZE, as /api/papers/ does
 
 
 class ClaimWithPaperSerializer(ClaimSerializer):
@@ -53,23 +54,27 @@ class PageFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
 
-class SlugFilter(django_filters.CharFilter):
-    field_class = forms.SlugField
+def _tag(label: str):
+    return extend_schema_field(
+        {
+            "type": "string",
+            "maxLength": MAX_TAG_NAME,
+            "description": f"{label.capitalize()}: a tag's slug, name or synonym, in any case (e.g. rankl or RANKL)",
+        }
+    )(TagNameFilter(field_name=label, max_length=MAX_TAG_NAME, label=f"{label.capitalize()} tag"))
 
 
-def _slug(label: str):
-    return extend_schema_field({"type": "string", "pattern": FILTER_SLUG_PATTERN, "maxLength": 80})(
-        SlugFilter(field_name=f"{label}__slug", max_length=80, label=f"{label.capitalize()} tag (slug)")
-    )
+def _bounded(label: str, maximum: int, default: str):
+    schema = {"type": "integer", "minimum": 1, "maximum": maximum, "description": f"{label} (default {default})"}
+    return extend_schema_field(schema)(PageFilter(method="paged", min_value=1, max_value=maximum, label=label))
 
 
 class ClaimFilter(django_filters.FilterSet):
-    agent = _slug("agent")
+    agent = _tag("agent")
     relation = django_filters.ChoiceFilter(choices=Claim.Relation.choices)
-    target = _slug("target")
-    page = extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_PAGE})(
-        PageFilter(method="paged", min_value=1, max_value=MAX_PAGE, label="Page")
-    )
+    target = _tag("target")
+    page = _bounded("Page", MAX_PAGE, "1")
+    page_size = _bounded("Page size", MAX_PAGE_SIZE, str(PAGE_SIZE))
 
     class Meta:
         model = Claim
@@ -119,8 +124,8 @@ class ClaimCreateSerializer(serializers.Serializer):
 
 class ClaimList(PublicView):
     """GET: confirmed claims of approved papers matching agent, relation and target (each
-    optional), newest papers first, 50 a page, for anyone. POST: a claim added by hand, for
-    curators (token or admin session, permissions as the admin's)."""
+    optional), newest papers first, 50 a page unless page_size says, for anyone. POST: a claim
+    added by hand, for curators (token or admin session, permissions as the admin's)."""
 
     queryset = Claim.objects.public()
     filter_backends = (DjangoFilterBackend,)  # describes ClaimFilter's parameters to OpenAPI
@@ -169,19 +174,20 @@ class ClaimList(PublicView):
             raise translate_validation(filters.errors)
         claims = filters.qs
         page = filters.form.cleaned_data.get("page") or 1
+        size = filters.form.cleaned_data.get("page_size") or PAGE_SIZE
         total = claims.count()
         papers = claims.values("paper").distinct().count()
         shown = claims.select_related("paper", "agent", "target").order_by("-paper__pub_year", "-paper__pmid", "pk")[
-            (page - 1) * PAGE_SIZE : page * PAGE_SIZE
+            (page - 1) * size : page * size
         ]
         url = request.build_absolute_uri()
         body = {
             "total": total,
             "papers": papers,
             "page": page,
-            "page_size": PAGE_SIZE,
+            "page_size": size,
             "results": shown,
-            "next": replace_query_param(url, "page", page + 1) if page * PAGE_SIZE < total else None,
+            "next": replace_query_param(url, "page", page + 1) if page * size < total else None,
             "previous": replace_query_param(url, "page", page - 1) if page > 1 else None,
         }
         return Response(ClaimPageSerializer(body, context={"request": request}).data)

@@ -16,27 +16,23 @@ from drf_spectacular.utils import extend_schema_field
 
 from papers.catalogue.models import Paper, Tag
 from papers.search import FACETS, Results, search
-from papers.site.forms import SLUG, SearchForm
+from papers.site.forms import MAX_TAG_NAME, UNKNOWN_TAG, UNKNOWN_TOPIC, SearchForm, tags_named, topic_named
 
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"  # Django's SlugField, in the regex dialect OpenAPI uses
-FILTER_SLUG_PATTERN = "^[-a-zA-Z0-9_]*$"  # a slug filter's: empty is no filter, as forms send an unset field
 
 
 def _schema(field: forms.Field) -> dict:
     """The OpenAPI schema of a form field, bounds included, so that clients (and schemathesis)
     know what the form accepts."""
-    if isinstance(field, forms.MultipleChoiceField):  # tag slugs, checked by shape
-        return {"type": "string", "pattern": f"^{SLUG.pattern}$"}
+    if isinstance(field, forms.MultipleChoiceField):  # tags, by slug, name or synonym
+        return {"type": "string", "minLength": 1, "maxLength": MAX_TAG_NAME}
     if isinstance(field, forms.ChoiceField):
         return {"type": "string", "enum": [value for value, _ in field.choices]}
     if isinstance(field, forms.IntegerField):
         return {"type": "integer", "minimum": field.min_value, "maximum": field.max_value}
     if isinstance(field, forms.DateField):
         return {"type": "string", "format": "date"}
-    schema = {"type": "string", "maxLength": field.max_length}
-    if isinstance(field, forms.SlugField):
-        schema["pattern"] = FILTER_SLUG_PATTERN
-    return schema
+    return {"type": "string", "maxLength": field.max_length}
 
 
 class FormParameter(django_filters.Filter):
@@ -88,8 +84,44 @@ class PaperSearch(django_filters.FilterSet):
         return search(self.query, facets=facets, **self.form.search_kwargs())
 
 
+class TagField(forms.CharField):
+    """One tag, named as the search parameters name tags (tags_named); cleaned, the Tag."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        tag = tags_named([value]).get(value)
+        if tag is None:
+            raise forms.ValidationError(UNKNOWN_TAG.format(value), code="unknown_tag")
+        return tag
+
+
+class TopicField(forms.CharField):
+    """One topic, by its slug or name as the search parameters name it; cleaned, the Topic."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        topic = topic_named(value)
+        if topic is None:
+            raise forms.ValidationError(UNKNOWN_TOPIC.format(value), code="unknown_topic")
+        return topic
+
+
+class TagNameFilter(django_filters.Filter):
+    field_class = TagField
+
+
+class TopicNameFilter(django_filters.Filter):
+    field_class = TopicField
+
+
 class TagFilter(django_filters.FilterSet):
-    topic = django_filters.CharFilter(field_name="topic__slug", max_length=80, label="Topic (slug)")
+    topic = extend_schema_field(
+        {"type": "string", "maxLength": 200, "description": "Topic: a topic's slug or name, in any case"}
+    )(TopicNameFilter(field_name="topic", max_length=200, label="Topic"))
     kind = django_filters.ChoiceFilter(choices=Tag.Kind.choices)
 
     class Meta:

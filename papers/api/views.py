@@ -56,6 +56,7 @@ INDEX = {
     "facets": "api:facets",
     "topics": "api:topic-list",
     "tags": "api:tag-list",
+    "claims": "api:claim-list",
     "imports": "api:import-list",
     "schema": "api:schema",
     "docs": "api:docs",
@@ -82,11 +83,13 @@ def not_found(request):
     raise NotFound()
 
 
-def path_parameter(name: str, schema: dict) -> OpenApiParameter:
-    return OpenApiParameter(name, schema, OpenApiParameter.PATH)
+def path_parameter(name: str, schema: dict, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, schema, OpenApiParameter.PATH, description=description)
 
 
-SLUG = path_parameter("slug", {"type": "string", "pattern": SLUG_PATTERN, "maxLength": 80})
+SLUG = path_parameter(
+    "slug", {"type": "string", "pattern": SLUG_PATTERN, "maxLength": 80}, "The short name, as the lists give it."
+)
 
 
 class PublicThrottle(ExactRateThrottle, AnonRateThrottle):
@@ -208,7 +211,9 @@ class FacetList(SearchView):
 
 
 @extend_schema(
-    parameters=[path_parameter("pmid", {"type": "integer", "minimum": 1, "maximum": MAX_PMID})],
+    parameters=[
+        path_parameter("pmid", {"type": "integer", "minimum": 1, "maximum": MAX_PMID}, "The paper's PubMed ID.")
+    ],
     responses={200: api.PaperSerializer, 404: NOT_FOUND},
 )
 class PaperDetail(PublicView, generics.RetrieveAPIView):
@@ -313,7 +318,11 @@ class ImportCreate(CuratorView):
 
 
 @extend_schema(
-    parameters=[path_parameter("id", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1})],
+    parameters=[
+        path_parameter(
+            "id", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, "The import's number, as its url gives it."
+        )
+    ],
     responses={200: api.ImportRunSerializer, 401: DETAIL, 403: DETAIL, 404: NOT_FOUND},
 )
 class ImportDetail(CuratorView, generics.RetrieveAPIView):

@@ -11,6 +11,7 @@ from papers.claims.exports import CLAIM_EXPORT_LIMIT, CLAIM_FORMATS, write_claim
 from papers.claims.maps import FINDER_LIMIT, coverage, find_claims, matching, neighbourhood
 from papers.claims.models import Claim
 from papers.site.export import throttled, too_many
+from papers.site.forms import tags_named
 
 
 def neighbourhood_page(request, slug):
@@ -31,6 +32,14 @@ class FinderForm(forms.Form):
     target = forms.ChoiceField(required=False, label="Target")
 
     def __init__(self, data, tags: list[Tag]):
+        # An agent or target may be named as the search and the API name a tag (any name or
+        # synonym, any case); the form reads its slug.
+        named = tags_named([value for field in ("agent", "target") if (value := data.get(field))])
+        if named:
+            data = data.copy()
+            for field in ("agent", "target"):
+                if data.get(field) in named:
+                    data[field] = named[data[field]].slug
         super().__init__(data)
         self.tags = {tag.slug: tag for tag in tags}
         choices = [("", "? (any)"), *((tag.slug, tag.name) for tag in tags)]

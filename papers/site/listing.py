@@ -129,10 +129,17 @@ def facet_links(form: SearchForm, results: Results, *, fixed_tags: tuple[str, ..
 
 
 def active_filters(form: SearchForm) -> list[Link]:
-    """The filters in force, each with a link that removes it."""
+    """The filters in force, each with a link that removes it; a tag or topic by its name."""
     data = form.cleaned_data
     tags = list(data.get("tag") or ())
-    active = [Link(f"Tag: {slug}", query_string(data, tag=[t for t in tags if t != slug], page=None)) for slug in tags]
+    active = [
+        Link(
+            f"Tag: {form.tag_names.get(slug, slug)}", query_string(data, tag=[t for t in tags if t != slug], page=None)
+        )
+        for slug in tags
+    ]
+    if data.get("topic"):
+        active.append(Link(f"Topic: {form.topic_name}", query_string(data, topic=None, page=None)))
     if data.get("year_from") or data.get("year_to"):
         years = "–".join(dict.fromkeys(str(y) for y in (data.get("year_from") or "…", data.get("year_to") or "…")))
         active.append(Link(f"Years: {years}", query_string(data, year_from=None, year_to=None, page=None)))

@@ -18,6 +18,7 @@ from papers.site.listing import (
     recent_since,
     with_authors_and_tags,
 )
+from papers.site.way_on import way_on
 
 
 def render_results(
@@ -70,5 +71,6 @@ def render_results(
             + query_string(data, page=None, page_size=None, sort=None).rstrip("?"),
             "synonyms_off_link": query_string(data, synonyms="off", page=None),
             "synonyms_on_link": query_string(data, synonyms=None, page=None),
+            "way_on": way_on(form, kwargs, results) if listing.ranking_words is None else None,
         },
     )

@@ -49,6 +49,6 @@ def test_the_api_has_an_index_of_its_endpoints_and_docs(client, db):
     response = client.get("/api/")
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
     index = response.json()
-    for name in ("papers", "facets", "topics", "tags", "imports", "schema", "docs"):
+    for name in ("papers", "facets", "topics", "tags", "claims", "imports", "schema", "docs"):
         assert index[name].startswith("http://testserver/api/")
         assert client.get(index[name]).status_code in (200, 401, 403, 405)

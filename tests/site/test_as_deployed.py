@@ -226,7 +226,7 @@ def test_an_empty_slug_filter_is_no_filter_in_behaviour_and_schema(client, claim
         for p in item.get("get", {}).get("parameters", [])
     }
     for key in (("/api/papers/", "topic"), ("/api/claims/", "target"), ("/api/claims/", "agent")):
-        assert parameters[key]["pattern"] == "^[-a-zA-Z0-9_]*$", key
+        assert parameters[key].get("minLength", 0) == 0 and "pattern" not in parameters[key], key
 
 
 def test_every_api_operation_documents_429(client, db):

@@ -1,0 +1,63 @@
+"""A way on from a search that finds nothing, or less than a topic or tag of its name: each
+term's own count when several terms together find nothing, and the tags and topics the terms
+name that list more papers than the search found. Any other search sends no statement here."""
+
+import re
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+from django.urls import reverse
+
+from papers.catalogue.models import Topic
+from papers.search import Results, SearchFilters, match, search_ids
+from papers.site.forms import SearchForm, tags_named
+from papers.site.listing import Link, query_string
+
+# Terms counted alone: two statements each (search() reads the tags' names, then counts), so a
+# page that finds nothing stays within a few statements of a result page.
+MAX_TERMS = 4
+_PHRASE = re.compile(r'"[^"]+"?')
+
+
+@dataclass
+class WayOn:
+    alone: list[Link]  # each term searched alone, with its count
+    named: list[Link]  # the tags and topics the terms name, with their counts
+
+
+def way_on(form: SearchForm, kwargs: dict, results: Results) -> WayOn | None:
+    """What to offer beside `results`, the search page's results for the form's words and
+    search() `kwargs`; None when nothing need be offered (and nothing was asked of the database)."""
+    text = (form.cleaned_data.get("q") or "").strip()
+    several = not results.total and len(text.split()) > 1
+    if not (several or _PHRASE.fullmatch(text)):
+        return None
+    expand = kwargs["expand_synonyms"]
+    parsed = match(text, expand_synonyms=expand).parsed
+    terms = [group[0].text for group in parsed.groups][:MAX_TERMS]  # each as typed, before its synonyms
+    if not terms:
+        return None
+    alone = []
+    # Terms joined by OR or with words left out are no plain list of terms to count alone.
+    if several and len(terms) > 1 and not parsed.excluded and "OR" not in text.split():
+        data = form.cleaned_data
+        for term in terms:
+            typed = f'"{term}"' if " " in term else term
+            _, count = search_ids(typed, filters=kwargs["filters"], limit=0, expand_synonyms=expand)
+            alone.append(Link(term, query_string(data, q=typed, page=None), count))
+    return WayOn(alone, [link for link in _named(terms) if link.count > results.total])
+
+
+def _named(terms: list[str]) -> list[Link]:
+    """The tags (by name or synonym) and topics (by name) that the terms name, any case, with
+    the number of public papers each lists."""
+    links = []
+    for tag in {tag.slug: tag for tag in tags_named(terms).values()}.values():
+        _, count = search_ids("", filters=SearchFilters(tags=(tag.slug,)), limit=0)
+        links.append(Link(f"Tag: {tag.name}", reverse("tag", args=[tag.slug]), count))
+    for topic in Topic.objects.filter(reduce(or_, (Q(name__iexact=term) for term in terms))).only("slug", "name"):
+        _, count = search_ids("", filters=SearchFilters(topic=topic.slug), limit=0)
+        links.append(Link(f"Topic: {topic.name}", reverse("topic", args=[topic.slug]), count))
+    return links
