@@ -143,8 +143,9 @@ def test_ten_export_clients_leave_health_and_paper_pages_answering(scratch_datab
             for thread in clients:
                 thread.join(60)
     assert {status for _, status, _ in probes} == {200}
-    # Half the probes within a second: a few slow answers are the shared machine (the suite runs
-    # beside this test), not a starved worker; a worker that exports hold would time them out.
+    # Half the probes within two seconds, none past ten: slow answers are the shared machine (the
+    # suite runs beside this test, and a median of 1.1-1.5 s was seen under other work), not a
+    # starved worker; workers that exports hold would keep the probes for gunicorn's 30 s.
     timings = sorted(seconds for _, _, seconds in probes)
-    assert timings[len(timings) // 2] < 1.0, probes
+    assert timings[len(timings) // 2] < 2.0 and timings[-1] < 10, probes
     assert set(exported) <= {200, 429} and exported.count(200) >= 50, (len(exported), exported.count(200))
