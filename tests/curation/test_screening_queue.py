@@ -8,49 +8,28 @@ import statistics
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django_tasks_db.models import DBTaskResult
 
 from papers.catalogue.models import Paper
 from papers.curation.models import ScreeningScore
 from papers.curation.screening_queue import LIKELY
-from papers.curation.tasks import rescore_queue
 from papers.pubmed.models import ImportRun
 from tests.support.papers import set_status
-from tests.support.paths import DEMO_DIR, ROOT
+from tests.support.paths import DEMO_DIR
+from tests.support.screening_queue import (
+    MECHANISMS,
+    decided_collection,
+    queued_rescores,
+    run_queued_rescore,
+    scores_by_pmid,
+)
 
-MECHANISMS = ROOT / "fixtures" / "demo_mechanisms" / "pubmed20n0014_mechanisms.xml"
 QUEUE = reverse("admin:papers_pendingpaper_changelist")
 PENDING_EACH = 10
 
 
 @pytest.fixture
-def task_worker_backend(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-@pytest.fixture
 def decided(taxonomy):
-    """The myeloma demo records approved and the 1977–79 records on mechanisms in other diseases
-    rejected, but for PENDING_EACH of each left in the queue; returns the pending ones' PMIDs
-    (myeloma, other)."""
-    call_command("import_pubmed", "--from-xml", *map(str, sorted(DEMO_DIR.glob("*.xml"))), stdout=io.StringIO())
-    myeloma = list(Paper.objects.order_by("pk").values_list("pmid", flat=True))
-    call_command("import_pubmed", "--from-xml", str(MECHANISMS), stdout=io.StringIO())
-    other = list(Paper.objects.exclude(pmid__in=myeloma).order_by("pk").values_list("pmid", flat=True))
-    set_status(Paper.objects.filter(pmid__in=myeloma[:-PENDING_EACH]), Paper.Status.APPROVED)
-    set_status(Paper.objects.filter(pmid__in=other[:-PENDING_EACH]), Paper.Status.REJECTED, Paper.Reason.OFF_TOPIC)
-    return myeloma[-PENDING_EACH:], other[-PENDING_EACH:]
-
-
-def run_queued_rescore():
-    """What the task worker does with the one queued rescore (its command closes the test's connection)."""
-    queued = DBTaskResult.objects.get(task_path=rescore_queue.module_path, status="READY")
-    queued.task.call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"])
-    queued.delete()
-
-
-def scores_by_pmid() -> dict[int, float]:
-    return dict(ScreeningScore.objects.values_list("paper__pmid", "score"))
+    return decided_collection(PENDING_EACH)
 
 
 def queue_pmids(client, **params) -> list[int]:
@@ -69,7 +48,7 @@ def test_a_batch_of_decisions_queues_one_rescore_and_the_request_trains_nothing(
         response = client.post(QUEUE, {"action": "approve_papers", "_selected_action": list(approve)})
     assert response.status_code == 302
     # Two decisions, one task waiting for the worker; no score was written inside the request.
-    assert DBTaskResult.objects.filter(task_path=rescore_queue.module_path, status="READY").count() == 1
+    assert queued_rescores().count() == 1
     assert not ScreeningScore.objects.exists()
     assert "No scores yet" in client.get(QUEUE).text
 
@@ -108,7 +87,11 @@ def test_the_queue_is_sorted_by_score_by_default_by_uncertainty_or_in_import_ord
     assert queue_pmids(client, order="import") == imported
     assert by_score != imported  # the model's order is not the import order
 
-    page = client.get(QUEUE).text
+    response = client.get(QUEUE)
+    page = response.text
+    # The header marks the score column as the one sorted (descending), not the model's default order.
+    score_column = list(response.context["cl"].list_display).index("screening_score")
+    assert response.context["cl"].get_ordering_field_columns() == {score_column: "desc"}
     assert f"{scores[by_score[0]]:.2f}" in page and "learnt from the approved and rejected papers" in page
     assert 'href="?order=uncertainty"' in page and "least certain first" in page
     # An order the queue does not know is refused, not guessed.
@@ -121,7 +104,7 @@ def test_unscored_papers_wait_at_the_end_of_the_queue(client, staff, decided):
     client.force_login(staff.moderator)
     assert queue_pmids(client)[-1] == newest.pmid
     assert queue_pmids(client, order="uncertainty")[-1] == newest.pmid
-    assert "not yet scored" in client.get(QUEUE).text
+    assert "not scored" in client.get(QUEUE).text
 
 
 def test_the_cold_start_ranks_by_likeness_to_the_approved_papers(decided):
