@@ -2,7 +2,7 @@
 the records on the mechanisms (fixtures/demo_mechanisms) and the claims' records — curated to the
 collection's scope as a moderator would (fixtures/DEMO.md): records that name myeloma, and the
 mechanism records kept in fixtures/demo_scope.json, approved; the rest rejected with a reason;
-the newest few of each kind left in the moderation queue."""
+a few of each kind left in the moderation queue."""
 
 import json
 import re
@@ -90,8 +90,10 @@ class Command(BaseCommand):
         in_scope = [paper for paper in undecided if paper.pmid in kept or names_myeloma(paper)]
         chosen = {paper.pk for paper in in_scope}
         out_of_scope = [paper for paper in undecided if paper.pk not in chosen]
-        # The newest of each kind wait for a moderator, as an import's would.
-        waiting = {paper.pk for paper in in_scope[: scope["pending"]] + out_of_scope[: scope["pending"]]}
+        # A few of each kind wait for a moderator: the newest out of scope, and the oldest naming
+        # myeloma (the newest name mechanisms the site's examples and labelled searches find).
+        naming = [paper for paper in in_scope if paper.pmid not in kept]
+        waiting = {paper.pk for paper in naming[-scope["pending"] :] + out_of_scope[: scope["pending"]]}
         approved = rejected = 0
         with transaction.atomic():
             for paper in in_scope:
