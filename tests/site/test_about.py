@@ -55,7 +55,7 @@ def test_the_about_page_says_what_the_collection_holds_and_how_it_is_made(client
         "reviews and primary papers on multiple myeloma, on its bone disease and on its bone-marrow microenvironment",
         "only where a curator judges that they bear on myeloma",
         "How papers get in",
-        "Every record comes in pending",
+        "Every record arrives pending review",
         "It only orders the queue",
         "precision and recall are 0.998 each (figures of 2026-12-06)",
         "precision of 0.63 and a recall of 0.53",
