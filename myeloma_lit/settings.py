@@ -195,6 +195,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "papers.site.about.site_facts",
             ],
         },
     },
@@ -330,6 +331,11 @@ EUTILS_MAX_TRIES = env_number("EUTILS_MAX_TRIES", 4, minimum=1, maximum=10, kind
 EUTILS_BACKOFF = env_number("EUTILS_BACKOFF", 2.0, minimum=0.0, maximum=120)
 # One E-utilities request, all its tries and back-off included, is given up on after this long.
 EUTILS_DEADLINE = env_number("EUTILS_DEADLINE", 60.0, minimum=1.0, maximum=3600)
+
+# The About page and every public page's footer: a demo instance says so (./start writes DEMO_SITE=1
+# into .env: it loads the demo), and where errors are reported.
+DEMO_SITE = env_bool("DEMO_SITE", False)
+SITE_CONTACT = os.environ.get("SITE_CONTACT", "").strip()
 
 # One-person teams may let a curator approve the papers they imported themselves.
 ALLOW_SELF_APPROVAL = env_bool("ALLOW_SELF_APPROVAL", False)

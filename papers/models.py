@@ -15,7 +15,7 @@ from papers.catalogue.models import (  # noqa: F401
     Topic,
 )
 from papers.claims.models import Claim, ClaimQuerySet  # noqa: F401
-from papers.curation.models import PaperEvent, PendingPaper  # noqa: F401
+from papers.curation.models import PaperEvent, PendingPaper, ScreeningScore  # noqa: F401
 from papers.pubmed.models import ImportRun  # noqa: F401
 from papers.search.models import DocumentVector, IdListField, SearchDocument, VectorIndex  # noqa: F401
 from papers.tagging.models import PaperTag  # noqa: F401

@@ -5,7 +5,7 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from papers.site import browse, claims, crawlers, export, feeds, paper, search
+from papers.site import about, browse, claims, crawlers, export, feeds, paper, search
 from papers.site.forms import SearchForm
 from papers.site.page_cache import cached_page
 
@@ -15,6 +15,7 @@ FOUND = tuple(claims.FinderForm.base_fields)  # the mechanism finder's
 
 urlpatterns = [
     path("", cached_page(browse.home), name="home"),
+    path("about/", cached_page(about.about_page), name="about"),
     path("search/", cached_page(search.search_page, LISTED), name="search"),
     path(f"search/export.{FORMAT}", cached_page(export.search_export, LISTED), name="search_export"),
     path(f"search/feed.{FORMAT}", cached_page(feeds.search_feed, LISTED), name="search_feed"),

@@ -134,6 +134,12 @@ def eutils(eutils_server, settings, db):
 
 
 @pytest.fixture
+def task_worker_backend(settings):
+    """Tasks queued for the task worker, as in production, instead of run where they are enqueued."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
 def people(db):
     """Named people: a curator, a moderator and a superuser (anonymous is no login at all)."""
     from types import SimpleNamespace

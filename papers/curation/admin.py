@@ -22,6 +22,7 @@ from papers.claims.models import Claim
 from papers.curation import services as curation
 from papers.curation.editors import EDITORS
 from papers.curation.models import PaperEvent, PendingPaper
+from papers.curation.screening_admin import ScreeningQueue
 from papers.tagging.models import PaperTag
 from papers.tagging.retagging import retag
 
@@ -432,12 +433,14 @@ class PaperAdmin(CuratorStyles, ModerationActions, admin.ModelAdmin):
 
 
 @admin.register(PendingPaper)
-class ModerationQueueAdmin(CuratorStyles, ModerationActions, ViewOnlyAdmin):
-    """Pending papers, oldest first, with the counts per status above the list."""
+class ModerationQueueAdmin(ScreeningQueue, CuratorStyles, ModerationActions, ViewOnlyAdmin):
+    """Pending papers, likeliest approved first (or by uncertainty, or in import order), with the
+    counts per status above the list."""
 
     list_display = (
         "pmid",
         "paper_link",
+        "screening_score",
         "journal_iso",
         "pub_year",
         "imported_by",
@@ -448,7 +451,6 @@ class ModerationQueueAdmin(CuratorStyles, ModerationActions, ViewOnlyAdmin):
     list_display_links = None
     list_select_related = ("imported_by",)
     search_fields = ("=pmid", "title", "journal_title")
-    ordering = ("created_at", "pk")
     actions = [approve_papers, reject_papers, retag_papers]
     change_list_template = "admin/papers/pendingpaper/change_list.html"
 
@@ -475,7 +477,7 @@ class ModerationQueueAdmin(CuratorStyles, ModerationActions, ViewOnlyAdmin):
             {
                 **(extra_context or {}),
                 "status_counts": statuses,
-                "title": "Moderation queue: pending papers, oldest first",
+                "title": "Moderation queue: pending papers",
             },
         )
 

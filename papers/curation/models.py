@@ -1,4 +1,5 @@
-"""The audit trail of every change a person makes to a paper, and the moderation queue."""
+"""The audit trail of every change a person makes to a paper, the moderation queue and its
+screening scores."""
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -10,7 +11,7 @@ from papers.catalogue.models import Paper
 
 
 class PendingPaper(Paper):
-    """The moderation queue: pending papers, oldest first (a proxy for its own admin page)."""
+    """The moderation queue: pending papers (a proxy for its own admin page)."""
 
     class Meta:
         proxy = True
@@ -56,3 +57,19 @@ class PaperEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"
+
+
+class ScreeningScore(models.Model):
+    """A pending paper's screening score: how likely a curator is to approve it, as the model
+    learnt from the collection's decisions ranks it (papers.curation.screening_queue). Written
+    only by the background task; a score orders the queue and never decides."""
+
+    paper = models.OneToOneField(Paper, on_delete=models.CASCADE, primary_key=True, related_name="screening")
+    score = models.FloatField()
+    scored_at = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.paper_id}: {self.score:.2f}"

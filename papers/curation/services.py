@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from papers.catalogue.models import PUBMED_FIELDS, Paper
 from papers.curation.models import PaperEvent
+from papers.curation.tasks import request_rescore
 from papers.search.indexing import index_papers, refresh_facts
 from papers.tagging.models import PaperTag
 
@@ -258,6 +259,7 @@ def _set_status(paper, user, status, reason, note, refuse_from) -> Paper:
             note=note.strip(),
         )
         refresh_facts([paper.pk])
+        transaction.on_commit(request_rescore)  # the queue learns from each decision, in the worker
     return paper
 
 

@@ -5,9 +5,12 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html_join
 
 from papers.catalogue.admin import CuratorStyles, ViewOnlyAdmin
+from papers.catalogue.models import Paper
+from papers.curation.screening_queue import LIKELY, likely_in_scope
 from papers.pubmed.forms import ImportRequestForm
 from papers.pubmed.importer import failure_groups, listed
 from papers.pubmed.models import ImportRun
@@ -42,7 +45,7 @@ class ImportRunAdmin(CuratorStyles, ViewOnlyAdmin):
                 )
             },
         ),
-        ("Result", {"fields": ("progress", "results", "failures", "shown_messages")}),
+        ("Result", {"fields": ("progress", "results", "in_scope", "failures", "shown_messages")}),
         ("Task", {"classes": ["collapse"], "fields": ("task_id",)}),
     )
     readonly_fields = [name for _, options in fieldsets for name in options["fields"]]
@@ -67,6 +70,24 @@ class ImportRunAdmin(CuratorStyles, ViewOnlyAdmin):
         return (
             f"{run.created} created, {run.updated} updated, {run.unchanged} unchanged, "
             f"{run.not_found} not found, {run.failed} failed"
+        )
+
+    @admin.display(description="likely in scope")
+    def in_scope(self, run):
+        """Of the papers this run created that are still pending (those created by its importer while
+        it ran), how many the screening model scores likely in scope."""
+        if not (run.created and run.started_at):
+            return "No new papers."
+        created = Paper.objects.filter(
+            created_at__range=(run.started_at, run.finished_at or timezone.now()), imported_by=run.requested_by
+        )
+        pending = created.filter(status=Paper.Status.PENDING)
+        scored, likely = likely_in_scope(pending)
+        unscored = pending.count() - scored
+        return (
+            f"{likely:,} of the {scored:,} scored pending papers it created are likely in scope (score ≥ {LIKELY})"
+            + (f"; {unscored:,} not scored yet (the task worker scores them)" if unscored else "")
+            + "."
         )
 
     @admin.display(description="PMIDs")

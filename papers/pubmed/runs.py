@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
+from papers.curation.tasks import request_rescore
 from papers.pubmed.client import EutilsError, pubmed_client
 from papers.pubmed.importer import Importer, ImportReport, Progress
 from papers.pubmed.models import ImportRun
@@ -32,7 +33,7 @@ def perform(
     An unexpected error marks the run failed, saying so, before it is raised: a run is never
     left "running" by a crash."""
     try:
-        return _perform(run, progress, retrying, deadline)
+        report = _perform(run, progress, retrying, deadline)
     except Exception as error:
         if run.pk and not run.dry_run:
             ImportRun.objects.filter(pk=run.pk).update(
@@ -41,6 +42,9 @@ def perform(
                 messages=[*run.messages, f"The import stopped on an unexpected error: {error!r}"],
             )
         raise
+    if report.created and not run.dry_run:
+        request_rescore()  # the new papers join the queue with a score
+    return report
 
 
 def _perform(run: ImportRun, progress, retrying, deadline) -> ImportReport:

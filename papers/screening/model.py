@@ -16,6 +16,8 @@ from sklearn.svm import LinearSVC
 
 # A class smaller than this is too small for the classifier: the cold start ranks instead.
 MIN_PER_CLASS = 1
+# The cold start's boundary: the share of the known records less like the others than it.
+COLD_START_SHARE = 0.1
 # The linear SVM's inverse regularisation (docs/screening.md: C = 1 against 0.11 and logistic regression).
 C = 1.0
 
@@ -62,7 +64,9 @@ def fit(decided: csr_matrix, labels: Sequence[bool]) -> Scorer:
     linear SVM's margin squashed by the logistic function when each class has MIN_PER_CLASS decided
     rows (a ranking score, not a calibrated probability); else the cosine
     likeness to the mean inclusion (or unlikeness to the mean exclusion when only exclusions are
-    known); else 0.5 for every row. Scores rank the rows of one model; they are not comparable
+    known), mapped so that 0.5 falls at the COLD_START_SHARE quantile of the known
+    records' likeness to the others; else 0.5
+    for every row. Scores rank the rows of one model; they are not comparable
     across models."""
     y = np.asarray(labels, dtype=bool)
     included, excluded = int(y.sum()), int((~y).sum())
@@ -72,11 +76,23 @@ def fit(decided: csr_matrix, labels: Sequence[bool]) -> Scorer:
         return lambda rows: expit(classifier.decision_function(rows))
     if not (included or excluded):
         return lambda rows: np.full(rows.shape[0], 0.5)
-    centre = normalize(np.asarray(decided[y if included else ~y].mean(axis=0)))
+    known = decided[y if included else ~y]
+    total = np.asarray(known.sum(axis=0)).ravel()
+    centre = normalize(total.reshape(1, -1))
+    # The boundary (a score of 0.5) at the COLD_START_SHARE quantile of the known records' own
+    # likeness, each to the centre of the others (its own words would flatter it): a record as
+    # like the known ones as most of them are to each other scores 0.5 or more, as one past the
+    # SVM's margin does. A monotone map: the ranking is the cosine's.
+    dots = np.asarray(known @ total).ravel()
+    own = np.asarray(known.multiply(known).sum(axis=1)).ravel()
+    others = np.sqrt(np.maximum(total @ total - 2 * dots + own, 0.0))
+    left_out = np.divide(dots - own, others, out=np.zeros_like(dots), where=others > 0)
+    boundary = float(np.clip(np.quantile(left_out, COLD_START_SHARE), 1e-6, 1.0 - 1e-6))
 
     def likeness(rows: csr_matrix) -> np.ndarray:
         cosine = np.clip(np.asarray(rows @ centre.T).ravel(), 0.0, 1.0)
-        return cosine if included else 1.0 - cosine
+        scaled = np.interp(cosine, [0.0, boundary, 1.0], [0.0, 0.5, 1.0])
+        return scaled if included else 1.0 - scaled
 
     return likeness
 

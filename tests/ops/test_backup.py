@@ -21,7 +21,7 @@ from papers.tagging.models import PaperTag
 boss = User.objects.create_superuser("boss", password="boss-pass")
 curator = User.objects.create_user("curator", password="curator-pass", is_staff=True)
 curator.groups.add(Group.objects.get(name="Curators"))
-first, second, third = Paper.objects.order_by("pmid")[:3]
+first, second, third = Paper.objects.filter(status="approved").order_by("pmid")[:3]
 curation.reject(first, boss, "off_topic", "About the spine, not myeloma.")
 curation.revoke_approval(second, boss, "Abstract needs a second look.")
 curation.reject_tag(PaperTag.objects.filter(status="confirmed").order_by("pk").first(), boss)

@@ -3,6 +3,7 @@ running upward, ruff on a lint or format violation, and no module importing anot
 private names. Each is run on a temporary copy with a violation planted."""
 
 import ast
+import os
 import shutil
 import subprocess
 import sys
@@ -93,3 +94,28 @@ def test_ruff_fails_on_a_lint_violation_and_on_unformatted_code(checkout):
     assert linted.returncode == 1 and "papers/catalogue/markup.py" in linted.stdout and "F401" in linted.stdout
     checked = run(checkout, *formatted)
     assert checked.returncode == 1 and "papers/shapes.py" in checked.stdout
+
+
+# What only a command or a worker needs, loaded where it is used: every gunicorn worker and every
+# import process loads the URLs and the admin, and pays for what they import (networkx was 15 MB
+# and 400 modules; scikit-learn with SciPy about 40 MB).
+HEAVY = ("networkx", "sklearn", "scipy")
+
+
+def test_the_site_and_the_admin_load_no_heavy_package():
+    probe = (
+        "import sys, django; django.setup();"
+        " import django.urls, myeloma_lit.wsgi; django.urls.resolve('/');"
+        " from papers.pubmed import importer, runs;"
+        f" print([name for name in {HEAVY!r} if name in sys.modules])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "myeloma_lit.settings", "SECRET_KEY": "x"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"

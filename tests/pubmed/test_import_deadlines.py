@@ -58,11 +58,6 @@ def test_a_pubmed_that_never_answers_is_given_up_at_the_deadline_and_each_retry_
     assert str(raised.value) == "1 failure(s); run the same command again to finish."  # a network fault
 
 
-@pytest.fixture
-def task_worker_backend(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
 def test_only_a_few_pmids_run_in_the_request_and_more_are_queued_for_the_task_worker(
     client, staff, eutils, taxonomy, task_worker_backend, django_capture_on_commit_callbacks
 ):

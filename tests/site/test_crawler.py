@@ -115,7 +115,7 @@ def test_no_hidden_paper_or_count_leaks_anywhere(client, collection):
         for title in collection.values():
             assert title[:60] not in unescape(body), f"a hidden title on {url}"
     assert 900 < visited < MAX_URLS  # everything reachable was visited
-    assert {"home", "search", "tags", "topics", "papers", "api", "mechanisms"} <= kinds
+    assert {"home", "about", "search", "tags", "topics", "papers", "api", "mechanisms"} <= kinds
     for pmid in HIDDEN:
         assert client.get(reverse("paper", args=[pmid])).status_code == 404
         assert client.get(reverse("api:paper-detail", args=[pmid])).status_code == 404
@@ -365,6 +365,7 @@ def test_the_site_as_deployed_answers_every_public_url_twice_alike(deployed):
         robots = server.get("/robots.txt")[2]
     kinds = [
         r"/",
+        r"/about/",
         r"/search/",
         r"/topics/[-a-z]+/",
         r"/tags/[-a-z0-9]+/",

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.browser
 WIDTHS = (1280, 320)
 PAGES = {
     "home": "/",
+    "about": "/about/",
     "search": "/search/?q=bone",
     "search-empty": "/search/?q=zzzxqy",
     "search-filtered": "/search/?q=myeloma&year_from=2020&page=2",

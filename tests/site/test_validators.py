@@ -32,6 +32,7 @@ CITEPROC_DATA = Path(citeproc.__file__).parent / "data"  # the style and locales
 # Every kind of public HTML page, with the status it answers.
 PAGES = {
     "home": ("/", 200),
+    "about": ("/about/", 200),
     "search": ("/search/?q=bone", 200),
     "search-filtered": ("/search/?q=myeloma&year_from=2020&page=2", 200),
     "search-empty": ("/search/?q=zzzxqy", 200),
