@@ -195,6 +195,7 @@ class ClaimAdmin(admin.ModelAdmin):
     search_fields = ("=paper__pmid", "sentence", "agent__name", "target__name")
     list_select_related = ("paper", "agent", "target")
     actions = ["confirm_claims", "reject_claims"]
+    sentences_per_page = 50
 
     @admin.display(description="claim and its sentence")
     def shown(self, claim):
@@ -234,8 +235,6 @@ class ClaimAdmin(admin.ModelAdmin):
         sentences = self.admin_site.admin_view(self.sentences_view)
         return [path("sentences/", sentences, name="papers_claim_sentences"), *super().get_urls()]
 
-    PER_PAGE = 50
-
     def sentences_view(self, request):
         """Sentences to read (papers.claims.reading), a page at a time; a choice posts here and
         comes back to the same page, where the sentence no longer is."""
@@ -251,7 +250,7 @@ class ClaimAdmin(admin.ModelAdmin):
                 return HttpResponseBadRequest(f"Parameter “{name}”: {' '.join(errors)}", content_type="text/plain")
             self._read(request, form.cleaned_data)
             return redirect(f"{reverse('admin:papers_claim_sentences')}?page={number}")
-        page = Paginator(reading.sentences_to_read(), self.PER_PAGE).get_page(number)
+        page = Paginator(reading.sentences_to_read(), self.sentences_per_page).get_page(number)
         rows = []
         for index, item in enumerate(page.object_list):
             first = item.suggested[0] if item.suggested else None

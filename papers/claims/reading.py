@@ -36,16 +36,16 @@ class ToRead:
 
 
 def sentences_to_read() -> list[ToRead]:
+    """The whole list, in its order (the admin pages it)."""
     tags = list(Tag.objects.all())
     by_slug = {tag.slug: tag for tag in tags}
     tagger = TagSuggester(tags).tagger
-    papers = (
+    papers = list(
         Paper.objects.annotate(tagged=Count("paper_tags"))
         .filter(tagged__gte=2)
         .only("pk", "pmid", "title", "abstract")
         .order_by("pk")
     )
-    papers = list(papers)
     ids = [paper.pk for paper in papers]
     decided = {
         (row["paper_id"], row["field"], row["sentence_start"])
