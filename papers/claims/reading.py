@@ -47,13 +47,16 @@ def sentences_to_read() -> list[ToRead]:
         .order_by("pk")
     )
     ids = [paper.pk for paper in papers]
-    decided = {
-        (row["paper_id"], row["field"], row["sentence_start"])
-        for row in Claim.objects.filter(paper_id__in=ids, status__in=DECIDED).values(
-            "paper_id", "field", "sentence_start"
+    # A decision holds for the sentence it was made on: a corrected abstract brings a changed
+    # sentence back even where it starts at the same place.
+    decided = set(
+        Claim.objects.filter(paper_id__in=ids, status__in=DECIDED).values_list(
+            "paper_id", "field", "sentence_start", "sentence"
         )
-    }
-    decided.update(SentenceDecision.objects.filter(paper_id__in=ids).values_list("paper_id", "field", "sentence_start"))
+    )
+    decided.update(
+        SentenceDecision.objects.filter(paper_id__in=ids).values_list("paper_id", "field", "sentence_start", "sentence")
+    )
     suggested: dict[tuple[int, str, int], list[Claim]] = {}
     for claim in Claim.objects.filter(paper_id__in=ids, status=Claim.Status.SUGGESTED).select_related(
         "agent", "target"
@@ -63,7 +66,7 @@ def sentences_to_read() -> list[ToRead]:
     for paper in papers:
         for sentence in sentences_of(paper):
             key = (paper.pk, sentence.field, sentence.start)
-            if key in decided:
+            if (*key, sentence.text) in decided:
                 continue
             first: dict[str, Mention] = {}
             for mention in tagger.mentions(sentence.text):

@@ -213,14 +213,17 @@ def no_claim(paper: Paper, user, *, sentence: str) -> SentenceDecision:
     if chosen is None:
         raise CurationError("Choose a sentence of the paper's title or abstract.")
     with transaction.atomic():
-        decision, created = SentenceDecision.objects.get_or_create(
-            paper=paper,
-            field=chosen.field,
-            sentence_start=chosen.start,
-            defaults={"sentence": chosen.text, "decided_by": user},
+        decision = (
+            SentenceDecision.objects.select_for_update()
+            .filter(paper=paper, field=chosen.field, sentence_start=chosen.start)
+            .first()
         )
-        if not created:
+        if decision is not None and decision.sentence == chosen.text:
             raise CurationError("This sentence is already read as stating no claim.")
+        # A decision on what stood here before the text was corrected gives way to this one.
+        decision = decision or SentenceDecision(paper=paper, field=chosen.field, sentence_start=chosen.start)
+        decision.sentence, decision.decided_by, decision.decided_at = chosen.text, user, timezone.now()
+        decision.save()
         PaperEvent.objects.create(
             paper=paper,
             user=user,

@@ -187,3 +187,19 @@ def test_the_list_takes_the_same_statements_for_a_page_of_many(taxonomy, staff, 
     many = statements()
     assert few[1] == 4 and many[1] == 50  # 19 papers × 4 sentences, 50 a page
     assert many[0] == few[0] <= 12
+
+
+def test_a_decision_holds_for_its_sentence_not_for_what_replaces_it(paper, staff):
+    """A corrected abstract whose changed sentence starts where the decided one did."""
+    serum = key_of(paper, "Serum TNF-α and DKK-1 were measured together.")
+    review.no_claim(paper, staff.curator, sentence=serum)
+    assert (1, serum) not in listed()
+    changed = ABSTRACT.replace("Serum TNF-α and DKK-1 were measured together.", "Serum TNF-α and DKK-1 rose together.")
+    Paper.objects.filter(pk=paper.pk).update(abstract=changed)
+    paper.refresh_from_db()
+    assert key_of(paper, "Serum TNF-α and DKK-1 rose together.") == serum
+    assert (1, serum) in listed()
+    review.no_claim(paper, staff.curator, sentence=serum)  # the new sentence, read in its turn
+    assert (1, serum) not in listed()
+    assert SentenceDecision.objects.get(paper=paper).sentence == "Serum TNF-α and DKK-1 rose together."
+    assert PaperEvent.objects.filter(paper=paper, summary="Read a sentence as stating no claim").count() == 2
