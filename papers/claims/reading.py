@@ -46,21 +46,15 @@ def sentences_to_read() -> list[ToRead]:
         .only("pk", "pmid", "title", "abstract")
         .order_by("pk")
     )
-    ids = [paper.pk for paper in papers]
-    # A decision holds for the sentence it was made on: a corrected abstract brings a changed
-    # sentence back even where it starts at the same place.
+    # Every paper's decisions and suggestions, not an IN list of the papers' ids (too long for
+    # SQLite's parameters at 100,000 papers). A decision holds for the sentence it was made on:
+    # a corrected abstract brings a changed sentence back even where it starts at the same place.
     decided = set(
-        Claim.objects.filter(paper_id__in=ids, status__in=DECIDED).values_list(
-            "paper_id", "field", "sentence_start", "sentence"
-        )
+        Claim.objects.filter(status__in=DECIDED).values_list("paper_id", "field", "sentence_start", "sentence")
     )
-    decided.update(
-        SentenceDecision.objects.filter(paper_id__in=ids).values_list("paper_id", "field", "sentence_start", "sentence")
-    )
+    decided.update(SentenceDecision.objects.values_list("paper_id", "field", "sentence_start", "sentence"))
     suggested: dict[tuple[int, str, int], list[Claim]] = {}
-    for claim in Claim.objects.filter(paper_id__in=ids, status=Claim.Status.SUGGESTED).select_related(
-        "agent", "target"
-    ):
+    for claim in Claim.objects.filter(status=Claim.Status.SUGGESTED).select_related("agent", "target"):
         suggested.setdefault((claim.paper_id, claim.field, claim.sentence_start), []).append(claim)
     found = []
     for paper in papers:
