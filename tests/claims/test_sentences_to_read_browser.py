@@ -1,6 +1,6 @@
 """Sentences to read in a real browser (Debian's Chromium through Playwright): a curator reaches
 the list from the Claims page, adds a claim in one step and reads another sentence as stating
-no claim; both leave the list, the claim shows on the approved paper's public page; axe finds
+no claim; both leave the list, the claim shows on the approved paper's public page and in the finder; axe finds
 nothing of the app's own on the list."""
 
 import pytest
@@ -46,3 +46,7 @@ def test_a_curator_reads_sentences_in_one_step_each(page, live_server, staff, ta
     page.goto(f"{live_server.url}/papers/7/")
     claims = page.locator("section[aria-labelledby=claims-heading] li")
     assert claims.count() == 1 and claims.locator("strong").inner_text() == "IL-6 decreases DKK-1"
+    claims.get_by_role("link", name="Every paper stating it").click()
+    page.wait_for_url("**/mechanisms/?agent=il-6&relation=decreases&target=dkk1")
+    found = page.locator("ol.claims > li")
+    assert found.count() == 1 and found.locator("strong").inner_text() == "IL-6 decreases DKK-1"
