@@ -1,17 +1,25 @@
 """Claim review in the admin: on the paper's page beside its tags (confirm, reject, swap the
 direction, change the relation, add a claim by hand), and a page of all claims for bulk review
-of one claim type across papers. A skin over papers.claims.review, which checks, decides and
+of one claim type across papers, and "Sentences to read" (every undecided sentence naming two
+tags, each with one-step choices). A skin over papers.claims.review, which checks, decides and
 audits; reviewing claims takes the permission to review tags."""
+
+from itertools import permutations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.forms.models import BaseInlineFormSet
-from django.urls import reverse
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from papers.catalogue.models import Tag
-from papers.claims import review
+from papers.catalogue.models import Paper, Tag
+from papers.claims import reading, review
 from papers.claims.models import Claim
 from papers.curation.services import REVIEW_TAGS, CurationError
 
@@ -80,6 +88,51 @@ class HandClaimForm(forms.Form):
         return data
 
 
+class SentenceChoiceForm(forms.Form):
+    """One step on a sentence to read: a claim between two of its tags ("agent pk:relation:target
+    pk", any tags: papers.claims.review.add_claim checks them), or "states no claim"."""
+
+    paper = forms.ModelChoiceField(Paper.objects.all())
+    sentence = forms.CharField(max_length=20)
+    claim = forms.RegexField(r"^\d+:[a-z]+:\d+$", required=False)
+    negated = forms.BooleanField(required=False)
+    hedged = forms.BooleanField(required=False)
+    no_claim = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data["no_claim"]:
+            if not data["claim"]:
+                self.add_error("claim", "Choose a claim, or that the sentence states none.")
+                return data
+            agent, relation, target = data["claim"].split(":")
+            tags = Tag.objects.in_bulk([int(agent), int(target)])
+            if int(agent) not in tags or int(target) not in tags:
+                self.add_error("claim", "Unknown tag.")
+                return data
+            data.update(agent=tags[int(agent)], relation=relation, target=tags[int(target)])
+        return data
+
+
+def marked(item: reading.ToRead) -> str:
+    """The sentence, escaped, with the first name of each tag it names in <mark>."""
+    text, html, last = item.sentence.text, "", 0
+    for _tag, mention in sorted(item.tags, key=lambda named: named[1].start):
+        if mention.start >= last:
+            html = format_html("{}{}<mark>{}</mark>", html, text[last : mention.start], mention.matched)
+            last = mention.end
+    return format_html("{}{}", html, text[last:])
+
+
+def choices(item: reading.ToRead) -> list[tuple[str, str]]:
+    """Each relation in either direction between each two tags the sentence names."""
+    return [
+        (f"{agent.pk}:{relation}:{target.pk}", f"{agent.name} {label} {target.name}")
+        for (agent, _), (target, _) in permutations(item.tags, 2)
+        for relation, label in Claim.Relation.choices
+    ]
+
+
 class ClaimReviewFormSet(BaseInlineFormSet):
     """Saves each decision through papers.claims.review as the user the inline is shown to."""
 
@@ -142,6 +195,7 @@ class ClaimAdmin(admin.ModelAdmin):
     search_fields = ("=paper__pmid", "sentence", "agent__name", "target__name")
     list_select_related = ("paper", "agent", "target")
     actions = ["confirm_claims", "reject_claims"]
+    sentences_per_page = 50
 
     @admin.display(description="claim and its sentence")
     def shown(self, claim):
@@ -176,6 +230,71 @@ class ClaimAdmin(admin.ModelAdmin):
             messages.error(request, error.message)
             return
         messages.success(request, f"{done} claim{'' if done == 1 else 's'} {status}.")
+
+    def get_urls(self):
+        sentences = self.admin_site.admin_view(self.sentences_view)
+        return [path("sentences/", sentences, name="papers_claim_sentences"), *super().get_urls()]
+
+    def sentences_view(self, request):
+        """Sentences to read (papers.claims.reading), a page at a time; a choice posts here and
+        comes back to the same page, where the sentence no longer is."""
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        number = request.GET.get("page", "1")
+        if not number.isdigit() or int(number) < 1:
+            return HttpResponseBadRequest("Parameter “page”: a page number (1, 2, …).", content_type="text/plain")
+        if request.method == "POST":
+            form = SentenceChoiceForm(request.POST)
+            if not form.is_valid():
+                name, errors = next(iter(form.errors.items()))
+                return HttpResponseBadRequest(f"Parameter “{name}”: {' '.join(errors)}", content_type="text/plain")
+            self._read(request, form.cleaned_data)
+            return redirect(f"{reverse('admin:papers_claim_sentences')}?page={number}")
+        page = Paginator(reading.sentences_to_read(), self.sentences_per_page).get_page(number)
+        rows = []
+        for index, item in enumerate(page.object_list):
+            first = item.suggested[0] if item.suggested else None
+            chosen = f"{first.agent_id}:{first.relation}:{first.target_id}" if first else ""
+            rows.append(
+                {
+                    "id": f"s{index}",
+                    "item": item,
+                    "marked": marked(item),
+                    "choices": choices(item),
+                    "chosen": chosen,
+                    "negated": bool(first and first.negated),
+                    "hedged": bool(first and first.hedged),
+                }
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Sentences to read",
+            "opts": self.model._meta,
+            "page": page,
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/papers/claim/sentences.html", context)
+
+    def _read(self, request, data):
+        paper, sentence = data["paper"], data["sentence"]
+        try:
+            if data["no_claim"]:
+                review.no_claim(paper, request.user, sentence=sentence)
+                messages.success(request, f"PMID {paper.pmid}: the sentence states no claim, noted.")
+            else:
+                claim = review.add_claim(
+                    paper,
+                    request.user,
+                    sentence=sentence,
+                    **{name: data[name] for name in ("agent", "relation", "target", "negated", "hedged")},
+                )
+                messages.success(request, f"PMID {paper.pmid}: added the claim “{claim}”, confirmed.")
+        except CurationError as error:
+            messages.error(request, error.message)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "sentences_url": reverse("admin:papers_claim_sentences")}
+        return super().changelist_view(request, extra_context)
 
     def has_review_permission(self, request):
         return request.user.has_perm(REVIEW_TAGS)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.html import format_html
 
 from papers.catalogue.models import Paper, PaperQuerySet, Tag
@@ -108,3 +109,26 @@ class Claim(models.Model):
             )
             last = end
         return format_html("{}{}", html, self.sentence[last:])
+
+
+class SentenceDecision(models.Model):
+    """A sentence a curator read and found stating no claim (papers.claims.reading): remembered
+    as a rejection is, so "Sentences to read" never offers it again. Named as Claim names its
+    sentence: the field and where the sentence starts in the field's plain text."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="sentence_decisions", db_index=False)
+    field = models.CharField(max_length=10, help_text="title or abstract")
+    sentence_start = models.PositiveIntegerField()
+    sentence = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "field", "sentence_start"], name="sentencedecision_unique"),
+        ]
+
+    def __str__(self):
+        return f"No claim in {self.field}:{self.sentence_start} of {self.paper_id}"

@@ -1,5 +1,6 @@
 """Curators' decisions on claims: confirm, reject, correct (swap the direction or change the
-relation), one claim or a whole claim type across papers, and add a claim by hand.
+relation), one claim or a whole claim type across papers, add a claim by hand, and read a
+sentence as stating no claim.
 
 As tag review (papers.curation): the same permission (reviewing tags), one transaction per
 decision, a PaperEvent for each, and CurationError, changing nothing, when a rule forbids it.
@@ -18,7 +19,7 @@ from django.utils import timezone
 from papers.catalogue.markup import to_text
 from papers.catalogue.models import Paper, Tag
 from papers.claims.extraction import ClaimExtractor
-from papers.claims.models import Claim
+from papers.claims.models import Claim, SentenceDecision
 from papers.curation import services as curation
 from papers.curation.models import PaperEvent
 from papers.curation.services import REVIEW_TAGS, CurationError
@@ -202,6 +203,35 @@ def add_claim(
             changes={str(claim): [before, CONFIRMED], "sentence": [said, f"{chosen.field}: {chosen.text}"]},
         )
     return claim
+
+
+def no_claim(paper: Paper, user, *, sentence: str) -> SentenceDecision:
+    """The curator read `sentence` (a Sentence.key of the paper) and found it states no claim:
+    remembered, so "Sentences to read" (papers.claims.reading) no longer offers it."""
+    _require(user)
+    chosen = next((s for s in sentences_of(paper) if s.key == sentence), None)
+    if chosen is None:
+        raise CurationError("Choose a sentence of the paper's title or abstract.")
+    with transaction.atomic():
+        decision = (
+            SentenceDecision.objects.select_for_update()
+            .filter(paper=paper, field=chosen.field, sentence_start=chosen.start)
+            .first()
+        )
+        if decision is not None and decision.sentence == chosen.text:
+            raise CurationError("This sentence is already read as stating no claim.")
+        # A decision on what stood here before the text was corrected gives way to this one.
+        decision = decision or SentenceDecision(paper=paper, field=chosen.field, sentence_start=chosen.start)
+        decision.sentence, decision.decided_by, decision.decided_at = chosen.text, user, timezone.now()
+        decision.save()
+        PaperEvent.objects.create(
+            paper=paper,
+            user=user,
+            kind=PaperEvent.Kind.CLAIM,
+            summary="Read a sentence as stating no claim",
+            changes={"no claim": [None, f"{chosen.field}: {chosen.text}"]},
+        )
+    return decision
 
 
 def _marks(text: str, agent: Tag, target: Tag) -> tuple[dict[str, tuple[int, int, str]], tuple[int, int]]:
