@@ -242,7 +242,13 @@ def test_topic_page_lists_its_confirmed_public_papers_with_a_chart(client, tagge
         assert years == sorted(years, reverse=True)  # newest first by default
         svg = response.context["chart"]
         assert svg.startswith('<svg class="chart"') and f"{len(found)} in all" in svg
-    assert escape(topic.name) in client.get(reverse("topic", args=[root.slug])).content.decode()  # subtopics listed
+    root_page = client.get(reverse("topic", args=[root.slug])).content.decode()
+    assert escape(topic.name) in root_page  # subtopics listed
+    # Each page says what it lists, with the About page's account of tags and scope.
+    holds = 'class="meta holds">Listed here: the approved papers in which a curator confirmed a tag of this topic'
+    assert f"{holds} or of its subtopics" in root_page
+    assert holds in client.get(reverse("topic", args=[topic.slug])).content.decode()
+    assert f'href="{reverse("about")}#tags-and-claims"' in root_page
 
 
 def test_topic_page_ranks_by_relevance_on_request(client, tagged):
@@ -257,6 +263,7 @@ def test_tag_page_shows_synonyms_papers_and_related_tags(client, tagged):
     assert sorted(pmids(response)) == [32879426, 33596528, 34088671]
     html = response.content.decode()
     assert "interleukin-6" in html
+    assert "Listed here: the approved papers in which a curator confirmed that they name IL-6" in html
     related = {link.label: link.url for link in response.context["facet_links"].get("Related tags", [])}
     assert "IL-6" not in related
     assert related["NF-κB"] == reverse("tag", args=["nf-kb"])
