@@ -108,15 +108,8 @@ def test_adding_by_hand_corrects_the_readers_claim_of_the_same_type(imported):
         "nf-kb",
         "extractor",
     )
-    review.add_claim(
-        paper,
-        people.curator,
-        sentence=STROMAL,
-        agent=read.agent,
-        relation="increases",
-        target=read.target,
-        negated=True,
-    )
+    negation = {"sentence": STROMAL, "agent": read.agent, "relation": "increases", "target": read.target}
+    review.add_claim(paper, people.curator, **negation, negated=True)
     assert claims_of(paper) == {("tnf-a", "increases", "nf-kb"): ("confirmed", "curator", True, False)}
     corrected = Claim.objects.get()
     assert corrected.sentence[corrected.trigger_start : corrected.trigger_end] == "induces"  # as the extractor read it
@@ -124,15 +117,7 @@ def test_adding_by_hand_corrects_the_readers_claim_of_the_same_type(imported):
     assert changes["TNF-α increases NF-κB"] == ["suggested", "confirmed"]
     assert changes["sentence"] == [f"abstract: {read.sentence}", f"abstract: {corrected.sentence}"]
     with pytest.raises(CurationError, match="already confirmed with this sentence"):
-        review.add_claim(
-            paper,
-            people.curator,
-            sentence=STROMAL,
-            agent=read.agent,
-            relation="increases",
-            target=read.target,
-            negated=True,
-        )
+        review.add_claim(paper, people.curator, **negation, negated=True)
 
 
 def test_adding_by_hand_is_refused_when_a_rule_forbids_it_and_changes_nothing(imported, django_user_model):
