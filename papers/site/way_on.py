@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 
-from papers.catalogue.models import Topic
-from papers.search import Results, SearchFilters, match, search_ids
-from papers.site.forms import SearchForm, tags_named
+from papers.catalogue.models import PaperQuerySet, Tag
+from papers.search import Results, match, search_ids
+from papers.site.forms import SearchForm
 from papers.site.listing import Link, query_string
+from papers.tagging.models import PaperTag
 
 # Terms counted alone: two statements each (search() reads the tags' names, then counts), so a
 # page that finds nothing stays within a few statements of a result page.
@@ -34,6 +35,8 @@ def way_on(form: SearchForm, kwargs: dict, results: Results) -> WayOn | None:
     several = not results.total and len(text.split()) > 1
     if not (several or _PHRASE.fullmatch(text)):
         return None
+    if not several:  # a quoted phrase that found papers: it names a tag or topic, or nothing
+        return WayOn([], [link for link in _named([text.strip('"').strip()]) if link.count > results.total])
     expand = kwargs["expand_synonyms"]
     parsed = match(text, expand_synonyms=expand).parsed
     terms = [group[0].text for group in parsed.groups][:MAX_TERMS]  # each as typed, before its synonyms
@@ -41,7 +44,7 @@ def way_on(form: SearchForm, kwargs: dict, results: Results) -> WayOn | None:
         return None
     alone = []
     # Terms joined by OR or with words left out are no plain list of terms to count alone.
-    if several and len(terms) > 1 and not parsed.excluded and "OR" not in text.split():
+    if len(terms) > 1 and not parsed.excluded and "OR" not in text.split():
         data = form.cleaned_data
         for term in terms:
             typed = f'"{term}"' if " " in term else term
@@ -52,12 +55,31 @@ def way_on(form: SearchForm, kwargs: dict, results: Results) -> WayOn | None:
 
 def _named(terms: list[str]) -> list[Link]:
     """The tags (by name or synonym) and topics (by name) that the terms name, any case, with
-    the number of public papers each lists."""
-    links = []
-    for tag in {tag.slug: tag for tag in tags_named(terms).values()}.values():
-        _, count = search_ids("", filters=SearchFilters(tags=(tag.slug,)), limit=0)
-        links.append(Link(f"Tag: {tag.name}", reverse("tag", args=[tag.slug]), count))
-    for topic in Topic.objects.filter(reduce(or_, (Q(name__iexact=term) for term in terms))).only("slug", "name"):
-        _, count = search_ids("", filters=SearchFilters(topic=topic.slug), limit=0)
-        links.append(Link(f"Topic: {topic.name}", reverse("topic", args=[topic.slug]), count))
-    return links
+    the number of public papers each lists (as its page counts them): two statements, the
+    tags with their topics, then one count of each named tag's and topic's papers."""
+    wanted = {term.casefold() for term in terms}
+    tags, topics = {}, {}
+    for tag in Tag.objects.select_related("topic__parent"):
+        if wanted & {name.casefold() for name in (tag.slug, tag.name, *tag.synonyms)}:
+            tags[tag.pk] = tag
+        for topic in filter(None, (tag.topic, tag.topic.parent)):
+            if topic.name.casefold() in wanted:
+                topics[topic.pk] = topic
+    if not (tags or topics):
+        return []
+    in_topic = {pk: Q(tag__topic=pk) | Q(tag__topic__parent=pk) for pk in topics}
+    counts = (
+        PaperTag.objects.filter(PaperQuerySet.public_condition("paper__"), status=PaperTag.Status.CONFIRMED)
+        .filter(reduce(or_, [Q(tag__in=list(tags)), *in_topic.values()]))
+        .aggregate(
+            **{f"tag_{pk}": Count("paper", distinct=True, filter=Q(tag=pk)) for pk in tags},
+            **{f"topic_{pk}": Count("paper", distinct=True, filter=q) for pk, q in in_topic.items()},
+        )
+    )
+    return [
+        *(Link(f"Tag: {tag.name}", reverse("tag", args=[tag.slug]), counts[f"tag_{pk}"]) for pk, tag in tags.items()),
+        *(
+            Link(f"Topic: {topic.name}", reverse("topic", args=[topic.slug]), counts[f"topic_{pk}"])
+            for pk, topic in topics.items()
+        ),
+    ]

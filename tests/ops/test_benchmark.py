@@ -77,7 +77,14 @@ def test_benchmark_reports_every_figure_on_a_tiny_corpus():
     for kind, asked in figures["search"].items():
         if asked:
             assert len(asked["queries"]) >= 15, kind
-            assert all(0 <= q["share"] <= 1 and 1 <= q["queries"] <= 10 for q in asked["queries"])
+            # A search that finds nothing (on this tiny corpus, some do) also counts each term alone
+            # and looks up the tags and topics they name: the way on, bounded in test_way_on.py.
+            unbounded = [
+                q
+                for q in asked["queries"]
+                if not (0 <= q["share"] <= 1 and 1 <= q["queries"] <= (10 if q["share"] else 16))
+            ]
+            assert not unbounded, unbounded
 
     index = figures["index"]
     # Sizes only: at 300 papers both tables round to the same tenth of a MB on PostgreSQL, so
