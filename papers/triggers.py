@@ -16,22 +16,24 @@ _collection = import_module("papers.migrations.0007_collection_version")
 _claims = import_module("papers.migrations.0019_claims")
 
 
-def sqlite_triggers() -> list[tuple[str, str, str]]:
-    """(name, table, CREATE TRIGGER statement) of every trigger the app keeps on SQLite."""
-    statements = [*_collection.SQLITE_FORWARD[2:], *_claims.SQLITE_FORWARD, *sqlite.TRIGGERS]
+def sqlite_triggers(statements: list[str] | None = None) -> list[tuple[str, str, str]]:
+    """(name, table, CREATE TRIGGER statement) of every trigger the app keeps on SQLite (or of
+    these statements)."""
+    if statements is None:
+        statements = [*_collection.SQLITE_FORWARD[2:], *_claims.SQLITE_FORWARD, *sqlite.TRIGGERS]
     return [(statement.split()[2], statement.split(" ON ", 1)[1].split()[0], statement) for statement in statements]
 
 
-def restore_sqlite_triggers(connection) -> list[str]:
-    """Create the app's SQLite triggers that are missing (on tables that exist); returns their
-    names. Nothing to do on PostgreSQL."""
+def restore_sqlite_triggers(connection, statements: list[str] | None = None) -> list[str]:
+    """Create the app's SQLite triggers that are missing (on tables that exist), or those of
+    `statements`, as a migration knew them; returns their names. Nothing to do on PostgreSQL."""
     if connection.vendor != "sqlite":
         return []
     with connection.cursor() as cursor:
         cursor.execute("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'trigger')")
         present = set(cursor.fetchall())
         created = []
-        for name, table, statement in sqlite_triggers():
+        for name, table, statement in sqlite_triggers(statements):
             if ("table", table) in present and ("trigger", name) not in present:
                 cursor.execute(statement)
                 created.append(name)

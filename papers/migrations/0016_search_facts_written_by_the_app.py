@@ -25,6 +25,8 @@ types = import_module(".0012_search_document_publication_types", __package__)
 copies = import_module(".0014_copy_facts_without_reparsing", __package__)
 sqlite_cover = import_module(".0015_paper_search_cover_sqlite", __package__)
 postgres_cover = import_module(".0008_paper_search_cover_dates", __package__)
+initial = import_module(".0004_search", __package__)
+collection = import_module(".0007_collection_version", __package__)
 
 DOCUMENTS = "papers_searchdocument"
 LINKS = types.LINKS
@@ -68,6 +70,8 @@ SQLITE_OLD_UPDATE_TRIGGER = (
     " VALUES (new.paper_id, new.title, new.terms, new.abstract); END")
 SQLITE_NEW_UPDATE_TRIGGER = SQLITE_OLD_UPDATE_TRIGGER.replace(
     " AFTER UPDATE ON ", " AFTER UPDATE OF title, terms, abstract ON ")
+# The FTS5 table's triggers as this migration leaves them (0026 adds a column to them).
+SQLITE_FTS_TRIGGERS = [*initial.SQLITE_CREATE[1:3], SQLITE_NEW_UPDATE_TRIGGER]
 SQLITE_FORWARD = [sqlite_cover.DROP, f"DROP TRIGGER {_FTS_UPDATE_TRIGGER}", SQLITE_NEW_UPDATE_TRIGGER]
 SQLITE_BACKWARD = [f"DROP TRIGGER IF EXISTS {_FTS_UPDATE_TRIGGER}", SQLITE_OLD_UPDATE_TRIGGER, sqlite_cover.CREATE]
 
@@ -88,7 +92,7 @@ def _execute(statements: dict[str, list[str]], apps, schema_editor) -> None:
 
     for statement in statements.get(schema_editor.connection.vendor, []):
         schema_editor.execute(statement, params=None)  # literal SQL: a % is not a placeholder
-    restore_sqlite_triggers(schema_editor.connection)
+    restore_sqlite_triggers(schema_editor.connection, [*collection.SQLITE_FORWARD[2:], *SQLITE_FTS_TRIGGERS])
 
 
 class OnSQLite(migrations.operations.base.Operation):

@@ -24,13 +24,14 @@ from papers.catalogue.markup import to_text
 from papers.catalogue.models import Paper, PaperQuerySet
 from papers.search.backends import backend
 from papers.search.models import IdListField, SearchDocument
+from papers.search.query import tag_key
 from papers.tagging.matcher import TaggableText
 from papers.tagging.models import PaperTag
 
 logger = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
-TEXT = ("title", "terms", "abstract")
+TEXT = ("title", "terms", "abstract", "tag_names")
 FACTS = ("public", "pub_year", "pub_month", "pub_day", "journal_title", "publication_type_ids", "approved_at")
 _COLUMNS = ("paper_id", *TEXT, *FACTS)
 _TEXT_SOURCES = ("title", "abstract", "keywords", "mesh_headings", "chemicals")
@@ -41,7 +42,7 @@ PAPER_FIELDS = (*_TEXT_SOURCES, "status", "reviewed_at", *_DATE_AND_JOURNAL)
 CHUNK = 2000  # papers per statement or transaction when many are written
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     return to_text(_CONTROL.sub(" ", text))
 
 
@@ -70,17 +71,17 @@ def _facts_row(values: Sequence) -> tuple:
     return bool(public), year, month, day, journal, *adapted
 
 
-def _row(text: TaggableText, facts: tuple, tag_terms: Sequence[str] = ()) -> tuple:
-    terms = "; ".join([*tag_terms, *text.mesh, *text.keywords])
-    return (text.paper_id, _plain(text.title), _plain(terms), _plain(text.abstract), *facts)
+def _row(text: TaggableText, facts: tuple, tag_keys: Sequence[str] = ()) -> tuple:
+    terms = "; ".join([*text.mesh, *text.keywords])
+    return (text.paper_id, plain(text.title), plain(terms), plain(text.abstract), " ".join(tag_keys), *facts)
 
 
-def _confirmed_tag_terms(ids: Iterable[int]) -> dict[int, list[str]]:
-    terms: dict[int, list[str]] = {}
+def _confirmed_tag_keys(ids: Iterable[int]) -> dict[int, list[str]]:
+    keys: dict[int, list[str]] = {}
     confirmed = PaperTag.objects.filter(paper_id__in=ids, status=PaperTag.Status.CONFIRMED)
-    for paper_id, name, synonyms in confirmed.values_list("paper_id", "tag__name", "tag__synonyms"):
-        terms.setdefault(paper_id, []).extend([name, *synonyms])
-    return terms
+    for paper_id, slug in confirmed.values_list("paper_id", "tag__slug"):
+        keys.setdefault(paper_id, []).append(tag_key(slug))
+    return keys
 
 
 def _rows(ids: Sequence[int], lock: bool) -> list[tuple]:
@@ -88,12 +89,12 @@ def _rows(ids: Sequence[int], lock: bool) -> list[tuple]:
     papers = with_facts(Paper.objects.filter(pk__in=ids)).order_by("pk").only(*_TEXT_SOURCES, *_DATE_AND_JOURNAL)
     if lock:
         papers = papers.select_for_update(no_key=True, of=("self",))
-    tag_terms = _confirmed_tag_terms(ids)
+    tag_keys = _confirmed_tag_keys(ids)
     return [
         _row(
             TaggableText.of_paper(paper),
             _facts_row([getattr(paper, name) for name in _FACT_SOURCES]),
-            tag_terms.get(paper.pk, ()),
+            tag_keys.get(paper.pk, ()),
         )
         for paper in papers
     ]
@@ -201,7 +202,7 @@ def check() -> Drift:
         drift.stale_facts = [pk for (pk,) in cursor.fetchall()]
     last = 0
     while ids := list(SearchDocument.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK]):
-        expected = {row[0]: row[1:4] for row in _rows(ids, lock=False)}
+        expected = {row[0]: row[1 : 1 + len(TEXT)] for row in _rows(ids, lock=False)}
         stored = SearchDocument.objects.filter(pk__in=ids).values_list("pk", *TEXT)
         drift.stale_text += [pk for pk, *text in stored if expected.get(pk) != tuple(text)]
         last = ids[-1]

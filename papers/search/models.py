@@ -11,9 +11,10 @@ from papers.catalogue.models import Paper
 
 
 class DocumentVector(models.Func):
-    """PostgreSQL's weighted full-text vector of a search document: title A, tags and indexing
-    terms B, abstract C. SQLite indexes the same three columns in its FTS5 table (migration
-    0004), so there the column holds nothing."""
+    """PostgreSQL's weighted full-text vector of a search document: title A, indexing terms B,
+    abstract C, a word per confirmed tag D (papers.search.query.tag_key) (the paper's own words are A-C: exact mode
+    searches those weights only). SQLite indexes the same four columns in its FTS5 table
+    (papers.search.sqlite), so there the column holds nothing."""
 
     output_field = SearchVectorField()
 
@@ -24,7 +25,8 @@ class DocumentVector(models.Func):
         return (
             "setweight(to_tsvector('english'::regconfig, title), 'A') || "
             "setweight(to_tsvector('english'::regconfig, terms), 'B') || "
-            "setweight(to_tsvector('english'::regconfig, abstract), 'C')"
+            "setweight(to_tsvector('english'::regconfig, abstract), 'C') || "
+            "setweight(to_tsvector('english'::regconfig, tag_names), 'D')"
         ), []
 
     def as_sqlite(self, compiler, connection, **extra):
@@ -75,10 +77,10 @@ class SearchDocument(models.Model):
 
     paper = models.OneToOneField(Paper, on_delete=models.CASCADE, primary_key=True, related_name="search_document")
     title = models.TextField(blank=True)
-    terms = models.TextField(
-        blank=True, help_text="Confirmed tags and their synonyms, MeSH headings, keywords, chemicals."
-    )
+    terms = models.TextField(blank=True, help_text="MeSH headings, chemicals, keywords.")
     abstract = models.TextField(blank=True)
+    # Apart from the paper's own words: exact mode searches only what the paper says.
+    tag_names = models.TextField(blank=True, help_text="A word per confirmed tag (papers.search.query.tag_key).")
     # The paper's facts. public: Paper.objects.public(); journal_title as text, so that a longer
     # Paper.journal_title never needs this column changed.
     public = models.BooleanField(default=False)

@@ -16,8 +16,14 @@ from django.db import connection
 from papers.search.query import ParsedQuery
 from papers.search.scope import DOCUMENTS, MATCH_COLUMNS, Scope
 
-# title A, tags/MeSH/keywords/chemicals B, abstract C: computed once, when a row is written.
+# title A, MeSH/keywords/chemicals B, abstract C, confirmed tags' names D: computed once, when a
+# row is written.
 VECTOR = "vector"
+# The weights ts_rank_cd gives D, C, B and A: a tag's name as much as an indexing term, as when
+# both were one column (PostgreSQL's default gives D a quarter of that).
+_WEIGHTS = "'{0.4, 0.2, 0.4, 1.0}'"
+# Exact mode: each lexeme of a term only where the paper itself says it (A-C, not D).
+_OWN_TEXT = ":ABC"
 
 _HEADLINE_OPTIONS = 'StartSel="<mark>", StopSel="</mark>", MaxWords=35, MinWords=15'
 # The snippet's source text, HTML-escaped before ts_headline adds its <mark>s.
@@ -46,7 +52,9 @@ class Reading(NamedTuple):
 
 
 def _readings(parsed: ParsedQuery) -> dict[str, Reading]:
-    """How PostgreSQL reads each term of the query."""
+    """How PostgreSQL reads each term of the query; in exact mode, each lexeme in the paper's own
+    text only. GIN knows no weights: it finds the documents with the lexemes, then the rows'
+    vectors (which ranking reads anyway) are tested."""
     texts = list(dict.fromkeys(t.text for terms in (*parsed.groups, parsed.excluded) for t in terms))
     missing = [t for t in texts if t not in _READINGS]
     if missing:
@@ -67,7 +75,14 @@ def _readings(parsed: ParsedQuery) -> dict[str, Reading]:
                 )
                 for term, chain, compounds in cursor.fetchall()
             )
+    if parsed.exact:
+        return {t: _READINGS[t]._replace(text=_own_text(_READINGS[t].text)) for t in texts}
     return {t: _READINGS[t] for t in texts}
+
+
+def _own_text(tsquery: str) -> str:
+    """The tsquery text with each lexeme restricted to the weights of the paper's own text."""
+    return re.sub(_LEXEME, lambda lexeme: lexeme.group() + _OWN_TEXT, tsquery)
 
 
 def _without_parts(chain: str, compounds: dict[str, str]) -> str:
@@ -138,27 +153,31 @@ def _tsquery(parsed: ParsedQuery, readings: dict[str, Reading]) -> tuple[str, li
 def _rank(parsed: ParsedQuery, readings: dict[str, Reading]) -> tuple[str, list[str]]:
     """How well a matching paper matches. Several groups (`a b`): ts_rank_cd of the whole query,
     which rewards their words standing close. One group (a term with its synonyms, or terms
-    joined by OR): the sum of each alternative's own ts_rank_cd, for words exactly the OR's rank
-    (each cover is one occurrence); a name found inside another ("myeloma" in "multiple
+    joined by OR): the sum of each phrase's own ts_rank_cd and of the words' (one call for all,
+    exactly the sum of theirs: each cover is one occurrence); a name found inside another ("myeloma" in "multiple
     myeloma") counts for each, where the OR counts it once. It costs half as much: ts_rank_cd of
     an OR gathers every position of every word of every alternative ("factor", "cell"…) and
     re-tests the whole query at each, while an alternative the paper lacks is skipped after one
     @@. Rounded to 6 decimals, so that papers matching alike tie exactly, not by float4 noise."""
     if len(parsed.groups) > 1:
         tsquery, params = _tsquery(parsed, readings)
-        return f"ts_rank_cd({VECTOR}, {tsquery})", params
-    ranks, params = [], []
+        return f"ts_rank_cd({_WEIGHTS}, {VECTOR}, {tsquery})", params
     alternatives = list(
         {readings[t.text].text: readings[t.text] for t in parsed.groups[0] if readings[t.text].size}.values()
     )
-    for reading in alternatives:
-        rank = f"ts_rank_cd({VECTOR}, {_READING})::float8"
-        if reading.size == 1 or len(alternatives) == 1:  # a word, or the only phrase: no test needed
+    words = [reading.text for reading in alternatives if reading.size == 1]
+    phrases = [reading.text for reading in alternatives if reading.size > 1]
+    # The words in one call (their OR's rank is the sum of theirs): a name's words and its tag's
+    # key cost one reading of the vector, not one each.
+    ranks, params = ([f"ts_rank_cd({_WEIGHTS}, {VECTOR}, {_any_of(words)[0]})::float8"], words) if words else ([], [])
+    for phrase in phrases:
+        rank = f"ts_rank_cd({_WEIGHTS}, {VECTOR}, {_READING})::float8"
+        if len(alternatives) == 1:  # the only phrase: no test needed
             ranks.append(rank)
-            params.append(reading.text)
+            params.append(phrase)
         else:
             ranks.append(f"CASE WHEN {VECTOR} @@ {_READING} THEN {rank} ELSE 0 END")
-            params += [reading.text, reading.text]
+            params += [phrase, phrase]
     return f"(round(({' + '.join(ranks) or '0'}) * 1e6) / 1e6)::real", params
 
 

@@ -3,7 +3,8 @@
 `word`, `"a phrase"`, `a OR b`, `-word` / `NOT word` and an implicit AND between the rest.
 A tag's name or synonym is found by the tagger's own matcher (papers.tagging.matcher), quoted or not: in
 `proteasome inhibitors myeloma` the first two words are one term, the tag, searched with all its
-names; a word typed in another case than its tag's name (rankl) is that tag too.
+names and its key (the papers with the tag confirmed, tag_key); a word typed in another case than
+its tag's name (rankl) is that tag too.
 Gene symbols keep their hyphens, digits and Greek letters (IL-6, MIP-1α, NF-κB). Anything a
 full-text engine would read as an operator (* : ^ ( ) …) is turned into a space, NULs are
 dropped and the text is capped, so no input can raise: at worst the query is empty and
@@ -36,6 +37,9 @@ class ParsedQuery:
     excluded: list[Term] = field(default_factory=list)
     expanded: list[tuple[str, list[str]]] = field(default_factory=list)
     message: str = ""
+    # Only the words typed, in the paper's own text: not its tags' names (the search documents
+    # keep those apart, papers.search.indexing), as no synonyms are added either.
+    exact: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -51,6 +55,14 @@ class TagNames:
     slug_of: dict[str, str]  # a name or synonym, casefolded -> its tag's slug
 
 
+def tag_key(slug: str) -> str:
+    """The one word by which a search document names a confirmed tag (its tag_names), and which a
+    query naming the tag adds: the tag itself, never a near name (a RANKL synonym, TRANCE, inside
+    a RANK one, TRANCE receptor). A digit last, so that neither engine stems it: PostgreSQL reads
+    a word with digits as it is, and no Porter suffix ends in one."""
+    return "tag" + re.sub(r"[^a-z0-9]", "x", slug.lower()) + "0"
+
+
 def clean(text: str) -> str:
     """Term text without operators, stray punctuation at the edges and extra spaces."""
     words = (w.strip("-/.,'+") for w in _NOT_TERM.sub(" ", text).split())
@@ -59,9 +71,9 @@ def clean(text: str) -> str:
 
 def parse(query: str, names: TagNames | None = None) -> ParsedQuery:
     """Parse the query; with `names`, a run of words or a phrase naming a tag becomes an OR over
-    that tag's names, reported in `expanded`."""
+    that tag's names, reported in `expanded`; without, the query is exact."""
     text = (query or "").replace("\x00", "")[:MAX_LENGTH]
-    parsed = ParsedQuery()
+    parsed = ParsedQuery(exact=names is None)
     join_next = negate_next = False
     typed = 0
     run: list[str] = []  # plain words in a row, in which names are looked for together
@@ -142,4 +154,4 @@ def _alternatives(typed: str, slugs: list[str], names: TagNames, expanded) -> li
     for other in others:
         if (cleaned := clean(other)) and Term(cleaned) not in terms:
             terms.append(Term(cleaned))
-    return terms
+    return terms + [Term(tag_key(slug)) for slug in slugs]

@@ -15,19 +15,23 @@ from papers.search.query import ParsedQuery, Term
 from papers.search.scope import DOCUMENTS, MATCH_COLUMNS, Scope
 
 TABLE = "papers_search_fts"
-COLUMNS = "title, terms, abstract"
+COLUMNS = "title, terms, abstract, tag_names"
+# Exact mode: the paper's own text, not its tags.
+_OWN_TEXT = "{title terms abstract}"
 
+_NEW = "new.paper_id, new.title, new.terms, new.abstract, new.tag_names"
+_OLD = "old.paper_id, old.title, old.terms, old.abstract, old.tag_names"
 TRIGGERS = [
     f"CREATE TRIGGER papers_search_ai AFTER INSERT ON papers_searchdocument BEGIN"
-    f" INSERT INTO {TABLE}(rowid, {COLUMNS}) VALUES (new.paper_id, new.title, new.terms, new.abstract); END",
+    f" INSERT INTO {TABLE}(rowid, {COLUMNS}) VALUES ({_NEW}); END",
     f"CREATE TRIGGER papers_search_ad AFTER DELETE ON papers_searchdocument BEGIN"
     f" INSERT INTO {TABLE}({TABLE}, rowid, {COLUMNS})"
-    f" VALUES ('delete', old.paper_id, old.title, old.terms, old.abstract); END",
+    f" VALUES ('delete', {_OLD}); END",
     # Only a change of the text: a paper's facts (its status…) change without re-indexing it.
     f"CREATE TRIGGER papers_search_au AFTER UPDATE OF {COLUMNS} ON papers_searchdocument BEGIN"
     f" INSERT INTO {TABLE}({TABLE}, rowid, {COLUMNS})"
-    f" VALUES ('delete', old.paper_id, old.title, old.terms, old.abstract);"
-    f" INSERT INTO {TABLE}(rowid, {COLUMNS}) VALUES (new.paper_id, new.title, new.terms, new.abstract); END",
+    f" VALUES ('delete', {_OLD});"
+    f" INSERT INTO {TABLE}(rowid, {COLUMNS}) VALUES ({_NEW}); END",
 ]
 CREATE = [
     f"CREATE VIRTUAL TABLE {TABLE} USING fts5({COLUMNS}, content='papers_searchdocument',"
@@ -36,9 +40,9 @@ CREATE = [
 ]
 DROP = [f"DROP TRIGGER IF EXISTS papers_search_{t}" for t in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {TABLE}"]
 
-# Title counts most, then tags and indexing terms, then the abstract. bm25() is lower for
+# Title counts most, then indexing terms and tags' names, then the abstract. bm25() is lower for
 # better matches; it is negated so that rank, as on PostgreSQL, is higher for better.
-_RANK = f"-bm25({TABLE}, 10.0, 5.0, 1.0)"
+_RANK = f"-bm25({TABLE}, 10.0, 5.0, 1.0, 5.0)"
 # A filter by publication type: a semi-join of its links (json_each over every match's list of
 # ids would parse each of them).
 HAS_TYPE = (
@@ -102,7 +106,7 @@ def _expression(parsed: ParsedQuery) -> str:
     expression = " AND ".join(any_of(group) for group in parsed.groups)
     if parsed.excluded:
         expression += " NOT " + any_of(parsed.excluded)
-    return expression
+    return f"{_OWN_TEXT} : ({expression})" if parsed.exact else expression
 
 
 def ranked_matches(parsed: ParsedQuery, scope: Scope) -> tuple[str, list]:

@@ -103,7 +103,7 @@ class SearchForm(forms.Form):
         required=False,
         choices=[("on", "on"), ("off", "off")],
         label="Synonyms",
-        help_text="off: search only the words typed",
+        help_text="off: only the words typed, in what each paper says (not its tags' names)",
     )
     approved_since = forms.DateField(
         required=False,

@@ -1,5 +1,7 @@
 """Tags on papers: what the tagger suggests and curators decide."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -56,10 +58,11 @@ class PaperTag(models.Model):
         return f"{self.tag} ({self.get_status_display().lower()})"
 
     def evidence_html(self) -> str:
-        """The evidence sentence, escaped, with the matched words wrapped in <mark>."""
-        if not self.matched or self.matched not in self.evidence:
+        """The evidence sentence, escaped, with the matched words wrapped in <mark> wherever they
+        stand whole, as the tagger matched them (RANK, not the start of RANKL)."""
+        if not self.matched:
             return escape(self.evidence)
-        first, *rest = self.evidence.split(self.matched)
+        first, *rest = re.split(rf"(?<![^\W_]){re.escape(self.matched)}(?![^\W_])", self.evidence)
         html = escape(first)
         for piece in rest:
             html = format_html("{}<mark>{}</mark>{}", html, self.matched, piece)

@@ -252,10 +252,11 @@ def test_tag_shows_synonyms_topic_and_count(client, curated):
 
 
 def public_surfaces(client, hidden_tags: list[str]) -> dict:
-    """Every public endpoint's answer (ranks dropped: SQLite's bm25 weighs the whole index)."""
+    """Every public endpoint's answer (ranks dropped: SQLite's bm25 weighs the whole index, which a
+    deleted paper changes; so a page cut from more matches is asked newest first)."""
     urls = [
         "/api/papers/?q=bortezomib",
-        "/api/papers/?q=myeloma&page_size=100",
+        "/api/papers/?q=myeloma&page_size=100&sort=newest",
         "/api/papers/?page_size=100",
         "/api/papers/?page_size=100&page=2",
         "/api/papers/?page_size=100&page=3",

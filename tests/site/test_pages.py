@@ -88,7 +88,7 @@ def test_search_page_says_which_synonyms_it_searched_and_can_stop(client, corpus
     assert expanded.context["synonyms_off_link"] == "?q=interleukin-6&synonyms=off"
     typed_only = client.get("/search/" + expanded.context["synonyms_off_link"])
     assert pmids(typed_only) == [34088671, 33596528]
-    assert "Synonyms are off." in typed_only.content.decode()
+    assert "Synonyms are off: only the words typed" in typed_only.content.decode()
 
 
 def test_search_page_expands_a_gene_symbol_to_the_tag(client, corpus, people):
@@ -110,7 +110,8 @@ def test_facet_links_narrow_the_search_and_filters_can_be_removed(client, tagged
     il6 = tag_links["IL-6"]
     narrowed = client.get("/search/" + il6.url)
     assert narrowed.context["results"].total == il6.count < total
-    assert sorted(pmids(narrowed)) == [32879426, 33596528, 34088671]
+    # 33596528 says "cells" only in its other tags' names, which only those tags find.
+    assert sorted(pmids(narrowed)) == [32879426, 34088671]
     [active] = narrowed.context["active_filters"]
     assert active.label == "Tag: IL-6"
     assert client.get("/search/" + active.url).context["results"].total == total

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from papers.catalogue.models import Tag
 from papers.search import tag_names
-from papers.search.query import Term, parse
+from papers.search.query import Term, parse, tag_key
 from papers.tagging.matcher import Mention, Tagger, TagTerms
 from papers.tagging.suggestions import tag_terms
 from tests.support.paths import ROOT
@@ -76,7 +76,8 @@ def test_a_multi_word_name_typed_without_quotes_is_the_tag(taxonomy):
     parsed = parse("proteasome inhibitors myeloma", names)
     assert parsed.groups[0][0] == Term("proteasome inhibitors")
     assert {t.text for t in parsed.groups[0]} >= {"bortezomib", "carfilzomib", "proteasome inhibition"}
-    assert len(parsed.groups[0]) == len(pi.terms)
+    assert len(parsed.groups[0]) == len(pi.terms) + 1
+    assert parsed.groups[0][-1] == Term(tag_key(pi.slug))  # the papers with the tag confirmed
     assert parsed.groups[1:] == [[Term("myeloma")]]
     assert parsed.expanded[0][0] == "proteasome inhibitors"
     assert parse('"proteasome inhibitors" myeloma', names).groups == parsed.groups
