@@ -8,7 +8,7 @@ through public() again.
 """
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Literal, NamedTuple
@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from papers.catalogue.models import Paper, PublicationType, Tag
 from papers.search.backends import SearchBackend, backend
 from papers.search.query import ParsedQuery, TagNames, parse
-from papers.search.scope import DOCUMENTS, MATCH_COLUMNS, Scope, SearchFilters
+from papers.search.scope import DOCUMENTS, Scope, SearchFilters
 from papers.tagging.matcher import Tagger, TagTerms
 from papers.tagging.models import PaperTag
 from papers.tagging.suggestions import tag_terms
@@ -176,7 +176,13 @@ class Matching:
         # Browsing has nothing to rank by: newest first, whatever the sort asked.
         order = _ORDER["newest"] if self.parsed.is_empty else _ORDER.get(sort, _ORDER["relevance"])
         sql, params = _page_statement(
-            self._matches(), self.engine.TYPE_COUNTS, facets, order, limit, offset, recent_since
+            self._matches(approval=recent_since is not None),
+            self.engine.TYPE_COUNTS,
+            facets,
+            order,
+            limit,
+            offset,
+            recent_since,
         )
         # The backend's settings are for matching words; browsing reads papers by their indexes.
         settings = "" if self.parsed.is_empty else self.engine.statement_settings()
@@ -186,7 +192,7 @@ class Matching:
 
     def approved_last(self, limit: int) -> list[int]:
         """Ids of the `limit` matching papers approved last (their documents' approval time)."""
-        sql, params = self._matches()
+        sql, params = self._matches(approval=True)
         settings = "" if self.parsed.is_empty else self.engine.statement_settings()
         with connection.cursor() as cursor:
             cursor.execute(
@@ -202,17 +208,19 @@ class Matching:
         snippets = {} if self.parsed.is_empty else self.engine.snippets(self.parsed, ids)
         return [Hit(papers[pk], mark_safe(snippets.get(pk, "")), rank) for pk, rank in page_ids if pk in papers]
 
-    def _matches(self) -> tuple[str, list]:
-        """A CTE, m: every matching public paper, materialized, with scope.MATCH_COLUMNS and a rank.
+    def _matches(self, approval: bool = False) -> tuple[str, list]:
+        """A CTE, m: every matching public paper, materialized, with Scope.columns (the approval
+        time if `approval`) and a rank.
         The backend matches the words and ranks the matches among the documents the filters
         leave; browsing ranks nothing, and reads the documents' facts alone."""
+        scope = replace(self.scope, approval=True) if approval else self.scope
         if self.parsed.is_empty:
-            filters, params = self.scope.conditions(self.engine.HAS_TYPE)
+            filters, params = scope.conditions(self.engine.HAS_TYPE)
             return (
-                f"WITH m AS MATERIALIZED (SELECT {MATCH_COLUMNS}, 0.0 AS rank FROM {DOCUMENTS} WHERE {filters})",
+                f"WITH m AS MATERIALIZED (SELECT {scope.columns}, 0.0 AS rank FROM {DOCUMENTS} WHERE {filters})",
                 params,
             )
-        ranked, ranked_params = self.engine.ranked_matches(self.parsed, self.scope)
+        ranked, ranked_params = self.engine.ranked_matches(self.parsed, scope)
         return f"WITH m AS MATERIALIZED ({ranked})", ranked_params
 
 

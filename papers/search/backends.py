@@ -25,7 +25,7 @@ class SearchBackend(Protocol):
         """SQL sent before a search's one statement (planner settings), or ""."""
 
     def ranked_matches(self, parsed: ParsedQuery, scope: Scope) -> tuple[str, list]:
-        """SQL and parameters giving scope.MATCH_COLUMNS and a rank (higher is better) for every
+        """SQL and parameters giving scope.columns and a rank (higher is better) for every
         public paper that matches among those the filters leave."""
 
     def snippets(self, parsed: ParsedQuery, ids: list[int]) -> dict[int, str]:

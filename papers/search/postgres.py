@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection
 
 from papers.search.query import ParsedQuery
-from papers.search.scope import DOCUMENTS, MATCH_COLUMNS, Scope
+from papers.search.scope import DOCUMENTS, Scope
 
 # title A, MeSH/keywords/chemicals B, abstract C, confirmed tags' names D: computed once, when a
 # row is written.
@@ -182,7 +182,7 @@ def _rank(parsed: ParsedQuery, readings: dict[str, Reading]) -> tuple[str, list[
 
 
 def ranked_matches(parsed: ParsedQuery, scope: Scope) -> tuple[str, list]:
-    """SQL (and parameters) giving scope.MATCH_COLUMNS and a rank for every public paper that matches
+    """SQL (and parameters) giving scope.columns and a rank for every public paper that matches
     among those the filters leave: the documents alone (only tags and topics read another
     table, each a semi-join of confirmed tags)."""
     readings = _readings(parsed)
@@ -190,7 +190,7 @@ def ranked_matches(parsed: ParsedQuery, scope: Scope) -> tuple[str, list]:
     condition, condition_params = _condition(parsed, readings)
     filters, filter_params = scope.conditions(HAS_TYPE)
     return (
-        f"SELECT {MATCH_COLUMNS}, {rank} AS rank FROM {DOCUMENTS} WHERE {filters} AND {condition}",
+        f"SELECT {scope.columns}, {rank} AS rank FROM {DOCUMENTS} WHERE {filters} AND {condition}",
         [*rank_params, *filter_params, *condition_params],
     )
 

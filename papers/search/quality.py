@@ -4,11 +4,14 @@ Each question runs through `search()`, the function the search page calls, with 
 default order (relevance) and the question's synonym mode; its first 10 results are scored:
 
 - nDCG@10: DCG = sum of grade / log2(place + 1) over the first 10 results, divided by the DCG of
-  the best possible order of the question's judged papers (linear gains: grades 0-3);
+  the best possible order of the question's judged papers that are public in the collection
+  measured (the search returns nothing else, so a judged paper that is rejected or pending would
+  cap the figure below 1 whatever the ranking);
 - P@10: results graded 2 or 3 (relevant) among the first 10, over 10.
 
-A paper without a judgment counts as grade 0. The held-out split is reported first: it is never
-used to tune ranking.
+A paper without a judgment counts as grade 0. A question with no public paper graded 2 or more
+cannot tell one ranking from another: it is listed but not scored, and left out of the means.
+The held-out split is reported first: it is never used to tune ranking.
 """
 
 import json
@@ -46,14 +49,15 @@ class Score:
     question: Question
     ranked: list[int]  # the PMIDs of the first DEPTH results
     total: int  # how many papers the search found
-    ndcg: float
-    precision: float
+    ndcg: float | None  # None: no public paper is graded RELEVANT or more, so nothing is scored
+    precision: float | None
 
 
 @dataclass(frozen=True)
 class Summary:
     name: str  # the split, or "all"
-    questions: int
+    questions: int  # those scored
+    unscored: int  # those without a public paper graded RELEVANT or more
     ndcg: float
     precision: float
 
@@ -123,33 +127,43 @@ def _dcg(grades: list[int]) -> float:
 
 
 def score(questions: list[Question]) -> list[Score]:
-    """Each question searched as the search page does and scored, held-out first, then dev, in
-    file order within a split. The judged papers must be in the collection (`manage.py load_demo`
-    loads the demo's)."""
+    """Each question searched as the search page does and scored against its judged papers that
+    are public, held-out first, then dev, in file order within a split. The judged papers must be
+    in the collection (`manage.py load_demo` loads the demo's)."""
     judged = {pmid for question in questions for pmid in question.judgments}
-    missing = sorted(judged - set(Paper.objects.filter(pmid__in=judged).values_list("pmid", flat=True)))
+    present = set(Paper.objects.filter(pmid__in=judged).values_list("pmid", flat=True))
+    missing = sorted(judged - present)
     if missing:
         raise RelevanceError(
             f"{len(missing)} judged PMID(s) not in the collection (first: {missing[0]}); "
             "load them first (manage.py load_demo)."
         )
+    public = set(Paper.objects.public().filter(pmid__in=judged).values_list("pmid", flat=True))
     scores = []
     for question in sorted(questions, key=lambda q: SPLITS.index(q.split)):
         results = search(question.query, page_size=DEPTH, expand_synonyms=MODES[question.synonyms], facets=())
         ranked = [hit.paper.pmid for hit in results.hits]
-        scores.append(
-            Score(
-                question, ranked, results.total, ndcg(ranked, question.judgments), precision(ranked, question.judgments)
-            )
-        )
+        judgments = {pmid: grade for pmid, grade in question.judgments.items() if pmid in public}
+        scored = any(grade >= RELEVANT for grade in judgments.values())
+        figures = (ndcg(ranked, judgments), precision(ranked, judgments)) if scored else (None, None)
+        scores.append(Score(question, ranked, results.total, *figures))
     return scores
 
 
 def summaries(scores: list[Score]) -> list[Summary]:
-    """The mean nDCG@10 and P@10 of each split present, then of all."""
+    """The mean nDCG@10 and P@10 of each split present, then of all, over the questions scored."""
     groups = [(split, [s for s in scores if s.question.split == split]) for split in SPLITS]
-    return [
-        Summary(name, len(group), sum(s.ndcg for s in group) / len(group), sum(s.precision for s in group) / len(group))
-        for name, group in [*groups, ("all", scores)]
-        if group
-    ]
+    means = []
+    for name, group in [*groups, ("all", scores)]:
+        scored = [s for s in group if s.ndcg is not None]
+        if scored:
+            means.append(
+                Summary(
+                    name,
+                    len(scored),
+                    len(group) - len(scored),
+                    sum(s.ndcg for s in scored) / len(scored),
+                    sum(s.precision for s in scored) / len(scored),
+                )
+            )
+    return means

@@ -16,7 +16,7 @@ from papers.tagging.models import PaperTag
 
 DOCUMENTS = SearchDocument._meta.db_table
 # What each match gives of its document: the columns a page sorts and counts by.
-MATCH_COLUMNS = "paper_id AS id, pub_year, pub_month, pub_day, journal_title, publication_type_ids, approved_at"
+MATCH_COLUMNS = "paper_id AS id, pub_year, pub_month, pub_day, journal_title, publication_type_ids"
 
 
 def day_start(day: date) -> datetime:
@@ -46,6 +46,14 @@ class Scope:
     """The public papers a search's filters leave."""
 
     filters: SearchFilters
+    # Each match's approval time, carried only for a page that counts or orders by it: a search
+    # or listing that does neither does that much less work a match (docs/benchmarks.md).
+    approval: bool = False
+
+    @property
+    def columns(self) -> str:
+        """What each match gives of its document: MATCH_COLUMNS, and its approval time if asked."""
+        return f"{MATCH_COLUMNS}, approved_at" if self.approval else MATCH_COLUMNS
 
     @property
     def narrowed(self) -> bool:

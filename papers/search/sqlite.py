@@ -12,7 +12,7 @@ from django.db import connection
 
 from papers.catalogue.models import Paper
 from papers.search.query import ParsedQuery, Term
-from papers.search.scope import DOCUMENTS, MATCH_COLUMNS, Scope
+from papers.search.scope import DOCUMENTS, Scope
 
 TABLE = "papers_search_fts"
 COLUMNS = "title, terms, abstract, tag_names"
@@ -110,14 +110,14 @@ def _expression(parsed: ParsedQuery) -> str:
 
 
 def ranked_matches(parsed: ParsedQuery, scope: Scope) -> tuple[str, list]:
-    """SQL (and parameters) giving scope.MATCH_COLUMNS and a rank for every public paper that matches
+    """SQL (and parameters) giving scope.columns and a rank for every public paper that matches
     among those the filters leave: FTS5 finds the matches, their documents' facts (read from
     the searchdocument_facts index, without the rows' text) pass the filters."""
     filters, params = scope.conditions(HAS_TYPE)
     # CROSS JOIN keeps FTS5 as the outer loop: one MATCH scan, each match's document looked up
     # by its key. The other way round, FTS5 would be asked once per document.
     return (
-        f"SELECT {MATCH_COLUMNS}, {_RANK} AS rank FROM {TABLE} CROSS JOIN {DOCUMENTS} ON paper_id = {TABLE}.rowid"
+        f"SELECT {scope.columns}, {_RANK} AS rank FROM {TABLE} CROSS JOIN {DOCUMENTS} ON paper_id = {TABLE}.rowid"
         f" WHERE {TABLE} MATCH %s AND {filters}",
         [_expression(parsed), *params],
     )

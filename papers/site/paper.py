@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from papers.catalogue.citation import bookshelf_url, citation_meta, coins, pubmed_date
 from papers.catalogue.corrections import linked_corrections
 from papers.catalogue.models import Paper
-from papers.search import NEWEST_FIRST
+from papers.search import LISTED, NEWEST_FIRST
 from papers.site.exports.records import LANGUAGES
 from papers.site.listing import export_links
 from papers.site.prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_CLAIMS, CONFIRMED_TAGS
@@ -29,6 +29,7 @@ def paper_page(request, pmid: int):
             Paper.objects.public()
             .filter(paper_tags__tag__in=tag_ids, paper_tags__status=PaperTag.Status.CONFIRMED)
             .exclude(pk=paper.pk)
+            .only(*LISTED)  # grouped by what is listed, not by whole rows with their abstracts
             .annotate(shared=Count("paper_tags"))
             .order_by("-shared", *NEWEST_FIRST)[:RELATED_SHOWN]
         )

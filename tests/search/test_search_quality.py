@@ -61,20 +61,55 @@ def test_the_command_scores_every_question_and_each_split_on_the_demo(db):
     assert splits == ["held-out"] * 13 + ["dev"] * 27
     # BCMA: one paper names it, in its title, and it is the only result.
     assert [row[-4:] for row in rows if row[2] == "BCMA"] == [["on", "1", "1.000", "0.10"]]
-    assert all(0 <= float(row[-2]) <= 1 and 0 <= float(row[-1]) <= 1 for row in rows)
+    # The curated demo rejects every paper graded 2 or 3 for these four: listed, not scored.
+    unscored = [row[0] for row in rows if "not scored" in " ".join(row)]
+    assert unscored == ["q24", "q27", "q19", "q23"]
+    scored = [row for row in rows if row[0] not in unscored]
+    assert all(0 <= float(row[-2]) <= 1 and 0 <= float(row[-1]) <= 1 for row in scored)
+    assert lines[43].split() == ["split", "questions", "unscored", "nDCG@10", "P@10"]
     overall = {line.split()[0]: line.split()[1:] for line in lines[44:]}
     assert list(overall) == ["held-out", "dev", "all"]
-    assert [row[0] for row in overall.values()] == ["13", "27", "40"]
+    assert [row[:2] for row in overall.values()] == [["11", "2"], ["25", "2"], ["36", "4"]]
 
     out = io.StringIO()
     call_command("search_quality", "--json", "--split", "held-out", stdout=out)
     report = json.loads(out.getvalue())
     assert [q["id"] for q in report["questions"]] == [f"q{n:02d}" for n in range(3, 41, 3)]
-    assert [(m["name"], m["questions"]) for m in report["overall"]] == [("held-out", 13), ("all", 13)]
+    assert [(m["name"], m["questions"], m["unscored"]) for m in report["overall"]] == [
+        ("held-out", 11, 2),
+        ("all", 11, 2),
+    ]
+    scored = [q for q in report["questions"] if q["ndcg"] is not None]
     held_out = {m["name"]: m for m in report["overall"]}["held-out"]
-    assert held_out["ndcg"] == pytest.approx(sum(q["ndcg"] for q in report["questions"]) / 13)
-    assert held_out["precision"] == pytest.approx(sum(q["precision"] for q in report["questions"]) / 13)
+    assert held_out["ndcg"] == pytest.approx(sum(q["ndcg"] for q in scored) / 11)
+    assert held_out["precision"] == pytest.approx(sum(q["precision"] for q in scored) / 11)
     assert all(len(q["first"]) <= 10 for q in report["questions"])
+
+
+def test_only_public_judged_papers_set_the_best_ranking(db, tmp_path):
+    """The search returns only public papers, so a judged paper the demo rejects (34092604, on
+    denosumab) must not raise the best DCG: BCMA's only public paper first is a perfect 1.0 (the
+    old ideal over every judgment gave 3 / (3 + 3 / log2 3) = 0.613). A question whose only
+    relevant paper is rejected is listed but not scored, and left out of the means."""
+    call_command("load_demo", stdout=io.StringIO())
+    rows = [
+        {**LINE, "id": "q01", "query": "BCMA", "judgments": {"34097243": 3, "34092604": 3}},
+        {**LINE, "id": "q02", "query": "denosumab", "judgments": {"34092604": 3, "34083636": 1}},
+    ]
+    path = tmp_path / "relevance.jsonl"
+    path.write_text("\n".join(json.dumps(row) for row in rows))
+    out = io.StringIO()
+    call_command("search_quality", "--file", str(path), "--json", stdout=out)
+    report = json.loads(out.getvalue())
+
+    assert [(q["id"], q["ndcg"], q["precision"]) for q in report["questions"]] == [
+        ("q01", 1.0, 0.1),
+        ("q02", None, None),
+    ]
+    assert [(m["name"], m["questions"], m["unscored"], m["ndcg"]) for m in report["overall"]] == [
+        ("dev", 1, 1, 1.0),
+        ("all", 1, 1, 1.0),
+    ]
 
 
 LINE = {"id": "q01", "split": "dev", "query": "RANKL", "synonyms": "on", "kind": "name", "judgments": {"34034144": 3}}

@@ -16,7 +16,8 @@ class Command(BaseCommand):
     help = (
         f"Run each question of a relevance set (fixtures/search/RULES.md) through the search page's own search, "
         f"in its synonym mode, and print nDCG@{DEPTH} and P@{DEPTH} (relevant = grade {RELEVANT} or more) per "
-        "question and the mean of each split: held-out first, then dev, then all."
+        "question, against its judged papers that are public, and the mean of each split: held-out first, then dev, "
+        "then all. A question without a public paper graded relevant is listed but not scored."
     )
 
     def add_arguments(self, parser):
@@ -72,8 +73,11 @@ class Command(BaseCommand):
         out(f"{'id':<4} {'split':<8} {'query':<{width}}  synonyms  found  nDCG@{DEPTH}  P@{DEPTH}")
         for s in scores:
             q = s.question
-            figures = f"{q.synonyms:>8}  {s.total:>5}  {s.ndcg:>7.3f}  {s.precision:>4.2f}"
+            if s.ndcg is None:
+                figures = f"{q.synonyms:>8}  {s.total:>5}  not scored: no public paper graded {RELEVANT} or more"
+            else:
+                figures = f"{q.synonyms:>8}  {s.total:>5}  {s.ndcg:>7.3f}  {s.precision:>4.2f}"
             out(f"{q.id:<4} {q.split:<8} {q.query:<{width}}  {figures}")
-        out(f"\n{'split':<8}  questions  nDCG@{DEPTH}  P@{DEPTH}")
+        out(f"\n{'split':<8}  questions  unscored  nDCG@{DEPTH}  P@{DEPTH}")
         for m in means:
-            out(f"{m.name:<8}  {m.questions:>9}  {m.ndcg:>7.3f}  {m.precision:>4.2f}")
+            out(f"{m.name:<8}  {m.questions:>9}  {m.unscored:>8}  {m.ndcg:>7.3f}  {m.precision:>4.2f}")
