@@ -45,9 +45,8 @@ class FinderForm(forms.Form):
         super().__init__(data)
         menus = dict(zip(("agent", "target"), claim_menus()))
         self.tags = {tag.slug: tag for menu in menus.values() for tag, _ in menu}
-        asked = {data.get(field) for field in menus} - {None, ""}
-        if asked - set(self.tags):
-            self.tags.update((tag.slug, tag) for tag in Tag.objects.filter(slug__in=asked - set(self.tags)))
+        for tag in named.values():  # a tag asked for that no public claim names
+            self.tags.setdefault(tag.slug, tag)
         for field, menu in menus.items():
             offered = [(tag.slug, f"{tag.name} ({n})") for tag, n in menu]
             if (slug := data.get(field)) in self.tags and slug not in {tag.slug for tag, _ in menu}:
