@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 
 from papers.catalogue.models import PaperQuerySet, Tag
 from papers.claims.models import Claim
@@ -83,35 +84,118 @@ def matching(agent: Tag | None, relation: str, target: Tag | None):
     return claims
 
 
+SENTENCES = 3  # per row of the finder; a row narrowed to one agent, relation and target shows FINDER_LIMIT
+
+CLAIM_FIELDS = (
+    "relation",
+    "negated",
+    "hedged",
+    "sentence",
+    *Claim.MARKS,
+    "paper__pmid",
+    "paper__title",
+    "paper__pub_year",
+    "paper__journal_iso",
+    "agent__slug",
+    "agent__name",
+    "target__slug",
+    "target__name",
+)
+
+
+@dataclass
+class Statement:
+    """One agent, relation and target (stated or denied) with the papers stating it and the
+    newest of its sentences: one row of the finder."""
+
+    agent: Tag
+    relation: str
+    target: Tag
+    negated: bool
+    papers: int
+    claims: int
+    sentences: list[Claim] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[int, str, int, bool]:
+        return (self.agent.pk, self.relation, self.target.pk, self.negated)
+
+    def _written(self, role: str) -> list[str]:
+        """The other names its sentences give the agent or target, each once, in any case."""
+        names = {}
+        for claim in self.sentences:
+            if words := claim.written(role):
+                names.setdefault(words.casefold(), words)
+        return sorted(names.values(), key=str.casefold)
+
+    @property
+    def agent_written(self) -> list[str]:
+        return self._written("agent")
+
+    @property
+    def target_written(self) -> list[str]:
+        return self._written("target")
+
+
+def claim_menus() -> tuple[list[tuple[Tag, int]], list[tuple[Tag, int]]]:
+    """(agents, targets): the tags public claims have as agent and as target, each with its
+    number of claims so, by name: one query."""
+    agents: dict[int, list] = {}
+    targets: dict[int, list] = {}
+    rows = (
+        Claim.objects.public()
+        .values("agent_id", "agent__slug", "agent__name", "target_id", "target__slug", "target__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        for role, menu in (("agent", agents), ("target", targets)):
+            tag_id = row[f"{role}_id"]
+            entry = menu.setdefault(tag_id, [Tag(pk=tag_id, slug=row[f"{role}__slug"], name=row[f"{role}__name"]), 0])
+            entry[1] += row["n"]
+    return tuple(
+        sorted(map(tuple, menu.values()), key=lambda entry: entry[0].name.lower()) for menu in (agents, targets)
+    )
+
+
 def find_claims(agent: Tag | None, relation: str, target: Tag | None, limit: int = FINDER_LIMIT):
-    """(the newest `limit` claims matching, their number, the number of their papers): two queries."""
+    """(the `limit` statements most papers state, each with its newest sentences; the number of
+    claims matching; of their papers; whether more statements match): three queries."""
     claims = matching(agent, relation, target)
     counts = claims.aggregate(claims=Count("pk"), papers=Count("paper_id", distinct=True))
-    shown = (
-        claims.select_related("paper", "agent", "target")
-        .only(
-            "relation",
-            "negated",
-            "hedged",
-            "sentence",
-            "agent_start",
-            "agent_end",
-            "target_start",
-            "target_end",
-            "trigger_start",
-            "trigger_end",
-            "paper__pmid",
-            "paper__title",
-            "paper__pub_year",
-            "paper__journal_iso",
-            "agent__slug",
-            "agent__name",
-            "target__slug",
-            "target__name",
+    rows = list(
+        claims.values_list(
+            "agent_id", "agent__slug", "agent__name", "relation", "target_id", "target__slug", "target__name", "negated"
         )
-        .order_by("-paper__pub_year", "-paper__pmid", "pk")[:limit]
+        .annotate(papers=Count("paper_id", distinct=True), claims=Count("pk"))
+        .order_by("-papers", "agent__name", "relation", "target__name", "negated")[: limit + 1]
     )
-    return list(shown), counts["claims"], counts["papers"]
+    statements = [
+        Statement(Tag(pk=a, slug=a_slug, name=a_name), rel, Tag(pk=t, slug=t_slug, name=t_name), neg, papers, n)
+        for a, a_slug, a_name, rel, t, t_slug, t_name, neg, papers, n in rows[:limit]
+    ]
+    if statements:
+        per_row = FINDER_LIMIT if agent and relation and target else SENTENCES
+        by_key = {statement.key: statement for statement in statements}
+        shown = Q(pk__in=[])
+        for a, rel, t, neg in by_key:
+            shown |= Q(agent_id=a, relation=rel, target_id=t, negated=neg)
+        newest = Window(
+            RowNumber(),
+            partition_by=[F("agent_id"), F("relation"), F("target_id"), F("negated")],
+            order_by=[F("paper__pub_year").desc(nulls_last=True), F("paper__pmid").desc(), F("pk")],
+        )
+        sentences = (
+            claims.filter(shown)
+            .select_related("paper", "agent", "target")
+            .only(*CLAIM_FIELDS, "agent_id", "target_id")
+            .annotate(rank=newest)
+            .filter(rank__lte=per_row)
+            .order_by("-paper__pub_year", "-paper__pmid", "pk")
+        )
+        for claim in sentences:
+            by_key[(claim.agent_id, claim.relation, claim.target_id, claim.negated)].sentences.append(claim)
+    return statements, counts["claims"], counts["papers"], len(rows) > limit
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,9 @@ class Claim(models.Model):
 
     Source = ClaimSource
 
+    # The spans sentence_html marks: what a page showing a claim's sentence reads with it.
+    MARKS = ("agent_start", "agent_end", "target_start", "target_end", "trigger_start", "trigger_end")
+
     # claim_unique indexes paper first; agent and target have their own for the maps.
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="claims", db_index=False)
     agent = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="claims_as_agent")
@@ -86,6 +89,13 @@ class Claim(models.Model):
 
     def __str__(self):
         return f"{self.agent} {self.relation} {self.target}"
+
+    def written(self, role: str) -> str:
+        """The words the sentence names the agent or target by ("zoledronic acid" for
+        Bisphosphonates), or "" where they are the tag's name or the sentence does not name it."""
+        start, end = getattr(self, f"{role}_start"), getattr(self, f"{role}_end")
+        words = self.sentence[start:end] if start < end <= len(self.sentence) else ""
+        return "" if words.casefold() == getattr(self, role).name.casefold() else words
 
     def sentence_html(self) -> str:
         """The sentence, escaped, with both names and the trigger word wrapped in <mark>."""

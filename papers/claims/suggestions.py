@@ -22,12 +22,7 @@ _STORED = (
     "sentence",
     "sentence_start",
     "sentence_end",
-    "agent_start",
-    "agent_end",
-    "target_start",
-    "target_end",
-    "trigger_start",
-    "trigger_end",
+    *Claim.MARKS,
 )
 
 

@@ -6,9 +6,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from papers.catalogue.models import Tag
-from papers.claims.diagram import legend, neighbourhood_svg
+from papers.claims.diagram import neighbourhood_svg
 from papers.claims.exports import CLAIM_EXPORT_LIMIT, CLAIM_FORMATS, write_claims
-from papers.claims.maps import FINDER_LIMIT, coverage, find_claims, matching, neighbourhood
+from papers.claims.maps import FINDER_LIMIT, claim_menus, coverage, find_claims, matching, neighbourhood
 from papers.claims.models import Claim
 from papers.site.export import throttled, too_many
 from papers.site.forms import tags_named
@@ -20,18 +20,20 @@ def neighbourhood_page(request, slug):
     return render(
         request,
         "papers/claims/neighbourhood.html",
-        {"tag": tag, "found": found, "diagram": neighbourhood_svg(found), "legend": legend()},
+        {"tag": tag, "found": found, "diagram": neighbourhood_svg(found)},
     )
 
 
 class FinderForm(forms.Form):
-    """Agent, relation and target, each optional ("?"): an unknown value is an error shown."""
+    """Agent, relation and target, each optional ("?"): an unknown value is an error shown. The
+    menus offer the tags public claims have in that role, with their numbers of claims; a tag
+    with none, asked for by a link or by name, is still read (and answered "none")."""
 
     agent = forms.ChoiceField(required=False, label="Agent")
     relation = forms.ChoiceField(required=False, label="Relation", choices=[("", "? (any)"), *Claim.Relation.choices])
     target = forms.ChoiceField(required=False, label="Target")
 
-    def __init__(self, data, tags: list[Tag]):
+    def __init__(self, data):
         # An agent or target may be named as the search and the API name a tag (any name or
         # synonym, any case); the form reads its slug.
         named = tags_named([value for field in ("agent", "target") if (value := data.get(field))])
@@ -41,32 +43,35 @@ class FinderForm(forms.Form):
                 if data.get(field) in named:
                     data[field] = named[data[field]].slug
         super().__init__(data)
-        self.tags = {tag.slug: tag for tag in tags}
-        choices = [("", "? (any)"), *((tag.slug, tag.name) for tag in tags)]
-        self.fields["agent"].choices = self.fields["target"].choices = choices
+        menus = dict(zip(("agent", "target"), claim_menus()))
+        self.tags = {tag.slug: tag for menu in menus.values() for tag, _ in menu}
+        for tag in named.values():  # a tag asked for that no public claim names
+            self.tags.setdefault(tag.slug, tag)
+        for field, menu in menus.items():
+            offered = [(tag.slug, f"{tag.name} ({n})") for tag, n in menu]
+            if (slug := data.get(field)) in self.tags and slug not in {tag.slug for tag, _ in menu}:
+                offered.append((slug, f"{self.tags[slug].name} (0)"))
+            self.fields[field].choices = [("", "? (any)"), *offered]
 
     def chosen(self, name) -> Tag | None:
         return self.tags.get(self.cleaned_data.get(name) or "")
 
 
-def finder_form(request) -> FinderForm:
-    return FinderForm(request.GET, list(Tag.objects.only("slug", "name").order_by("name")))
-
-
 def finder_page(request):
-    form = finder_form(request)
+    form = FinderForm(request.GET)
     context = {
         "form": form,
         "limit": FINDER_LIMIT,
-        "legend": legend(),
         "formats": CLAIM_FORMATS.values(),
         "query": request.GET.urlencode(),
     }
     if not form.is_valid():
         return render(request, "papers/claims/finder.html", context, status=400)
     agent, relation, target = form.chosen("agent"), form.cleaned_data["relation"], form.chosen("target")
-    claims, total, papers = find_claims(agent, relation, target)
-    context.update(claims=claims, total=total, papers=papers, agent=agent, relation=relation, target=target)
+    statements, total, papers, more = find_claims(agent, relation, target)
+    context.update(
+        statements=statements, total=total, papers=papers, more=more, agent=agent, relation=relation, target=target
+    )
     return render(request, "papers/claims/finder.html", context)
 
 
@@ -75,7 +80,7 @@ def claims_export(request, fmt):
     """The finder's claims as CSV, SIF or GraphML; a bad filter is a 400 page saying which."""
     if fmt not in CLAIM_FORMATS:
         raise Http404("No such export format.")
-    form = finder_form(request)
+    form = FinderForm(request.GET)
     if not form.is_valid():
         return render(request, "papers/claims/finder.html", {"form": form, "limit": FINDER_LIMIT}, status=400)
     claims = matching(form.chosen("agent"), form.cleaned_data["relation"], form.chosen("target"))

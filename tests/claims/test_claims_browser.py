@@ -3,12 +3,15 @@ the live test server): a researcher asks the finder "? — increases → Osteocl
 a tag's neighbourhood and its diagram on a phone, follows a coverage cell to its papers."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
 
-from papers.catalogue.models import Paper
+from papers.catalogue.models import Paper, Tag
 from papers.claims.demo import confirm_demo_claims, record_files
+from papers.claims.maps import neighbourhood
+from papers.claims.models import Claim
 from papers.tagging.models import PaperTag
 from tests.support.papers import set_status
 from tests.support.paths import ARTIFACTS
@@ -31,28 +34,53 @@ def mapped(taxonomy):
 
 
 def test_researcher_finds_mechanisms_and_follows_the_maps(page, live_server, mapped, page_cache):
+    asked = Claim.objects.public().filter(relation="increases", target__slug="osteoclastogenesis")
     page.goto(live_server.url)
     page.click("header.site a:text-is('Mechanisms')")
     page.wait_for_url("**/mechanisms/")
+    # The menus offer only tags public claims name, each with its number of claims.
+    targets = page.locator("#id_target option").all_inner_texts()
+    assert targets[0] == "? (any)" and all(re.fullmatch(r".+ \(\d+\)", name) for name in targets[1:]), targets
+    assert len(targets) - 1 == len(set(Claim.objects.public().values_list("target", flat=True)))
     page.select_option("#id_relation", "increases")
     page.select_option("#id_target", "osteoclastogenesis")
     page.click("form.finder button")
     page.wait_for_url("**/mechanisms/?agent=&relation=increases&target=osteoclastogenesis")
     heading = page.inner_text("main h2")
-    assert heading.startswith("4 claims in 4 papers"), heading
-    first = page.locator("ol.claims > li").first
-    assert first.locator("strong").inner_text() == "RANKL increases Osteoclastogenesis"
-    assert first.locator("mark.claim-agent").count() == 1 and first.locator("mark.claim-target").count() == 1
+    papers = asked.values("paper").distinct().count()
+    assert heading.startswith(f"{asked.count()} claims in {papers} papers"), heading
+    # One row per agent, relation and target, with its papers and newest sentences.
+    rows = page.locator("ol.claims > li")
+    assert rows.count() == asked.values("agent").distinct().count()
+    first = rows.first
+    # Each name as the tag's, then as its sentences write it ("osteoclast formation").
+    assert first.locator("strong").inner_text().startswith("RANKL increases Osteoclastogenesis (")
+    rankl = asked.filter(agent__slug="rankl").count()
+    assert first.locator("blockquote").count() == min(rankl, 3) and first.locator("mark.claim-agent").count() >= 1
     shot(page, "1-finder")
 
     first.locator("strong a:text-is('RANKL')").click()
     page.wait_for_url("**/tags/rankl/mechanisms/")
-    svg = page.locator("svg.neighbourhood")
-    assert svg.locator("a").count() == 4  # osteoclastogenesis, osteoclasts, NF-κB, RANK (binds)
-    assert page.locator("section[aria-labelledby=acts-heading] li").count() == 4
+    found = neighbourhood(Tag.objects.get(slug="rankl"))
+    svg = page.locator("svg.neighbourhood-wide")
+    links = len(found.acting_on_it) + len(found.it_acts_on)
+    assert svg.locator("a").count() == links == page.locator(".claim-columns li").count()
+    # At 1,280 pixels the diagram fills the page's width, each name whole inside it, each edge
+    # pointed, the key below it.
+    box, main = svg.bounding_box(), page.locator("main").bounding_box()
+    assert box["width"] >= 0.95 * main["width"], (box, main)
+    assert _texts_inside(page, "svg.neighbourhood-wide")
+    assert svg.locator("polygon").count() == links + 4
+    assert svg.locator("text", has_text="Osteoblast differentiation").count() == 1
+    assert {svg.locator("text", has_text=relation).count() for relation in Claim.Relation.values} == {1}
+    shot(page, "1b-neighbourhood")
     svg.locator("a text", has_text="Osteoclasts").click()
     page.wait_for_url("**/mechanisms/?agent=rankl&relation=increases&target=osteoclasts")
     assert page.locator("ol.claims > li").count() == 1
+
+    page.goto(f"{live_server.url}/mechanisms/?agent=il-6&relation=decreases")
+    assert page.locator("ol.claims").count() == 0
+    assert page.inner_text("p.empty").startswith("No confirmed claim of an approved paper says IL-6 decreases")
 
     page.goto(f"{live_server.url}/mechanisms/coverage/")
     assert page.locator("table.coverage td.empty").count() > 0
@@ -74,12 +102,14 @@ def test_the_maps_read_on_a_phone(browser, live_server, mapped):
             # The page itself never scrolls sideways; the coverage table scrolls in its own box.
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
         page.goto(live_server.url + "/tags/rankl/mechanisms/")
-        box = page.locator("svg.neighbourhood").bounding_box()
+        assert not page.locator("svg.neighbourhood-wide").is_visible()
+        box = page.locator("svg.neighbourhood-narrow").bounding_box()
         assert box["width"] <= 375 and box["height"] > 60
+        assert _texts_inside(page, "svg.neighbourhood-narrow")
         # Text in the diagram stays legible: at least 10 CSS pixels high at this width.
         assert (
             page.evaluate(
-                "Math.min(...[...document.querySelectorAll('svg.neighbourhood text')]"
+                "Math.min(...[...document.querySelectorAll('svg.neighbourhood-narrow text')]"
                 ".map(t => t.getBoundingClientRect().height))"
             )
             >= 10
@@ -87,3 +117,17 @@ def test_the_maps_read_on_a_phone(browser, live_server, mapped):
         shot(page, "3-phone-neighbourhood")
     finally:
         context.close()
+
+
+def _texts_inside(page, selector: str) -> bool:
+    """Whether every name and heading of the diagram is drawn whole, inside the diagram's box."""
+    return page.evaluate(
+        """selector => {
+            const svg = document.querySelector(selector), box = svg.getBoundingClientRect();
+            return [...svg.querySelectorAll('text')].every(text => {
+                const r = text.getBoundingClientRect();
+                return r.left >= box.left - 0.5 && r.right <= box.right + 0.5 && r.width > 0;
+            });
+        }""",
+        selector,
+    )

@@ -206,7 +206,9 @@ def _pages() -> dict[str, tuple[str, int, bool]]:
         "topic": (reverse("topic", args=[topic]), 6, True),
         "tag": (reverse("tag", args=[tag]), 5, True),
         "paper": (reverse("paper", args=[pmid]), 5, False),  # its public claims: one statement
-        "claims: finder": (reverse("claim_finder"), 3, False),
+        # The menus' tags with counts, the totals, the statements (one row per agent, relation and
+        # target) and their newest sentences.
+        "claims: finder": (reverse("claim_finder"), 4, False),
         "claims: a tag's mechanisms": (reverse("neighbourhood", args=[agent]), 2, False),
         "claims: coverage map": (reverse("coverage"), 3, False),
         "feed, search": (reverse("search_feed", args=["atom"]) + "?q=patients", 5 + WORDS_READ, True),

@@ -174,12 +174,20 @@ def test_claim_pages_show_confirmed_claims_of_approved_papers_only(client, claim
     assert public.count() > 15 and Claim.objects.get(paper__pmid=34088671).status == Claim.Status.CONFIRMED
     slugs = list(Tag.objects.values_list("slug", flat=True))
     shown = set()
-    for query in [{}, *({side: slug} for slug in slugs for side in ("agent", "target"))]:
+    # Every agent and target, then each row's agent, relation and target (where all its sentences show).
+    triples = {(a, r, t) for a, r, t in public.values_list("agent__slug", "relation", "target__slug")}
+    for query in [
+        {},
+        *({side: slug} for slug in slugs for side in ("agent", "target")),
+        *({"agent": a, "relation": r, "target": t} for a, r, t in triples),
+    ]:
         page = client.get("/mechanisms/", query)
-        claims = page.context["claims"]
+        claims = [claim for statement in page.context["statements"] for claim in statement.sentences]
         assert {c.pk for c in claims} <= set(public.values_list("pk", flat=True)), query
         assert (
-            page.context["total"] == len(claims) == public.filter(**{f"{k}__slug": v for k, v in query.items()}).count()
+            page.context["total"]
+            == sum(statement.claims for statement in page.context["statements"])
+            == public.filter(**{k if k == "relation" else f"{k}__slug": v for k, v in query.items()}).count()
         )
         assert "34088671" not in page.content.decode()
         shown |= {c.pk for c in claims}

@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -17,7 +16,7 @@ from django.utils import timezone
 
 from papers.catalogue.markup import to_text
 from papers.catalogue.models import Paper
-from papers.claims.demo import confirm_demo_claims, record_files
+from papers.claims.demo import confirm_demo_claims, demo_moderator, record_files
 from papers.curation import services as curation
 from papers.curation.screening_queue import rescore
 from papers.pubmed.models import ImportRun
@@ -27,7 +26,6 @@ from papers.tagging.models import PaperTag
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 SCOPE = FIXTURES / "demo_scope.json"
-MODERATOR = "demo-moderator"  # the demo's decisions are recorded as this account's (it cannot log in)
 # The selection rule of fixtures/DEMO.md: the word, not myelomalacia or myelomonocytic.
 MYELOMA = re.compile(r"\bmyelom(?:a|as|atosis|atous)\b", re.IGNORECASE)
 OFF_TOPIC_NOTE = "Studied outside myeloma, with no bearing on myeloma, its bone disease or its marrow."
@@ -69,11 +67,13 @@ class Command(BaseCommand):
         confirmed = PaperTag.objects.filter(paper__in=demo, status=PaperTag.Status.SUGGESTED).update(
             status=PaperTag.Status.CONFIRMED, reviewed_at=timezone.now()
         )
+        # The labelled set's claims, confirmed or added by hand (adding tags a paper lacks) before indexing.
+        claims = confirm_demo_claims()
         index_papers(demo.values_list("pk", flat=True))
         rescore()  # the queue is ranked at once, without waiting for the task worker
         self.stdout.write(
             f"Demo data: {report.summary()}; {approved} paper(s) approved, {rejected} rejected, {pending} left "
-            f"pending; {confirmed} suggested tag(s) confirmed; {confirm_demo_claims().summary()}."
+            f"pending; {confirmed} suggested tag(s) confirmed; {claims.summary()}."
         )
 
     def curate(self, papers) -> tuple[int, int, int]:
@@ -81,11 +81,7 @@ class Command(BaseCommand):
         (each decision in the paper's history); returns how many were approved, rejected, left."""
         scope = json.loads(SCOPE.read_text())
         kept = {entry["pmid"] for entry in scope["kept"]}
-        moderator, created = User.objects.get_or_create(username=MODERATOR)
-        if created:
-            moderator.set_unusable_password()
-            moderator.save(update_fields=["password"])
-        moderator.groups.add(Group.objects.get(name="Moderators"))
+        moderator = demo_moderator()
         undecided = list(papers.filter(status=Paper.Status.PENDING).order_by("-pmid"))
         in_scope = [paper for paper in undecided if paper.pmid in kept or names_myeloma(paper)]
         chosen = {paper.pk for paper in in_scope}
