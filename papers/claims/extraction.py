@@ -37,7 +37,7 @@ from papers.tagging.matcher import Mention, Tagger, sentence_starts
 # Word stems of each relation's triggers; a trigger is a whole word starting with a stem.
 _STEMS = {
     "increases": r"induc|stimulat|up-?regulat|promot|enhanc|activat|increas|elevat|trigger|augment|potentiat"
-    r"|le[ad]d?s? to|caus|result(?:s|ed)? in",
+    r"|le[ad]d?s? to|caus|result(?:s|ed)? in|responsible for|driv|g[ai]ves? rise to",
     "decreases": r"suppress|inhibit|block|down-?regulat|antagoni[sz]|prevent|reduc|decreas|abrogat"
     r"|attenuat|impair|diminish|repress|abolish",
     "binds": r"bind|bound to|ligand (?:of|for)|receptor (?:of|for)|interact(?:s|ed|ing)? with",
@@ -96,6 +96,9 @@ _TREATED = re.compile(
     r"\s*(?:\w+ly\s+)?(?:when|after|upon|following|once)\s+[^;,]{0,40}?"
     r"\b(?:treated|stimulated|exposed|incubated|challenged)\s+(?:with|to)\s+",
     re.I,
+)
+_RESPONSE = re.compile(
+    r"\s*(?:\w+ly\s+)?(?:in response to|upon|after|following)\s+(?:(?:treatment|stimulation)\s+with\s+)?", re.I
 )
 _COMPOUND_END = re.compile(r"[,;]|\bcells?\b", re.I)
 _PARENTHESIS = re.compile(r"\s*(?:\([^()]*\)\s*)?")
@@ -244,6 +247,9 @@ def _readings(sentence, mentions, triggers, trigger) -> Iterable[tuple[Mention, 
         if _PAST.search(word)
         else None
     )
+    if by is None and _PAST.search(word):
+        # "IL-6 secretion increased in response to TNF-α", "… was upregulated upon TNF-α stimulation"
+        by = _RESPONSE.match(sentence, trigger.end)
     if by is None and _PAST.search(word) and _AUXILIARY_BEFORE.search(sentence, 0, trigger.start):
         # "VCAM-1 expression was induced when GBM cells were treated with IL-1β": the treatment
         # of an agentless passive is its agent (labelled as administering the tag).
@@ -440,6 +446,14 @@ def _governed(sentence, after, start, triggers, trigger, reach=_TARGET_REACH, st
         return []
     if strict and re.search(r"\b(?:of|in|on|at|with|from|to|for|through)\b", gap, re.I):
         return []
+    compound = next((t for t in triggers if t.start == first.end + 1 and _PAST.search(t.word)), None)
+    if compound is not None and sentence[first.end] in "-\u2010":
+        # "abrogated TNF-α-induced IL-6 secretion": the object is the compound's head (rule 7).
+        stop = _COMPOUND_END.search(sentence, compound.end)
+        candidates = [m for m in candidates if m.start >= compound.end and (stop is None or m.end <= stop.start())]
+        if not candidates or candidates[0].start - compound.end > 30:
+            return []
+        first = candidates[0]
     governed = [first]
     for later in candidates[1:]:
         between = sentence[governed[-1].end : later.start]

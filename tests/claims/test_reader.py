@@ -86,3 +86,24 @@ def test_a_compound_modifying_cells_governs_no_later_name(extractor):
         "NRG1 silencing."
     )
     assert read(extractor, sentence) == {}
+
+
+def test_shapes_of_rules_7_to_9(extractor):
+    # Written for the rules (LABELLING.md 7-9), not taken from records: the labelled dev
+    # sentences hold none of these shapes.
+    assert read(extractor, "Bortezomib abrogated TNF-α-induced IL-6 secretion in stromal cells.") == {
+        ("proteasome-inhibitors", "decreases", "il-6"): (False, False),  # the compound's head, not TNF-α
+        ("tnf-a", "increases", "il-6"): (False, False),
+    }
+    assert read(extractor, "IL-6 secretion increased in response to TNF-α.") == {
+        ("tnf-a", "increases", "il-6"): (False, False)
+    }
+    assert read(extractor, "IL-6 expression was upregulated upon TNF-α stimulation.") == {
+        ("tnf-a", "increases", "il-6"): (False, False)
+    }
+    assert read(extractor, "RANKL is responsible for osteoclastogenesis.") == {
+        ("rankl", "increases", "osteoclastogenesis"): (False, False)
+    }
+    # A verb of no direction is no claim, negated or not (rule 10); "did not promote" is negated.
+    assert read(extractor, "IL-6 was not altered by TNF-α.") == {}
+    assert read(extractor, "TNF-α did not promote IL-6 expression.") == {("tnf-a", "increases", "il-6"): (True, False)}
