@@ -37,7 +37,7 @@ from papers.tagging.matcher import Mention, Tagger, sentence_starts
 # Word stems of each relation's triggers; a trigger is a whole word starting with a stem.
 _STEMS = {
     "increases": r"induc|stimulat|up-?regulat|promot|enhanc|activat|increas|elevat|trigger|augment|potentiat"
-    r"|le[ad]d?s? to|caus|result(?:s|ed)? in",
+    r"|le[ad]d?s? to|caus|result(?:s|ed)? in|responsible for|driv|g[ai]ves? rise to",
     "decreases": r"suppress|inhibit|block|down-?regulat|antagoni[sz]|prevent|reduc|decreas|abrogat"
     r"|attenuat|impair|diminish|repress|abolish",
     "binds": r"bind|bound to|ligand (?:of|for)|receptor (?:of|for)|interact(?:s|ed|ing)? with",
@@ -47,6 +47,22 @@ _TRIGGER = re.compile(
     r"(?<!\w)(?:" + "|".join(f"(?P<{rel}>(?:{stem})[\\w-]*)" for rel, stem in _STEMS.items()) + ")",
     re.I,
 )
+# A direction word after a causative trigger or before a production noun sets the relation:
+# "resulted in lower TNF-α" decreases, "lower secretion of DKK1 by IL-1β" decreases.
+_LOWER = r"lower|less|reduced|decreased|diminished|impaired|attenuated|suppressed"
+_HIGHER = r"higher|more|greater|increased|elevated|enhanced"
+_CAUSATIVE = re.compile(r"(?:le[ad]d?s? to|caus|result)", re.I)
+_CAUSED = re.compile(
+    r"\s+(?:an?\s+)?(?:\w+ly\s+|significant\s+)?(?:(?P<decreases>(?:"
+    + _LOWER
+    + r"|decrease|reduction|loss|down-?regulation|suppression|inhibition)\b)|(?P<increases>(?:"
+    + _HIGHER
+    + r"|increase|elevation|up-?regulation|activation|induction)\b))",
+    re.I,
+)
+_ADJECTIVE = re.compile(r"(?:ible|able)$", re.I)
+_PRODUCTION = re.compile(r"(?:secretion|production|release)$", re.I)
+_CHANGED = re.compile(r"\b(?:(?P<decreases>" + _LOWER + r")|(?P<increases>" + _HIGHER + r"))\s+(?:\w+ly\s+)?$", re.I)
 # Nouns naming an agent by what it does: "the Wnt antagonist DKK1", "X, an inhibitor of Y".
 _AGENT_NOUN = re.compile(r"\b(?:antagonists?|inhibitors?|blockers?|suppressors?|activators?|inducers?)\b", re.I)
 _NOMINAL = re.compile(r"(?:ion|ment|ance|ade|ase)$", re.I)
@@ -61,7 +77,7 @@ _BOUNDARY = re.compile(
 )
 # What may stand between a subject and its verb.
 _SUBJECT_GAP = re.compile(
-    r"^(?:\s|\([^()]*\)|,|(?:and|or|also|both|directly|further|thus|then|in turn|alone|itself|themselves"
+    r"^(?:\s|\([^()]*\)|,|(?:also|both|directly|further|thus|then|in turn|alone|itself|themselves"
     r"|signal(?:l)?ing|pathways?|axis|expression|over-?expression|protein|levels?|administration|treatment"
     r"|pre-?stimulation|stimulation|cells|can|could|may|might|would|will|did|does|do|not|never|no longer"
     r"|has|have|had|been|be|is|are|was|were|to|shown|found|able|reported|known|failed|significantly"
@@ -81,6 +97,10 @@ _TREATED = re.compile(
     r"\b(?:treated|stimulated|exposed|incubated|challenged)\s+(?:with|to)\s+",
     re.I,
 )
+_RESPONSE = re.compile(
+    r"\s*(?:\w+ly\s+)?(?:in response to|upon|after|following)\s+(?:(?:treatment|stimulation)\s+with\s+)?", re.I
+)
+_COMPOUND_END = re.compile(r"[,;]|\bcells?\b", re.I)
 _PARENTHESIS = re.compile(r"\s*(?:\([^()]*\)\s*)?")
 _NEGATION = re.compile(
     r"\b(?:not(?!\s+only)|n't|no longer|never|failed to|fails to|fail to|neither|nor|without|cannot)\b", re.I
@@ -186,9 +206,22 @@ def _triggers(sentence: str, mentions: list[Mention]) -> list[_Trigger]:
     spans = [(m.start, m.end) for m in mentions]
     triggers = []
     for match in _TRIGGER.finditer(sentence):
+        word = match.group()
         if any(start < match.end() and match.start() < end for start, end in spans):
             continue
-        triggers.append(_Trigger(match.lastgroup, match.start(), match.end(), match.group()))
+        if triggers and match.start() < triggers[-1].end:
+            continue  # the direction word of the trigger before
+        if _ADJECTIVE.search(word):
+            continue  # an adjective: "inducible nitric oxide synthase"
+        relation, start, end = match.lastgroup, match.start(), match.end()
+        caused = _CAUSED.match(sentence, end) if _CAUSATIVE.match(word) else None
+        changed = _CHANGED.search(sentence, max(0, start - 30), start) if _PRODUCTION.search(word) else None
+        if caused:  # the word after the trigger is part of it
+            relation, end = caused.lastgroup, caused.end()
+        elif changed:
+            relation, start = changed.lastgroup, changed.start()
+        triggers = [t for t in triggers if t.end <= start]  # a direction word is no trigger of its own
+        triggers.append(_Trigger(relation, start, end, word))
     return triggers
 
 
@@ -200,6 +233,9 @@ def _readings(sentence, mentions, triggers, trigger) -> Iterable[tuple[Mention, 
     if sentence[trigger.start - 1 : trigger.start] in ("-", "\u2010"):
         # "RANKL-induced", "ligand (RANKL)-induced"
         glued = [m for m in before if sentence[m.end : trigger.start] in ("-", "\u2010", ")-", ")\u2010")]
+        # Its head comes before a comma or "cells": "In IL-1β-stimulated NP cells, silencing NFKB2 …"
+        stop = _COMPOUND_END.search(sentence, trigger.end)
+        after = [m for m in after if stop is None or m.end <= stop.start()]
         if glued and _PAST.search(word):
             for target in _governed(sentence, after, trigger.end, triggers, trigger):
                 yield from ((agent, target) for agent in glued)
@@ -211,6 +247,9 @@ def _readings(sentence, mentions, triggers, trigger) -> Iterable[tuple[Mention, 
         if _PAST.search(word)
         else None
     )
+    if by is None and _PAST.search(word):
+        # "IL-6 secretion increased in response to TNF-α", "… was upregulated upon TNF-α stimulation"
+        by = _RESPONSE.match(sentence, trigger.end)
     if by is None and _PAST.search(word) and _AUXILIARY_BEFORE.search(sentence, 0, trigger.start):
         # "VCAM-1 expression was induced when GBM cells were treated with IL-1β": the treatment
         # of an agentless passive is its agent (labelled as administering the tag).
@@ -267,7 +306,7 @@ def _readings(sentence, mentions, triggers, trigger) -> Iterable[tuple[Mention, 
     if _PAST.search(word) and _REDUCED.match(sentence, trigger.end):
         return  # "sRANKL released from osteogenic cells": the participle is passive
     agents = _subject(sentence, before, trigger, triggers)
-    if not agents and re.search(r"(?:,\s*|\s)(?:and|but)\s+$", sentence[: trigger.start]):
+    if not agents and re.search(r"(?:,\s*|\s)(?:and|but)\s+(?:\w+ly\s+|also\s+)?$", sentence[: trigger.start]):
         # A second verb of the subject: "TNFα did not influence X, but induced MMP1".
         clause = _clause_subject(sentence, before)
         agents = [clause] if clause and _SUBJECT_GAP.match(sentence[clause.end : clause.end + 1]) else []
@@ -350,7 +389,9 @@ def _subject(sentence, before, trigger, triggers, appositive=False) -> list[Ment
         or _crosses(sentence, nearest.end, trigger.start, triggers, nominal=True)
         or (_PAST.search(trigger.word) and re.search(r"\b(?:is|are|was|were|be|been|being)\b", gap, re.I))
     ):
-        return []  # (a participle after "was" is passive: its agent comes with "by")
+        # (a participle after "was" is passive: its agent comes with "by"; no "and" in the gap:
+        # after "X and" the verb is the clause subject's second one, or an adjective, "X and impaired Y")
+        return []
     head = None if appositive else _reduced_relative_head(sentence, before, nearest)
     if head is not None:
         # "sRANKL released from osteogenic cells binds to RANK": the subject is sRANKL.
@@ -405,6 +446,14 @@ def _governed(sentence, after, start, triggers, trigger, reach=_TARGET_REACH, st
         return []
     if strict and re.search(r"\b(?:of|in|on|at|with|from|to|for|through)\b", gap, re.I):
         return []
+    compound = next((t for t in triggers if t.start == first.end + 1 and _PAST.search(t.word)), None)
+    if compound is not None and sentence[first.end] in "-\u2010":
+        # "abrogated TNF-α-induced IL-6 secretion": the object is the compound's head (rule 7).
+        stop = _COMPOUND_END.search(sentence, compound.end)
+        candidates = [m for m in candidates if m.start >= compound.end and (stop is None or m.end <= stop.start())]
+        if not candidates or candidates[0].start - compound.end > 30:
+            return []
+        first = candidates[0]
     governed = [first]
     for later in candidates[1:]:
         between = sentence[governed[-1].end : later.start]

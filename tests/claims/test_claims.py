@@ -478,9 +478,9 @@ def test_api_lists_public_claims_with_the_finders_filters(client, public_claims)
 
 
 def test_paper_api_shows_the_papers_confirmed_claims_only(client, public_claims):
-    claims = client.get("/api/papers/34090510/").json()["claims"]
-    assert [(c["agent"], c["relation"], c["target"]) for c in claims] == [("il-1b", "decreases", "dkk1")]
-    assert Claim.objects.filter(paper__pmid=34090510, status="suggested").exists()
+    claims = client.get("/api/papers/34052656/").json()["claims"]
+    assert [(c["agent"], c["relation"], c["target"]) for c in claims] == [("rankl", "increases", "osteoclastogenesis")]
+    assert Claim.objects.filter(paper__pmid=34052656, status="suggested").exists()
     assert client.get(f"/api/papers/{PENDING}/").status_code == 404
 
 
