@@ -12,7 +12,7 @@ from django.db import connection
 
 from papers.catalogue.models import Paper
 from papers.search.query import ParsedQuery, Term
-from papers.search.scope import DOCUMENTS, Scope
+from papers.search.scope import DOCUMENTS, NOTICE_TYPE_IDS, NOTICE_TYPES, Scope, after_notices
 
 TABLE = "papers_search_fts"
 COLUMNS = "title, terms, abstract, tag_names"
@@ -40,14 +40,18 @@ CREATE = [
 ]
 DROP = [f"DROP TRIGGER IF EXISTS papers_search_{t}" for t in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {TABLE}"]
 
-# Title counts most, then indexing terms and tags' names, then the abstract. bm25() is lower for
-# better matches; it is negated so that rank, as on PostgreSQL, is higher for better.
-_RANK = f"-bm25({TABLE}, 10.0, 5.0, 1.0, 5.0)"
+# Title counts most, then tags' names, then indexing terms, then the abstract. A short column
+# scores high in bm25(), so terms weigh 2, not 5: a name among five keywords no longer outranks a
+# title naming it (docs/search.md, "How ranking works and why"). bm25() is lower for better
+# matches; it is negated so that rank, as on PostgreSQL, is higher for better.
+_RANK = f"-bm25({TABLE}, 20.0, 2.0, 1.0, 5.0)"
+_LINKS = Paper.publication_types.through._meta.db_table
+# A notice: among the notice types' papers, a list SQLite builds once a statement (an
+# uncorrelated IN) and probes by each match's id.
+_IS_NOTICE = f"paper_id IN (SELECT paper_id FROM {_LINKS} WHERE publicationtype_id IN ({NOTICE_TYPE_IDS}))"
 # A filter by publication type: a semi-join of its links (json_each over every match's list of
 # ids would parse each of them).
-HAS_TYPE = (
-    f"paper_id IN (SELECT paper_id FROM {Paper.publication_types.through._meta.db_table} WHERE publicationtype_id = %s)"
-)
+HAS_TYPE = f"paper_id IN (SELECT paper_id FROM {_LINKS} WHERE publicationtype_id = %s)"
 # A paper's publication type ids as its document stores them (papers.search.indexing): JSON text,
 # in id order (the inner ORDER BY, which SQLite's aggregate follows).
 TYPE_IDS = (
@@ -117,9 +121,9 @@ def ranked_matches(parsed: ParsedQuery, scope: Scope) -> tuple[str, list]:
     # CROSS JOIN keeps FTS5 as the outer loop: one MATCH scan, each match's document looked up
     # by its key. The other way round, FTS5 would be asked once per document.
     return (
-        f"SELECT {scope.columns}, {_RANK} AS rank FROM {TABLE} CROSS JOIN {DOCUMENTS} ON paper_id = {TABLE}.rowid"
-        f" WHERE {TABLE} MATCH %s AND {filters}",
-        [_expression(parsed), *params],
+        f"SELECT {scope.columns}, {after_notices(_RANK, _IS_NOTICE)} AS rank FROM {TABLE}"
+        f" CROSS JOIN {DOCUMENTS} ON paper_id = {TABLE}.rowid WHERE {TABLE} MATCH %s AND {filters}",
+        [*NOTICE_TYPES, _expression(parsed), *params],
     )
 
 

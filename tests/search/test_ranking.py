@@ -1,16 +1,28 @@
-"""How PostgreSQL ranks a query of one group (words joined by OR, or a term with its synonyms):
-by the sum of each alternative's own ts_rank_cd, computed in half the time of the OR's."""
+"""How search ranks: notices after papers (both databases); on PostgreSQL, a query of one group
+(words joined by OR, or a term with its synonyms) by the sum of each alternative's own
+ts_rank_cd, computed in half the time of the OR's."""
+
+import io
+import json
+import re
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 
-from papers.search import search
+from papers.catalogue.models import Paper, Tag
+from papers.search import SearchFilters, search, search_ids
+from papers.search.indexing import index_papers
+from papers.tagging.models import PaperTag
+from tests.support.papers import set_status
 
-pytestmark = pytest.mark.skipif(
+postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="ts_rank_cd is PostgreSQL's; FTS5 ranks by bm25()"
 )
 
 
+@postgres_only
 def test_an_or_of_words_ranks_exactly_as_the_whole_query(corpus):
     """For words, the sum is the OR's rank (each cover is one occurrence), without its float
     noise: papers that match alike tie exactly, and the tie goes to the newest, then the last
@@ -33,3 +45,77 @@ def test_an_or_of_words_ranks_exactly_as_the_whole_query(corpus):
         key=lambda h: (-round(whole[h.paper.pk], 5), h.paper.pub_year is None, -(h.paper.pub_year or 0), -h.paper.pk),
     )
     assert [hit.paper.pk for hit in in_order] == ids
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=io.StringIO())
+
+
+ERRATUM = 34093876  # "Erratum: CCL16 maintains stem cell-like properties…": CCL16 twice in its title
+COMMENT = 33449844  # a Comment, "Very Late Antigen-4…", without an abstract
+
+
+def test_notices_rank_after_papers_unless_asked_for(demo):
+    """Errata, retraction and concern notices and comments come after every paper found (on both
+    databases), in their own order; filtered to their type, they are the results."""
+    erratum = Paper.objects.get(pmid=ERRATUM)
+    set_status(Paper.objects.filter(pk=erratum.pk), Paper.Status.APPROVED)
+    index_papers([erratum.pk])
+    notices = set(Paper.objects.filter(pmid__in=[ERRATUM, COMMENT]).values_list("pk", flat=True))
+    for query in ("stem cell", "receptor", "inflammation", "receptor inflammation"):
+        ids, _ = search_ids(query, limit=1000)
+        found = [pk in notices for pk in ids]
+        assert any(found) and not all(found), query
+        assert found == sorted(found), query  # every paper, then the notices
+        for kind in ("Published Erratum", "Comment"):
+            asked, _ = search_ids(query, filters=SearchFilters(publication_type=kind), limit=1000)
+            assert set(asked) <= notices
+
+
+def _dev_questions(kind: str) -> list[dict]:
+    with open(settings.BASE_DIR / "fixtures" / "search" / "relevance.jsonl", encoding="utf-8") as lines:
+        questions = [json.loads(line) for line in lines if line.strip()]
+    return [q for q in questions if q["split"] == "dev" and q["kind"] == kind]
+
+
+def _plain(text: str) -> str:
+    """Casefolded, with a space for each run of spaces and hyphens and k for κ: "nuclear factor-kB"
+    names NF-κB's "nuclear factor κB", as the tagger's spelling variants have it."""
+    return re.sub(r"[\s-]+", " ", text.casefold().replace("κ", "k"))
+
+
+def test_for_every_single_name_the_papers_whose_title_names_it_come_first(demo):
+    """A name in the title weighs more than in the abstract: over the relevance set's single-name
+    questions (its dev split: ranking is tuned on it, never on the held-out one), every paper
+    whose title says the name, or a synonym searched with it, comes before every other."""
+    questions = _dev_questions("name")
+    assert len(questions) >= 10
+    for question in questions:
+        results = search(question["query"], expand_synonyms=question["synonyms"] == "on", page_size=100)
+        names = [question["query"], *(name for _, synonyms in results.expanded for name in synonyms)]
+        says = re.compile(
+            r"(?<![^\W_])(?:" + "|".join(re.escape(_plain(name)) for name in names) + r")(?:e?s)?(?![^\W_])"
+        )
+        titled = [bool(says.search(_plain(hit.paper.title))) for hit in results.hits]
+        assert titled == sorted(titled, reverse=True), (question["query"], [h.paper.title for h in results.hits])
+
+
+@pytest.mark.parametrize("query", ["RANKL", "sclerostin", "IL-6"])
+def test_a_confirmed_tag_the_query_names_ranks_a_paper_above_a_mere_mention(demo, query):
+    """The tag's word (weight D on PostgreSQL, the fourth column on SQLite) adds to the rank: each
+    paper found with the tag confirmed ranks lower once the tag is rejected, its text unchanged."""
+    found = search(query, page_size=100).hits
+    links = PaperTag.objects.filter(
+        paper_id__in=[hit.paper.pk for hit in found],
+        status=PaperTag.Status.CONFIRMED,
+        tag__in=Tag.objects.filter(name__iexact=query),
+    )
+    tagged = set(links.values_list("paper_id", flat=True))
+    assert tagged
+    links.update(status=PaperTag.Status.REJECTED)
+    index_papers(tagged)
+    untagged = {hit.paper.pk: hit.rank for hit in search(query, page_size=100).hits}
+    for hit in found:
+        if hit.paper.pk in tagged:
+            assert untagged.get(hit.paper.pk, float("-inf")) < hit.rank, hit.paper.title
