@@ -142,7 +142,7 @@ def test_every_public_count_counts_approved_papers_only(client, collection):
 
 # Claims of visible papers that stay suggested or are rejected: never on a public page.
 UNDECIDED = {
-    (34090510, "il-1b", "produces", "dkk1"): Claim.Status.SUGGESTED,
+    (34090510, "il-1b", "decreases", "dkk1"): Claim.Status.SUGGESTED,
     (34052656, "rankl", "increases", "nf-kb"): Claim.Status.REJECTED,
 }
 
