@@ -10,9 +10,9 @@ from html import escape
 
 from django.db import connection
 
-from papers.catalogue.models import Paper
+from papers.catalogue.models import Paper, PublicationType
 from papers.search.query import ParsedQuery, Term
-from papers.search.scope import DOCUMENTS, NOTICE_TYPE_IDS, NOTICE_TYPES, Scope, after_notices
+from papers.search.scope import DOCUMENTS, NOTICE_TYPES, Scope, after_notices
 
 TABLE = "papers_search_fts"
 COLUMNS = "title, terms, abstract, tag_names"
@@ -47,8 +47,14 @@ DROP = [f"DROP TRIGGER IF EXISTS papers_search_{t}" for t in ("ai", "ad", "au")]
 _RANK = f"-bm25({TABLE}, 20.0, 2.0, 1.0, 5.0)"
 _LINKS = Paper.publication_types.through._meta.db_table
 # A notice: among the notice types' papers, a list SQLite builds once a statement (an
-# uncorrelated IN) and probes by each match's id.
-_IS_NOTICE = f"paper_id IN (SELECT paper_id FROM {_LINKS} WHERE publicationtype_id IN ({NOTICE_TYPE_IDS}))"
+# uncorrelated IN) and probes by each match's id. The types first, then their links by the
+# links' type index: asked as `publicationtype_id IN (…)`, SQLite scanned every link inside the
+# rank's CASE (17 ms against 2 a selective search at 100,000 papers).
+_TYPES = PublicationType._meta.db_table
+_IS_NOTICE = (
+    f"paper_id IN (SELECT l.paper_id FROM {_TYPES} t CROSS JOIN {_LINKS} l ON l.publicationtype_id = t.id"
+    f" WHERE t.name IN ({', '.join(['%s'] * len(NOTICE_TYPES))}))"
+)
 # A filter by publication type: a semi-join of its links (json_each over every match's list of
 # ids would parse each of them).
 HAS_TYPE = f"paper_id IN (SELECT paper_id FROM {_LINKS} WHERE publicationtype_id = %s)"

@@ -159,6 +159,8 @@ def test_sqlite_reads_its_matches_facts_from_a_covering_index(corpus):
         plan = [row[-1] for row in cursor.fetchall()]
     assert any("USING COVERING INDEX searchdocument_facts" in step for step in plan), plan
     assert not any("papers_paper " in f"{step} " for step in plan), plan
+    # The notices ranked after papers are found through the links' type index, never by a scan.
+    assert not any(step.startswith("SCAN papers_paper_publication_types") for step in plan), plan
 
 
 # Every public page kind at a few thousand papers: how many statements each sends, and, for the
