@@ -18,18 +18,9 @@ from papers.claims.quality import evaluate, labelled, taxonomy_tagger
 from papers.curation.models import PaperEvent
 from papers.curation.services import CurationError
 from papers.tagging.matcher import Tagger, TagTerms
+from tests.support.claims import read
 
 TNF_PAPER = 34088671  # a demo record: "TNF-α induces proteasomal degradation of TRAF2, noncanonical NF-κB, …"
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    return ClaimExtractor(taxonomy_tagger())
-
-
-def read(extractor, sentence):
-    """{(agent, relation, target): (negated, hedged)} of one sentence."""
-    return {claim.key: (claim.negated, claim.hedged) for claim in extractor.claims(sentence)}
 
 
 def test_active_voice_reads_the_subject_as_agent(extractor):

@@ -2,22 +2,9 @@
 sentence, with the names the taxonomy's tagger finds in it, gives the claims
 fixtures/claims/LABELLING.md says it states, and no other."""
 
-import pytest
-
-from papers.claims.extraction import ClaimExtractor
-from papers.claims.quality import taxonomy_tagger
+from tests.support.claims import read
 
 NBSP = "\u00a0"
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    return ClaimExtractor(taxonomy_tagger())
-
-
-def read(extractor, sentence):
-    """{(agent, relation, target): (negated, hedged)} of one sentence."""
-    return {claim.key: (claim.negated, claim.hedged) for claim in extractor.claims(sentence)}
 
 
 def test_resulted_in_lower_decreases_each_target(extractor):
