@@ -1,11 +1,14 @@
 """A paper's page: everything a researcher needs to judge and cite it."""
 
-from django.db.models import Count
+from django.db.models import BooleanField, Count
+from django.db.models.expressions import RawSQL
+from django.db.models.query import prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
 
 from papers.catalogue.citation import bookshelf_url, citation_meta, coins, pubmed_date
 from papers.catalogue.corrections import linked_corrections
 from papers.catalogue.models import Paper
+from papers.claims.models import Claim
 from papers.search import LISTED, NEWEST_FIRST
 from papers.site.exports.records import LANGUAGES
 from papers.site.listing import export_links
@@ -13,15 +16,27 @@ from papers.site.prefetches import AUTHORSHIPS_IN_ORDER, CONFIRMED_CLAIMS, CONFI
 from papers.tagging.models import PaperTag
 
 RELATED_SHOWN = 8
+# Whether the paper has a confirmed claim (it is public, so that claim is public): SQL as written,
+# not compiled by the ORM on every visit.
+HAS_CLAIMS = RawSQL(
+    f"EXISTS (SELECT 1 FROM {Claim._meta.db_table} c WHERE c.paper_id = {Paper._meta.db_table}.id AND c.status = %s)",
+    (Claim.Status.CONFIRMED.value,),
+    output_field=BooleanField(),
+)
 
 
 def paper_page(request, pmid: int):
     paper = get_object_or_404(
-        Paper.objects.public().prefetch_related(
-            AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS, CONFIRMED_CLAIMS, "publication_types"
-        ),
+        Paper.objects.public()
+        # Few papers have claims: asked in the paper's own statement, fetched only when there are.
+        .annotate(has_claims=HAS_CLAIMS)
+        .prefetch_related(AUTHORSHIPS_IN_ORDER, CONFIRMED_TAGS, "publication_types"),
         pmid=pmid,
     )
+    if paper.has_claims:
+        prefetch_related_objects([paper], CONFIRMED_CLAIMS)
+    else:
+        paper.confirmed_claims = []
     authors = [a.author for a in paper.authorships.all()]
     tag_ids = [pt.tag_id for pt in paper.confirmed_tags]
     related = (

@@ -200,6 +200,7 @@ def _pages() -> dict[str, tuple[str, int, bool]]:
     topic = Topic.objects.get(tags__slug=tag).slug
     agent = Claim.objects.public().values_list("agent__slug", flat=True).order_by("agent__slug").first()
     pmid = Paper.objects.public().order_by("pk").values_list("pmid", flat=True)[5]
+    claimed = Claim.objects.public().order_by("paper_id").values_list("paper__pmid", flat=True).first()
     return {
         "search, selective": ("/search/?q=osteoclast", 6 + WORDS_READ, True),
         "search, common": ("/search/?q=patients", 6 + WORDS_READ, True),
@@ -207,7 +208,10 @@ def _pages() -> dict[str, tuple[str, int, bool]]:
         # What is new is counted in the listing's own statement (it was a second search).
         "topic": (reverse("topic", args=[topic]), 6, True),
         "tag": (reverse("tag", args=[tag]), 5, True),
-        "paper": (reverse("paper", args=[pmid]), 5, False),  # its public claims: one statement
+        # Whether it has claims is asked in the paper's own statement; only then are they read. A
+        # paper with claims has tags too, so its related papers are read as well.
+        "paper": (reverse("paper", args=[pmid]), 4, False),
+        "paper with claims": (reverse("paper", args=[claimed]), 6, False),
         # The menus' tags with counts, the totals, the statements (one row per agent, relation and
         # target) and their newest sentences.
         "claims: finder": (reverse("claim_finder"), 4, False),
