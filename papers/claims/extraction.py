@@ -19,11 +19,22 @@ around one trigger word (fixtures/claims/LABELLING.md says what counts):
   and a name heading such a phrase is no conjunct of an earlier "by" ("TNFα produced by CAR-T
   cells and IL1β secreted by …");
 - nominalisation: "inhibition of X by Y", "the role of Y in the activation of X";
-- agent noun: "the Wnt antagonist Dickkopf-1", "Y, a ligand of X".
+- relative clause: "sICAM-1 and sVCAM-1, which further promoted IL-6";
+- means: "A reduces Z by inhibition of X", "… by TNF-α via activating NF-κB";
+- treated group: "IL-6 was reduced in the thalidomide-treated group";
+- agent noun: "the Wnt antagonist Dickkopf-1", "the Wnt inhibitor (Dkk1)", "Y, a ligand of X",
+  "sclerostin, an antagonist of Wnt signalling";
+- binding noun: "the interaction of RANKL with RANK", "CXCL12 and its receptor CXCR4".
+
+A name is no agent when something acts on it ("blocking IL-6", "BMSC-EVs") and no target when it
+only modifies the object ("STAT3-dependent PD-1 expression") or the object is what befalls it
+("apoptosis of osteoblasts").
 
 A claim is `negated` when a negation governs its trigger ("did not inhibit", "was not induced
 by", "failed to", "without"; "not only" is no negation) and `hedged` when a hedge ("may",
-"suggest", "whether", "potential" …) comes before the trigger in the sentence.
+"suggest", "whether", "potential" …) comes before the trigger in the sentence; a claim a noun
+phrase names ("RANKL-induced", "X induced by Y", "a Wnt antagonist") only under a hedge of its
+own phrase or a hedged report ("suggests that").
 """
 
 from __future__ import annotations
@@ -53,7 +64,7 @@ _LOWER = r"lower|less|reduced|decreased|diminished|impaired|attenuated|suppresse
 _HIGHER = r"higher|more|greater|increased|elevated|enhanced"
 _CAUSATIVE = re.compile(r"(?:le[ad]d?s? to|caus|result)", re.I)
 _CAUSED = re.compile(
-    r"\s+(?:an?\s+)?(?:\w+ly\s+|significant\s+)?(?:(?P<decreases>(?:"
+    r"\s+(?:(?:an?|the)\s+)?(?:\w+ly\s+|significant\s+)?(?:[a-z]+(?:ive|ine|al|ant|ent)\s+){0,2}(?:(?P<decreases>(?:"
     + _LOWER
     + r"|decrease|reduction|loss|down-?regulation|suppression|inhibition)\b)|(?P<increases>(?:"
     + _HIGHER
@@ -65,6 +76,17 @@ _PRODUCTION = re.compile(r"(?:secretion|production|release)$", re.I)
 _CHANGED = re.compile(r"\b(?:(?P<decreases>" + _LOWER + r")|(?P<increases>" + _HIGHER + r"))\s+(?:\w+ly\s+)?$", re.I)
 # Nouns naming an agent by what it does: "the Wnt antagonist DKK1", "X, an inhibitor of Y".
 _AGENT_NOUN = re.compile(r"\b(?:antagonists?|inhibitors?|blockers?|suppressors?|activators?|inducers?)\b", re.I)
+# Binding named by a noun with its partners: "the interaction of X with Y", "X and its receptor Y".
+_BINDING_NOUN = re.compile(r"\b(?:interactions?|binding)\s+of\s+", re.I)
+_PARTNER = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:with|to)\s+(?!its\b)", re.I)
+_ITS_PARTNER = re.compile(
+    r"\b(?:and|with|to)\s+its\s+(?:(?:cognate|specific|natural|own|main|sole)\s+)?(?P<noun>receptors?|ligands?)\s+",
+    re.I,
+)
+_ITS_GAP = re.compile(r"[\s)]*,?\s*")
+_NOUN_GAP = re.compile(r"[^,;]{0,40}")
+# "X, a(n) (potent) …", "X is an …", "X acts as an …": what follows describes X.
+_APPOSITIVE = re.compile(r"(?:\s*,\s*|\s+(?:is|are|was|were|as)\s+)(?:an?|the)\s+(?:(?!of\b)[a-z-]+\s+)?$", re.I)
 _NOMINAL = re.compile(r"(?:ion|ment|ance|ade|ase)$", re.I)
 _PAST = re.compile(r"(?:ed|en|bound)$", re.I)
 
@@ -84,6 +106,25 @@ _SUBJECT_GAP = re.compile(
     r"|markedly|strongly|potently|effectively|dramatically|partially|only|\w+ly)\b)*$",
     re.I,
 )
+# Nouns that stand for the tag they are "of" (rule 1): "the secretion of IL6" is IL6.
+_TRANSPARENT_OF = re.compile(
+    r"\b(?:expression|secretion|production|release|levels?|activity|activation|signal(?:l)?ing|synthesis"
+    r"|concentrations?|amounts?|phosphorylation|formation|differentiation)\s+of\s+(?:the\s+)?$",
+    re.I,
+)
+# A verb or prefix acting on the name after it: "blocking IL-6", "silencing β-catenin", "anti-TNF-α".
+_ACTED_ON = re.compile(
+    r"(?:\banti-|\b(?:block|inhibit|silenc|neutrali[sz]|target|deplet|delet|suppress|antagoni[sz]|abrogat|ablat)ing\s+"
+    r"(?:the\s+)?|\bknocking\s+down\s+)$",
+    re.I,
+)
+# Nouns whose "of", "in" or "to" phrase names no tag acted on: a cell's death or fate, a drug's
+# resistance ("induced apoptosis of osteoblasts", "resistance to bortezomib").
+_OPAQUE_HEAD = re.compile(
+    r"\b(?:apoptosis|death|survival|viability|senescence|autophagy|necrosis|pyroptosis|ferroptosis|cytotoxicity"
+    r"|toxicity|damage|injury|sensitivity|resistance|susceptibility)\s+(?:of|in|to|on|among|within)\b",
+    re.I,
+)
 _PREPOSITION_BEFORE = re.compile(r"\b(?:of|with|by|from|in|on|to|against|for|than|via|through|without|after)\s*$", re.I)
 _OBJECT_OF_PHRASE = re.compile(r"\b(?:of|with|by|from|in|to|against)\s+(?:[^\s,;]+\s+){1,3}(?:and|or)\s+$", re.I)
 _BY = re.compile(r"\s*(?:\w+ly\s+)?(?:by|via)\s+(?!\w+ing\b)", re.I)
@@ -91,12 +132,28 @@ _BY = re.compile(r"\s*(?:\w+ly\s+)?(?:by|via)\s+(?!\w+ing\b)", re.I)
 # clause): "sRANKL released from osteogenic cells", "IL1β secreted by activated myeloid cells".
 _REDUCED = re.compile(r"\s*(?:\w+ly\s+)?(?:by|from)\b", re.I)
 _REDUCED_BEFORE = re.compile(r"\b[\w-]+(?:ed|en)\s+(?:\w+ly\s+)?(?:by|from)\s+(?:[\w-]+\s+){0,2}$", re.I)
+# "X, which (also) induces": the relative pronoun, then what may stand between it and its verb.
+_RELATIVE = re.compile(
+    r",\s*which\s+(?:(?:also|further|then|in turn|can|could|may|might|would|will|did|does|do|not|is|are|was|were"
+    r"|has|have|had|been|known to|able to|\w+ly)\s+)*$",
+    re.I,
+)
+# A means: "by reducing", "by inhibition of", "thereby producing", "via activating".
+_MEANS = re.compile(r"\b(?:by|thereby|thus|(?P<via>via|through))\s+(?:the\s+)?$", re.I)
+_BY_AGENT = re.compile(r"\s*(?:\([^()]*\)\s*)?")
+# A name glued by a hyphen to the word after it modifies what follows: "RANKL-induced
+# osteoclastogenesis", "STAT3-dependent PD-1 expression", "BMSC-EVs".
+_GLUED = re.compile(r"[-\u2010][^\W\d_]{2}[\w-]*")
+# A passive verb, not one raising its subject to an infinitive ("X was reported to induce A and inhibit B").
+_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?[\w-]+(?:ed|en)\b(?!\s+to\b)", re.I)
 _AUXILIARY_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been)\s+(?:\w+ly\s+)?$", re.I)
 _TREATED = re.compile(
     r"\s*(?:\w+ly\s+)?(?:when|after|upon|following|once)\s+[^;,]{0,40}?"
     r"\b(?:treated|stimulated|exposed|incubated|challenged)\s+(?:with|to)\s+",
     re.I,
 )
+_IN_GROUP = re.compile(r"\s*(?:\w+ly\s+)?in\s+(?:the\s+)?", re.I)
+_TREATED_WITH = re.compile(r"[-\u2010]treated\b", re.I)
 _RESPONSE = re.compile(
     r"\s*(?:\w+ly\s+)?(?:in response to|upon|after|following)\s+(?:(?:treatment|stimulation)\s+with\s+)?", re.I
 )
@@ -110,9 +167,12 @@ _HEDGE = re.compile(
     r"|appear\w*|seem\w*|whether|putative(?:ly)?|perhaps|presum\w*|speculat\w*|indicat\w*)\b",
     re.I,
 )
+# A hedge reporting a whole clause, which reaches the noun phrases inside it too (rule 14).
+_REPORTED = re.compile(r"\b(?:suggest|indicat|propos|hypothes|speculat|presum)\w*\s+that\b", re.I)
 _COORDINATION = re.compile(r"^(?:\s|,|\([^()]*\)|and|or|as well as|both|either|the|its|their|\w+ly)*$", re.I)
 _TARGET_REACH = 60  # characters between a trigger and the first name it governs
 _SUBJECT_REACH = 45
+_NOUN_HEDGE_REACH = 30  # characters before an agent or binding noun where a hedge is its own
 
 
 @dataclass(frozen=True)
@@ -173,7 +233,9 @@ def sentence_claims(sentence: str, mentions: list[Mention]) -> list[Extracted]:
                 trigger.relation,
                 target.slug,
                 negated=_negated(sentence, agent, trigger),
-                hedged=bool(_HEDGE.search(sentence, 0, trigger.start)),
+                hedged=bool(
+                    (_REPORTED if _presupposed(sentence, agent, trigger) else _HEDGE).search(sentence, 0, trigger.start)
+                ),
                 sentence_start=0,
                 sentence_end=len(sentence),
                 agent_span=(agent.start, agent.end),
@@ -181,7 +243,7 @@ def sentence_claims(sentence: str, mentions: list[Mention]) -> list[Extracted]:
                 trigger_span=(trigger.start, trigger.end),
             )
             found.setdefault(claim.key, claim)
-    for claim in _agent_noun_claims(sentence, mentions):
+    for claim in _noun_claims(sentence, mentions):
         found.setdefault(claim.key, claim)
     return list(found.values())
 
@@ -254,6 +316,13 @@ def _readings(sentence, mentions, triggers, trigger) -> Iterable[tuple[Mention, 
         # "VCAM-1 expression was induced when GBM cells were treated with IL-1β": the treatment
         # of an agentless passive is its agent (labelled as administering the tag).
         by = _TREATED.match(sentence, trigger.end)
+    group = _IN_GROUP.match(sentence, trigger.end) if by is None and _PAST.search(word) else None
+    treated = [m for m in after if group and m.start == group.end() and _TREATED_WITH.match(sentence, m.end)]
+    if treated:
+        # "IL-6 was reduced in the bortezomib-treated group": the treatment acts (rule 11).
+        for target in _preceding(sentence, before, trigger, triggers):
+            yield treated[0], target
+        return
     if by:
         agents = _governed(sentence, after, by.end(), triggers, trigger, reach=25, strict=True)
         # "TNFα produced by CAR-T cells … and IL1β secreted by myeloid cells": IL1β begins a
@@ -283,6 +352,8 @@ def _readings(sentence, mentions, triggers, trigger) -> Iterable[tuple[Mention, 
                     )
                     if role:
                         agents = [m for m in before if m.start >= role.start(1)]
+                    else:  # "Thalidomide reduces X by inhibition of NF-κB": the means of a clause
+                        agents = _means_agent(sentence, before, trigger)
                 for agent in agents:
                     yield from ((agent, target) for target in targets)
         return
@@ -295,27 +366,28 @@ def _readings(sentence, mentions, triggers, trigger) -> Iterable[tuple[Mention, 
         return
     # Means and result: "Zoledronic acid impairs X by reducing CCL3", "…, thereby producing TNFα":
     # the agent is the clause's subject.
-    if word.endswith("ing") and re.search(r"\b(?:by|thereby|thus)\s+$", sentence[: trigger.start], re.I):
-        clause = _clause_subject(sentence, before)
-        if clause:
-            yield from ((clause, target) for target in _governed(sentence, after, trigger.end, triggers, trigger))
+    if word.endswith("ing") and _MEANS.search(sentence, 0, trigger.start):
+        for agent in _means_agent(sentence, before, trigger):
+            yield from ((agent, target) for target in _governed(sentence, after, trigger.end, triggers, trigger))
         return
     # Active: "DKK-1 inhibits Wnt signalling", "TNF-α and IL-1β induce X and Y".
     if word.endswith(("ion", "ment", "ance")) or re.match(r"\w+(?:ers?|ors?|ists?)$", word):
         return
     if _PAST.search(word) and _REDUCED.match(sentence, trigger.end):
         return  # "sRANKL released from osteogenic cells": the participle is passive
-    agents = _subject(sentence, before, trigger, triggers)
+    agents = _subject(sentence, before, trigger, triggers) or _relative_antecedent(sentence, before, trigger)
     if not agents and re.search(r"(?:,\s*|\s)(?:and|but)\s+(?:\w+ly\s+|also\s+)?$", sentence[: trigger.start]):
         # A second verb of the subject: "TNFα did not influence X, but induced MMP1".
         clause = _clause_subject(sentence, before)
-        agents = [clause] if clause and _SUBJECT_GAP.match(sentence[clause.end : clause.end + 1]) else []
+        # (not after a passive: "TGF-β is inhibited by SB to drive … and reduce Y" — SB reduces Y)
+        active = clause and not _PASSIVE.search(sentence, clause.end, trigger.start)
+        agents = [clause] if active and _SUBJECT_GAP.match(sentence[clause.end : clause.end + 1]) else []
     for agent in agents:
         for target in _governed(sentence, after, trigger.end, triggers, trigger):
             yield agent, target
 
 
-def _agent_nouns(sentence, mentions) -> Iterable[tuple[Mention, Mention]]:
+def _agent_nouns(sentence, mentions) -> Iterable[tuple[str, Mention, Mention, re.Match]]:
     """(agent, target) pairs named by "T antagonist A" / "A, a T antagonist" / "antagonist of T"."""
     for noun in _AGENT_NOUN.finditer(sentence):
         relation = "increases" if noun.group().lower().startswith(("activator", "inducer")) else "decreases"
@@ -328,29 +400,62 @@ def _agent_nouns(sentence, mentions) -> Iterable[tuple[Mention, Mention]]:
             else None
         )
         if target is None:
+            # "sclerostin, an antagonist of Wnt signalling": the agent is the name the noun is in apposition to
+            of = re.match(r"\s+of\s+(?:the\s+)?", sentence[noun.end() :])
+            appositive = _APPOSITIVE.search(sentence, 0, noun.start())
+            named = [m for m in before if appositive and m.end == appositive.start()]
+            if of and after and after[0].start == noun.end() + of.end() and named:
+                yield relation, named[-1], after[0], noun
             continue
         agent = None
-        if after and re.fullmatch(r"\s*(?:\w+\s+)?", sentence[noun.end() : after[0].start]):
-            agent = after[0]  # "the Wnt antagonist Dickkopf-1"
+        if after and re.fullmatch(r"\s*(?:\w+\s+)?\(?", sentence[noun.end() : after[0].start]):
+            agent = after[0]  # "the Wnt antagonist Dickkopf-1", "the Wnt inhibitor (Dkk1)"
         else:
             appositive = re.search(r"\s*,\s*(?:an?|the)\s+$", sentence[: target.start])
             earlier = [m for m in before if m.end <= target.start]
             if appositive and earlier and earlier[-1].end == appositive.start():
                 agent = earlier[-1]  # "DKK1, a Wnt antagonist"
-        if agent is not None and agent.slug != target.slug:
+        if agent is not None:
             yield relation, agent, target, noun
 
 
-def _agent_noun_claims(sentence: str, mentions: list[Mention]) -> list[Extracted]:
+def _binding_nouns(sentence, mentions) -> Iterable[tuple[str, Mention, Mention, re.Match]]:
+    """Binding named by a noun: "the interaction of RANKL with RANK", "binding of X to Y", "X and
+    its receptor Y", "Y and its ligand X" (the ligand is the agent). (The substring tests spare
+    the import the scans on the many sentences naming neither.)"""
+    lower = sentence.lower()
+    nouns = _BINDING_NOUN.finditer(sentence) if "interaction" in lower or "binding" in lower else ()
+    for noun in nouns:
+        first = [m for m in mentions if m.start >= noun.end()]
+        if not first or not _NOUN_GAP.fullmatch(sentence, noun.end(), first[0].start):
+            continue
+        partner = _PARTNER.match(sentence, first[0].end)  # (not "with its ligand Y": read below, from "its")
+        second = [m for m in mentions if partner and m.start >= partner.end()]
+        if second and _NOUN_GAP.fullmatch(sentence, partner.end(), second[0].start):
+            yield "binds", first[0], second[0], noun
+    for its in _ITS_PARTNER.finditer(sentence) if " its " in lower else ():
+        named = [m for m in mentions if m.end <= its.start() and _ITS_GAP.fullmatch(sentence, m.end, its.start())]
+        partner = [m for m in mentions if m.start >= its.end() and _NOUN_GAP.fullmatch(sentence, its.end(), m.start)]
+        if named and partner:
+            ligand = its.group("noun").lower().startswith("ligand")
+            yield ("binds", partner[0], named[-1], its) if ligand else ("binds", named[-1], partner[0], its)
+
+
+def _noun_claims(sentence: str, mentions: list[Mention]) -> list[Extracted]:
+    """The claims named by agent nouns ("the Wnt antagonist DKK1") and binding nouns."""
     found = []
-    for relation, agent, target, noun in _agent_nouns(sentence, mentions):
+    for relation, agent, target, noun in (*_agent_nouns(sentence, mentions), *_binding_nouns(sentence, mentions)):
+        if agent.slug == target.slug:
+            continue
         found.append(
             Extracted(
                 agent.slug,
                 relation,
                 target.slug,
                 negated=False,
-                hedged=bool(_HEDGE.search(sentence, 0, noun.start())),
+                # a noun names its claim: only a hedge within its own phrase ("a putative Wnt
+                # antagonist", "may act as an inhibitor of") puts it under a hedge
+                hedged=bool(_HEDGE.search(sentence, max(0, noun.start() - _NOUN_HEDGE_REACH), noun.start())),
                 sentence_start=0,
                 sentence_end=len(sentence),
                 agent_span=(agent.start, agent.end),
@@ -361,15 +466,41 @@ def _agent_noun_claims(sentence: str, mentions: list[Mention]) -> list[Extracted
     return found
 
 
+def _means_agent(sentence, before, trigger) -> list[Mention]:
+    """Who acts through the means a trigger after "by", "via", "through" or "thereby" names: the
+    agent of a "by" phrase right before "via" ("… by TNF-α via activating NF-κB"), else the
+    subject of an active clause ("Zoledronic acid impairs X by reducing CCL3")."""
+    means = _MEANS.search(sentence, 0, trigger.start)
+    if means is None:
+        return []
+    if means.group("via"):
+        by = [m for m in before if _BY_AGENT.fullmatch(sentence, m.end, means.start())]
+        if by and re.search(r"\bby\s+(?:(?!\w+ing\b)[\w-]+\s+){0,2}$", sentence[: by[-1].start], re.I):
+            return [by[-1]]
+    clause = _clause_subject(sentence, before)
+    if clause is None or _PASSIVE.search(sentence, clause.end, means.start()):
+        return []  # "Y was reduced by inhibiting X": Y is no agent
+    return [clause]
+
+
 def _clause_subject(sentence, before) -> Mention | None:
     """The name opening the sentence or its "that" clause ("In addition, X …", "… show that X …")."""
     for mention in before:
         lead = sentence[: mention.start]
-        if re.fullmatch(r"(?:(?:[\w-]+\s+){0,3}[\w-]+,\s+)?", lead) or re.search(
-            r"\bthat\s+(?:[\w+-]+\s+){0,2}$", lead
+        that = re.search(r"\bthat\s+(?:[\w+-]+\s+){0,2}$", lead)
+        if re.fullmatch(r"(?:(?:[\w-]+\s+){0,3}[\w-]+,\s+)?", lead) or (
+            that and not _TRIGGER.search(lead, that.start() + 4)  # "that IL-19 suppressed X": X is an object
         ):
-            return mention
+            # a glued name modifies the subject, not is it: "BMSC-EVs enhanced …"
+            return None if _glued(sentence, mention, before) else mention
     return None
+
+
+def _glued(sentence, mention, mentions) -> re.Match | None:
+    """The word a name is glued to by a hyphen, which makes the name its modifier ("STAT3-dependent",
+    "RANKL-induced"); not another name: "the RANKL-RANK axis" joins two names."""
+    glued = _GLUED.match(sentence, mention.end)
+    return None if glued is None or any(m.start == mention.end + 1 for m in mentions) else glued
 
 
 def _subject(sentence, before, trigger, triggers, appositive=False) -> list[Mention]:
@@ -401,17 +532,44 @@ def _subject(sentence, before, trigger, triggers, appositive=False) -> list[Ment
     ):
         # "treatment with X inhibited", "inhibition of Y and X blocked": X is not the subject.
         return []
-    subject = [nearest]
-    for earlier in reversed(before[:-1]):
-        if earlier.end <= subject[-1].start and _COORDINATION.fullmatch(sentence[earlier.end : subject[-1].start]):
-            subject.append(earlier)
-        elif earlier.start < subject[-1].start and earlier.end > subject[-1].start:
-            continue
-        else:
-            break
+    subject = _with_conjuncts(sentence, before[:-1], nearest)
     if len(subject) > 1 and _PREPOSITION_BEFORE.search(sentence, 0, subject[-1].start):
         return []
+    if _ACTED_ON.search(sentence, 0, subject[-1].start):
+        return []  # "Blocking IL-6 reduced VEGF": the agent is what acts on IL-6 (rule 4)
     return subject
+
+
+def _relative_antecedent(sentence, before, trigger) -> list[Mention]:
+    """The names a relative clause's "which" stands for when it is the trigger's subject ("sICAM-1
+    and sVCAM-1, which further promoted IL-6", rule 9): the names right before ", which"."""
+    relative = _RELATIVE.search(sentence, 0, trigger.start)
+    if relative is None or (_PAST.search(trigger.word) and _AUXILIARY_BEFORE.search(sentence, 0, trigger.start)):
+        return []  # no relative clause, or a passive one ("X, which was induced"): its agent comes with "by"
+    antecedent = [m for m in before if m.end <= relative.start()]
+    if not antecedent or not _PARENTHESIS.fullmatch(sentence, antecedent[-1].end, relative.start()):
+        return []
+    names = _with_conjuncts(sentence, antecedent[:-1], antecedent[-1])
+    return [] if _object_of_phrase(sentence, names[-1]) else names
+
+
+def _with_conjuncts(sentence, earlier, name) -> list[Mention]:
+    """A name with the names coordinated before it ("TNF-α and IL-1β"), nearest first."""
+    names = [name]
+    for mention in reversed(earlier):
+        if mention.end <= names[-1].start and _COORDINATION.fullmatch(sentence[mention.end : names[-1].start]):
+            names.append(mention)
+        elif not (mention.start < names[-1].start < mention.end):  # a name overlapping it is skipped
+            break
+    return names
+
+
+def _object_of_phrase(sentence, mention) -> bool:
+    """Whether a name is the object of a preposition ("treatment with X", "inhibition of X"), other
+    than "of" after a noun that stands for the tag itself ("the secretion of IL6", rule 1)."""
+    return bool(_PREPOSITION_BEFORE.search(sentence, 0, mention.start)) and not _TRANSPARENT_OF.search(
+        sentence, 0, mention.start
+    )
 
 
 def _reduced_relative_head(sentence, before, mention) -> Mention | None:
@@ -446,12 +604,15 @@ def _governed(sentence, after, start, triggers, trigger, reach=_TARGET_REACH, st
         return []
     if strict and re.search(r"\b(?:of|in|on|at|with|from|to|for|through)\b", gap, re.I):
         return []
-    compound = next((t for t in triggers if t.start == first.end + 1 and _PAST.search(t.word)), None)
-    if compound is not None and sentence[first.end] in "-\u2010":
-        # "abrogated TNF-α-induced IL-6 secretion": the object is the compound's head (rule 7).
-        stop = _COMPOUND_END.search(sentence, compound.end)
-        candidates = [m for m in candidates if m.start >= compound.end and (stop is None or m.end <= stop.start())]
-        if not candidates or candidates[0].start - compound.end > 30:
+    if _OPAQUE_HEAD.search(gap):
+        return []  # "induced apoptosis of osteoblasts" is no claim about osteoblasts (rule 1)
+    glued = _glued(sentence, first, after)
+    if glued:
+        # "abrogated TNF-α-induced IL-6 secretion", "promotes STAT3-dependent PD-1 expression": the
+        # object is the head the glued name modifies (rule 7), if it is a tag.
+        stop = _COMPOUND_END.search(sentence, glued.end())
+        candidates = [m for m in candidates if m.start >= glued.end() and (stop is None or m.end <= stop.start())]
+        if not candidates or candidates[0].start - glued.end() > 30:
             return []
         first = candidates[0]
     governed = [first]
@@ -503,6 +664,22 @@ def _crosses(sentence, start, end, triggers, own=None, nominal=False) -> bool:
     return any(
         t is not own and start <= t.start and t.end <= end and not (nominal and _NOMINAL.search(t.word))
         for t in triggers
+    )
+
+
+def _presupposed(sentence, agent, trigger) -> bool:
+    """Whether a noun phrase names the claim rather than a clause stating it (rule 5): a compound
+    ("whether PTE could inhibit RANKL-induced osteoclast differentiation") or a participle with its
+    agent after the noun it modifies ("effects of GLA in osteogenesis induced by RANKL"). A hedge
+    on the clause ("whether", "could", "possible") does not reach it; a hedged report of it ("suggests
+    that", rule 14) does."""
+    if sentence[trigger.start - 1 : trigger.start] in ("-", "\u2010"):
+        return True
+    return (
+        agent.start >= trigger.end
+        and bool(_PAST.search(trigger.word) and _BY.match(sentence, trigger.end))
+        and not _AUXILIARY_BEFORE.search(sentence, 0, trigger.start)
+        and not re.search(r"\b(?:has|have|had)\s+(?:\w+ly\s+)?$", sentence[: trigger.start], re.I)
     )
 
 
