@@ -1,6 +1,6 @@
 """Writes papers_searchdocument, the only table search reads: each paper's text, as plain text,
-and the facts a search filters, sorts and counts by (public flag, date, journal, publication
-types), copied from the paper and its links.
+and the facts a search filters, sorts, counts and ranks by (public flag, date, journal, publication
+types, whether it is a notice), copied from the paper and its links.
 
 Every write path that changes what search shows calls it inside the transaction of its change:
 the importer (index_new_papers, index_papers), curation (refresh_facts for moderation,
@@ -16,7 +16,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import BooleanField, Case, DateTimeField, ExpressionWrapper, F, QuerySet, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    When,
+)
 from django.db.models.expressions import RawSQL
 
 from papers.catalogue.bulk import chunks, insert_rows
@@ -32,7 +43,7 @@ logger = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 TEXT = ("title", "terms", "abstract", "tag_names")
-FACTS = ("public", "pub_year", "pub_month", "pub_day", "journal_title", "publication_type_ids", "approved_at")
+FACTS = ("public", "pub_year", "pub_month", "pub_day", "journal_title", "publication_type_ids", "approved_at", "notice")
 _COLUMNS = ("paper_id", *TEXT, *FACTS)
 _TEXT_SOURCES = ("title", "abstract", "keywords", "mesh_headings", "chemicals")
 # The Paper fields a document is made of (with its confirmed tags and publication types): a
@@ -40,6 +51,9 @@ _TEXT_SOURCES = ("title", "abstract", "keywords", "mesh_headings", "chemicals")
 _DATE_AND_JOURNAL = ("pub_year", "pub_month", "pub_day", "journal_title")
 PAPER_FIELDS = (*_TEXT_SOURCES, "status", "reviewed_at", *_DATE_AND_JOURNAL)
 CHUNK = 2000  # papers per statement or transaction when many are written
+# Notices about other papers, not papers: search ranks them, and records without an abstract,
+# after every paper it finds (SearchDocument.notice).
+NOTICE_TYPES = ("Published Erratum", "Retraction of Publication", "Expression of Concern", "Comment")
 
 
 def plain(text: str) -> str:
@@ -47,28 +61,31 @@ def plain(text: str) -> str:
 
 
 def with_facts(papers: QuerySet) -> QuerySet:
-    """These papers annotated with their documents' facts, named fact_public, fact_types and
-    fact_approved beside the papers' own date and journal columns: public as public() defines
-    it, the type ids as the document stores them, the approval time while the paper is public."""
-    links = Paper.publication_types.through._meta.db_table
-    types = backend().TYPE_IDS.format(links=links, paper=f'"{Paper._meta.db_table}"."id"')
+    """These papers annotated with their documents' facts, named fact_public, fact_types,
+    fact_approved and fact_notice beside the papers' own date and journal columns: public as
+    public() defines it, the type ids as the document stores them, the approval time while the
+    paper is public, and whether it is a notice: of a notice type, or without an abstract."""
+    links = Paper.publication_types.through
+    types = backend().TYPE_IDS.format(links=links._meta.db_table, paper=f'"{Paper._meta.db_table}"."id"')
     public = PaperQuerySet.public_condition()
+    notice_type = links.objects.filter(paper_id=OuterRef("pk"), publicationtype__name__in=NOTICE_TYPES)
     return papers.annotate(
         fact_public=ExpressionWrapper(public, output_field=BooleanField()),
         fact_types=RawSQL(types, (), output_field=IdListField()),
         fact_approved=Case(When(public, then=F("reviewed_at")), output_field=DateTimeField()),
+        fact_notice=ExpressionWrapper(Q(abstract="") | Exists(notice_type), output_field=BooleanField()),
     )
 
 
-_FACT_SOURCES = ("fact_public", *_DATE_AND_JOURNAL, "fact_types", "fact_approved")
+_FACT_SOURCES = ("fact_public", *_DATE_AND_JOURNAL, "fact_types", "fact_approved", "fact_notice")
 _adapt_ids = SearchDocument._meta.get_field("publication_type_ids").get_db_prep_value
 
 
 def _facts_row(values: Sequence) -> tuple:
     """A paper's facts (in _FACT_SOURCES order) as the document's columns take them."""
-    public, year, month, day, journal, type_ids, approved = values
+    public, year, month, day, journal, type_ids, approved, notice = values
     adapted = _adapt_ids(type_ids, connection), connection.ops.adapt_datetimefield_value(approved)
-    return bool(public), year, month, day, journal, *adapted
+    return bool(public), year, month, day, journal, *adapted, bool(notice)
 
 
 def _row(text: TaggableText, facts: tuple, tag_keys: Sequence[str] = ()) -> tuple:
@@ -128,7 +145,7 @@ def index_new_papers(texts: Sequence[TaggableText]) -> None:
 
 
 def refresh_facts(paper_ids: Iterable[int]) -> int:
-    """Copy these papers' facts (status, approval, date, journal, types) into their documents without
+    """Copy these papers' facts (status, approval, date, journal, types, notice) into their documents without
     rewriting their text, one UPDATE a chunk, only where they differ; returns how many changed."""
     documents = SearchDocument._meta.db_table
     assignments = ", ".join(f"{column} = f.{source}" for column, source in zip(FACTS, _FACT_SOURCES, strict=True))

@@ -92,13 +92,16 @@ class SearchDocument(models.Model):
     # is counted in the same pass as its facets, and a feed orders by it, without the papers table.
     approved_at = models.DateTimeField(null=True, blank=True)
     publication_type_ids = IdListField(default=list, blank=True)
+    # A notice about another paper (papers.search.indexing.NOTICE_TYPES) or a record without an
+    # abstract: ranked after every paper a search finds, read from the facts like the rest.
+    notice = models.BooleanField(default=False)
     vector = models.GeneratedField(expression=DocumentVector(), output_field=SearchVectorField(), db_persist=True)
 
     class Meta:
         indexes = [
             VectorIndex(fields=["vector"], name="papers_searchdocument_vector"),
             # Browsing, and SQLite's look-up of each full-text match: the facts without the row's
-            # text (SQLite has no INCLUDE, so they are keys after the id).
+            # text (SQLite has no INCLUDE, so they are keys after the id), `notice` for its rank.
             models.Index(
                 fields=[
                     "paper",
@@ -109,6 +112,7 @@ class SearchDocument(models.Model):
                     "journal_title",
                     "publication_type_ids",
                     "approved_at",
+                    "notice",
                 ],
                 name="searchdocument_facts",
             ),

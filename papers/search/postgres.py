@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection
 
 from papers.search.query import ParsedQuery
-from papers.search.scope import DOCUMENTS, NOTICE_TYPE_IDS, NOTICE_TYPES, Scope, after_notices
+from papers.search.scope import DOCUMENTS, Scope, after_notices
 
 # title A, MeSH/keywords/chemicals B, abstract C, confirmed tags' names D: computed once, when a
 # row is written.
@@ -190,15 +190,13 @@ def ranked_matches(parsed: ParsedQuery, scope: Scope) -> tuple[str, list]:
     condition, condition_params = _condition(parsed, readings)
     filters, filter_params = scope.conditions(HAS_TYPE)
     # The CASE evaluates one branch a row: each rank once.
-    rank, rank_params = f"({after_notices(rank, _IS_NOTICE)})::real", [*NOTICE_TYPES, *rank_params, *rank_params]
+    rank, rank_params = f"({after_notices(rank)})::real", [*rank_params, *rank_params]
     return (
         f"SELECT {scope.columns}, {rank} AS rank FROM {DOCUMENTS} WHERE {filters} AND {condition}",
         [*rank_params, *filter_params, *condition_params],
     )
 
 
-# A notice: one of the notice types' ids (an InitPlan: looked up once a statement) in the document's array.
-_IS_NOTICE = f"publication_type_ids && ARRAY({NOTICE_TYPE_IDS})::bigint[]"
 # A filter by publication type: its id in the document's array.
 HAS_TYPE = "publication_type_ids @> ARRAY[%s]::bigint[]"
 # A paper's publication type ids as its document stores them (papers.search.indexing).

@@ -17,20 +17,14 @@ from papers.tagging.models import PaperTag
 DOCUMENTS = SearchDocument._meta.db_table
 # What each match gives of its document: the columns a page sorts and counts by.
 MATCH_COLUMNS = "paper_id AS id, pub_year, pub_month, pub_day, journal_title, publication_type_ids"
-# Notices about other papers, not papers: ranked after every paper a search finds. Looked up by
-# name in the search's own statement (an uncorrelated subquery, evaluated once), not by a statement
-# of their own.
-NOTICE_TYPES = ("Published Erratum", "Retraction of Publication", "Expression of Concern", "Comment")
-NOTICE_TYPE_IDS = (
-    f"SELECT id FROM {PublicationType._meta.db_table} WHERE name IN ({', '.join(['%s'] * len(NOTICE_TYPES))})"
-)
 
 
-def after_notices(rank: str, is_notice: str) -> str:
-    """The rank with notices after papers: a notice's rank r becomes -1 / (1 + r), below every
-    paper's (r >= 0) and in the same order among notices. A search filtered to a notice type
-    keeps its order, so notices come first only when asked for."""
-    return f"CASE WHEN {is_notice} THEN -1.0 / (1.0 + {rank}) ELSE {rank} END"
+def after_notices(rank: str) -> str:
+    """The rank with notices (the documents' `notice`: a notice type, or no abstract) after
+    papers: a notice's rank r becomes -1 / (1 + r), below every paper's (r >= 0) and in the same
+    order among notices. A search filtered to a notice type keeps its order, so notices come
+    first only when asked for."""
+    return f"CASE WHEN notice THEN -1.0 / (1.0 + {rank}) ELSE {rank} END"
 
 
 def day_start(day: date) -> datetime:

@@ -10,9 +10,9 @@ from html import escape
 
 from django.db import connection
 
-from papers.catalogue.models import Paper, PublicationType
+from papers.catalogue.models import Paper
 from papers.search.query import ParsedQuery, Term
-from papers.search.scope import DOCUMENTS, NOTICE_TYPES, Scope, after_notices
+from papers.search.scope import DOCUMENTS, Scope, after_notices
 
 TABLE = "papers_search_fts"
 COLUMNS = "title, terms, abstract, tag_names"
@@ -46,15 +46,6 @@ DROP = [f"DROP TRIGGER IF EXISTS papers_search_{t}" for t in ("ai", "ad", "au")]
 # matches; it is negated so that rank, as on PostgreSQL, is higher for better.
 _RANK = f"-bm25({TABLE}, 20.0, 2.0, 1.0, 5.0)"
 _LINKS = Paper.publication_types.through._meta.db_table
-# A notice: among the notice types' papers, a list SQLite builds once a statement (an
-# uncorrelated IN) and probes by each match's id. The types first, then their links by the
-# links' type index: asked as `publicationtype_id IN (…)`, SQLite scanned every link inside the
-# rank's CASE (17 ms against 2 a selective search at 100,000 papers).
-_TYPES = PublicationType._meta.db_table
-_IS_NOTICE = (
-    f"paper_id IN (SELECT l.paper_id FROM {_TYPES} t CROSS JOIN {_LINKS} l ON l.publicationtype_id = t.id"
-    f" WHERE t.name IN ({', '.join(['%s'] * len(NOTICE_TYPES))}))"
-)
 # A filter by publication type: a semi-join of its links (json_each over every match's list of
 # ids would parse each of them).
 HAS_TYPE = f"paper_id IN (SELECT paper_id FROM {_LINKS} WHERE publicationtype_id = %s)"
@@ -122,14 +113,15 @@ def _expression(parsed: ParsedQuery) -> str:
 def ranked_matches(parsed: ParsedQuery, scope: Scope) -> tuple[str, list]:
     """SQL (and parameters) giving scope.columns and a rank for every public paper that matches
     among those the filters leave: FTS5 finds the matches, their documents' facts (read from
-    the searchdocument_facts index, without the rows' text) pass the filters."""
+    the searchdocument_facts index, without the rows' text) pass the filters and say which
+    are notices."""
     filters, params = scope.conditions(HAS_TYPE)
     # CROSS JOIN keeps FTS5 as the outer loop: one MATCH scan, each match's document looked up
     # by its key. The other way round, FTS5 would be asked once per document.
     return (
-        f"SELECT {scope.columns}, {after_notices(_RANK, _IS_NOTICE)} AS rank FROM {TABLE}"
+        f"SELECT {scope.columns}, {after_notices(_RANK)} AS rank FROM {TABLE}"
         f" CROSS JOIN {DOCUMENTS} ON paper_id = {TABLE}.rowid WHERE {TABLE} MATCH %s AND {filters}",
-        [*NOTICE_TYPES, _expression(parsed), *params],
+        [_expression(parsed), *params],
     )
 
 

@@ -1,6 +1,6 @@
-"""How search ranks: notices after papers (both databases); on PostgreSQL, a query of one group
-(words joined by OR, or a term with its synonyms) by the sum of each alternative's own
-ts_rank_cd, computed in half the time of the OR's."""
+"""How search ranks: notices (a notice type, or no abstract) after papers (both databases); on
+PostgreSQL, a query of one group (words joined by OR, or a term with its synonyms) by the sum of
+each alternative's own ts_rank_cd, computed in half the time of the OR's."""
 
 import io
 import json
@@ -10,10 +10,11 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Q
 
 from papers.catalogue.models import Paper, Tag
 from papers.search import SearchFilters, search, search_ids
-from papers.search.indexing import index_papers
+from papers.search.indexing import NOTICE_TYPES, index_papers
 from papers.tagging.models import PaperTag
 from tests.support.papers import set_status
 
@@ -54,15 +55,19 @@ def demo(db):
 
 ERRATUM = 34093876  # "Erratum: CCL16 maintains stem cell-like properties…": CCL16 twice in its title
 COMMENT = 33449844  # a Comment, "Very Late Antigen-4…", without an abstract
+# A Journal Article without an abstract: "RFWD2 induces cellular proliferation and selective
+# proteasome inhibitor resistance by mediating P27 ubiquitination in multiple myeloma."
+NO_ABSTRACT = 32901100
 
 
 def test_notices_rank_after_papers_unless_asked_for(demo):
-    """Errata, retraction and concern notices and comments come after every paper found (on both
-    databases), in their own order; filtered to their type, they are the results."""
+    """Errata, retraction and concern notices, comments and records without an abstract come
+    after every paper found (on both databases), in their own order; filtered to a notice type,
+    they are the results, in the same order."""
     erratum = Paper.objects.get(pmid=ERRATUM)
     set_status(Paper.objects.filter(pk=erratum.pk), Paper.Status.APPROVED)
     index_papers([erratum.pk])
-    notices = set(Paper.objects.filter(pmid__in=[ERRATUM, COMMENT]).values_list("pk", flat=True))
+    notices = set(Paper.objects.filter(Q(pmid__in=[ERRATUM, COMMENT]) | Q(abstract="")).values_list("pk", flat=True))
     for query in ("stem cell", "receptor", "inflammation", "receptor inflammation"):
         ids, _ = search_ids(query, limit=1000)
         found = [pk in notices for pk in ids]
@@ -71,6 +76,25 @@ def test_notices_rank_after_papers_unless_asked_for(demo):
         for kind in ("Published Erratum", "Comment"):
             asked, _ = search_ids(query, filters=SearchFilters(publication_type=kind), limit=1000)
             assert set(asked) <= notices
+            assert asked == [pk for pk in ids if pk in set(asked)]  # in the order they had among all
+
+
+@pytest.mark.parametrize("query", ["ubiquitination", "proteasome"])
+def test_a_record_without_an_abstract_ranks_after_papers_that_mention_the_word_once(demo, query):
+    """A record without an abstract (no notice type) names the word in its title, which weighs
+    most; it ranks after every paper with an abstract, even one that says the word once there."""
+    record = Paper.objects.get(pmid=NO_ABSTRACT)
+    assert record.abstract == "" and not record.publication_types.filter(name__in=NOTICE_TYPES).exists()
+    ids, _ = search_ids(query, limit=1000)
+    papers = Paper.objects.in_bulk(ids)
+    without = [papers[pk].abstract == "" for pk in ids]
+    assert record.pk in ids and without == sorted(without), query
+    once = [
+        pk
+        for pk in ids
+        if papers[pk].abstract.casefold().count(query) == 1 and query not in papers[pk].title.casefold()
+    ]
+    assert once and ids.index(record.pk) > max(map(ids.index, once)), query
 
 
 def _dev_questions(kind: str) -> list[dict]:

@@ -2,6 +2,7 @@
 deletion, and the rebuild command."""
 
 import io
+import re
 import threading
 from collections import Counter
 
@@ -141,8 +142,8 @@ def test_raw_sql_writes_are_found_and_repaired_by_check_search_index(taxonomy):
     with pytest.raises(CommandError, match="run check_search_index --fix"):
         call_command("check_search_index", stdout=out)
     assert out.getvalue() == (
-        "3 paper(s) whose document has stale facts (status, date, journal or types): PMID 38856741, PMID 12091962,"
-        " PMID 9997\n"
+        "3 paper(s) whose document has stale facts (status, date, journal, types or notice): PMID 38856741,"
+        " PMID 12091962, PMID 9997\n"
         "1 paper(s) whose document has stale text: PMID 9997\n"
     )
     out = io.StringIO()
@@ -157,6 +158,30 @@ def test_raw_sql_writes_are_found_and_repaired_by_check_search_index(taxonomy):
     assert_in_step()
     SearchDocument.objects.filter(pk=aids.pk).delete()
     assert indexing.check() == indexing.Drift(missing=[aids.pk])
+
+
+def test_whether_a_paper_is_a_notice_follows_the_importer_and_is_checked(taxonomy, tmp_path):
+    """A document says whether its paper is a notice (ranked after papers): of a notice type, or
+    without an abstract, as the review on AIDS is. A re-import that drops the other record's
+    abstract makes it one; a document whose flag a raw write changed is found and repaired."""
+    import_xml(LYTIC, TWO_RECORDS)
+    lytic, aids, magnetic = (Paper.objects.get(pmid=pmid) for pmid in (38856741, *TWO_RECORDS_PMIDS))
+
+    def notices() -> set[int]:
+        return set(SearchDocument.objects.filter(notice=True).values_list("paper_id", flat=True))
+
+    assert notices() == {aids.pk}
+    changed = tmp_path / "changed.xml"
+    changed.write_text(re.sub(r"<Abstract>.*?</Abstract>", "", TWO_RECORDS.read_text(), flags=re.DOTALL))
+    call_command("import_pubmed", "--from-xml", str(changed), stdout=io.StringIO())
+    assert Paper.objects.get(pk=magnetic.pk).abstract == ""
+    assert notices() == {aids.pk, magnetic.pk}
+    assert_in_step()
+    SearchDocument.objects.filter(pk=aids.pk).update(notice=False)  # a write outside the index's paths
+    assert indexing.check() == indexing.Drift(stale_facts=[aids.pk])
+    call_command("check_search_index", "--fix", stdout=io.StringIO())
+    assert notices() == {aids.pk, magnetic.pk} and lytic.pk not in notices()
+    assert_in_step()
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5's index of the documents' text")

@@ -159,8 +159,17 @@ def test_sqlite_reads_its_matches_facts_from_a_covering_index(corpus):
         plan = [row[-1] for row in cursor.fetchall()]
     assert any("USING COVERING INDEX searchdocument_facts" in step for step in plan), plan
     assert not any("papers_paper " in f"{step} " for step in plan), plan
-    # The notices ranked after papers are found through the links' type index, never by a scan.
-    assert not any(step.startswith("SCAN papers_paper_publication_types") for step in plan), plan
+    # Which matches are notices, ranked after papers, is read from the same index: no link table.
+    assert not any("papers_paper_publication_types" in step for step in plan), plan
+
+
+def test_ranking_reads_the_documents_alone(corpus):
+    """Whether a match is a notice is its document's own fact (SearchDocument.notice): ranking
+    reads no publication type, link or paper (once, each match was tested against the notice
+    types' ids, or probed in a list of their links)."""
+    found = match("humans OR cells")
+    sql, _ = found.engine.ranked_matches(found.parsed, found.scope)
+    assert "notice" in sql and not re.search(r"\bpapers_(paper|publicationtype)", sql), sql
 
 
 # Every public page kind at a few thousand papers: how many statements each sends, and, for the

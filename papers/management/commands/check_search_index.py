@@ -26,7 +26,7 @@ class Command(BaseCommand):
             return
         for label, ids in (
             ("without a search document", drift.missing),
-            ("whose document has stale facts (status, date, journal or types)", drift.stale_facts),
+            ("whose document has stale facts (status, date, journal, types or notice)", drift.stale_facts),
             ("whose document has stale text", drift.stale_text),
         ):
             if ids:
