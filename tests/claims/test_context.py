@@ -143,11 +143,25 @@ def test_the_finder_shows_each_sentences_context_and_keeps_papers_in_scope(scope
     assert '&amp;organism=humans">all 2 sentences</a>' in rows
 
 
+def test_the_api_filters_as_the_finder_does_and_gives_each_claims_context(scoped, client):
+    public = Claim.objects.public()
+    for params, kept in (
+        ({"myeloma": "only"}, public.filter(paper__about_myeloma=True)),
+        ({"organism": "mice"}, public.filter(paper__organisms__contains="Mice")),
+    ):
+        rows = client.get("/api/claims/", params | {"page_size": 100}).json()["results"]
+        assert rows and sorted((row["pmid"], row["organisms"], row["about_myeloma"]) for row in rows) == sorted(
+            kept.values_list("paper__pmid", "paper__organisms", "paper__about_myeloma")
+        )
+
+
 @pytest.mark.parametrize(("parameter", "value"), [("myeloma", "yes"), ("organism", "dogs"), ("organism", "Humans")])
 def test_a_bad_filter_is_a_400_naming_the_parameter(scoped, client, parameter, value):
     for url in ("/mechanisms/", "/mechanisms/export.csv"):
         response = client.get(url, {parameter: value})
         assert response.status_code == 400 and f"({parameter}): Select a valid choice" in response.content.decode()
+    response = client.get("/api/claims/", {parameter: value})
+    assert response.status_code == 400 and list(response.json()) == [parameter]
 
 
 def test_the_paper_page_shows_its_claims_context_and_the_names_as_written(labelled, client):
