@@ -1,7 +1,8 @@
 """/api/claims/: confirmed claims of approved papers, filtered as the mechanism finder is
-(agent, relation, target), newest papers first, one page at a time; the claims of a paper as
-the paper API shows them; and, for curators, a claim added by hand (POST, as the paper's admin
-page adds one, through papers.claims.review)."""
+(agent, relation, target, and the papers in scope: myeloma, organism), each with its paper's
+context, newest papers first, one page at a time; the claims of a paper as the paper API shows
+them; and, for curators, a claim added by hand (POST, as the paper's admin page adds one,
+through papers.claims.review)."""
 
 import django_filters
 from django import forms
@@ -19,8 +20,10 @@ from rest_framework.utils.urls import replace_query_param
 from papers.api.filters import TagNameFilter
 from papers.api.serializers import ClaimSerializer
 from papers.api.views import BAD_PARAMETERS, DETAIL, BoundedJSONParser, CuratorThrottle, PublicThrottle, PublicView
+from papers.catalogue.context import ORGANISMS
 from papers.catalogue.models import Paper, Tag
 from papers.claims import review
+from papers.claims.maps import Scope
 from papers.claims.models import Claim
 from papers.curation.services import REVIEW_TAGS, CurationError
 from papers.pubmed.pmids import MAX_PMID
@@ -35,9 +38,13 @@ class ClaimWithPaperSerializer(ClaimSerializer):
     paper_url = serializers.HyperlinkedRelatedField(
         source="paper", view_name="api:paper-detail", lookup_field="pmid", read_only=True
     )
+    organisms = serializers.CharField(
+        source="paper.organisms", help_text="The organisms its paper studies, ', ' between them (Humans, Mice…)."
+    )
+    about_myeloma = serializers.BooleanField(source="paper.about_myeloma", help_text="Its paper is about myeloma.")
 
     class Meta(ClaimSerializer.Meta):
-        fields = ("pmid", "paper_url", *ClaimSerializer.Meta.fields)
+        fields = ("pmid", "paper_url", *ClaimSerializer.Meta.fields, "organisms", "about_myeloma")
 
 
 class ClaimPageSerializer(serializers.Serializer):
@@ -73,6 +80,14 @@ class ClaimFilter(django_filters.FilterSet):
     agent = _tag("agent")
     relation = django_filters.ChoiceFilter(choices=Claim.Relation.choices)
     target = _tag("target")
+    myeloma = django_filters.ChoiceFilter(
+        choices=[("only", "only")], method="scoped", label="Claims of papers about myeloma only"
+    )
+    organism = django_filters.ChoiceFilter(
+        choices=[(key, key) for key in ORGANISMS],
+        method="scoped",
+        label="Claims of papers studying this organism only (animals: other than mice and rats)",
+    )
     page = _bounded("Page", MAX_PAGE, "1")
     page_size = _bounded("Page size", MAX_PAGE_SIZE, str(PAGE_SIZE))
 
@@ -82,6 +97,10 @@ class ClaimFilter(django_filters.FilterSet):
 
     def paged(self, queryset, name, value):
         return queryset  # the view pages
+
+    def scoped(self, queryset, name, value):
+        scope = Scope(myeloma=True) if name == "myeloma" else Scope(organism=ORGANISMS[value])
+        return queryset.filter(scope.condition())
 
 
 class MayReviewClaims(BasePermission):

@@ -16,7 +16,15 @@ from drf_spectacular.utils import extend_schema_field
 
 from papers.catalogue.models import Paper, Tag
 from papers.search import FACETS, Results, search
-from papers.site.forms import MAX_TAG_NAME, UNKNOWN_TAG, UNKNOWN_TOPIC, SearchForm, tags_named, topic_named
+from papers.site.forms import (
+    MAX_TAG_NAME,
+    UNKNOWN_TAG,
+    UNKNOWN_TOPIC,
+    SearchForm,
+    tags_named,
+    topic_named,
+    unknown_value,
+)
 
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"  # Django's SlugField, in the regex dialect OpenAPI uses
 
@@ -93,7 +101,7 @@ class TagField(forms.CharField):
             return None
         tag = tags_named([value]).get(value)
         if tag is None:
-            raise forms.ValidationError(UNKNOWN_TAG.format(value), code="unknown_tag")
+            raise unknown_value(UNKNOWN_TAG, value, "unknown_tag")
         return tag
 
 
@@ -106,7 +114,7 @@ class TopicField(forms.CharField):
             return None
         topic = topic_named(value)
         if topic is None:
-            raise forms.ValidationError(UNKNOWN_TOPIC.format(value), code="unknown_topic")
+            raise unknown_value(UNKNOWN_TOPIC, value, "unknown_topic")
         return topic
 
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from papers.catalogue.context import Context, context_of, described
 from papers.catalogue.markup import to_text
 from papers.catalogue.records import YEARS
 from papers.shapes import JSONShape, Shaped, ShapedJSONField
@@ -305,6 +306,12 @@ class Paper(models.Model):
         help_text="[{ui, name, major, qualifiers: [{ui, name, major}]}]",
     )
     chemicals = ShapedJSONField(default=list, blank=True, validators=[JSONShape("chemicals")])
+    # The context its claims are shown with and the finder filters on (papers.catalogue.context),
+    # kept by refresh_context() wherever the title, abstract or MeSH headings are written.
+    organisms = models.CharField(
+        max_length=40, blank=True, editable=False, help_text="Humans, Mice, Rats, Other animals: those studied."
+    )
+    about_myeloma = models.BooleanField(default=False, editable=False)
 
     # Corrections and retractions ([{type, source, pmid}]); is_retracted is kept as a column
     # because the admin and search filter on it.
@@ -401,6 +408,20 @@ class Paper(models.Model):
         """The JSON fields as display code reads them: `paper.shaped.corrections` holds only the
         corrections of the right shape (papers.shapes.well_formed)."""
         return Shaped(self)
+
+    def refresh_context(self) -> list[str]:
+        """Set organisms and about_myeloma from the title, abstract and MeSH headings as they
+        stand; the names of the fields that changed."""
+        found = context_of(self.title, self.abstract, self.mesh_headings)
+        changed = [name for name, value in found._asdict().items() if getattr(self, name) != value]
+        for name in changed:
+            setattr(self, name, getattr(found, name))
+        return changed
+
+    @property
+    def context(self) -> str:
+        """Its claims' context in words: "Humans, Mice · myeloma"."""
+        return described(Context(self.organisms, self.about_myeloma))
 
     @property
     def pubmed_url(self) -> str:

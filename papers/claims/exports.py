@@ -41,6 +41,8 @@ CSV_COLUMNS = (
     "hedged",
     "sentence",
     "paper_url",
+    "organisms",  # the paper's context (papers.catalogue.context)
+    "about_myeloma",
 )
 
 
@@ -71,9 +73,12 @@ def _csv(claims, site: str) -> str:
         "negated",
         "hedged",
         "sentence",
+        "paper__organisms",
+        "paper__about_myeloma",
     )[:CLAIM_EXPORT_LIMIT]
     return line(CSV_COLUMNS) + "".join(
-        line((*row, site + reverse("paper", args=[row[0]]) if row[0] else "")) for row in rows.iterator(chunk_size=2000)
+        line((*row[:-2], site + reverse("paper", args=[row[0]]) if row[0] else "", *row[-2:]))
+        for row in rows.iterator(chunk_size=2000)
     )
 
 

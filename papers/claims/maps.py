@@ -17,6 +17,15 @@ from papers.tagging.models import PaperTag
 FINDER_LIMIT = 50
 
 
+class Tags(dict):
+    """One Tag per id however many rows name it: a model instance costs more than its row."""
+
+    def of(self, pk: int, slug: str, name: str) -> Tag:
+        if (tag := self.get(pk)) is None:
+            tag = self[pk] = Tag(pk=pk, slug=slug, name=name)
+        return tag
+
+
 @dataclass(frozen=True)
 class Link:
     """Claims of one relation between a tag and another, summed over papers."""
@@ -61,10 +70,10 @@ def neighbourhood(tag: Tag) -> Neighbourhood:
         .annotate(papers=Count("paper_id", distinct=True), claims=Count("pk"))
         .order_by("-papers", "agent__name", "target__name", "relation")
     )
-    found = Neighbourhood(tag)
+    found, tags = Neighbourhood(tag), Tags()
     for row in rows:
-        agent = Tag(pk=row["agent_id"], slug=row["agent__slug"], name=row["agent__name"])
-        target = Tag(pk=row["target_id"], slug=row["target__slug"], name=row["target__name"])
+        agent = tags.of(row["agent_id"], row["agent__slug"], row["agent__name"])
+        target = tags.of(row["target_id"], row["target__slug"], row["target__name"])
         if target.pk == tag.pk:
             found.acting_on_it.append(Link(row["relation"], agent, agent, target, row["papers"], row["claims"]))
         else:
@@ -72,9 +81,26 @@ def neighbourhood(tag: Tag) -> Neighbourhood:
     return found
 
 
-def matching(agent: Tag | None, relation: str, target: Tag | None):
-    """The public claims of this agent, relation and target (each optional)."""
-    claims = Claim.objects.public()
+@dataclass(frozen=True)
+class Scope:
+    """The papers whose claims are asked for (papers.catalogue.context): about myeloma only, and
+    studying one organism (an ORGANISMS value) among others; by default every paper."""
+
+    myeloma: bool = False
+    organism: str = ""
+
+    def condition(self) -> Q:
+        condition = Q()
+        if self.myeloma:
+            condition &= Q(paper__about_myeloma=True)
+        if self.organism:  # no organism's name is part of another's
+            condition &= Q(paper__organisms__contains=self.organism)
+        return condition
+
+
+def matching(agent: Tag | None, relation: str, target: Tag | None, scope: Scope = Scope()):
+    """The public claims of this agent, relation and target (each optional), of papers in scope."""
+    claims = Claim.objects.public().filter(scope.condition())
     if agent:
         claims = claims.filter(agent=agent)
     if relation:
@@ -96,10 +122,8 @@ CLAIM_FIELDS = (
     "paper__title",
     "paper__pub_year",
     "paper__journal_iso",
-    "agent__slug",
-    "agent__name",
-    "target__slug",
-    "target__name",
+    "paper__organisms",
+    "paper__about_myeloma",
 )
 
 
@@ -142,6 +166,7 @@ def claim_menus() -> tuple[list[tuple[Tag, int]], list[tuple[Tag, int]]]:
     number of claims so, by name: one query."""
     agents: dict[int, list] = {}
     targets: dict[int, list] = {}
+    tags = Tags()
     rows = (
         Claim.objects.public()
         .values("agent_id", "agent__slug", "agent__name", "target_id", "target__slug", "target__name")
@@ -151,17 +176,20 @@ def claim_menus() -> tuple[list[tuple[Tag, int]], list[tuple[Tag, int]]]:
     for row in rows:
         for role, menu in (("agent", agents), ("target", targets)):
             tag_id = row[f"{role}_id"]
-            entry = menu.setdefault(tag_id, [Tag(pk=tag_id, slug=row[f"{role}__slug"], name=row[f"{role}__name"]), 0])
+            if (entry := menu.get(tag_id)) is None:
+                entry = menu[tag_id] = [tags.of(tag_id, row[f"{role}__slug"], row[f"{role}__name"]), 0]
             entry[1] += row["n"]
     return tuple(
         sorted(map(tuple, menu.values()), key=lambda entry: entry[0].name.lower()) for menu in (agents, targets)
     )
 
 
-def find_claims(agent: Tag | None, relation: str, target: Tag | None, limit: int = FINDER_LIMIT):
-    """(the `limit` statements most papers state, each with its newest sentences; the number of
-    claims matching; of their papers; whether more statements match): three queries."""
-    claims = matching(agent, relation, target)
+def find_claims(
+    agent: Tag | None, relation: str, target: Tag | None, scope: Scope = Scope(), limit: int = FINDER_LIMIT
+):
+    """(the `limit` statements most papers in scope state, each with its newest sentences; the
+    number of claims matching; of their papers; whether more statements match): three queries."""
+    claims = matching(agent, relation, target, scope)
     counts = claims.aggregate(claims=Count("pk"), papers=Count("paper_id", distinct=True))
     rows = list(
         claims.values_list(
@@ -170,8 +198,9 @@ def find_claims(agent: Tag | None, relation: str, target: Tag | None, limit: int
         .annotate(papers=Count("paper_id", distinct=True), claims=Count("pk"))
         .order_by("-papers", "agent__name", "relation", "target__name", "negated")[: limit + 1]
     )
+    tags = Tags()
     statements = [
-        Statement(Tag(pk=a, slug=a_slug, name=a_name), rel, Tag(pk=t, slug=t_slug, name=t_name), neg, papers, n)
+        Statement(tags.of(a, a_slug, a_name), rel, tags.of(t, t_slug, t_name), neg, papers, n)
         for a, a_slug, a_name, rel, t, t_slug, t_name, neg, papers, n in rows[:limit]
     ]
     if statements:
@@ -185,7 +214,7 @@ def find_claims(agent: Tag | None, relation: str, target: Tag | None, limit: int
         # Ranked within every statement that matches, the rows not shown dropped here: one
         # condition per shown row (50 ORs) cost more to build than the few rows it saves.
         sentences = (
-            claims.select_related("paper", "agent", "target")
+            claims.select_related("paper")
             .only(*CLAIM_FIELDS, "agent_id", "target_id")
             .annotate(rank=newest)
             .filter(rank__lte=per_row)
@@ -193,6 +222,7 @@ def find_claims(agent: Tag | None, relation: str, target: Tag | None, limit: int
         )
         for claim in sentences:
             if statement := by_key.get((claim.agent_id, claim.relation, claim.target_id, claim.negated)):
+                claim.agent, claim.target = statement.agent, statement.target  # its row's: no join, no copy
                 statement.sentences.append(claim)
     return statements, counts["claims"], counts["papers"], len(rows) > limit
 

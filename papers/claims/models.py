@@ -97,6 +97,14 @@ class Claim(models.Model):
         words = self.sentence[start:end] if start < end <= len(self.sentence) else ""
         return "" if words.casefold() == getattr(self, role).name.casefold() else words
 
+    @property
+    def agent_written(self) -> str:
+        return self.written("agent")
+
+    @property
+    def target_written(self) -> str:
+        return self.written("target")
+
     def sentence_html(self) -> str:
         """The sentence, escaped, with both names and the trigger word wrapped in <mark>."""
         spans = sorted(

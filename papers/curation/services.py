@@ -219,7 +219,8 @@ def _apply(paper: Paper, values: dict, also_saved: list[str] | None) -> None:
     columns = {name: value for name, value in values.items() if not Paper._meta.get_field(name).many_to_many}
     for name, value in columns.items():
         setattr(paper, name, value)
-    paper.save(update_fields=None if also_saved is None else [*columns, *also_saved])
+    context = paper.refresh_context()  # an edited title, abstract or MeSH list may change it
+    paper.save(update_fields=None if also_saved is None else [*columns, *context, *also_saved])
     for name in values.keys() - columns.keys():
         getattr(paper, name).set(values[name])
 

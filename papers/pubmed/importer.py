@@ -26,6 +26,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from papers.catalogue.bulk import asynchronous_commit, chunks, cut, fitted, insert_rows, row_adapter, select_in
+from papers.catalogue.context import context_of
 from papers.catalogue.models import Author, Authorship, Paper, PublicationType
 from papers.claims.suggestions import ClaimSuggester
 from papers.pubmed.client import BATCH_SIZE, ESEARCH_LIMIT, EutilsError, PubMedClient, cause_of
@@ -342,11 +343,15 @@ class Importer:
             ) != {publication_type_name(t.name) for t in record.publication_types}
             for name in applied:
                 setattr(paper, name, fields[name])
+            # From the text as stored: a curator's edited abstract, not PubMed's, says it.
+            context = paper.refresh_context()
             conflicts_changed = conflicts != paper.pubmed_conflicts
             paper.pubmed_conflicts = conflicts
             paper.pubmed_hash = digest
             paper.pubmed_fetched_at = now
-            paper.save(update_fields=[*applied, "pubmed_conflicts", "pubmed_hash", "pubmed_fetched_at", "updated_at"])
+            paper.save(
+                update_fields=[*applied, *context, "pubmed_conflicts", "pubmed_hash", "pubmed_fetched_at", "updated_at"]
+            )
             if conflicts:
                 report.conflicts[record.pmid] = sorted(conflicts)
             if applied or relations_differ or conflicts_changed:
@@ -378,9 +383,11 @@ class Importer:
         defaults = {f.attname: f.get_default() for f in columns}
         rows = []
         for record, digest in new:
+            fields = paper_fields(record)
             values = {
                 **defaults,
-                **paper_fields(record),
+                **fields,
+                **context_of(fields["title"], fields["abstract"], fields["mesh_headings"])._asdict(),
                 "pmid": record.pmid,
                 "pubmed_hash": digest,
                 "imported_by_id": self.user.pk if self.user else None,

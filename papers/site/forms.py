@@ -20,6 +20,12 @@ SORTS = [("relevance", "Relevance"), ("newest", "Newest first")]
 MAX_TAGS = 10
 
 
+def unknown_value(message: str, value: str, code: str) -> forms.ValidationError:
+    """The error naming a value given: as a parameter, not written into the message, which the
+    API's filters format with its parameters (a "%" typed was a 500)."""
+    return forms.ValidationError(message.format("%(value)s"), code=code, params={"value": value})
+
+
 def tags_named(values) -> dict[str, Tag]:
     """Each value's tag, named by its slug, its name or any of its synonyms, in any case (one
     query of every tag's names: a taxonomy of tens, not a table to search); a value naming no tag
@@ -123,7 +129,7 @@ class SearchForm(forms.Form):
         named = tags_named(given)
         unknown = [value for value in given if value not in named]
         if unknown:
-            raise forms.ValidationError(UNKNOWN_TAG.format(", ".join(unknown)), code="unknown_tag")
+            raise unknown_value(UNKNOWN_TAG, ", ".join(unknown), "unknown_tag")
         self.tag_names = {tag.slug: tag.name for tag in named.values()}
         return list(self.tag_names)
 
@@ -135,7 +141,7 @@ class SearchForm(forms.Form):
             return ""
         topic = topic_named(given)
         if topic is None:
-            raise forms.ValidationError(UNKNOWN_TOPIC.format(given), code="unknown_topic")
+            raise unknown_value(UNKNOWN_TOPIC, given, "unknown_topic")
         self.topic_name = topic.name
         return topic.slug
 

@@ -13,11 +13,11 @@ from papers.tagging.matcher import TaggableText
 from papers.tagging.suggestions import TagSuggester
 
 RETAG_CHUNK = 500
-_TEXT_FIELDS = ("title", "abstract", "keywords", "mesh_headings", "chemicals")
+_TEXT_FIELDS = ("title", "abstract", "keywords", "mesh_headings", "chemicals", "organisms", "about_myeloma")
 
 
 def retag(papers: QuerySet[Paper], chunk_size: int = RETAG_CHUNK) -> tuple[int, int]:
-    """Refresh the suggestions of these papers, one transaction per chunk.
+    """Refresh the suggestions of these papers, and their claims' context, one transaction per chunk.
 
     Returns (papers read, tag and claim suggestion rows added, updated or withdrawn).
     """
@@ -30,5 +30,9 @@ def retag(papers: QuerySet[Paper], chunk_size: int = RETAG_CHUNK) -> tuple[int, 
         with transaction.atomic():
             texts = [TaggableText.of_paper(paper) for paper in chunk]
             changed += suggester.suggest_for(texts) + claims.suggest_for(texts)
+            # The claims' context too, read by the rules as they stand now.
+            Paper.objects.bulk_update(
+                [paper for paper in chunk if paper.refresh_context()], ["organisms", "about_myeloma"]
+            )
         read, last = read + len(chunk), chunk[-1].pk
     return read, changed

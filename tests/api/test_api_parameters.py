@@ -41,12 +41,12 @@ def test_a_claims_tag_is_named_by_slug_name_or_synonym_in_any_case(client, claim
 
 
 @pytest.mark.parametrize("name", ["agent", "target"])
-def test_an_unknown_claims_tag_is_a_400_that_says_so(client, claims, name):
-    response = client.get("/api/claims/", {name: "RANKLX"})
+@pytest.mark.parametrize("value", ["RANKLX", "RANKL%d"])
+def test_an_unknown_claims_tag_is_a_400_that_says_so(client, claims, name, value):
+    response = client.get("/api/claims/", {name: value})
     assert response.status_code == 400
-    assert response.json() == {
-        name: ["No such tag: RANKLX. A tag is named by its slug, its name or any of its synonyms."]
-    }
+    named = "A tag is named by its slug, its name or any of its synonyms."
+    assert response.json() == {name: [f"No such tag: {value}. {named}"]}
 
 
 def test_papers_take_a_tag_by_name_or_synonym_and_refuse_an_unknown_one(client, curated):
@@ -130,8 +130,9 @@ def test_a_topic_is_named_by_its_slug_or_name_in_any_case(client, curated):
         by_slug = client.get(f"/api/{endpoint}/", {"topic": "osteoclast-activation"}).json()
         by_name = client.get(f"/api/{endpoint}/", {"topic": "OSTEOCLAST ACTIVATION"}).json()
         assert by_name == by_slug and (by_slug if endpoint == "tags" else by_slug["results"])
-        response = client.get(f"/api/{endpoint}/", {"topic": "Osteoclast activity"})
-        assert response.status_code == 400
-        assert response.json() == {
-            "topic": ["No such topic: Osteoclast activity. A topic is named by its slug or its name."]
-        }
+        for unknown in ("Osteoclast activity", "Osteoclast 100%d"):  # a "%" as any other character
+            response = client.get(f"/api/{endpoint}/", {"topic": unknown})
+            assert response.status_code == 400
+            assert response.json() == {
+                "topic": [f"No such topic: {unknown}. A topic is named by its slug or its name."]
+            }

@@ -465,7 +465,7 @@ def test_api_lists_public_claims_with_the_finders_filters(client, public_claims)
         assert response.status_code == 400 and name in response.json(), bad
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
     names = {p["name"] for p in schema["paths"]["/api/claims/"]["get"]["parameters"]}
-    assert names == {"agent", "relation", "target", "page", "page_size"}
+    assert names == {"agent", "relation", "target", "myeloma", "organism", "page", "page_size"}
 
 
 def test_paper_api_shows_the_papers_confirmed_claims_only(client, public_claims):

@@ -45,7 +45,7 @@ def test_researcher_finds_mechanisms_and_follows_the_maps(page, live_server, map
     page.select_option("#id_relation", "increases")
     page.select_option("#id_target", "osteoclastogenesis")
     page.click("form.finder button")
-    page.wait_for_url("**/mechanisms/?agent=&relation=increases&target=osteoclastogenesis")
+    page.wait_for_url("**/mechanisms/?agent=&relation=increases&target=osteoclastogenesis&myeloma=&organism=")
     heading = page.inner_text("main h2")
     papers = asked.values("paper").distinct().count()
     assert heading.startswith(f"{asked.count()} claims in {papers} papers"), heading
@@ -58,6 +58,17 @@ def test_researcher_finds_mechanisms_and_follows_the_maps(page, live_server, map
     rankl = asked.filter(agent__slug="rankl").count()
     assert first.locator("blockquote").count() == min(rankl, 3) and first.locator("mark.claim-agent").count() >= 1
     shot(page, "1-finder")
+    # Each sentence gives its paper's context; "in mice only" keeps the papers studying mice.
+    contexts = page.locator("ol.claims .context").all_inner_texts()
+    assert len(contexts) == page.locator("ol.claims blockquote").count() and "Mice · not about myeloma" in contexts
+    page.select_option("#id_organism", "mice")
+    page.click("form.finder button")
+    page.wait_for_url("**/mechanisms/?agent=&relation=increases&target=osteoclastogenesis&myeloma=&organism=mice")
+    in_mice = asked.filter(paper__organisms__contains="Mice").count()
+    assert page.inner_text("main h2").startswith(f"{in_mice} claim"), page.inner_text("main h2")
+    assert 0 < in_mice < asked.count()
+    assert all("Mice" in context for context in page.locator("ol.claims .context").all_inner_texts())
+    page.go_back()
 
     first.locator("strong a:text-is('RANKL')").click()
     page.wait_for_url("**/tags/rankl/mechanisms/")

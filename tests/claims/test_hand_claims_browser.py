@@ -51,7 +51,9 @@ def test_a_curator_adds_a_claim_by_hand_and_the_public_sees_it_once_the_paper_is
     page.goto(public)
     claims = page.locator("section[aria-labelledby=claims-heading] li")
     assert claims.count() == 1  # the reader's own suggestion stays unseen until confirmed
-    assert claims.locator("strong").inner_text() == "Bone-marrow stromal cells produces TNF-α"
+    # The tag's name, then the sentence's own words for it.
+    stated = "Bone-marrow stromal cells (bone marrow (BM) stromal cell) produces TNF-α"
+    assert claims.locator("strong").inner_text() == stated
     assert claims.locator("mark.claim-target").inner_text() == "TNF-α"
     claims.get_by_role("link", name="Every paper stating it").click()
     page.wait_for_url("**/mechanisms/?agent=bmsc&relation=produces&target=tnf-a")

@@ -3,26 +3,13 @@ target with its papers and sentences; menus of the tags claims name, with counts
 answer said in a sentence; the names a sentence gives beside the tag; and load_demo's claims
 from the labelled set, confirmed or added by hand as a curator would, audited."""
 
-import io
 import json
 
-import pytest
-from django.core.management import call_command
-
 from papers.catalogue.models import Paper
-from papers.claims.demo import LABELLED, confirm_demo_claims, record_files
+from papers.claims.demo import LABELLED, confirm_demo_claims
 from papers.claims.maps import SENTENCES, claim_menus, find_claims
 from papers.claims.models import Claim
 from papers.curation.models import PaperEvent
-from tests.support.papers import set_status
-
-
-@pytest.fixture
-def labelled(taxonomy):
-    """The demo's claim records, approved, the labelled set's claims confirmed."""
-    call_command("import_pubmed", "--from-xml", *map(str, record_files()), stdout=io.StringIO())
-    set_status(Paper.objects.all(), Paper.Status.APPROVED)
-    return confirm_demo_claims()
 
 
 def test_the_demo_confirms_each_labelled_claim_of_its_papers_as_a_curator_would(labelled):

@@ -224,6 +224,12 @@ def _pages() -> dict[str, tuple[str, int, bool]]:
         # The menus' tags with counts, the totals, the statements (one row per agent, relation and
         # target) and their newest sentences.
         "claims: finder": (reverse("claim_finder"), 4, False),
+        # The papers in scope are conditions of the same statements.
+        "claims: finder, in myeloma papers on humans": (
+            reverse("claim_finder") + "?myeloma=only&organism=humans",
+            4,
+            False,
+        ),
         "claims: a tag's mechanisms": (reverse("neighbourhood", args=[agent]), 2, False),
         "claims: coverage map": (reverse("coverage"), 3, False),
         "feed, search": (reverse("search_feed", args=["atom"]) + "?q=patients", 5 + WORDS_READ, True),

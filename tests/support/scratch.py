@@ -1,6 +1,7 @@
 """Scratch databases and manage.py in a subprocess, as an operator runs it: shared by the
 backup, fault and deployment tests."""
 
+import json
 import os
 import subprocess
 import sys
@@ -64,6 +65,11 @@ def manage(url: str, *args: str, check: bool = True, **env) -> subprocess.Comple
     if check and result.returncode:
         raise AssertionError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
     return result
+
+
+def printed(url: str, code: str):
+    """The JSON that `code`, run by `manage.py shell -c` on the database at `url`, prints last."""
+    return json.loads(manage(url, "shell", "-c", code).stdout.strip().splitlines()[-1])
 
 
 # Curators at work on the demo collection: moderation, tag decisions of each kind, a group member.

@@ -1,4 +1,5 @@
-"""`manage.py retag`: re-run the tagger over stored papers (all, or some PMIDs)."""
+"""`manage.py retag`: re-run the tagger over stored papers (all, or some PMIDs), and refresh the
+context their claims are shown with."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -8,8 +9,8 @@ from papers.tagging.retagging import RETAG_CHUNK, retag
 
 class Command(BaseCommand):
     help = (
-        f"Re-run the tagger over stored papers in chunks of {RETAG_CHUNK}; confirmed, rejected and "
-        "curator-added tags are never touched."
+        f"Re-run the tagger over stored papers in chunks of {RETAG_CHUNK}, and refresh their claims' context; "
+        "confirmed, rejected and curator-added tags are never touched."
     )
 
     def add_arguments(self, parser):
