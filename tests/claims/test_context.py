@@ -95,7 +95,7 @@ def test_the_migration_fills_the_papers_already_stored(scratch_database):
     url = scratch_database(start="migrated")  # the suite's own database engine: CI runs the suite on both
     manage(url, "import_pubmed", "--from-xml", str(FIVE), *map(str, record_files()))
     imported = printed(url, STATE)
-    manage(url, "migrate", "-v0", "papers", "0026_search_document_tag_names")
+    manage(url, "migrate", "-v0", "papers", "0027_search_document_notice")
     manage(url, "migrate", "-v0")
     assert printed(url, STATE) == imported
     assert {(organisms, myeloma) for _, organisms, myeloma in imported} >= {("Mice", False), ("Humans", True)}

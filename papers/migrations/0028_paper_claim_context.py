@@ -29,7 +29,7 @@ def fill(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("papers", "0026_search_document_tag_names"),
+        ("papers", "0027_search_document_notice"),
     ]
 
     operations = [
