@@ -17,6 +17,8 @@ The notice types are named here as they were when this was written
 
 from django.db import migrations, models
 
+from ._sqlite import statistics_again
+
 NOTICE_TYPES = "'Published Erratum', 'Retraction of Publication', 'Expression of Concern', 'Comment'"
 FIELDS = ["paper", "public", "pub_year", "pub_month", "pub_day", "journal_title", "publication_type_ids", "approved_at"]
 FILL = (
@@ -48,15 +50,6 @@ def _fill(apps, schema_editor) -> None:
     schema_editor.execute(REWRITE.format(ids=ids), params=None)
 
 
-def _analyze_if_analyzed(apps, schema_editor) -> None:
-    """SQLite: the table's statistics again, if the database had any."""
-    if schema_editor.connection.vendor == "sqlite":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
-            if cursor.fetchone():
-                cursor.execute("ANALYZE papers_searchdocument")
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("papers", "0026_search_document_tag_names"),
@@ -70,5 +63,5 @@ class Migration(migrations.Migration):
             model_name="searchdocument",
             index=models.Index(fields=[*FIELDS, "notice"], name="searchdocument_facts"),
         ),
-        migrations.RunPython(_analyze_if_analyzed, migrations.RunPython.noop),
+        statistics_again("papers_searchdocument"),
     ]

@@ -2,11 +2,12 @@
 whether it is about myeloma, stored on the paper so that the mechanism finder filters on them in
 its own statements. Filled here for the papers already stored, a chunk at a time, by one UPDATE
 per chunk of the papers whose context is not the default; the importer, hand edits and `retag`
-keep it after."""
+keep it after. SQLite gets the table's planner statistics again (papers.migrations._sqlite)."""
 
 from django.db import migrations, models
 
 from papers.catalogue.context import context_of
+from ._sqlite import statistics_again
 from papers.search.indexing import CHUNK
 
 FILL = """WITH v(id, organisms, about_myeloma) AS (VALUES {rows})
@@ -49,4 +50,6 @@ class Migration(migrations.Migration):
             field=models.BooleanField(default=False, editable=False),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
+        # Adding the columns re-created the papers table on SQLite, without its statistics.
+        statistics_again("papers_paper"),
     ]
