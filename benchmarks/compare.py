@@ -1,5 +1,5 @@
 """`manage.py benchmark --compare REF`: this version's figures against another commit's, measured
-on the same machine, in turn.
+on the same machine, in turn; or, given BASE..TIP, one landed change alone (TIP against BASE).
 
 REF is checked out into a temporary git worktree with its own virtual environment (pip installs
 its requirements.txt, from pip's cache when it can). Then each round runs the benchmark command
@@ -44,24 +44,31 @@ class CompareError(Exception):
 
 
 def run(ref: str, options: list[str], rounds: int) -> dict:
-    """Both versions' figures (a list per round each) and the ratios of their medians."""
+    """Both versions' figures (a list per round each) and the ratios of their medians. REF may be
+    a range BASE..TIP (git's spelling): then TIP is measured against BASE, both checked out, which
+    is how a change that has landed is measured alone."""
     root = Path(settings.BASE_DIR)
+    base, _, tip = ref.partition("..")
     with tempfile.TemporaryDirectory(prefix="benchmark-compare-") as tmp:
-        tree = Path(tmp) / "ref"
-        _run(["git", "-C", str(root), "worktree", "add", "--detach", str(tree), ref], "check out")
+        trees = {"ref": Path(tmp) / "ref"} | ({"new": Path(tmp) / "new"} if tip else {})
         try:
-            python = _environment(tree)
-            versions = {
-                "new": ([sys.executable, str(root / "manage.py")], root),
-                "ref": ([str(python), str(tree / "manage.py")], tree),
-            }
+            versions = {"new": ([sys.executable, str(root / "manage.py")], root)}
+            for name, tree in trees.items():
+                _run(
+                    ["git", "-C", str(root), "worktree", "add", "--detach", str(tree), tip if name == "new" else base],
+                    "check out",
+                )
+                versions[name] = ([str(_environment(tree)), str(tree / "manage.py")], tree)
             figures = {"new": [], "ref": []}
             for round_ in range(rounds):
                 for name in ("new", "ref") if round_ % 2 == 0 else ("ref", "new"):
                     command, cwd = versions[name]
                     figures[name].append(_benchmark(command, cwd, options, name))
         finally:
-            subprocess.run(["git", "-C", str(root), "worktree", "remove", "--force", str(tree)], capture_output=True)
+            for tree in trees.values():
+                subprocess.run(
+                    ["git", "-C", str(root), "worktree", "remove", "--force", str(tree)], capture_output=True
+                )
     return {"ref": ref, "rounds": rounds, "figures": figures, "ratios": ratios(figures["new"], figures["ref"])}
 
 
@@ -136,15 +143,17 @@ def _median(runs: list[dict], name: str) -> float | None:
 
 def table(compared: dict) -> list[str]:
     """Lines of the printed comparison: one row per measure, marked when worse."""
+    base, _, tip = compared["ref"].partition("..")
+    new = tip or "new"
     lines = [
-        f"new ÷ {compared['ref']}, median of {compared['rounds']} round(s) each, rounds alternating;"
+        f"{new} ÷ {base}, median of {compared['rounds']} round(s) each, rounds alternating;"
         f" ! marks a figure worse by more than {WORSE:.0%}",
         "",
-        f"  {'measure':<52} {'new':>10} {compared['ref'][:10]:>10} {'ratio':>7}",
+        f"  {'measure':<52} {new[:10]:>10} {base[:10]:>10} {'ratio':>7}",
     ]
     for name, row in compared["ratios"].items():
         if row["new"] is None or row["ref"] is None:
-            only = "only new" if row["ref"] is None else f"only {compared['ref']}"
+            only = f"only {new}" if row["ref"] is None else f"only {base}"
             lines.append(f"  {name:<52} {_shown(row['new']):>10} {_shown(row['ref']):>10} {only}")
             continue
         ratio = "-" if row["ratio"] is None else f"{row['ratio']:.2f}"

@@ -26,7 +26,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from papers.catalogue.bulk import asynchronous_commit, chunks, cut, fitted, insert_rows, row_adapter, select_in
-from papers.catalogue.context import context_of
+from papers.catalogue.context import context_from
 from papers.catalogue.models import Author, Authorship, Paper, PublicationType
 from papers.claims.suggestions import ClaimSuggester
 from papers.pubmed.client import BATCH_SIZE, ESEARCH_LIMIT, EutilsError, PubMedClient, cause_of
@@ -387,7 +387,7 @@ class Importer:
             values = {
                 **defaults,
                 **fields,
-                **context_of(fields["title"], fields["abstract"], fields["mesh_headings"])._asdict(),
+                **context_from(fields["title"], fields["abstract"], [h.name for h in record.mesh_headings])._asdict(),
                 "pmid": record.pmid,
                 "pubmed_hash": digest,
                 "imported_by_id": self.user.pk if self.user else None,

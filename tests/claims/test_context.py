@@ -38,6 +38,7 @@ def mesh(*names: str) -> list[dict]:
         ("<i>Murine</i> bone", "In 12 patients with multiple myeloma.", [], ("Humans, Mice", True)),
         ("Zebrafish fins", "Humanized antibodies; a ratio.", [], ("Other animals", False)),
         ("Rat and zebrafish", "", [], ("Rats", False)),  # other animals only beside neither mice nor rats
+        ("", "RAT-derived cells of PATIENTS with Plasmacytomas.", [], ("Humans, Rats", True)),
         # The word decides about myeloma whatever the headings say.
         ("Bone loss in myeloma", "", mesh("Humans"), ("Humans", True)),
         ("", "", [{"broken": True}], ("", False)),  # a stored heading of the wrong shape is no heading

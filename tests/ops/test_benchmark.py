@@ -134,3 +134,9 @@ def test_a_comparison_marks_what_is_worse_and_what_one_side_lacks():
     printed = "\n".join(table({"ref": "e14ca9e", "rounds": 2, "figures": {"new": new, "ref": ref}, "ratios": rows}))
     assert "1 figure(s) worse by more than 10%: browse.topic.page.p50" in printed
     assert re.search(r"claims\.finder\.page\.p95 +45 +- only new", printed)
+    # A range names its two commits: TIP ÷ BASE.
+    ranged = "\n".join(
+        table({"ref": "e6c2521..216fd08", "rounds": 2, "figures": {"new": new, "ref": ref}, "ratios": rows})
+    )
+    assert ranged.startswith("216fd08 ÷ e6c2521, median of 2 round(s)")
+    assert re.search(r"claims\.finder\.page\.p95 +45 +- only 216fd08", ranged)

@@ -47,7 +47,8 @@ class Command(BaseCommand):
             "--compare",
             metavar="REF",
             help="Measure this version and the git commit REF in turn (REF in a temporary worktree "
-            "with its own virtual environment) and print the ratios, new ÷ REF.",
+            "with its own virtual environment) and print the ratios, new ÷ REF; REF may be a range "
+            "BASE..TIP, to measure TIP against BASE (both checked out).",
         )
         parser.add_argument(
             "--rounds",
