@@ -20,6 +20,8 @@ from papers.tagging.models import PaperTag
 # page that finds nothing stays within a few statements of a result page.
 MAX_TERMS = 4
 _PHRASE = re.compile(r'"[^"]+"?')
+# A tag's topic and the topic's parent (the tree has two levels).
+_TOPICS = ("topic_id", "topic__slug", "topic__name", "topic__parent_id", "topic__parent__slug", "topic__parent__name")
 
 
 @dataclass
@@ -56,15 +58,16 @@ def way_on(form: SearchForm, kwargs: dict, results: Results) -> WayOn | None:
 def _named(terms: list[str]) -> list[Link]:
     """The tags (by name or synonym) and topics (by name) that the terms name, any case, with
     the number of public papers each lists (as its page counts them): two statements, the
-    tags with their topics, then one count of each named tag's and topic's papers."""
+    tags' names with their topics', then one count of each named tag's and topic's papers. The
+    names are read as rows, not models: a search page reads them all to find one or none."""
     wanted = {term.casefold() for term in terms}
     tags, topics = {}, {}
-    for tag in Tag.objects.select_related("topic__parent"):
-        if wanted & {name.casefold() for name in (tag.slug, tag.name, *tag.synonyms)}:
-            tags[tag.pk] = tag
-        for topic in filter(None, (tag.topic, tag.topic.parent)):
-            if topic.name.casefold() in wanted:
-                topics[topic.pk] = topic
+    for pk, slug, name, synonyms, *topic_columns in Tag.objects.values_list("pk", "slug", "name", "synonyms", *_TOPICS):
+        if wanted & {each.casefold() for each in (slug, name, *synonyms)}:
+            tags[pk] = (slug, name)
+        for topic_pk, topic_slug, topic_name in (topic_columns[:3], topic_columns[3:]):
+            if topic_pk is not None and topic_name.casefold() in wanted:
+                topics[topic_pk] = (topic_slug, topic_name)
     if not (tags or topics):
         return []
     in_topic = {pk: Q(tag__topic=pk) | Q(tag__topic__parent=pk) for pk in topics}
@@ -77,9 +80,9 @@ def _named(terms: list[str]) -> list[Link]:
         )
     )
     return [
-        *(Link(f"Tag: {tag.name}", reverse("tag", args=[tag.slug]), counts[f"tag_{pk}"]) for pk, tag in tags.items()),
+        *(Link(f"Tag: {name}", reverse("tag", args=[slug]), counts[f"tag_{pk}"]) for pk, (slug, name) in tags.items()),
         *(
-            Link(f"Topic: {topic.name}", reverse("topic", args=[topic.slug]), counts[f"topic_{pk}"])
-            for pk, topic in topics.items()
+            Link(f"Topic: {name}", reverse("topic", args=[slug]), counts[f"topic_{pk}"])
+            for pk, (slug, name) in topics.items()
         ),
     ]
