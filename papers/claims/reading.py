@@ -46,8 +46,6 @@ class SentencesToRead:
     def count(self) -> int:
         return self.rows.count()
 
-    __len__ = count
-
     def __getitem__(self, index: int | slice) -> ToRead | list[ToRead]:
         if isinstance(index, slice):
             return _resolved(list(self.rows[index]))
