@@ -36,6 +36,7 @@ _NOT_MEASURES = {
     "pages",
     "deep_page",
     "query",
+    "sentences",
 }
 
 

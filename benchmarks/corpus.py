@@ -3,8 +3,9 @@
 The real MEDLINE records come first (at most all of them); more papers are the same records
 again under new PMIDs (copy k of PMID p is p + k × COPY_STRIDE), also through the importer.
 Then a share of papers is approved and every tagger suggestion confirmed in bulk (a
-throw-away corpus needs no audit trail), and the search index is rebuilt for the confirmed
-tags. Every step is timed: the figures go in the report.
+throw-away corpus needs no audit trail), "Sentences to read" is filled up to UNREAD_SENTENCES
+with copies of the stored sentences, and the search index is rebuilt for the confirmed tags.
+Every step is timed: the figures go in the report.
 """
 
 import dataclasses
@@ -13,7 +14,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Iterator
-from itertools import islice
+from itertools import cycle, islice
 from pathlib import Path
 
 from django.core.management import call_command
@@ -21,8 +22,11 @@ from django.db import connection
 from django.db.models.functions import Mod
 from django.utils import timezone
 
+from papers.catalogue.bulk import insert_rows, row_adapter
 from papers.catalogue.models import Paper
-from papers.claims.models import Claim
+from papers.claims.comentions import COLUMNS
+from papers.claims.models import Claim, CoMention
+from papers.claims.reading import sentences_to_read
 from papers.pubmed.importer import Importer
 from papers.pubmed.medline import iter_records, open_xml
 from papers.search.indexing import rebuild
@@ -30,6 +34,7 @@ from papers.tagging.models import PaperTag
 
 COPY_STRIDE = 100_000_000  # real PMIDs are below 40 million; MAX_PMID allows nine copies
 APPROVED_TENTHS = 8  # papers whose id ends in 0-7 are approved: 80 % public
+UNREAD_SENTENCES = 10_000  # the length of "Sentences to read" its target is held to
 
 
 class BenchmarkError(Exception):
@@ -97,9 +102,9 @@ def import_copies(files: list[Path], originals: int, papers: int) -> dict:
 
 
 def curate() -> dict:
-    """Approve a share of papers, confirm every tag and claim suggestion, and rebuild the index
-    (it holds confirmed tags): what makes tag pages, topic pages, facets and the claim maps worth
-    measuring."""
+    """Approve a share of papers, confirm every tag and claim suggestion, fill "Sentences to
+    read" to UNREAD_SENTENCES and rebuild the index (it holds confirmed tags): what makes tag
+    pages, topic pages, facets and the claim pages worth measuring."""
     now = timezone.now()
     start = time.perf_counter()
     approved = (
@@ -111,6 +116,7 @@ def curate() -> dict:
         status=PaperTag.Status.CONFIRMED, reviewed_at=now
     )
     claims = Claim.objects.filter(status=Claim.Status.SUGGESTED).update(status=Claim.Status.CONFIRMED, reviewed_at=now)
+    unread = _unread_sentences(UNREAD_SENTENCES)
     curated = time.perf_counter() - start
     start = time.perf_counter()
     indexed = rebuild()
@@ -120,6 +126,7 @@ def curate() -> dict:
         "approved": approved,
         "tags_confirmed": confirmed,
         "claims_confirmed": claims,
+        "sentences_to_read": unread,
         "curation_s": round(curated, 1),
         "index_rebuild_s": round(rebuilt, 1),
         "index_rebuild_per_s": round(indexed / rebuilt),
@@ -142,6 +149,24 @@ def _timed_import(importer: Importer, batches) -> dict:
     if report.failed:
         raise BenchmarkError(f"The benchmark import failed: {dict(list(report.failed.items())[:3])}")
     return {"records": len(report.created), "seconds": seconds, "summary": report.summary()}
+
+
+def _unread_sentences(wanted: int) -> int:
+    """Fill "Sentences to read" up to `wanted` sentences with copies of the stored ones, on papers
+    that have none (the records seldom name two tags in a sentence, and every claim suggested is
+    confirmed above, deciding its sentence); returns the list's length."""
+    have = sentences_to_read().count()
+    sources = list(CoMention.objects.order_by("pk").values_list("field", "sentence_start", "sentence", "tags"))
+    free = list(Paper.objects.filter(co_mentions__isnull=True).order_by("pk").values_list("pk", flat=True))
+    if have >= wanted or not sources or not free:
+        return have
+    adapt = row_adapter([CoMention._meta.get_field(name) for name in COLUMNS])
+    rows = [
+        adapt((free[i % len(free)], field, i // len(free), start, sentence, tags, False))
+        for i, (field, start, sentence, tags) in zip(range(wanted - have), cycle(sources))
+    ]
+    insert_rows(CoMention, COLUMNS, rows)
+    return have + len(rows)
 
 
 def _analyze() -> None:

@@ -12,7 +12,9 @@ import statistics
 import time
 from collections.abc import Callable
 
+from django.contrib.auth.models import Group, User
 from django.core.cache import caches
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
@@ -21,6 +23,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from papers.catalogue.models import Paper, Tag, Topic
+from papers.claims import reading
+from papers.claims.admin import ClaimAdmin
 from papers.claims.maps import coverage, find_claims, neighbourhood
 from papers.claims.models import Claim
 from papers.search import match, search_ids
@@ -224,8 +228,27 @@ def claim_maps(pages: Pages, samples_each: int = 5) -> dict:
             [(pages.url("claim_finder", params=params), lambda a=args: find_claims(*a)) for params, args in finder],
         ),
         "coverage": guarded(_timed_pages)(pages, [(pages.url("coverage"), coverage)]),
+        "sentences_to_read": sentences_to_read(pages),
     }
     return figures
+
+
+@guarded
+def sentences_to_read(pages: Pages) -> dict:
+    """The admin's "Sentences to read", its first page as a curator (one of the Curators, who
+    review tags) sees it, beside its floor: the list's length and first page (papers.claims.reading)."""
+    curator = User.objects.create_user("benchmark-curator", is_staff=True)
+    curator.groups.add(Group.objects.get(name="Curators"))
+    as_curator = Pages(pages.samples)
+    as_curator.client.force_login(curator)
+
+    def floor():
+        return Paginator(reading.sentences_to_read(), ClaimAdmin.sentences_per_page).page(1).object_list
+
+    return {
+        "sentences": reading.sentences_to_read().count(),
+        **_timed_pages(as_curator, [(pages.url("admin:papers_claim_sentences"), floor)]),
+    }
 
 
 def _timed_pages(pages: Pages, urls: list[tuple[str, Callable[[], object]]]) -> dict:

@@ -14,7 +14,7 @@ from papers.catalogue.models import (  # noqa: F401
     Tag,
     Topic,
 )
-from papers.claims.models import Claim, ClaimQuerySet, SentenceDecision  # noqa: F401
+from papers.claims.models import Claim, ClaimQuerySet, CoMention, SentenceDecision  # noqa: F401
 from papers.curation.models import PaperEvent, PendingPaper, ScreeningScore  # noqa: F401
 from papers.pubmed.models import ImportRun  # noqa: F401
 from papers.search.models import DocumentVector, IdListField, SearchDocument, VectorIndex  # noqa: F401

@@ -203,6 +203,17 @@ class _Trigger:
     word: str
 
 
+@dataclass(frozen=True)
+class CoMentioning:
+    """A sentence naming two or more tags: where it starts in the text given, its text, every
+    mention in it (offsets in the sentence) and the claims it states (offsets in the text given)."""
+
+    start: int
+    text: str
+    mentions: list[Mention]
+    claims: list[Extracted]
+
+
 class ClaimExtractor:
     def __init__(self, tagger: Tagger):
         self.tagger = tagger
@@ -210,13 +221,19 @@ class ClaimExtractor:
     def claims(self, text: str) -> list[Extracted]:
         """The claims of plain text, sentence by sentence, one per (agent, relation, target) and
         sentence (the first reading wins)."""
-        found: list[Extracted] = []
+        return [claim for sentence in self.co_mentioning(text) for claim in sentence.claims]
+
+    def co_mentioning(self, text: str) -> list[CoMentioning]:
+        """The sentences of plain text that name two or more tags, in order, with their claims:
+        one pass of the tagger serves the claims and the sentences left to a curator to read."""
+        found: list[CoMentioning] = []
         starts = [*sentence_starts(text), len(text)]
         for start, end in zip(starts, starts[1:]):
             sentence = text[start:end].rstrip()
             mentions = self.tagger.mentions(sentence)
             if len({m.slug for m in mentions}) >= 2:
-                found.extend(_shift(claim, start) for claim in sentence_claims(sentence, mentions))
+                claims = [_shift(claim, start) for claim in sentence_claims(sentence, mentions)]
+                found.append(CoMentioning(start, sentence, mentions, claims))
         return found
 
 

@@ -150,3 +150,30 @@ class SentenceDecision(models.Model):
 
     def __str__(self):
         return f"No claim in {self.field}:{self.sentence_start} of {self.paper_id}"
+
+
+class CoMention(models.Model):
+    """A sentence of a paper's title or abstract that names two or more tags, as the reader last
+    read it (on import, `retag` and a hand edit of the text, which replace a paper's rows): what
+    "Sentences to read" (papers.claims.reading) lists, marks and offers its choices from without
+    reading the paper again. Whether a curator has decided it is asked of Claim and
+    SentenceDecision when the list is read, so a decision needs no write here."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="co_mentions", db_index=False)
+    field = models.CharField(max_length=10, help_text="title or abstract")
+    place = models.PositiveIntegerField(help_text="The sentence's rank among the paper's, the title's first.")
+    # Named as Claim names its sentence: plain text, where it starts in its field's plain text.
+    sentence_start = models.PositiveIntegerField()
+    sentence = models.TextField()
+    # [[tag id, start, end], …]: the first mention of each tag named, in the order named, as
+    # character offsets in the sentence.
+    tags = models.JSONField(default=list)
+    suggested = models.BooleanField(default=False, help_text="The reader suggested a claim from it.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["paper", "place"], name="comention_unique")]
+        # The list's order: suggested first, then by paper and place.
+        indexes = [models.Index(fields=["-suggested", "paper", "place"], name="comention_order")]
+
+    def __str__(self):
+        return f"{self.field}:{self.sentence_start} of {self.paper_id}"

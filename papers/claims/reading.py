@@ -1,25 +1,26 @@
 """ "Sentences to read": every sentence of a title or abstract that names two or more tags and
 that no curator has decided, so a curator can reach every claim a paper states whatever the
 reader finds. A sentence is decided by a confirmed or rejected claim read from it, or by a
-"states no claim" decision (SentenceDecision).
+"states no claim" decision (SentenceDecision), on the same sentence text: a corrected abstract
+brings a changed sentence back even where it starts at the same place.
 
-The reader gives no confidence value, so the order is the one it does give: sentences with a
-suggested claim first, then the rest; within each, by paper and place in the paper. The list is
-computed from the papers the tagger tagged with two or more tags (any status: a rejected tag is
-still named by its sentence) in a fixed number of queries, whatever its length.
+The sentences are the ones the reader stored when it last read each paper (CoMention, written
+by papers.claims.comentions); the list is one query over them, decisions left out in SQL, so a
+page takes the same few statements whatever the list's length. The reader gives no confidence
+value, so the order is the one it does give: sentences with a suggested claim first, then the
+rest; within each, by paper and place in the paper.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Exists, OuterRef, QuerySet
 
 from papers.catalogue.models import Paper, Tag
-from papers.claims.models import Claim, SentenceDecision
-from papers.claims.review import Sentence, sentences_of
+from papers.claims.models import Claim, CoMention, SentenceDecision
+from papers.claims.review import Sentence
 from papers.tagging.matcher import Mention
-from papers.tagging.suggestions import TagSuggester
 
 DECIDED = (Claim.Status.CONFIRMED, Claim.Status.REJECTED)
 
@@ -35,38 +36,62 @@ class ToRead:
     suggested: list[Claim]
 
 
-def sentences_to_read() -> list[ToRead]:
-    """The whole list, in its order (the admin pages it)."""
-    tags = list(Tag.objects.all())
-    by_slug = {tag.slug: tag for tag in tags}
-    tagger = TagSuggester(tags).tagger
-    papers = list(
-        Paper.objects.annotate(tagged=Count("paper_tags"))
-        .filter(tagged__gte=2)
-        .only("pk", "pmid", "title", "abstract")
-        .order_by("pk")
+class SentencesToRead:
+    """The list, read a slice at a time (a Paginator pages it): its length is one COUNT, a slice
+    three more statements (its sentences with their papers, their tags, their suggested claims)."""
+
+    def __init__(self, rows: QuerySet[CoMention]):
+        self.rows = rows
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def __getitem__(self, index: int | slice) -> ToRead | list[ToRead]:
+        if isinstance(index, slice):
+            return _resolved(list(self.rows[index]))
+        found = _resolved(list(self.rows[index : index + 1]))
+        if not found:
+            raise IndexError(index)
+        return found[0]
+
+    def __iter__(self):
+        return iter(_resolved(list(self.rows)))
+
+
+def sentences_to_read() -> SentencesToRead:
+    """The whole list, in its order."""
+    same = {name: OuterRef(name) for name in ("paper", "field", "sentence_start", "sentence")}
+    decided = Claim.objects.filter(status__in=DECIDED, **same)
+    no_claim = SentenceDecision.objects.filter(**same)
+    rows = (
+        CoMention.objects.filter(~Exists(decided), ~Exists(no_claim))
+        .select_related("paper")
+        .only("paper__pmid", *(f.name for f in CoMention._meta.concrete_fields))
+        .order_by("-suggested", "paper_id", "place")
     )
-    # Every paper's decisions and suggestions, not an IN list of the papers' ids (too long for
-    # SQLite's parameters at 100,000 papers). A decision holds for the sentence it was made on:
-    # a corrected abstract brings a changed sentence back even where it starts at the same place.
-    decided = set(
-        Claim.objects.filter(status__in=DECIDED).values_list("paper_id", "field", "sentence_start", "sentence")
-    )
-    decided.update(SentenceDecision.objects.values_list("paper_id", "field", "sentence_start", "sentence"))
+    return SentencesToRead(rows)
+
+
+def _resolved(rows: list[CoMention]) -> list[ToRead]:
+    """The rows as ToRead: their tags in one query, the suggested claims of those suggested in one."""
+    tags = Tag.objects.in_bulk({tag_id for row in rows for tag_id, _, _ in row.tags})
     suggested: dict[tuple[int, str, int], list[Claim]] = {}
-    for claim in Claim.objects.filter(status=Claim.Status.SUGGESTED).select_related("agent", "target"):
-        suggested.setdefault((claim.paper_id, claim.field, claim.sentence_start), []).append(claim)
+    papers = {row.paper_id for row in rows if row.suggested}
+    if papers:
+        for claim in Claim.objects.filter(status=Claim.Status.SUGGESTED, paper_id__in=papers).select_related(
+            "agent", "target"
+        ):
+            suggested.setdefault((claim.paper_id, claim.field, claim.sentence_start), []).append(claim)
     found = []
-    for paper in papers:
-        for sentence in sentences_of(paper):
-            key = (paper.pk, sentence.field, sentence.start)
-            if (*key, sentence.text) in decided:
-                continue
-            first: dict[str, Mention] = {}
-            for mention in tagger.mentions(sentence.text):
-                first.setdefault(mention.slug, mention)
-            if len(first) >= 2:
-                named = [(by_slug[slug], mention) for slug, mention in first.items()]
-                found.append(ToRead(paper, sentence, named, suggested.get(key, [])))
-    found.sort(key=lambda item: not item.suggested)  # stable: paper and place kept within each
+    for row in rows:
+        text = row.sentence
+        named = [
+            (tags[tag_id], Mention(tags[tag_id].slug, start, end, text[start:end]))
+            for tag_id, start, end in row.tags
+            if tag_id in tags
+        ]
+        sentence = Sentence(row.field, row.sentence_start, row.sentence_start + len(text), text)
+        found.append(
+            ToRead(row.paper, sentence, named, suggested.get((row.paper_id, row.field, row.sentence_start), []))
+        )
     return found

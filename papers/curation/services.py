@@ -15,10 +15,13 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from papers.catalogue.models import PUBMED_FIELDS, Paper
+from papers.claims.suggestions import ClaimSuggester
 from papers.curation.models import PaperEvent
 from papers.curation.tasks import request_rescore
 from papers.search.indexing import index_papers, refresh_facts
+from papers.tagging.matcher import TaggableText
 from papers.tagging.models import PaperTag
+from papers.tagging.suggestions import TagSuggester
 
 MODERATE = "papers.moderate_paper"
 REVIEW_TAGS = "papers.change_papertag"
@@ -136,9 +139,10 @@ def add_tag(paper: Paper, tag, user, evidence: str = "", *, field: str = "", mat
 def edit_paper(paper: Paper, user, values: dict, note: str = "") -> Paper:
     """Change a stored paper by hand: `values` maps field names (publication_types too) to new
     values. A field PubMed supplies joins `edited_fields`, so re-imports leave it alone and put
-    PubMed's differing value in `pubmed_conflicts`; the edit is audited as {field: [old, new]}
-    and the paper re-indexed, in one transaction. Values equal to the stored ones are no change;
-    no change, no write and no event. Status and bookkeeping fields are refused (NOT_EDITABLE)."""
+    PubMed's differing value in `pubmed_conflicts`; the edit is audited as {field: [old, new]},
+    the paper re-indexed and, where its title or abstract changed, its claims and sentences
+    naming two or more tags read again, in one transaction. Values equal to the stored ones are
+    no change; no change, no write and no event. Status and bookkeeping fields are refused (NOT_EDITABLE)."""
     _require(user, EDIT, "You may not edit papers.")
     _check_editable(values)
     _check_values(paper, values)
@@ -164,6 +168,8 @@ def edit_paper(paper: Paper, user, values: dict, note: str = "") -> Paper:
             note=note.strip(),
         )
         index_papers([paper.pk])  # a hand-edited title or abstract is searched at once
+        if changes.keys() & {"title", "abstract"}:
+            ClaimSuggester(TagSuggester.from_database()).suggest_for([TaggableText.of_paper(paper)])
     return paper
 
 

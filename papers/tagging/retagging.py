@@ -17,7 +17,8 @@ _TEXT_FIELDS = ("title", "abstract", "keywords", "mesh_headings", "chemicals", "
 
 
 def retag(papers: QuerySet[Paper], chunk_size: int = RETAG_CHUNK) -> tuple[int, int]:
-    """Refresh the suggestions of these papers, and their claims' context, one transaction per chunk.
+    """Refresh the suggestions of these papers, their stored sentences naming two or more tags
+    and their claims' context, one transaction per chunk.
 
     Returns (papers read, tag and claim suggestion rows added, updated or withdrawn).
     """

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from papers.catalogue.models import Paper, Tag
 from papers.claims import reading, review
 from papers.claims.models import Claim, SentenceDecision
+from papers.curation import services as curation
 from papers.curation.models import PaperEvent
 from papers.curation.services import CurationError
 from papers.tagging.retagging import retag
@@ -195,7 +196,7 @@ def test_a_decision_holds_for_its_sentence_not_for_what_replaces_it(paper, staff
     review.no_claim(paper, staff.curator, sentence=serum)
     assert (1, serum) not in listed()
     changed = ABSTRACT.replace("Serum TNF-α and DKK-1 were measured together.", "Serum TNF-α and DKK-1 rose together.")
-    Paper.objects.filter(pk=paper.pk).update(abstract=changed)
+    curation.edit_paper(paper, staff.curator, {"abstract": changed})
     paper.refresh_from_db()
     assert key_of(paper, "Serum TNF-α and DKK-1 rose together.") == serum
     assert (1, serum) in listed()

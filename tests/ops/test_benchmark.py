@@ -57,7 +57,12 @@ def test_benchmark_reports_every_figure_on_a_tiny_corpus():
     assert imported["import_without_claims_seconds_median"] > 0
     assert imported["claim_suggestion_overhead_pct"] == figures["targets"]["claim_suggestion_overhead_pct"]["value"]
     claims = figures["claims"]
-    assert set(claims) == {"neighbourhood", "finder", "coverage"} and figures["corpus"]["claims_confirmed"] >= 1
+    assert set(claims) == {"neighbourhood", "finder", "coverage", "sentences_to_read"}
+    assert figures["corpus"]["claims_confirmed"] >= 1
+    # The list of sentences to read is filled with copies of the stored ones to the length its target names.
+    assert claims["sentences_to_read"]["sentences"] == figures["corpus"]["sentences_to_read"] == 10_000
+    assert claims["sentences_to_read"]["max_sql_queries"] <= 10
+    assert figures["targets"]["sentences_to_read_p95_ms"]["value"] == claims["sentences_to_read"]["page"]["p95"]
     # The demo's one claim may fall outside the approved share: then only the unfiltered finder is timed.
     assert claims["finder"]["pages"] in (1, 3) and claims["coverage"]["max_sql_queries"] <= 10
     assert figures["targets"]["claim_pages_p95_ms"]["value"] is not None
