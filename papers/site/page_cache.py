@@ -54,7 +54,7 @@ def cached_page(view, params: tuple[str, ...] = ()):
     @require_safe
     def wrapped(request, *args, **kwargs):
         if not settings.PAGE_CACHE_SECONDS:
-            return _render(view, request, _known(request, params), args, kwargs)
+            return _render(view, request, params, args, kwargs)
         pages = caches["pages"]
         # The whole URL: a paper page's canonical link names the scheme and host it was asked by.
         day = timezone.localdate()
@@ -66,7 +66,7 @@ def cached_page(view, params: tuple[str, ...] = ()):
             response = HttpResponse(content, headers=headers)
             response[HEADER] = "hit"
             return response
-        response = _render(view, request, _known(request, params), args, kwargs)
+        response = _render(view, request, params, args, kwargs)
         if response.status_code == 200 and not response.streaming:
             if hasattr(response, "render"):  # a TemplateResponse (the sitemaps') is rendered late
                 response.render()
@@ -100,6 +100,7 @@ def _known(request, params: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(name, value) for name in params if name in given for value in given.getlist(name)]
 
 
-def _render(view, request, query: list[tuple[str, str]], args, kwargs):
-    request.GET = QueryDict(urlencode(query))
+def _render(view, request, params: tuple[str, ...], args, kwargs):
+    """The view, shown only the parameters it reads."""
+    request.GET = QueryDict(urlencode(_known(request, params)))
     return view(request, *args, **kwargs)
