@@ -19,11 +19,11 @@ from django.utils.safestring import mark_safe
 
 from papers.catalogue.models import Paper, PublicationType, Tag
 from papers.search.backends import SearchBackend, backend
-from papers.search.query import ParsedQuery, TagNames, parse
+from papers.search.query import Named, ParsedQuery, TagNames, parse
 from papers.search.scope import DOCUMENTS, Scope, SearchFilters
 from papers.tagging.matcher import Tagger, TagTerms
 from papers.tagging.models import PaperTag
-from papers.tagging.suggestions import tag_terms
+from papers.tagging.suggestions import terms_of
 
 FACETS = ("tags", "years", "journals", "publication_types")
 FACET_LIMIT = 20  # journals and tags shown; years and publication types are few
@@ -66,6 +66,7 @@ class Facets:
     journals: list[FacetValue] = field(default_factory=list)
     publication_types: list[FacetValue] = field(default_factory=list)
     recent: int = 0  # matches approved since the time asked
+    named: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, slug) -> public papers
 
 
 @dataclass
@@ -82,6 +83,7 @@ class Results:
     facets: Facets
     expanded: list[tuple[str, list[str]]]  # (the user's term, the synonyms also searched)
     message: str = ""  # a polite word for an empty or unusable query
+    named: list[tuple[Named, int]] = field(default_factory=list)  # search(count_named=…)
 
 
 def search(
@@ -94,20 +96,44 @@ def search(
     expand_synonyms: bool = True,
     facets: Collection[str] = FACETS,
     recent_since: datetime | None = None,
+    count_named: Collection[str] = (),
 ) -> Results:
     """One page of public papers matching the query, best first (or newest first), with the
-    `facets` asked for (years always: they give the total) over all matches, and with
-    `recent_since`, how many of them were approved since then. Never raises on user input: an
-    unusable query gives no hits and a message."""
-    found = match(query, filters, expand_synonyms)
+    `facets` asked for (years always: they give the total) over all matches; with
+    `recent_since`, how many of them were approved since then; and with `count_named`, the tags
+    and topics those terms name, each with the public papers it lists (what a page offers
+    beside its results), counted in the same statement. Never raises on user input: an unusable
+    query gives no hits and a message."""
+    names = tag_names() if count_named else None
+    found = match(query, filters, expand_synonyms, names)
     if found.is_empty:
         return Results([], 0, Facets(), found.parsed.expanded, found.parsed.message)
+    named = names.named_by(count_named) if names else []
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
     offset = (max(page, 1) - 1) * page_size
-    total, counts, page_ids = found.page(sort, limit=page_size, offset=offset, facets=facets, recent_since=recent_since)
+    total, counts, page_ids = found.page(
+        sort, limit=page_size, offset=offset, facets=facets, recent_since=recent_since, named=named
+    )
+    counted = _counted(named, counts)
     if not total:
-        return Results([], 0, Facets(), found.parsed.expanded, "No papers match this search.")
-    return Results(found.hits(page_ids), total, counts, found.parsed.expanded)
+        return Results([], 0, Facets(), found.parsed.expanded, "No papers match this search.", counted)
+    return Results(found.hits(page_ids), total, counts, found.parsed.expanded, named=counted)
+
+
+def count_named(terms: Collection[str]) -> list[tuple[Named, int]]:
+    """The tags and topics the terms name, each with the public papers it lists, on their own:
+    two statements (the tags' names, then the counts)."""
+    named = tag_names().named_by(terms)
+    if not named:
+        return []
+    sql, params = _named_counts(named)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(sql), params)
+        return _counted(named, _read_page(cursor.fetchall())[1])
+
+
+def _counted(named: list[Named], counts: Facets) -> list[tuple[Named, int]]:
+    return [(each, counts.named.get((each.kind, each.slug), 0)) for each in named]
 
 
 def search_ids(
@@ -139,12 +165,15 @@ def approved_last_ids(
     return found.approved_last(limit)
 
 
-def match(query: str, filters: SearchFilters | None = None, expand_synonyms: bool = True) -> "Matching":
-    """The query parsed (tag synonyms looked up once) and the public papers the filters leave.
-    Without words but with filters, every filtered paper matches: browsing a tag, a topic or a
-    journal."""
-    parsed = parse(query, tag_names() if expand_synonyms and query and not query.isspace() else None)
-    return Matching(parsed, backend(), Scope(filters or SearchFilters()))
+def match(
+    query: str, filters: SearchFilters | None = None, expand_synonyms: bool = True, names: TagNames | None = None
+) -> "Matching":
+    """The query parsed (tag synonyms looked up once, unless the tags' `names` are given) and the
+    public papers the filters leave. Without words but with filters, every filtered paper
+    matches: browsing a tag, a topic or a journal."""
+    if names is None and expand_synonyms and query and not query.isspace():
+        names = tag_names()
+    return Matching(parse(query, names if expand_synonyms else None), backend(), Scope(filters or SearchFilters()))
 
 
 @dataclass
@@ -168,11 +197,12 @@ class Matching:
         offset: int,
         facets: Collection[str] = (),
         recent_since: datetime | None = None,
+        named: Collection[Named] = (),
     ) -> tuple[int, Facets, list[tuple[int, float]]]:
         """How many papers match, the counts per year and per each facet named (and of those
-        approved since `recent_since`), and (paper id, rank) of one slice in `sort` order: one
-        statement, in which the matching set is found and ranked once (a materialized CTE), then
-        cut and grouped per facet."""
+        approved since `recent_since`, and the public papers each of `named` lists), and (paper
+        id, rank) of one slice in `sort` order: one statement, in which the matching set is found
+        and ranked once (a materialized CTE), then cut and grouped per facet."""
         # Browsing has nothing to rank by: newest first, whatever the sort asked.
         order = _ORDER["newest"] if self.parsed.is_empty else _ORDER.get(sort, _ORDER["relevance"])
         sql, params = _page_statement(
@@ -183,6 +213,7 @@ class Matching:
             limit,
             offset,
             recent_since,
+            named,
         )
         # The backend's settings are for matching words; browsing reads papers by their indexes.
         settings = "" if self.parsed.is_empty else self.engine.statement_settings()
@@ -224,19 +255,61 @@ class Matching:
         return f"WITH m AS MATERIALIZED ({ranked})", ranked_params
 
 
+# A tag's own fields, then its topic's and the topic's parent's (the tree has two levels).
+_NAMES = ("pk", "slug", "name", "synonyms", "exclusions", "topic__slug", "topic__name")
+_NAMES += ("topic__parent__slug", "topic__parent__name")
+
+
 def tag_names() -> TagNames:
-    """The tags' names as the query parser reads them: read on each search (a few dozen rows),
-    compiled into a matcher only when they have changed."""
-    return _compiled_names(tuple(map(tag_terms, Tag.objects.only("slug", "name", "synonyms", "exclusions"))))
+    """The tags' names as the query parser reads them, with their topics': read on each search as
+    rows (a few dozen), compiled into a matcher only when they have changed."""
+    # Each tag: its key, its terms, and the (slug, name) of its topic and of the topic's parent.
+    return _compiled_names(
+        tuple(
+            (row[0], terms_of(*row[1:5]), tuple(topic for topic in (row[5:7], row[7:9]) if topic[0] is not None))
+            for row in Tag.objects.values_list(*_NAMES)
+        )
+    )
 
 
 @lru_cache(maxsize=2)
-def _compiled_names(tags: tuple[TagTerms, ...]) -> TagNames:
+def _compiled_names(tags: tuple[tuple[int, TagTerms, tuple[tuple[str, str], ...]], ...]) -> TagNames:
     slug_of: dict[str, str] = {}
-    for tag in tags:
-        for name in tag.names:
-            slug_of.setdefault(name.casefold(), tag.slug)
-    return TagNames(Tagger(tags), {tag.slug: tag.names for tag in tags}, slug_of)
+    named: dict[str, list[Named]] = {}
+    in_topic: dict[tuple[str, str], list[int]] = {}
+    for pk, terms, topics in tags:
+        tag = Named("Tag", terms.slug, terms.names[0], (pk,))
+        for name in dict.fromkeys(each.casefold() for each in (terms.slug, *terms.names)):
+            named.setdefault(name, []).append(tag)
+        for name in terms.names:
+            slug_of.setdefault(name.casefold(), terms.slug)
+        for topic in topics:
+            in_topic.setdefault(topic, []).append(pk)
+    for (slug, name), tag_ids in in_topic.items():
+        named.setdefault(name.casefold(), []).append(Named("Topic", slug, name, tuple(tag_ids)))
+    terms = tuple(terms for _, terms, _ in tags)
+    return TagNames(
+        Tagger(terms),
+        {tag.slug: tag.names for tag in terms},
+        slug_of,
+        {name: tuple(each) for name, each in named.items()},
+    )
+
+
+def _named_counts(named: Collection[Named]) -> tuple[list[str], list]:
+    """A SELECT of each Named, for a UNION ALL: ('named', its kind, its slug, the public papers it
+    lists), as its page counts them (a confirmed tag, a public document), read through the tags'
+    index of confirmed papers, then each paper's document by its key."""
+    paper_tag = PaperTag._meta.db_table
+    branches, params = [], []
+    for each in named:
+        branches.append(
+            f"SELECT 'named', %s, %s, COUNT(DISTINCT pt.paper_id) FROM {paper_tag} pt CROSS JOIN {DOCUMENTS} d"
+            f" WHERE pt.tag_id IN ({', '.join(['%s'] * len(each.tag_ids))}) AND pt.status = %s"
+            " AND d.paper_id = pt.paper_id AND d.public"
+        )
+        params += [each.kind, each.slug, *each.tag_ids, PaperTag.Status.CONFIRMED]
+    return branches, params
 
 
 def _page_statement(
@@ -247,6 +320,7 @@ def _page_statement(
     limit: int,
     offset: int,
     recent_since: datetime | None,
+    named: Collection[Named] = (),
 ) -> tuple[str, list]:
     """The page and the facets over the materialized matching set m, as one UNION ALL."""
     paper_tag, tag = PaperTag._meta.db_table, Tag._meta.db_table
@@ -283,7 +357,8 @@ def _page_statement(
             f"SELECT 'publication_types', pt.name, '', n FROM ({type_counts}) AS counted"
             f" CROSS JOIN {PublicationType._meta.db_table} pt WHERE pt.id = counted.type_id"
         )
-    return f"{sql} " + " UNION ALL ".join(branches), params
+    named_branches, named_params = _named_counts(named)
+    return f"{sql} " + " UNION ALL ".join([*branches, *named_branches]), [*params, *named_params]
 
 
 def _read_page(rows) -> tuple[int, Facets, list[tuple[int, float]]]:
@@ -301,6 +376,8 @@ def _read_page(rows) -> tuple[int, Facets, list[tuple[int, float]]]:
             found.tags.append(FacetValue(value, label, n))
         elif kind == "recent":
             found.recent = n
+        elif kind == "named":
+            found.named[(value, label)] = n
         else:
             getattr(found, kind).append(FacetValue(value, value, n))
     found.years.sort(key=lambda f: f.value, reverse=True)

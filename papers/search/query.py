@@ -12,6 +12,7 @@ dropped and the text is capped, so no input can raise: at worst the query is emp
 """
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from papers.tagging.matcher import Tagger
@@ -47,12 +48,29 @@ class ParsedQuery:
 
 
 @dataclass(frozen=True)
+class Named:
+    """A tag or topic that a term names: what its page lists are the public papers with one of
+    `tag_ids` confirmed (a topic's tags are its own and its subtopics')."""
+
+    kind: str  # "Tag" or "Topic"
+    slug: str
+    name: str
+    tag_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class TagNames:
-    """What expanding a query needs of the tags."""
+    """What expanding a query, and naming what its terms name, needs of the tags."""
 
     tagger: Tagger
     terms: dict[str, tuple[str, ...]]  # slug -> the tag's name and synonyms
     slug_of: dict[str, str]  # a name or synonym, casefolded -> its tag's slug
+    named: dict[str, tuple[Named, ...]]  # a tag's slug, name or synonym, or a topic's name, casefolded
+
+    def named_by(self, terms: Collection[str]) -> list[Named]:
+        """The tags and then the topics that the terms name, in any case, each once."""
+        found = dict.fromkeys(named for term in terms for named in self.named.get(term.casefold(), ()))
+        return sorted(found, key=lambda named: named.kind != "Tag")
 
 
 def tag_key(slug: str) -> str:

@@ -18,7 +18,7 @@ from papers.site.listing import (
     recent_since,
     with_authors_and_tags,
 )
-from papers.site.way_on import way_on
+from papers.site.way_on import named_terms, way_on
 
 
 def render_results(
@@ -44,7 +44,9 @@ def render_results(
     text, kwargs = listing.arguments(form)
     # What is new is counted over the listing itself (its words too), in the search's statement.
     since = recent_since() if whats_new and not data.get("approved_since") else None
-    results = search(text, facets=facets, recent_since=since and day_start(since), **kwargs)
+    searched = listing.ranking_words is None  # the search page, which offers a way on
+    count = named_terms(text) if searched else []
+    results = search(text, facets=facets, recent_since=since and day_start(since), count_named=count, **kwargs)
     papers = [hit.paper for hit in results.hits]
     with_authors_and_tags(papers)
     if since:
@@ -71,6 +73,6 @@ def render_results(
             + query_string(data, page=None, page_size=None, sort=None).rstrip("?"),
             "synonyms_off_link": query_string(data, synonyms="off", page=None),
             "synonyms_on_link": query_string(data, synonyms=None, page=None),
-            "way_on": way_on(form, kwargs, results) if listing.ranking_words is None else None,
+            "way_on": way_on(form, kwargs, results) if searched else None,
         },
     )

@@ -73,7 +73,13 @@ class TagSuggester:
 
 def tag_terms(tag: Tag) -> TagTerms:
     """What the tagger needs of a Tag: its names and its exclusions' patterns."""
-    return TagTerms(tag.slug, tuple(tag.terms), tuple(e["pattern"] for e in tag.exclusions))
+    return terms_of(tag.slug, tag.name, tag.synonyms, tag.exclusions)
+
+
+def terms_of(slug: str, name: str, synonyms: list[str], exclusions: list[dict]) -> TagTerms:
+    """What the tagger needs of a tag's fields, read as a row (Tag.terms: the name, then each
+    synonym)."""
+    return TagTerms(slug, (name, *synonyms), tuple(e["pattern"] for e in exclusions))
 
 
 def _evidence(suggestion) -> tuple[str, str, str]:

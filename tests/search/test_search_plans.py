@@ -214,6 +214,8 @@ def _pages() -> dict[str, tuple[str, int, bool]]:
         "search, selective": ("/search/?q=osteoclast", 6 + WORDS_READ, True),
         "search, common": ("/search/?q=patients", 6 + WORDS_READ, True),
         "search, a filter and page 5": ("/search/?q=cells&year_from=2000&page=5", 6 + WORDS_READ, True),
+        # The tags and topics a quoted phrase names are counted in the search's own statement.
+        "search, a phrase naming a tag": ("/search/?q=%22bone+marrow+stromal+cells%22", 6 + WORDS_READ, True),
         # What is new is counted in the listing's own statement (it was a second search).
         "topic": (reverse("topic", args=[topic]), 6, True),
         "tag": (reverse("tag", args=[tag]), 5, True),
