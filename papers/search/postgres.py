@@ -22,6 +22,10 @@ VECTOR = "vector"
 # The weights ts_rank_cd gives D, C, B and A: a tag's name as much as an indexing term, as when
 # both were one column (PostgreSQL's default gives D a quarter of that).
 _WEIGHTS = "'{0.4, 0.2, 0.4, 1.0}'"
+# Each rank divided by the document's number of distinct words (normalization 8), as bm25() weighs
+# a match by its column's length on SQLite: a long abstract that repeats a name no longer outranks
+# a short one about it (chosen on the relevance set's dev questions, docs/search.md).
+_LENGTH = 8
 # Exact mode: each lexeme of a term only where the paper itself says it (A-C, not D).
 _OWN_TEXT = ":ABC"
 
@@ -161,7 +165,7 @@ def _rank(parsed: ParsedQuery, readings: dict[str, Reading]) -> tuple[str, list[
     @@. Rounded to 6 decimals, so that papers matching alike tie exactly, not by float4 noise."""
     if len(parsed.groups) > 1:
         tsquery, params = _tsquery(parsed, readings)
-        return f"ts_rank_cd({_WEIGHTS}, {VECTOR}, {tsquery})", params
+        return _ts_rank(tsquery), params
     alternatives = list(
         {readings[t.text].text: readings[t.text] for t in parsed.groups[0] if readings[t.text].size}.values()
     )
@@ -169,9 +173,9 @@ def _rank(parsed: ParsedQuery, readings: dict[str, Reading]) -> tuple[str, list[
     phrases = [reading.text for reading in alternatives if reading.size > 1]
     # The words in one call (their OR's rank is the sum of theirs): a name's words and its tag's
     # key cost one reading of the vector, not one each.
-    ranks, params = ([f"ts_rank_cd({_WEIGHTS}, {VECTOR}, {_any_of(words)[0]})::float8"], words) if words else ([], [])
+    ranks, params = ([f"{_ts_rank(_any_of(words)[0])}::float8"], words) if words else ([], [])
     for phrase in phrases:
-        rank = f"ts_rank_cd({_WEIGHTS}, {VECTOR}, {_READING})::float8"
+        rank = f"{_ts_rank(_READING)}::float8"
         if len(alternatives) == 1:  # the only phrase: no test needed
             ranks.append(rank)
             params.append(phrase)
@@ -179,6 +183,10 @@ def _rank(parsed: ParsedQuery, readings: dict[str, Reading]) -> tuple[str, list[
             ranks.append(f"CASE WHEN {VECTOR} @@ {_READING} THEN {rank} ELSE 0 END")
             params += [phrase, phrase]
     return f"(round(({' + '.join(ranks) or '0'}) * 1e6) / 1e6)::real", params
+
+
+def _ts_rank(tsquery: str) -> str:
+    return f"ts_rank_cd({_WEIGHTS}, {VECTOR}, {tsquery}, {_LENGTH})"
 
 
 def ranked_matches(parsed: ParsedQuery, scope: Scope) -> tuple[str, list]:

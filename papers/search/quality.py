@@ -7,7 +7,11 @@ default order (relevance) and the question's synonym mode; its first 10 results 
   the best possible order of the question's judged papers that are public in the collection
   measured (the search returns nothing else, so a judged paper that is rejected or pending would
   cap the figure below 1 whatever the ranking);
-- P@10: results graded 2 or 3 (relevant) among the first 10, over 10.
+- P@10: results graded 2 or 3 (relevant) among the first 10, over 10;
+- nDCG@10 in its mode: the same, but for a question asked with synonyms off the best order is
+  taken only over the judged papers that say the words typed (those exact mode finds at all): the
+  mode promises no other, so this measures how it ranks what it can find, while nDCG@10 also
+  counts the relevant papers it leaves out by design.
 
 A paper without a judgment counts as grade 0. A question with no public paper graded 2 or more
 cannot tell one ranking from another: it is listed but not scored, and left out of the means.
@@ -20,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from papers.catalogue.models import Paper
-from papers.search import search
+from papers.search import search, search_ids
 
 DEPTH = 10
 RELEVANT = 2  # the lowest grade counted relevant by P@10
@@ -51,6 +55,7 @@ class Score:
     total: int  # how many papers the search found
     ndcg: float | None  # None: no public paper is graded RELEVANT or more, so nothing is scored
     precision: float | None
+    ndcg_in_mode: float | None  # synonyms off: the best order over the judged papers the mode finds
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ class Summary:
     unscored: int  # those without a public paper graded RELEVANT or more
     ndcg: float
     precision: float
+    ndcg_in_mode: float
 
 
 def read_questions(lines: Iterable[str]) -> list[Question]:
@@ -139,15 +145,27 @@ def score(questions: list[Question]) -> list[Score]:
             "load them first (manage.py load_demo)."
         )
     public = set(Paper.objects.public().filter(pmid__in=judged).values_list("pmid", flat=True))
+    every = Paper.objects.public().count()
     scores = []
     for question in sorted(questions, key=lambda q: SPLITS.index(q.split)):
         results = search(question.query, page_size=DEPTH, expand_synonyms=MODES[question.synonyms], facets=())
         ranked = [hit.paper.pmid for hit in results.hits]
         judgments = {pmid: grade for pmid, grade in question.judgments.items() if pmid in public}
-        scored = any(grade >= RELEVANT for grade in judgments.values())
-        figures = (ndcg(ranked, judgments), precision(ranked, judgments)) if scored else (None, None)
+        if not any(grade >= RELEVANT for grade in judgments.values()):
+            scores.append(Score(question, ranked, results.total, None, None, None))
+            continue
+        findable = judgments if MODES[question.synonyms] else _said(question.query, judgments, every)
+        figures = ndcg(ranked, judgments), precision(ranked, judgments), ndcg(ranked, findable)
         scores.append(Score(question, ranked, results.total, *figures))
     return scores
+
+
+def _said(query: str, judgments: dict[int, int], public: int) -> dict[int, int]:
+    """The judgments of the papers whose own words hold the query's: those exact mode finds among
+    all `public` papers."""
+    ids, _ = search_ids(query, limit=public, expand_synonyms=False)
+    said = set(Paper.objects.filter(pk__in=ids, pmid__in=judgments).values_list("pmid", flat=True))
+    return {pmid: grade for pmid, grade in judgments.items() if pmid in said}
 
 
 def summaries(scores: list[Score]) -> list[Summary]:
@@ -164,6 +182,7 @@ def summaries(scores: list[Score]) -> list[Summary]:
                     len(group) - len(scored),
                     sum(s.ndcg for s in scored) / len(scored),
                     sum(s.precision for s in scored) / len(scored),
+                    sum(s.ndcg_in_mode for s in scored) / len(scored),
                 )
             )
     return means

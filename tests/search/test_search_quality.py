@@ -10,8 +10,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from papers.catalogue.models import Paper
 from papers.claims.demo import record_files
 from papers.pubmed.medline import iter_records, open_xml
+from papers.search import search_ids
 from papers.search.quality import ndcg, precision, read_questions
 from tests.support.paths import ROOT
 
@@ -60,14 +62,14 @@ def test_the_command_scores_every_question_and_each_split_on_the_demo(db):
     splits = [row[1] for row in rows]
     assert splits == ["held-out"] * 13 + ["dev"] * 27
     # BCMA: one paper names it, in its title, and it is the only result.
-    assert [row[-4:] for row in rows if row[2] == "BCMA"] == [["on", "1", "1.000", "0.10"]]
+    assert [row[-5:] for row in rows if row[2] == "BCMA"] == [["on", "1", "1.000", "0.10", "1.000"]]
     # The curated demo rejects every paper graded 2 or 3 for these four: listed, not scored.
     unscored = [row[0] for row in rows if "not scored" in " ".join(row)]
     assert unscored == ["q24", "q27", "q19", "q23"]
     scored = [row for row in rows if row[0] not in unscored]
-    assert all(0 <= float(row[-2]) <= 1 and 0 <= float(row[-1]) <= 1 for row in scored)
-    assert lines[43].split() == ["split", "questions", "unscored", "nDCG@10", "P@10"]
-    overall = {line.split()[0]: line.split()[1:] for line in lines[44:]}
+    assert all(0 <= float(figure) <= 1 for row in scored for figure in row[-3:])
+    assert lines[43].split() == ["split", "questions", "unscored", "nDCG@10", "P@10", "in-mode"]
+    overall = {line.split()[0]: line.split()[1:] for line in lines[44:47]}
     assert list(overall) == ["held-out", "dev", "all"]
     assert [row[:2] for row in overall.values()] == [["11", "2"], ["25", "2"], ["36", "4"]]
 
@@ -83,6 +85,7 @@ def test_the_command_scores_every_question_and_each_split_on_the_demo(db):
     held_out = {m["name"]: m for m in report["overall"]}["held-out"]
     assert held_out["ndcg"] == pytest.approx(sum(q["ndcg"] for q in scored) / 11)
     assert held_out["precision"] == pytest.approx(sum(q["precision"] for q in scored) / 11)
+    assert held_out["ndcg_in_mode"] == pytest.approx(sum(q["ndcg_in_mode"] for q in scored) / 11)
     assert all(len(q["first"]) <= 10 for q in report["questions"])
 
 
@@ -110,6 +113,32 @@ def test_only_public_judged_papers_set_the_best_ranking(db, tmp_path):
         ("dev", 1, 1, 1.0),
         ("all", 1, 1, 1.0),
     ]
+
+
+def test_in_its_mode_an_exact_question_is_ranked_against_the_papers_that_say_its_words(db, tmp_path):
+    """IL-6 asked with synonyms off: a public paper judged relevant whose own words never say IL-6
+    cannot be found in exact mode, so nDCG@10 counts it missing and nDCG@10 in its mode does not;
+    with synonyms on the two are the same figure."""
+    call_command("load_demo", stdout=io.StringIO())
+    ids, _ = search_ids("IL-6", limit=1000, expand_synonyms=False)
+    found = list(Paper.objects.filter(pk__in=ids).values_list("pmid", flat=True))
+    said, unsaid = Paper.objects.get(pk=ids[0]).pmid, 32879426
+    assert Paper.objects.public().filter(pmid=unsaid).exists() and unsaid not in found
+    judgments = {str(said): 3, str(unsaid): 3}
+    rows = [
+        {**LINE, "id": "q01", "query": "IL-6", "synonyms": "off", "judgments": judgments},
+        {**LINE, "id": "q02", "query": "IL-6", "synonyms": "on", "judgments": judgments},
+    ]
+    path = tmp_path / "relevance.jsonl"
+    path.write_text("\n".join(json.dumps(row) for row in rows))
+    out = io.StringIO()
+    call_command("search_quality", "--file", str(path), "--json", stdout=out)
+    off, on = json.loads(out.getvalue())["questions"]
+
+    assert off["first"][0] == said
+    assert off["ndcg"] == pytest.approx(3 / (3 + 3 / math.log2(3)))  # the second relevant paper missing
+    assert off["ndcg_in_mode"] == 1.0
+    assert on["ndcg_in_mode"] == on["ndcg"]
 
 
 LINE = {"id": "q01", "split": "dev", "query": "RANKL", "synonyms": "on", "kind": "name", "judgments": {"34034144": 3}}

@@ -17,7 +17,8 @@ class Command(BaseCommand):
         f"Run each question of a relevance set (fixtures/search/RULES.md) through the search page's own search, "
         f"in its synonym mode, and print nDCG@{DEPTH} and P@{DEPTH} (relevant = grade {RELEVANT} or more) per "
         "question, against its judged papers that are public, and the mean of each split: held-out first, then dev, "
-        "then all. A question without a public paper graded relevant is listed but not scored."
+        "then all; beside it, nDCG in the question's mode (synonyms off: the best order over the judged papers that "
+        "say the words typed). A question without a public paper graded relevant is listed but not scored."
     )
 
     def add_arguments(self, parser):
@@ -56,6 +57,7 @@ class Command(BaseCommand):
                                 "found": s.total,
                                 "ndcg": s.ndcg,
                                 "precision": s.precision,
+                                "ndcg_in_mode": s.ndcg_in_mode,
                                 "first": s.ranked,
                             }
                             for s in scores
@@ -70,14 +72,21 @@ class Command(BaseCommand):
         out = self.stdout.write
         width = max(len(s.question.query) for s in scores)
         out(f"Search against {len(scores)} labelled questions ({file.name}); relevant = grade {RELEVANT} or more")
-        out(f"{'id':<4} {'split':<8} {'query':<{width}}  synonyms  found  nDCG@{DEPTH}  P@{DEPTH}")
+        out(f"{'id':<4} {'split':<8} {'query':<{width}}  synonyms  found  nDCG@{DEPTH}  P@{DEPTH}  in-mode")
         for s in scores:
             q = s.question
             if s.ndcg is None:
                 figures = f"{q.synonyms:>8}  {s.total:>5}  not scored: no public paper graded {RELEVANT} or more"
             else:
-                figures = f"{q.synonyms:>8}  {s.total:>5}  {s.ndcg:>7.3f}  {s.precision:>4.2f}"
+                figures = f"{q.synonyms:>8}  {s.total:>5}  {s.ndcg:>7.3f}  {s.precision:>4.2f}  {s.ndcg_in_mode:>7.3f}"
             out(f"{q.id:<4} {q.split:<8} {q.query:<{width}}  {figures}")
-        out(f"\n{'split':<8}  questions  unscored  nDCG@{DEPTH}  P@{DEPTH}")
+        out(f"\n{'split':<8}  questions  unscored  nDCG@{DEPTH}  P@{DEPTH}  in-mode")
         for m in means:
-            out(f"{m.name:<8}  {m.questions:>9}  {m.unscored:>8}  {m.ndcg:>7.3f}  {m.precision:>4.2f}")
+            out(
+                f"{m.name:<8}  {m.questions:>9}  {m.unscored:>8}  {m.ndcg:>7.3f}  {m.precision:>4.2f}"
+                f"  {m.ndcg_in_mode:>7.3f}"
+            )
+        out(
+            f"in-mode: nDCG@{DEPTH} with the best order of a question asked with synonyms off taken over the"
+            " judged papers that say the words typed (all that exact mode finds)"
+        )
