@@ -66,7 +66,7 @@ class Facets:
     journals: list[FacetValue] = field(default_factory=list)
     publication_types: list[FacetValue] = field(default_factory=list)
     recent: int = 0  # matches approved since the time asked
-    named: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, slug) -> public papers
+    named: list[tuple[Named, int]] = field(default_factory=list)  # search(count_named=…): public papers each
 
 
 @dataclass
@@ -83,7 +83,6 @@ class Results:
     facets: Facets
     expanded: list[tuple[str, list[str]]]  # (the user's term, the synonyms also searched)
     message: str = ""  # a polite word for an empty or unusable query
-    named: list[tuple[Named, int]] = field(default_factory=list)  # search(count_named=…)
 
 
 def search(
@@ -114,26 +113,21 @@ def search(
     total, counts, page_ids = found.page(
         sort, limit=page_size, offset=offset, facets=facets, recent_since=recent_since, named=named
     )
-    counted = _counted(named, counts)
     if not total:
-        return Results([], 0, Facets(), found.parsed.expanded, "No papers match this search.", counted)
-    return Results(found.hits(page_ids), total, counts, found.parsed.expanded, named=counted)
+        return Results([], 0, Facets(named=counts.named), found.parsed.expanded, "No papers match this search.")
+    return Results(found.hits(page_ids), total, counts, found.parsed.expanded)
 
 
-def count_named(terms: Collection[str]) -> list[tuple[Named, int]]:
+def named_counts(terms: Collection[str]) -> list[tuple[Named, int]]:
     """The tags and topics the terms name, each with the public papers it lists, on their own:
     two statements (the tags' names, then the counts)."""
     named = tag_names().named_by(terms)
     if not named:
         return []
-    sql, params = _named_counts(named)
+    sql, params = _named_branches(named)
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(sql), params)
-        return _counted(named, _read_page(cursor.fetchall())[1])
-
-
-def _counted(named: list[Named], counts: Facets) -> list[tuple[Named, int]]:
-    return [(each, counts.named.get((each.kind, each.slug), 0)) for each in named]
+        return _read_page(cursor.fetchall(), named)[1].named
 
 
 def search_ids(
@@ -219,7 +213,7 @@ class Matching:
         settings = "" if self.parsed.is_empty else self.engine.statement_settings()
         with connection.cursor() as cursor:
             cursor.execute(settings + sql, params)
-            return _read_page(cursor.fetchall())
+            return _read_page(cursor.fetchall(), named)
 
     def approved_last(self, limit: int) -> list[int]:
         """Ids of the `limit` matching papers approved last (their documents' approval time)."""
@@ -296,7 +290,7 @@ def _compiled_names(tags: tuple[tuple[int, TagTerms, tuple[tuple[str, str], ...]
     )
 
 
-def _named_counts(named: Collection[Named]) -> tuple[list[str], list]:
+def _named_branches(named: Collection[Named]) -> tuple[list[str], list]:
     """A SELECT of each Named, for a UNION ALL: ('named', its kind, its slug, the public papers it
     lists), as its page counts them (a confirmed tag, a public document), read through the tags'
     index of confirmed papers, then each paper's document by its key."""
@@ -357,14 +351,14 @@ def _page_statement(
             f"SELECT 'publication_types', pt.name, '', n FROM ({type_counts}) AS counted"
             f" CROSS JOIN {PublicationType._meta.db_table} pt WHERE pt.id = counted.type_id"
         )
-    named_branches, named_params = _named_counts(named)
+    named_branches, named_params = _named_branches(named)
     return f"{sql} " + " UNION ALL ".join([*branches, *named_branches]), [*params, *named_params]
 
 
-def _read_page(rows) -> tuple[int, Facets, list[tuple[int, float]]]:
-    """The total (the years' counts add up to it), the facets, each in its display order, and
-    the page's (id, rank) in order."""
-    found, total, page = Facets(), 0, []
+def _read_page(rows, named: Collection[Named] = ()) -> tuple[int, Facets, list[tuple[int, float]]]:
+    """The total (the years' counts add up to it), the facets, each in its display order (with
+    the public papers of each of `named`), and the page's (id, rank) in order."""
+    found, total, page, counted = Facets(), 0, [], {}
     for kind, value, label, n in rows:
         if kind == "page":
             page.append((n, int(value), float(label)))
@@ -377,11 +371,12 @@ def _read_page(rows) -> tuple[int, Facets, list[tuple[int, float]]]:
         elif kind == "recent":
             found.recent = n
         elif kind == "named":
-            found.named[(value, label)] = n
+            counted[(value, label)] = n
         else:
             getattr(found, kind).append(FacetValue(value, value, n))
     found.years.sort(key=lambda f: f.value, reverse=True)
     found.journals.sort(key=lambda f: (-f.count, f.value))
     found.tags.sort(key=lambda f: (-f.count, f.label))
     found.publication_types.sort(key=lambda f: (-f.count, f.value))
+    found.named = [(each, counted.get((each.kind, each.slug), 0)) for each in named]
     return total, found, [(pk, rank) for _, pk, rank in sorted(page)]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from papers.search import Results, count_named, match, search_ids
+from papers.search import Results, match, named_counts, search_ids
 from papers.search.query import Named
 from papers.site.forms import SearchForm
 from papers.site.listing import Link, query_string
@@ -42,7 +42,7 @@ def way_on(form: SearchForm, kwargs: dict, results: Results) -> WayOn | None:
     if not (several or _PHRASE.fullmatch(text)):
         return None
     if not several:  # a quoted phrase that found papers: it names a tag or topic, or nothing
-        return WayOn([], _more(results.named, results.total))
+        return WayOn([], _more(results.facets.named, results.total))
     expand = kwargs["expand_synonyms"]
     parsed = match(text, expand_synonyms=expand).parsed
     terms = [group[0].text for group in parsed.groups][:MAX_TERMS]  # each as typed, before its synonyms
@@ -56,7 +56,9 @@ def way_on(form: SearchForm, kwargs: dict, results: Results) -> WayOn | None:
             typed = f'"{term}"' if " " in term else term
             _, count = search_ids(typed, filters=kwargs["filters"], limit=0, expand_synonyms=expand)
             alone.append(Link(term, query_string(data, q=typed, page=None), count))
-    return WayOn(alone, _more(results.named or count_named(terms), results.total))
+    # A phrase's tags and topics were counted with the search, even when it found nothing.
+    named = results.facets.named if named_terms(text) else named_counts(terms)
+    return WayOn(alone, _more(named, results.total))
 
 
 def _more(named: list[tuple[Named, int]], found: int) -> list[Link]:
