@@ -2,11 +2,17 @@
 on the same machine, in turn; or, given BASE..TIP, one landed change alone (TIP against BASE).
 
 REF is checked out into a temporary git worktree with its own virtual environment (pip installs
-its requirements.txt, from pip's cache when it can). Then each round runs the benchmark command
-of both versions, one after the other, each in its own process and throw-away database, the
-order swapped every round so that a drift in the machine's load falls on both; each figure is
-the median of its rounds. A figure only one version measures (an older benchmark measures less)
-is shown as such.
+its requirements.txt, from pip's cache when it can). Each version first builds its corpus once,
+with its own code, into a throw-away database kept for the comparison. Then each round runs, for
+both versions one after the other, a new process of the version's own (benchmarks.worker): an
+import from empty, timed beside parsing alone, and the public pages timed on its kept corpus. The
+order is swapped every round, and each figure is the median of its rounds.
+
+Why kept corpora and a process a round: on a shared machine a process keeps its speed for its life
+(the same code's pages differ by 15-30 % from one process to the next), and load drifts over
+minutes. Building a corpus takes minutes, timing the pages one; so more, shorter rounds, each in
+a fresh process, spread both over both versions. A figure only one version measures (an older
+benchmark measures less) is shown as such.
 """
 
 import json
@@ -15,11 +21,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
 
+from benchmarks import report
+
+WORKER = Path(__file__).with_name("worker.py")
 WORSE = 0.10  # a figure worse than REF's by more than this is marked
 # Figures that describe the run, not its speed.
 _NOT_MEASURES = {
@@ -44,7 +54,7 @@ class CompareError(Exception):
     """REF could not be checked out, installed or benchmarked."""
 
 
-def run(ref: str, options: list[str], rounds: int) -> dict:
+def run(ref: str, options: dict, rounds: int) -> dict:
     """Both versions' figures (a list per round each) and the ratios of their medians. REF may be
     a range BASE..TIP (git's spelling): then TIP is measured against BASE, both checked out, which
     is how a change that has landed is measured alone."""
@@ -52,25 +62,51 @@ def run(ref: str, options: list[str], rounds: int) -> dict:
     base, _, tip = ref.partition("..")
     with tempfile.TemporaryDirectory(prefix="benchmark-compare-") as tmp:
         trees = {"ref": Path(tmp) / "ref"} | ({"new": Path(tmp) / "new"} if tip else {})
+        versions = {"new": Version("new", [sys.executable, str(root / "manage.py")], root, _kept(tmp, "new"))}
+        built = []
         try:
-            versions = {"new": ([sys.executable, str(root / "manage.py")], root)}
             for name, tree in trees.items():
                 _run(
                     ["git", "-C", str(root), "worktree", "add", "--detach", str(tree), tip if name == "new" else base],
                     "check out",
                 )
-                versions[name] = ([str(_environment(tree)), str(tree / "manage.py")], tree)
+                python = _environment(tree)
+                versions[name] = Version(name, [str(python), str(tree / "manage.py")], tree, _kept(tmp, name))
+            corpora = {}
+            for name in ("new", "ref"):
+                built.append(name)
+                corpora[name] = _step(versions[name], "build", options)
             figures = {"new": [], "ref": []}
             for round_ in range(rounds):
                 for name in ("new", "ref") if round_ % 2 == 0 else ("ref", "new"):
-                    command, cwd = versions[name]
-                    figures[name].append(_benchmark(command, cwd, options, name))
+                    figures[name].append(corpora[name] | _step(versions[name], "round", options))
+            figures["new"][-1]["targets"] = report.checks(figures["new"][-1])
         finally:
+            for name in built:
+                _step(versions[name], "drop", options, check=False)
             for tree in trees.values():
                 subprocess.run(
                     ["git", "-C", str(root), "worktree", "remove", "--force", str(tree)], capture_output=True
                 )
     return {"ref": ref, "rounds": rounds, "figures": figures, "ratios": ratios(figures["new"], figures["ref"])}
+
+
+@dataclass(frozen=True)
+class Version:
+    """One side of the comparison: its manage.py (with its interpreter), its tree and its kept corpus."""
+
+    name: str
+    manage: list[str]
+    tree: Path
+    kept: str
+
+
+def _kept(tmp: str, name: str) -> str:
+    """The kept throw-away database of a version: a PostgreSQL database beside the configured one,
+    or an SQLite file in the comparison's temporary folder."""
+    if connection.vendor == "sqlite":
+        return str(Path(tmp) / f"{name}-benchmark.sqlite3")
+    return f"{connection.settings_dict['NAME']}_benchmark_{name}"
 
 
 def _environment(tree: Path) -> Path:
@@ -81,25 +117,30 @@ def _environment(tree: Path) -> Path:
     return python
 
 
-def _benchmark(command: list[str], cwd: Path, options: list[str], name: str) -> dict:
-    """One version's `benchmark --json`, in its own throw-away database (on PostgreSQL, named
-    after the version; on SQLite a temporary file)."""
-    database = (
-        [] if connection.vendor == "sqlite" else ["--database", f"{connection.settings_dict['NAME']}_benchmark_{name}"]
-    )
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": settings.SECRET_KEY}
-    print(f"benchmark --compare: measuring {name}…", file=sys.stderr, flush=True)
+def _step(version: Version, step: str, options: dict, check: bool = True) -> dict:
+    """One step of benchmarks.worker in a new process of the version's own `manage.py shell`:
+    its figures."""
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "BENCHMARKS": "1",  # the benchmark command's app, installed only where asked for
+        "BENCHMARK_STEP": step,
+        "BENCHMARK_KEPT": version.kept,
+        "BENCHMARK_OPTIONS": json.dumps(options),
+    }
+    print(f"benchmark --compare: {step} {version.name}…", file=sys.stderr, flush=True)
     result = subprocess.run(
-        [*command, "benchmark", *options, *database, "--json"],
-        cwd=cwd,
+        [*version.manage, "shell", "--verbosity", "0", "--command", WORKER.read_text() + "\nmain()\n"],
+        cwd=version.tree,
         env=env,
         stdout=subprocess.PIPE,
         stderr=sys.stderr,
         text=True,
     )
-    if result.returncode:
-        raise CompareError(f"the {name} version's benchmark failed (exit status {result.returncode}).")
-    return json.loads(result.stdout)
+    if result.returncode and check:
+        raise CompareError(f"the {version.name} version's step {step} failed (exit status {result.returncode}).")
+    return json.loads(result.stdout.splitlines()[-1]) if not result.returncode else {}
 
 
 def _run(command: list[str], what: str) -> None:

@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from django.db import connection
 
 from tests.support.paths import DEMO_DIR, ROOT
@@ -145,3 +146,39 @@ def test_a_comparison_marks_what_is_worse_and_what_one_side_lacks():
     )
     assert ranged.startswith("216fd08 ÷ e6c2521, median of 2 round(s)")
     assert re.search(r"claims\.finder\.page\.p95 +45 +- only 216fd08", ranged)
+
+
+@pytest.mark.django_db  # to read PostgreSQL's list of databases afterwards
+def test_a_comparison_measures_both_versions_round_after_round_on_corpora_it_then_drops():
+    """`--compare HEAD` end to end at tiny scale: HEAD checked out with its own environment, each
+    version's corpus built once, two rounds of fresh processes timing an import and the pages, and
+    nothing left behind (worktree, kept databases). The same code sends the same statements."""
+    configured = os.environ.get("DATABASE_URL", "")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "benchmark", "--compare", "HEAD", "--json", "--rounds", "2", "--samples", "2"]
+        + ["--papers", "300", "--xml", *map(str, sorted(DEMO_DIR.glob("*.xml")))],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    compared = json.loads(result.stdout)
+
+    assert [len(compared["figures"][side]) for side in ("new", "ref")] == [2, 2]
+    for side in ("new", "ref"):
+        for figures in compared["figures"][side]:
+            assert figures["corpus"]["approved"] == 240 and figures["import"]["records"] == 222
+            assert figures["browse"]["topic"]["page"]["n"] > 0 and "error" not in figures["search"]["common"]
+    rows = compared["ratios"]
+    counts = {name: row for name, row in rows.items() if name.endswith("queries")}
+    assert counts and all(row["ratio"] == 1.0 for row in counts.values()), counts
+    assert rows["browse.tag.page.p50"]["ratio"] > 0
+    assert compared["figures"]["new"][-1]["targets"]["claim_pages_p95_ms"]["met"] in (True, False)
+
+    worktrees = subprocess.run(["git", "-C", str(ROOT), "worktree", "list"], capture_output=True, text=True).stdout
+    assert "benchmark-compare-" not in worktrees
+    if configured.startswith("postgres"):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", ["%\\_benchmark\\_%"])
+            assert cursor.fetchall() == []

