@@ -17,6 +17,7 @@ benchmark measures less) is shown as such.
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -54,10 +55,12 @@ class CompareError(Exception):
     """REF could not be checked out, installed or benchmarked."""
 
 
-def run(ref: str, options: dict, rounds: int) -> dict:
+def run(ref: str, options: dict, rounds: int, same_corpus: bool = False) -> dict:
     """Both versions' figures (a list per round each) and the ratios of their medians. REF may be
     a range BASE..TIP (git's spelling): then TIP is measured against BASE, both checked out, which
-    is how a change that has landed is measured alone."""
+    is how a change that has landed is measured alone. With `same_corpus`, the new version reads a
+    copy of REF's corpus brought to its schema: the code's speed apart from what its own import and
+    tagger would have stored."""
     root = Path(settings.BASE_DIR)
     base, _, tip = ref.partition("..")
     with tempfile.TemporaryDirectory(prefix="benchmark-compare-") as tmp:
@@ -73,9 +76,13 @@ def run(ref: str, options: dict, rounds: int) -> dict:
                 python = _environment(tree)
                 versions[name] = Version(name, [str(python), str(tree / "manage.py")], tree, _kept(tmp, name))
             corpora = {}
-            for name in ("new", "ref"):
+            for name in ("ref", "new"):
                 built.append(name)
-                corpora[name] = _step(versions[name], "build", options)
+                if name == "new" and same_corpus:
+                    _copy(versions["ref"].kept, versions["new"].kept)
+                    corpora["new"] = corpora["ref"] | _step(versions["new"], "adopt", options)
+                else:
+                    corpora[name] = _step(versions[name], "build", options)
             figures = {"new": [], "ref": []}
             for round_ in range(rounds):
                 for name in ("new", "ref") if round_ % 2 == 0 else ("ref", "new"):
@@ -88,7 +95,13 @@ def run(ref: str, options: dict, rounds: int) -> dict:
                 subprocess.run(
                     ["git", "-C", str(root), "worktree", "remove", "--force", str(tree)], capture_output=True
                 )
-    return {"ref": ref, "rounds": rounds, "figures": figures, "ratios": ratios(figures["new"], figures["ref"])}
+    return {
+        "ref": ref,
+        "rounds": rounds,
+        "same_corpus": same_corpus,
+        "figures": figures,
+        "ratios": ratios(figures["new"], figures["ref"]),
+    }
 
 
 @dataclass(frozen=True)
@@ -107,6 +120,16 @@ def _kept(tmp: str, name: str) -> str:
     if connection.vendor == "sqlite":
         return str(Path(tmp) / f"{name}-benchmark.sqlite3")
     return f"{connection.settings_dict['NAME']}_benchmark_{name}"
+
+
+def _copy(source: str, target: str) -> None:
+    """The kept database `source`, copied as `target` (its process has ended)."""
+    if connection.vendor == "sqlite":
+        shutil.copyfile(source, target)
+    else:
+        with connection.cursor() as cursor:
+            quoted = connection.ops.quote_name
+            cursor.execute(f"CREATE DATABASE {quoted(target)} TEMPLATE {quoted(source)}")
 
 
 def _environment(tree: Path) -> Path:
@@ -188,7 +211,8 @@ def table(compared: dict) -> list[str]:
     base, _, tip = compared["ref"].partition("..")
     new = tip or "new"
     lines = [
-        f"{new} ÷ {base}, median of {compared['rounds']} round(s) each, rounds alternating;"
+        f"{new} ÷ {base}, median of {compared['rounds']} round(s) each, rounds alternating"
+        f"{f', both reading {base}’s corpus' if compared.get('same_corpus') else ''};"
         f" ! marks a figure worse by more than {WORSE:.0%}",
         "",
         f"  {'measure':<52} {new[:10]:>10} {base[:10]:>10} {'ratio':>7}",

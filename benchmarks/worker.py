@@ -6,6 +6,8 @@ The step and its arguments come in the environment: BENCHMARK_STEP, BENCHMARK_KE
 throw-away database: a PostgreSQL name or an SQLite file) and BENCHMARK_OPTIONS (JSON: papers,
 samples, xml, sdist). Steps:
 - build: the version's corpus, imported and curated into the kept database, left in place;
+- adopt (the new version, with --same-corpus): the kept database, a copy of REF's corpus, migrated
+  to this version's schema, its search documents rebuilt and its statistics gathered;
 - round: an import of the real records from empty into a second throw-away database, timed beside
   parsing alone, then the public pages timed on the kept corpus (the command's own `_pages`);
 - drop: the kept database removed.
@@ -17,7 +19,7 @@ import os
 from pathlib import Path
 
 from django.contrib.auth.models import User
-from django.core.management import get_commands, load_command_class
+from django.core.management import call_command, get_commands, load_command_class
 from django.db import connection
 
 try:  # the benchmark's home since 0.4.0
@@ -59,6 +61,14 @@ def main() -> None:
             },
             **command._pages(options["samples"]),
         }
+    elif step == "adopt":  # only the new version: the kept database is a copy of REF's corpus
+        from papers.search.indexing import rebuild
+
+        _use(kept)
+        call_command("migrate", verbosity=0)
+        rebuild()  # the search documents as this version writes them
+        corpus._analyze()  # statistics as the build gathers them
+        figures = {}
     elif step == "drop":
         configured = connection.settings_dict["NAME"]
         _use(kept)

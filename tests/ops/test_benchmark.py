@@ -148,23 +148,21 @@ def test_a_comparison_marks_what_is_worse_and_what_one_side_lacks():
     assert re.search(r"claims\.finder\.page\.p95 +45 +- only 216fd08", ranged)
 
 
-@pytest.mark.django_db  # to read PostgreSQL's list of databases afterwards
-def test_a_comparison_measures_both_versions_round_after_round_on_corpora_it_then_drops():
-    """`--compare HEAD` end to end at tiny scale: HEAD checked out with its own environment, each
-    version's corpus built once, two rounds of fresh processes timing an import and the pages, and
-    nothing left behind (worktree, kept databases). The same code sends the same statements."""
-    configured = os.environ.get("DATABASE_URL", "")
+def compare_head(*options: str) -> dict:
     result = subprocess.run(
         [sys.executable, "manage.py", "benchmark", "--compare", "HEAD", "--json", "--rounds", "2", "--samples", "2"]
-        + ["--papers", "300", "--xml", *map(str, sorted(DEMO_DIR.glob("*.xml")))],
+        + ["--papers", "300", "--xml", *map(str, sorted(DEMO_DIR.glob("*.xml"))), *options],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=600,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    compared = json.loads(result.stdout)
+    return json.loads(result.stdout)
 
+
+def assert_compared(compared: dict) -> None:
+    """Two rounds of each version measured, and the same code sent the same statements."""
     assert [len(compared["figures"][side]) for side in ("new", "ref")] == [2, 2]
     for side in ("new", "ref"):
         for figures in compared["figures"][side]:
@@ -176,9 +174,30 @@ def test_a_comparison_measures_both_versions_round_after_round_on_corpora_it_the
     assert rows["browse.tag.page.p50"]["ratio"] > 0
     assert compared["figures"]["new"][-1]["targets"]["claim_pages_p95_ms"]["met"] in (True, False)
 
+
+@pytest.mark.django_db  # to read PostgreSQL's list of databases afterwards
+def test_a_comparison_measures_both_versions_round_after_round_on_corpora_it_then_drops():
+    """`--compare HEAD` end to end at tiny scale: HEAD checked out with its own environment, each
+    version's corpus built once, two rounds of fresh processes timing an import and the pages, and
+    nothing left behind (worktree, kept databases)."""
+    compared = compare_head()
+
+    assert_compared(compared)
+    assert compared["same_corpus"] is False
     worktrees = subprocess.run(["git", "-C", str(ROOT), "worktree", "list"], capture_output=True, text=True).stdout
     assert "benchmark-compare-" not in worktrees
-    if configured.startswith("postgres"):
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", ["%\\_benchmark\\_%"])
             assert cursor.fetchall() == []
+
+
+def test_a_comparison_on_the_same_corpus_reads_a_copy_of_refs():
+    """`--same-corpus`: the new version reads a copy of REF's corpus brought to its schema, so both
+    read the same papers, tags and index."""
+    compared = compare_head("--same-corpus")
+
+    assert_compared(compared)
+    assert compared["same_corpus"] is True
+    new, ref = compared["figures"]["new"][0], compared["figures"]["ref"][0]
+    assert new["corpus"] == ref["corpus"] and (new["papers"], new["public"]) == (ref["papers"], ref["public"])
