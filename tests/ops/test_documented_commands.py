@@ -42,7 +42,7 @@ NOT_RUN = {
     ".venv/bin/gunicorn": PRODUCTION,
     "DATABASE_URL=… python ops/loadtest.py --clients 8 --seconds 15 [--only search] [--json]": "a synopsis (… and [optional] parts) of a load test of minutes; tests/ops/test_loadtest.py runs it",  # noqa: E501
     "manage.py benchmark [--papers 100000] [--database NAME] [--repeat 3] [--samples 7] [--json]": "a synopsis ([optional] parts) of a benchmark of many minutes; tests/ops/test_benchmark.py runs a small one",  # noqa: E501
-    "manage.py benchmark --compare REF [--rounds 2] [the options above]": "a synopsis of two benchmarks of many minutes and a pip install; tests/ops/test_benchmark.py tests the comparison's table",  # noqa: E501
+    "manage.py benchmark --compare REF [--rounds 4] [--same-corpus] [the options above]": "a synopsis of two benchmarks of many minutes and a pip install; tests/ops/test_benchmark.py runs the comparison at tiny scale",  # noqa: E501
 }
 
 
