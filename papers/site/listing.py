@@ -4,11 +4,12 @@ links, pagination, and the authors and confirmed tags of one page in two queries
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from math import ceil
 from typing import NamedTuple
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from papers.catalogue.models import Author, Authorship
@@ -36,6 +37,17 @@ PARAMS = (
 _DEFAULTS = {"synonyms": "on", "page": 1}
 AUTHORS_SHOWN = 3
 RECENT_DAYS = 30  # what "what's new" covers
+
+
+def tag_url(slug: str) -> str:
+    """A tag page's URL, reversed once a tag: a page links to each of its tags (chips, related
+    tags), and reversing each anew took a tag page a tenth of its time."""
+    return _tag_url(get_script_prefix(), slug)
+
+
+@lru_cache(maxsize=1024)
+def _tag_url(script_prefix: str, slug: str) -> str:  # the prefix: each deployment's (SCRIPT_NAME) own
+    return reverse("tag", args=[slug])
 
 
 def recent_since() -> date:
@@ -98,7 +110,7 @@ def facet_links(form: SearchForm, results: Results, *, fixed_tags: tuple[str, ..
 
     def tag_link(f):
         if fixed_tags:
-            return Link(f.label, reverse("tag", args=[f.value]), f.count)
+            return Link(f.label, tag_url(f.value), f.count)
         return Link(
             f.label, query_string(data, tag=[*chosen_tags, f.value], page=None), f.count, f.value in chosen_tags
         )
@@ -199,10 +211,9 @@ def with_authors_and_tags(papers) -> None:
         .order_by("tag__name")
         .values_list("paper_id", "tag__slug", "tag__name")
     )
-    urls = {slug: reverse("tag", args=[slug]) for slug in {slug for _, slug, _ in tags}}
     chips = defaultdict(list)
     for paper_id, slug, name in tags:
-        chips[paper_id].append(TagChip(name, urls[slug]))
+        chips[paper_id].append(TagChip(name, tag_url(slug)))
     for paper in papers:
         shown = names[paper.pk]
         paper.authors_shown = ", ".join(shown[:AUTHORS_SHOWN]) + (", et al." if len(shown) > AUTHORS_SHOWN else "")

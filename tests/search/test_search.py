@@ -13,7 +13,7 @@ from django.db import connection
 
 from papers.catalogue.models import Paper, Tag
 from papers.curation import services as curation
-from papers.search import FacetValue, Results, SearchFilters, search, search_ids
+from papers.search import FacetValue, Results, SearchFilters, named_counts, search, search_ids
 from papers.search.models import SearchDocument
 from papers.tagging.models import PaperTag
 from tests.support.papers import set_status
@@ -105,6 +105,21 @@ def test_search_keeps_a_gene_symbol_whole_and_expands_it(corpus):
     results = search("IL-6")
     assert pmids(results) == [32879426, 34088671, 33596528]
     assert results.expanded == [("IL-6", Tag.objects.get(slug="il-6").synonyms)]
+
+
+def test_a_tags_new_names_are_searched_at_once(corpus):
+    """The tags' names are compiled once and kept while their rows are unchanged: a curator's new
+    synonym or renamed topic is read on the next search, on both databases."""
+    search("IL-6")  # compiled and kept
+    tag = Tag.objects.get(slug="il-6")
+    tag.synonyms = [*tag.synonyms, "interleukin six"]
+    tag.save()
+    assert search('"interleukin six"').expanded == [("interleukin six", ["IL-6", *tag.synonyms[:-1]])]
+    assert pmids(search('"interleukin six"')) == [32879426, 34088671, 33596528]
+    tag.topic.name = "Cytokines that feed the clone"
+    tag.topic.save()
+    named = [(each.kind, each.slug) for each, _ in named_counts(["cytokines that feed the clone"])]
+    assert named == [("Topic", tag.topic.slug)]
 
 
 def test_search_without_expansion_finds_only_the_words_typed(corpus):

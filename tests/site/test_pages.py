@@ -9,6 +9,7 @@ import pytest
 import rispy
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import override_script_prefix
 from django.urls import reverse
 
 from papers.catalogue.markup import to_text
@@ -270,6 +271,18 @@ def test_tag_page_shows_synonyms_papers_and_related_tags(client, tagged):
     assert related["NF-κB"] == reverse("tag", args=["nf-kb"])
     assert client.get(reverse("tag", args=["no-such-tag"])).status_code == 404
     assert client.get(reverse("topic", args=["no-such-topic"])).status_code == 404
+
+
+def test_tag_links_follow_the_deployments_path(client, tagged):
+    """Tag URLs are reversed once a tag and kept: a site served under a path (its script prefix)
+    gets its own, never another's."""
+    at_root = client.get(reverse("tag", args=["il-6"]))
+    with override_script_prefix("/lit/"):
+        under_path = client.get("/tags/il-6/")
+    assert {link.url for link in at_root.context["facet_links"]["Related tags"]} >= {"/tags/nf-kb/"}
+    assert {link.url for link in under_path.context["facet_links"]["Related tags"]} >= {"/lit/tags/nf-kb/"}
+    chips = [chip.url for hit in under_path.context["results"].hits for chip in hit.paper.tag_chips]
+    assert chips and all(url.startswith("/lit/tags/") for url in chips)
 
 
 # --- the paper page -------------------------------------------------------------------------
