@@ -60,9 +60,11 @@ def too_many(request, total: int, things: str, limit: int, filters: str) -> Http
     return render(request, "papers/export_refused.html", {"message": message}, status=400)
 
 
-def _download(ids: list[int], fmt: str, stem: str) -> HttpResponse:
+def _download(request, ids: list[int], fmt: str, stem: str) -> HttpResponse:
     export_format = exports.FORMATS[fmt]
-    response = HttpResponse(exports.export(ids, fmt), content_type=export_format.content_type)
+    # The token the page cache read before the ids were found, if it did (papers.site.page_cache).
+    version = getattr(request, "collection_version", None)
+    response = HttpResponse(exports.export(ids, fmt, version), content_type=export_format.content_type)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{export_format.extension}"'
     return response
 
@@ -76,7 +78,7 @@ def _format(fmt: str) -> str:
 @throttled
 def paper_export(request, pmid: int, fmt: str):
     paper = get_object_or_404(Paper.objects.public().only("pk"), pmid=pmid)
-    return _download([paper.pk], _format(fmt), f"pmid-{pmid}")
+    return _download(request, [paper.pk], _format(fmt), f"pmid-{pmid}")
 
 
 def _results_export(request, fmt: str, stem: str, listing: Listing):
@@ -102,7 +104,7 @@ def _results_export(request, fmt: str, stem: str, listing: Listing):
             {"message": "Nothing to export: no approved paper matches."},
             status=404,
         )
-    return _download(ids, fmt, stem)
+    return _download(request, ids, fmt, stem)
 
 
 @throttled

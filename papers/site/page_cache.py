@@ -59,7 +59,9 @@ def cached_page(view, params: tuple[str, ...] = ()):
         # The whole URL: a paper page's canonical link names the scheme and host it was asked by.
         day = timezone.localdate()
         url = f"{request.build_absolute_uri(request.path)}?{_key_query(request, known)}"
-        key = "page:" + hashlib.sha256(f"{collection_version()} {day} {url}".encode()).hexdigest()
+        # Kept on the request for what the view caches of its own (exports' entries): one read.
+        request.collection_version = collection_version()
+        key = "page:" + hashlib.sha256(f"{request.collection_version} {day} {url}".encode()).hexdigest()
         stored = pages.get(key)
         if stored is not None:
             content, headers = stored

@@ -8,9 +8,12 @@ import threading
 import time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from papers.catalogue.models import Paper
+from papers.search import search_ids
 from papers.site import exports
 from papers.site.export import ExportThrottle
 from papers.site.page_cache import HEADER
@@ -40,6 +43,23 @@ def test_kept_entries_give_the_same_document_for_one_query(corpus, page_cache, d
         assert exports.export(ids, key) == expected  # written, and kept
         with django_assert_num_queries(1):  # the collection's token
             assert exports.export(ids, key) == expected
+
+
+def test_an_export_through_the_page_cache_reads_the_collections_token_once(
+    corpus, page_cache, client, django_assert_num_queries
+):
+    """The page cache reads the token before the ids are found; the export keeps its entries
+    under that one, which is the collection's: the same export from them costs the token alone."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("search_export", args=["ris"]), {"q": "bone"})
+    assert response.status_code == 200 and response[HEADER] == "miss"
+    assert [q["sql"] for q in captured.captured_queries if "papers_collection_version" in q["sql"]] == [
+        "SELECT token FROM papers_collection_version"
+    ]
+    ids, total = search_ids("bone", limit=exports.EXPORT_LIMIT)
+    assert total > 1
+    with django_assert_num_queries(1):
+        assert exports.export(ids, "ris") == response.content.decode()
 
 
 def test_an_export_written_anew_loads_its_papers_once(corpus, page_cache, django_assert_max_num_queries):

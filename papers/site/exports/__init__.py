@@ -66,14 +66,15 @@ def write(papers: list[Paper], key: str) -> str:
     return writer.document([writer.entry(r) for r in records(papers)])
 
 
-def export(ids: list[int], key: str) -> str:
+def export(ids: list[int], key: str, version: str | None = None) -> str:
     """write(load(ids), key), with each record's entry read from the page cache when an earlier
-    export wrote it since the collection last changed (PAGE_CACHE_SECONDS=0: never)."""
+    export wrote it since the collection last changed (PAGE_CACHE_SECONDS=0: never). `version`:
+    the collection's token, if the caller read it before it found the ids (the page cache does)."""
     if not settings.PAGE_CACHE_SECONDS:
         return write(load(ids), key)
     writer, store = _WRITERS[key], caches["pages"]
     # Read before the papers, as the page cache does: an entry is at least as new as its token.
-    prefix = f"export:{collection_version()}:{key}:"
+    prefix = f"export:{version or collection_version()}:{key}:"
     kept = {
         int(name.removeprefix(prefix)): value for name, value in store.get_many([f"{prefix}{pk}" for pk in ids]).items()
     }
