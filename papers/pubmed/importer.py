@@ -16,21 +16,21 @@ Which import an ImportRun asks for, and keeping that run's progress, is papers.p
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from papers.catalogue.bulk import asynchronous_commit, chunks, cut, fitted, insert_rows, row_adapter, select_in
-from papers.catalogue.context import context_from
 from papers.catalogue.models import Author, Authorship, Paper, PublicationType
 from papers.claims.suggestions import ClaimSuggester
 from papers.pubmed.client import BATCH_SIZE, ESEARCH_LIMIT, EutilsError, PubMedClient, cause_of
 from papers.pubmed.medline import AuthorRecord, BadRecord, PubMedRecord, PubMedXMLError
+from papers.pubmed.preparing import Prepared, prepare
 from papers.pubmed.worker import ParserStopped, read_batches
 from papers.search.indexing import PAPER_FIELDS as SEARCHED_FIELDS
 from papers.search.indexing import compact_after_write, index_new_papers, index_papers
@@ -104,11 +104,6 @@ def listed(keys: Sequence[str], shown: int = 10) -> str:
     """The first few keys and how many more."""
     more = f" and {len(keys) - shown:,} more" if len(keys) > shown else ""
     return ", ".join(keys[:shown]) + more
-
-
-def fingerprint(record: PubMedRecord) -> str:
-    """A hash of everything PubMed said: equal fingerprints mean nothing to update."""
-    return hashlib.sha256(repr(record).encode()).hexdigest()
 
 
 def publication_type_name(name: str) -> str:
@@ -274,22 +269,22 @@ class Importer:
                 )
         return self.finish()
 
-    def read_xml(self, path: str | Path) -> Iterator[list[tuple[PubMedRecord | BadRecord, list | None]]]:
-        """Batches of (record, the tagger's findings) of an XML file, parsed and tagged in a second
-        process; raises PubMedXMLError at a fault in the file."""
-        return read_batches(path, BATCH_SIZE, annotate=self.suggester.tagger.suggest_record)
+    def read_xml(self, path: str | Path) -> Iterator[list[tuple[PubMedRecord | BadRecord, Prepared | None]]]:
+        """Batches of (record, prepared) of an XML file, parsed, tagged and prepared in a second
+        process (papers.pubmed.preparing); raises PubMedXMLError at a fault in the file."""
+        return read_batches(path, BATCH_SIZE, annotate=partial(prepare, tagger=self.suggester.tagger))
 
-    def store_batches(self, batches: Iterable[list[tuple[PubMedRecord | BadRecord, list | None]]]) -> None:
+    def store_batches(self, batches: Iterable[list[tuple[PubMedRecord | BadRecord, Prepared | None]]]) -> None:
         """Store batches as read_xml yields them, one transaction each (call finish() after)."""
         for batch in batches:
-            self._store([record for record, _ in batch], {r.pmid: found for r, found in batch if found is not None})
+            self._store([record for record, _ in batch], {r.pmid: ready for r, ready in batch if ready is not None})
 
     # --- batches ---------------------------------------------------------------------------
 
-    def _store(self, records: list[PubMedRecord | BadRecord], suggestions: dict[int, list] | None = None) -> None:
+    def _store(self, records: list[PubMedRecord | BadRecord], ready: dict[int, Prepared] | None = None) -> None:
         """Store one batch in one transaction; the records that cannot be read fail alone, and so
         does a record the database refuses (the batch is tried again record by record).
-        `suggestions`: the tagger's findings by PMID, when already computed."""
+        `ready`: the records prepared by the parsing process, by PMID; the others are prepared here."""
         bad = [r for r in records if isinstance(r, BadRecord)]
         if bad:
             self._fail({r.label: f"cannot be read: {r.reason}" for r in bad}, retryable=False)
@@ -303,7 +298,8 @@ class Importer:
                 # A crash may lose the last few batches, never half of one, and running the import
                 # again restores them: not worth waiting for the disk at each batch.
                 asynchronous_commit()
-                self._upsert(records, batch_report, suggestions or {})
+                ready = ready or {}
+                self._upsert(records, batch_report, {r.pmid: ready.get(r.pmid) or prepare(r) for r in records})
                 if self.dry_run:
                     transaction.set_rollback(True)
         except DatabaseError as error:
@@ -311,7 +307,7 @@ class Importer:
                 self._fail({str(records[0].pmid): f"database error: {error}"})
             else:  # which record? each alone tells; a database that is gone fails them all
                 for record in records:
-                    self._store([record], suggestions)
+                    self._store([record], ready)
             return
         for name in ("created", "updated", "unchanged"):
             getattr(self.report, name).extend(getattr(batch_report, name))
@@ -319,17 +315,17 @@ class Importer:
         self.report.messages.extend(f"PMID {r.pmid}: {warning}" for r in records for warning in r.warnings)
         self._advance(len(records))
 
-    def _upsert(self, records: list[PubMedRecord], report: ImportReport, suggestions: dict[int, list]) -> None:
+    def _upsert(self, records: list[PubMedRecord], report: ImportReport, ready: dict[int, Prepared]) -> None:
         now = timezone.now()
         existing = {p.pmid: p for p in Paper.objects.filter(pmid__in=[r.pmid for r in records])}
         stored_authors = self._stored_authorships([p.pk for p in existing.values()])
         stored_types = self._stored_publication_types([p.pk for p in existing.values()])
         new, changed_text, changed_relations, reindexed = [], [], [], []
         for record in records:
-            digest = fingerprint(record)
+            digest = ready[record.pmid].fingerprint
             paper = existing.get(record.pmid)
             if paper is None:
-                new.append((record, digest))
+                new.append((record, ready[record.pmid]))
                 continue
             if paper.pubmed_hash == digest:
                 report.unchanged.append(record.pmid)
@@ -368,28 +364,28 @@ class Importer:
         created = list(zip(self._insert_papers(new, now), (record for record, _ in new), strict=True))
         report.created.extend(record.pmid for _, record in created)
         self._replace_relations(created + changed_relations, replace=bool(changed_relations))
-        texts = [TaggableText.of_record(record, pk) for pk, record in created] + changed_text
-        known = {pk: suggestions[record.pmid] for pk, record in created if record.pmid in suggestions}
+        created_texts = [TaggableText.of_record(record, pk) for pk, record in created]
+        texts = created_texts + changed_text
+        known = {pk: ready[record.pmid].tags for pk, record in created if ready[record.pmid].tags is not None}
         self.suggester.suggest_for(texts, known=known)
         if self.claim_suggester:
             self.claim_suggester.suggest_for(texts, tags=known)
-        index_new_papers([TaggableText.of_record(record, pk) for pk, record in created])
+        index_new_papers(created_texts)
         index_papers(reindexed)
 
-    def _insert_papers(self, new: list[tuple[PubMedRecord, str]], now) -> list[int]:
+    def _insert_papers(self, new: list[tuple[PubMedRecord, Prepared]], now) -> list[int]:
         """Insert new papers (pending, unreviewed) and return their ids in order."""
         columns = [f for f in Paper._meta.concrete_fields if not f.primary_key]
         adapt = row_adapter(columns)
         defaults = {f.attname: f.get_default() for f in columns}
         rows = []
-        for record, digest in new:
-            fields = paper_fields(record)
+        for record, ready in new:
             values = {
                 **defaults,
-                **fields,
-                **context_from(fields["title"], fields["abstract"], [h.name for h in record.mesh_headings])._asdict(),
+                **paper_fields(record),
+                **ready.context._asdict(),
                 "pmid": record.pmid,
-                "pubmed_hash": digest,
+                "pubmed_hash": ready.fingerprint,
                 "imported_by_id": self.user.pk if self.user else None,
                 "pubmed_fetched_at": now,
                 "created_at": now,

@@ -1,7 +1,8 @@
 """The parsing worker: reads a PubMed XML file in a process of its own, a batch at a time.
 
-Parsing (and the tagger, passed in as `annotate`) is most of an import's CPU time; in a second
-process, on a second core, it overlaps with the importer's database work.
+Parsing, and what the importer works out of each record before it writes (`annotate`: in practice
+papers.pubmed.preparing, the tagger's findings among it), is most of an import's CPU time; in a
+second process, on a second core, it overlaps with the importer's database work.
 
 Neither side can leave the other waiting: the worker reports every fault it meets (a record's
 own fault in that record's place, anything else as its last word), the importer waits for each
@@ -96,9 +97,11 @@ def _annotated(record, annotate: Callable | None) -> tuple:
         return record, None
     try:
         return record, annotate(record)
-    except Exception as error:  # noqa: BLE001 — one record the tagger cannot take fails alone
+    except Exception as error:  # noqa: BLE001 — one record `annotate` cannot take fails alone
         return BadRecord(
-            f"PMID {record.pmid}", f"the tagger failed on it ({type(error).__name__}: {error})", record.pmid
+            f"PMID {record.pmid}",
+            f"preparing it for the collection failed ({type(error).__name__}: {error})",
+            record.pmid,
         ), None
 
 

@@ -56,7 +56,7 @@ def test_bad_records_come_in_their_place_and_a_tagger_fault_fails_its_record_alo
     ]
     tagger_fault = batches[2][0][0]
     assert isinstance(tagger_fault, BadRecord) and tagger_fault.pmid == fifth
-    assert tagger_fault.reason == "the tagger failed on it (KeyError: 'no such tag')"
+    assert tagger_fault.reason == "preparing it for the collection failed (KeyError: 'no such tag')"
 
 
 def test_a_worker_alive_but_silent_is_given_up_on_not_waited_for():
