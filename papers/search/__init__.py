@@ -263,8 +263,8 @@ _NAMES_SQL = (
 def tag_names() -> TagNames:
     """The tags' names as the query parser reads them, with their topics': read on each search as
     plain rows (a few dozen), compiled into a matcher only when they have changed. Raw rows, their
-    JSON left as text: read as models and decoded, they cost a search page a millisecond of its
-    fifteen, to learn each time that nothing had changed (docs/benchmarks.md)."""
+    JSON left as text: read as values and decoded, they cost a search page a millisecond of its
+    fifteen, to learn each time that nothing had changed."""
     with connection.cursor() as cursor:
         cursor.execute(_NAMES_SQL)
         return _compiled_names(tuple(cursor.fetchall()))
